@@ -1,0 +1,227 @@
+package dev.sluice.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A position in a pipeline file: typed accessors that fail with the file, line and field path of the problem.
+ */
+final class ConfigNode {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
+
+    private final ConfigTree tree;
+    private final JsonNode node;
+    private final String path;
+
+    ConfigNode(ConfigTree tree, JsonNode node, String path) {
+        this.tree = tree;
+        this.node = node;
+        this.path = path;
+    }
+
+    String path() {
+        return path;
+    }
+
+    PipelineConfigException error(String message) {
+        return new PipelineConfigException(tree.origin(), tree.lineOf(path), path, message);
+    }
+
+    PipelineConfigException error(String field, String message) {
+        String fieldPath = childPath(field);
+        int line = tree.lineOf(fieldPath);
+        return new PipelineConfigException(tree.origin(), line > 0 ? line : tree.lineOf(path), fieldPath, message);
+    }
+
+    private String childPath(String field) {
+        return path.isEmpty() ? field : path + "." + field;
+    }
+
+    /** Fails on any field not in {@code allowed}: a misspelt option must not be silently ignored. */
+    ConfigNode allowOnly(String... allowed) {
+        if (!node.isObject()) {
+            throw error("expected a mapping of fields");
+        }
+        Set<String> known = Set.of(allowed);
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw error(name, "unknown field; expected one of " + new TreeSet<>(known));
+            }
+        }
+        return this;
+    }
+
+    boolean has(String field) {
+        JsonNode child = node.get(field);
+        return child != null && !child.isNull();
+    }
+
+    private JsonNode required(String field) {
+        if (!has(field)) {
+            throw error("missing required field '" + field + "'");
+        }
+        return node.get(field);
+    }
+
+    ConfigNode child(String field) {
+        return new ConfigNode(tree, required(field), childPath(field));
+    }
+
+    Optional<ConfigNode> optionalChild(String field) {
+        return has(field) ? Optional.of(child(field)) : Optional.empty();
+    }
+
+    String text(String field) {
+        JsonNode value = required(field);
+        if (!value.isValueNode()) {
+            throw error(field, "expected a single value");
+        }
+        String text = value.asText();
+        if (text.isBlank()) {
+            throw error(field, "must not be empty");
+        }
+        return text;
+    }
+
+    Optional<String> optionalText(String field) {
+        return has(field) ? Optional.of(text(field)) : Optional.empty();
+    }
+
+    /** The node itself as text: for list items that are plain values. */
+    String asText() {
+        if (!node.isValueNode()) {
+            throw error("expected a single value");
+        }
+        return node.asText();
+    }
+
+    boolean bool(String field, boolean defaultValue) {
+        if (!has(field)) {
+            return defaultValue;
+        }
+        JsonNode value = node.get(field);
+        if (!value.isBoolean()) {
+            throw error(field, "expected true or false, found '" + value.asText() + "'");
+        }
+        return value.booleanValue();
+    }
+
+    int integer(String field, int defaultValue, int min, int max) {
+        if (!has(field)) {
+            return defaultValue;
+        }
+        String text = text(field);
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value < min || value > max) {
+                throw error(field, "must be between " + min + " and " + max + ", found " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw error(field, "expected a whole number, found '" + text + "'");
+        }
+    }
+
+    Optional<BigDecimal> decimal(String field) {
+        if (!has(field)) {
+            return Optional.empty();
+        }
+        String text = text(field);
+        try {
+            return Optional.of(new BigDecimal(text.trim()));
+        } catch (NumberFormatException e) {
+            throw error(field, "expected a number, found '" + text + "'");
+        }
+    }
+
+    <E extends Enum<E>> E enumValue(String field, Class<E> type, E defaultValue) {
+        if (!has(field)) {
+            return defaultValue;
+        }
+        String text = text(field);
+        try {
+            return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw error(field, "unknown value '" + text + "'; expected one of " + Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+
+    /** {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}. */
+    Duration duration(String field, Duration defaultValue) {
+        if (!has(field)) {
+            return defaultValue;
+        }
+        String text = text(field).trim();
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw error(field, "expected a duration such as 500ms, 10s, 2m or 1h, found '" + text + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+
+    /** {@code 1048576}, {@code 512MiB}, {@code 2GiB}. */
+    long bytes(String field, long defaultValue) {
+        if (!has(field)) {
+            return defaultValue;
+        }
+        String text = text(field).trim();
+        Matcher m = SIZE.matcher(text);
+        if (!m.matches()) {
+            throw error(field, "expected a size such as 1048576, 512MiB or 2GiB, found '" + text + "'");
+        }
+        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+            case "KiB" -> 10;
+            case "MiB" -> 20;
+            case "GiB" -> 30;
+            case "TiB" -> 40;
+            default -> 0;
+        };
+        long amount = Long.parseLong(m.group(1));
+        if (amount <= 0 || amount > (Long.MAX_VALUE >> shift)) {
+            throw error(field, "size out of range: '" + text + "'");
+        }
+        return amount << shift;
+    }
+
+    /** A list field; a single value is accepted as a list of one. */
+    List<ConfigNode> list(String field) {
+        JsonNode value = required(field);
+        String listPath = childPath(field);
+        if (!value.isArray()) {
+            return List.of(new ConfigNode(tree, value, listPath));
+        }
+        List<ConfigNode> items = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            items.add(new ConfigNode(tree, value.get(i), listPath + "[" + i + "]"));
+        }
+        if (items.isEmpty()) {
+            throw error(field, "must not be empty");
+        }
+        return items;
+    }
+
+    List<String> textList(String field) {
+        return list(field).stream().map(ConfigNode::asText).toList();
+    }
+}

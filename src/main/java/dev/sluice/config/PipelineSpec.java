@@ -1,0 +1,58 @@
+package dev.sluice.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A validated pipeline file. Instances are immutable and always valid: {@link PipelineFileReader} is the only
+ * way to make one from a file, and it reports every problem with the file's name, line and field.
+ *
+ * @param name        the pipeline's name, unique per database
+ * @param description one line for humans
+ * @param origin      where the definition came from ({@code bundled:covid-us} or a file path)
+ * @param fingerprint sha256 of the definition's text: a run whose data is unchanged but whose definition changed
+ *                    still loads
+ * @param schedule    when {@code serve} runs it, if ever
+ * @param sources     the sources, in declaration order (the first is the left side of a join)
+ * @param join        how sources are joined; present when there are several
+ * @param target      the table written
+ * @param invalidRows what to do with invalid rows
+ * @param maxProblems how many problems a run collects and reports before it only counts them
+ */
+public record PipelineSpec(String name, String description, String origin, String fingerprint,
+                           Optional<ScheduleSpec> schedule, List<SourceSpec> sources, Optional<JoinSpec> join,
+                           TargetSpec target, InvalidRowPolicy invalidRows, int maxProblems) {
+    public PipelineSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(invalidRows, "invalidRows");
+        sources = List.copyOf(sources);
+    }
+
+    public Optional<SourceSpec> source(String sourceName) {
+        return sources.stream().filter(s -> s.name().equals(sourceName)).findFirst();
+    }
+
+    /**
+     * The same pipeline reading some sources from other URLs ({@code --source NAME=URL}). Unknown source names
+     * are a configuration error.
+     */
+    public PipelineSpec withSourceUrls(Map<String, URI> overrides) {
+        for (String sourceName : overrides.keySet()) {
+            if (source(sourceName).isEmpty()) {
+                throw new PipelineConfigException(origin, 0, "--source",
+                        "unknown source '" + sourceName + "'; the pipeline's sources are "
+                                + sources.stream().map(SourceSpec::name).toList());
+            }
+        }
+        List<SourceSpec> replaced = sources.stream()
+                .map(s -> overrides.containsKey(s.name()) ? s.withUrl(overrides.get(s.name())) : s)
+                .toList();
+        return new PipelineSpec(name, description, origin, fingerprint, schedule, replaced, join, target, invalidRows,
+                maxProblems);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sluice.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One CSV file a pipeline reads.
+ *
+ * @param name      the source's name, a valid SQL identifier (it names the staging table)
+ * @param url       {@code https:}, {@code http:} or {@code file:}
+ * @param delimiter the field separator
+ * @param columns   the columns loaded, in declaration order
+ * @param filters   conditions every kept row meets
+ * @param key       the SQL names of the columns that identify a row; unique within the source
+ * @param fetch     download settings
+ */
+public record SourceSpec(String name, URI url, char delimiter, List<ColumnSpec> columns, List<RowFilter> filters,
+                         List<String> key, FetchSettings fetch) {
+    public SourceSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(fetch, "fetch");
+        columns = List.copyOf(columns);
+        filters = List.copyOf(filters);
+        key = List.copyOf(key);
+    }
+
+    public Optional<ColumnSpec> column(String sqlName) {
+        return columns.stream().filter(c -> c.name().equals(sqlName)).findFirst();
+    }
+
+    /** The same source read from another URL, for {@code --source NAME=URL}. */
+    public SourceSpec withUrl(URI otherUrl) {
+        return new SourceSpec(name, otherUrl, delimiter, columns, filters, key, fetch);
+    }
+}
