@@ -1,0 +1,218 @@
+package dev.sluice.extract;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.config.FetchSettings;
+import dev.sluice.config.SourceSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches an {@code http:} or {@code https:} source with {@code java.net.http}: conditional GET, gzip, timeouts
+ * (connect, response, and stalls in the body), a size limit, and retries with backoff on connection errors, 429
+ * and 5xx. Redirects are followed (at most five, the JDK's limit) but never from https to http.
+ */
+final class HttpSourceFetcher {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSourceFetcher.class);
+    static final String USER_AGENT = "sluice/0.1 (+https://github.com/sluice-etl/sluice)";
+
+    /** The outcome of a fetch: a body written to the file, or 304 (no body). */
+    record Fetched(int status, Optional<String> etag, Optional<String> lastModified, BodyCopier.Copied body) {
+    }
+
+    /** One attempt failed; whether and when to try again. */
+    private static final class AttemptFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        final boolean retryable;
+        final transient Optional<Duration> retryAfter;
+
+        AttemptFailed(String message, boolean retryable, Optional<Duration> retryAfter, Throwable cause) {
+            super(message, cause);
+            this.retryable = retryable;
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+    private final Sleeper sleeper;
+    private final RandomGenerator random;
+    private final Clock clock;
+    private final DownloadListener listener;
+
+    HttpSourceFetcher(Sleeper sleeper, RandomGenerator random, Clock clock, DownloadListener listener) {
+        this.sleeper = sleeper;
+        this.random = random;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    Fetched fetch(SourceSpec source, String shownUrl, Optional<SourceState> conditional, Path file) {
+        FetchSettings settings = source.fetch();
+        Backoff backoff = new Backoff(settings, random);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(source, conditional, file);
+            } catch (AttemptFailed failed) {
+                String message = source.name() + ": " + shownUrl + ": " + failed.getMessage();
+                if (!failed.retryable || attempt >= settings.attempts()) {
+                    String attempts = attempt > 1 ? " (after " + attempt + " attempts)" : "";
+                    throw new SourceUnavailableException(source.name(), message + attempts, failed.retryable,
+                            failed.getCause());
+                }
+                if (failed.retryAfter.isPresent() && failed.retryAfter.get().compareTo(settings.maxRetryAfter()) > 0) {
+                    throw new SourceUnavailableException(source.name(), message + "; the server asked to retry after "
+                            + failed.retryAfter.get().toSeconds() + " s, longer than fetch.max_retry_after ("
+                            + settings.maxRetryAfter().toSeconds() + " s)", true, failed.getCause());
+                }
+                Duration delay = backoff.delay(attempt, failed.retryAfter);
+                LOG.warn("{}; retrying in {} ms (attempt {} of {})", message, delay.toMillis(), attempt + 1,
+                        settings.attempts());
+                pause(source, delay);
+            }
+        }
+    }
+
+    private void pause(SourceSpec source, Duration delay) {
+        try {
+            sleeper.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceUnavailableException(source.name(), source.name() + ": interrupted while waiting to retry",
+                    false, e);
+        }
+    }
+
+    private Fetched attempt(SourceSpec source, Optional<SourceState> conditional, Path file) throws AttemptFailed {
+        FetchSettings settings = source.fetch();
+        HttpRequest.Builder request = HttpRequest.newBuilder(source.url())
+                .timeout(settings.readTimeout())
+                .header("User-Agent", USER_AGENT)
+                .header("Accept-Encoding", "gzip")
+                .GET();
+        conditional.ifPresent(state -> {
+            state.etag().ifPresent(etag -> request.header("If-None-Match", etag));
+            state.lastModified().ifPresent(date -> request.header("If-Modified-Since", date));
+        });
+        TimedBodyStream bodyStream = new TimedBodyStream(settings.readTimeout());
+        HttpResponse<InputStream> response = send(client(settings), request.build(), bodyStream, settings);
+        try (InputStream raw = response.body()) {
+            return receive(source, conditional, file, response, raw);
+        } catch (TimedBodyStream.StalledException e) {
+            throw new AttemptFailed("the body stalled: " + e.getMessage(), true, Optional.empty(), e);
+        } catch (IOException e) {
+            throw new AttemptFailed("the connection broke while reading the body: " + describe(e), true,
+                    Optional.empty(), e);
+        }
+    }
+
+    private HttpClient client(FetchSettings settings) {
+        return clients.computeIfAbsent(settings.connectTimeout(), timeout -> HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build());
+    }
+
+    private static HttpResponse<InputStream> send(HttpClient client, HttpRequest request, TimedBodyStream body,
+                                                  FetchSettings settings) throws AttemptFailed {
+        try {
+            return client.send(request, info -> body);
+        } catch (HttpConnectTimeoutException e) {
+            throw new AttemptFailed("could not connect within " + settings.connectTimeout().toSeconds() + " s", true,
+                    Optional.empty(), e);
+        } catch (HttpTimeoutException e) {
+            throw new AttemptFailed("no response within " + settings.readTimeout().toSeconds() + " s", true,
+                    Optional.empty(), e);
+        } catch (IOException e) {
+            throw new AttemptFailed("connection failed: " + describe(e), true, Optional.empty(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AttemptFailed("interrupted", false, Optional.empty(), e);
+        }
+    }
+
+    private Fetched receive(SourceSpec source, Optional<SourceState> conditional, Path file,
+                            HttpResponse<InputStream> response, InputStream raw) throws IOException, AttemptFailed {
+        int status = response.statusCode();
+        HttpHeaders headers = response.headers();
+        Optional<String> etag = headers.firstValue("ETag");
+        Optional<String> lastModified = headers.firstValue("Last-Modified");
+        if (status == 304 && conditional.isPresent()) {
+            return new Fetched(304, etag.or(() -> conditional.get().etag()),
+                    lastModified.or(() -> conditional.get().lastModified()), null);
+        }
+        if (status == 429 || status >= 500) {
+            throw new AttemptFailed("HTTP " + status, true, retryAfter(headers), null);
+        }
+        if (status != 200) {
+            throw new AttemptFailed("HTTP " + status + " (expected 200)", false, Optional.empty(), null);
+        }
+        String encoding = headers.firstValue("Content-Encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
+        long announced = headers.firstValueAsLong("Content-Length").orElse(-1L);
+        boolean identity = encoding.equals("identity");
+        if (!identity && !encoding.equals("gzip")) {
+            throw new AttemptFailed("unsupported Content-Encoding '" + encoding + "'", false, Optional.empty(), null);
+        }
+        if (identity && announced > source.fetch().maxBytes()) {
+            throw new SourceRejectedException(ErrorKind.TOO_LARGE, source.name(), source.name() + ": the body is "
+                    + announced + " bytes, over the limit of " + source.fetch().maxBytes() + " (fetch.max_bytes)");
+        }
+        InputStream in = identity ? raw : new GZIPInputStream(raw, 1 << 16);
+        long shownTotal = identity ? announced : -1;
+        BodyCopier.Copied copied = BodyCopier.copy(source.name(), in, file, source.fetch().maxBytes(),
+                bytes -> listener.progress(source.name(), bytes, shownTotal));
+        if (identity && announced >= 0 && copied.bytes() != announced) {
+            throw new AttemptFailed("the body was cut off: " + copied.bytes() + " of " + announced + " bytes", true,
+                    Optional.empty(), null);
+        }
+        BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength(),
+                headers.firstValue("Content-Type").orElse(null));
+        return new Fetched(200, etag, lastModified, copied);
+    }
+
+    /** Retry-After is either seconds or an HTTP date. */
+    private Optional<Duration> retryAfter(HttpHeaders headers) {
+        Optional<String> value = headers.firstValue("Retry-After").map(String::trim);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.get()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value.get(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration wait = Duration.between(clock.instant(), at.toInstant());
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException unparseable) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

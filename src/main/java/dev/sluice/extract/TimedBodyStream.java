@@ -1,0 +1,147 @@
+package dev.sluice.extract;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A response body as an {@link InputStream} whose reads fail when the server sends nothing for longer than the
+ * read timeout. The JDK client's own timeout ends when the headers arrive; a server that stalls in the middle of
+ * the body would otherwise block a run forever. Holds at most one chunk in memory: it asks for the next chunk
+ * only when the previous one has been taken.
+ */
+final class TimedBodyStream extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
+
+    /** Thrown by {@link #read} when the body stalled. */
+    static final class StalledException extends InterruptedIOException {
+        private static final long serialVersionUID = 1L;
+
+        StalledException(String message) {
+            super(message);
+        }
+    }
+
+    private record Chunk(List<ByteBuffer> buffers) {
+    }
+
+    private record Failure(Throwable cause) {
+    }
+
+    private static final Object END = new Object();
+
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Duration timeout;
+    private volatile Flow.Subscription subscription;
+    private Iterator<ByteBuffer> chunk = Collections.emptyIterator();
+    private ByteBuffer buffer;
+    private boolean finished;
+
+    TimedBodyStream(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public CompletionStage<InputStream> getBody() {
+        return CompletableFuture.completedFuture(this);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        s.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+        queue.add(new Chunk(item));
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        queue.add(new Failure(throwable));
+    }
+
+    @Override
+    public void onComplete() {
+        queue.add(END);
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n == -1 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] target, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        while (buffer == null || !buffer.hasRemaining()) {
+            if (chunk.hasNext()) {
+                buffer = chunk.next();
+                continue;
+            }
+            if (finished) {
+                return -1;
+            }
+            takeNext();
+        }
+        int n = Math.min(length, buffer.remaining());
+        buffer.get(target, offset, n);
+        return n;
+    }
+
+    private void takeNext() throws IOException {
+        Object item;
+        try {
+            item = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            throw new InterruptedIOException("interrupted while reading the body");
+        }
+        if (item == null) {
+            cancel();
+            throw new StalledException("the server sent nothing for " + timeout.toSeconds() + " s");
+        }
+        if (item == END) {
+            finished = true;
+        } else if (item instanceof Failure failure) {
+            finished = true;
+            Throwable cause = failure.cause();
+            throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+        } else {
+            chunk = ((Chunk) item).buffers().iterator();
+            subscription.request(1);
+        }
+    }
+
+    private void cancel() {
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!finished) {
+            finished = true;
+            cancel();
+        }
+    }
+}
