@@ -1,0 +1,33 @@
+package dev.sluice.transform;
+
+/**
+ * One invalid value or malformed row.
+ *
+ * @param source the source's name
+ * @param line   1-based line in the file where the row starts, the header being line 1
+ * @param column the header name of the column, or null when the whole row is wrong
+ * @param value  the raw value (shortened when long), or null
+ * @param reason why it is invalid
+ */
+public record RowProblem(String source, long line, String column, String value, String reason) {
+    private static final int MAX_VALUE_CHARS = 200;
+
+    public RowProblem {
+        if (value != null && value.length() > MAX_VALUE_CHARS) {
+            value = value.substring(0, MAX_VALUE_CHARS) + "...";
+        }
+    }
+
+    /** {@code nyt line 5, column cases: '-1' is below the minimum 0}. */
+    public String describe() {
+        StringBuilder text = new StringBuilder(source).append(" line ").append(line);
+        if (column != null) {
+            text.append(", column ").append(column);
+        }
+        text.append(": ");
+        if (value != null) {
+            text.append('\'').append(value).append("' ");
+        }
+        return text.append(reason).toString();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.sluice.transform;
+
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
+import dev.sluice.ErrorKind;
+import dev.sluice.SluiceException;
+import dev.sluice.config.InvalidRowPolicy;
+import dev.sluice.config.RowFilter;
+import dev.sluice.config.SourceSpec;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Reads one source's CSV file in a single streaming pass, in constant memory: checks the header by name, filters,
+ * types every used value, collects every problem (source, line, column, value, reason) up to the cap, and hands
+ * each valid row to a {@link RowSink}. Entry point: {@link #validate}.
+ */
+public final class SourceValidator {
+
+    /** Told how many rows of a source have been read so far, for progress on a terminal. */
+    @FunctionalInterface
+    public interface RowProgress {
+        RowProgress NONE = (source, rows) -> { };
+
+        void rows(String source, long rowsRead);
+    }
+
+    private static final int PROGRESS_EVERY = 1 << 16;
+
+    private final InvalidRowPolicy policy;
+    private final int maxProblems;
+    private final RowProgress progress;
+
+    public SourceValidator(InvalidRowPolicy policy, int maxProblems, RowProgress progress) {
+        this.policy = policy;
+        this.maxProblems = maxProblems;
+        this.progress = progress;
+    }
+
+    /**
+     * @throws MissingColumnsException when the header lacks a used column
+     * @throws InvalidRowsException    when the file is malformed, has no data rows, or (with {@code FAIL_RUN}) has
+     *                                 any invalid value; the sink may have received rows before the problem was
+     *                                 found, which is why sinks write inside a transaction
+     */
+    public SourceReport validate(SourceSpec source, Path body, RowSink sink) {
+        ProblemLog problems = new ProblemLog(source.name(), maxProblems);
+        RowCounts counts = new RowCounts();
+        try (CsvReader<CsvRecord> csv = open(source, body)) {
+            Iterator<CsvRecord> records = csv.iterator();
+            if (!records.hasNext()) {
+                throw new InvalidRowsException(ErrorKind.NOT_CSV, List.of(new RowProblem(source.name(), 1, null, null,
+                        "the file has no header")), 1);
+            }
+            CsvRecord header = records.next();
+            counts.lastLine = header.getStartingLineNumber();
+            ColumnPlan plan = ColumnPlan.fromHeader(source, header.getFields());
+            readRows(source, records, plan, problems, counts, sink);
+        } catch (CsvParseException e) {
+            throw structural(problems, counts, "is not well-formed CSV: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof CharacterCodingException) {
+                throw structural(problems, counts, "is not valid UTF-8");
+            }
+            throw new SluiceException(ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: "
+                    + e.getCause().getMessage(), e);
+        } catch (IOException e) {
+            throw new SluiceException(ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: "
+                    + e.getMessage(), e);
+        }
+        return finish(source, counts, problems);
+    }
+
+    private static CsvReader<CsvRecord> open(SourceSpec source, Path body) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(body), 1 << 16);
+        skipUtf8ByteOrderMark(in);
+        // REPORT, not the default REPLACE: invalid bytes must fail loudly, not load as U+FFFD.
+        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
+        return CsvReader.builder()
+                .fieldSeparator(source.delimiter())
+                .quoteCharacter('"')
+                .skipEmptyLines(true)
+                .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
+                .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
+                .ofCsvRecord(reader);
+    }
+
+    private static void skipUtf8ByteOrderMark(InputStream in) throws IOException {
+        in.mark(3);
+        if (!(in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF)) {
+            in.reset();
+        }
+    }
+
+    /** Mutable tallies of one pass; kept together so that an exception handler can still read them. */
+    private static final class RowCounts {
+        long read;
+        long kept;
+        long filtered;
+        long invalid;
+        long lastLine;
+    }
+
+    private void readRows(SourceSpec source, Iterator<CsvRecord> records, ColumnPlan plan, ProblemLog problems,
+                          RowCounts counts, RowSink sink) {
+        Object[] values = new Object[plan.parsers.length];
+        while (records.hasNext()) {
+            CsvRecord record = records.next();
+            long line = record.getStartingLineNumber();
+            counts.lastLine = line;
+            counts.read++;
+            if (counts.read % PROGRESS_EVERY == 0) {
+                progress.rows(source.name(), counts.read);
+            }
+            if (record.getFieldCount() != plan.headerFieldCount) {
+                problems.add(line, null, String.join(String.valueOf(source.delimiter()), record.getFields()),
+                        "has " + record.getFieldCount() + " fields; the header has " + plan.headerFieldCount);
+                counts.invalid++;
+            } else if (!passesFilters(plan, record)) {
+                counts.filtered++;
+            } else if (typeRow(plan, record, line, problems, values)) {
+                sink.accept(line, values);
+                counts.kept++;
+            } else {
+                counts.invalid++;
+            }
+        }
+        progress.rows(source.name(), counts.read);
+    }
+
+    private static boolean passesFilters(ColumnPlan plan, CsvRecord record) {
+        RowFilter[] filters = plan.filters;
+        for (int i = 0; i < filters.length; i++) {
+            if (!filters[i].matches(record.getField(plan.filterIndex[i]).strip())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean typeRow(ColumnPlan plan, CsvRecord record, long line, ProblemLog problems,
+                                   Object[] values) {
+        boolean valid = true;
+        for (int i = 0; i < values.length; i++) {
+            String raw = record.getField(plan.columnIndex[i]);
+            String text = raw.strip();
+            if (text.isEmpty()) {
+                values[i] = null;
+                if (plan.required[i]) {
+                    problems.add(line, plan.columnHeader[i], raw, "is empty; a value is required");
+                    valid = false;
+                }
+                continue;
+            }
+            try {
+                values[i] = plan.parsers[i].parse(text);
+            } catch (InvalidValueException e) {
+                problems.add(line, plan.columnHeader[i], raw, e.getMessage());
+                valid = false;
+            }
+        }
+        return valid;
+    }
+
+    private static InvalidRowsException structural(ProblemLog problems, RowCounts counts, String reason) {
+        return problems.exceptionLedBy(ErrorKind.NOT_CSV, counts.lastLine + 1, reason + " (at or after this line)");
+    }
+
+    private SourceReport finish(SourceSpec source, RowCounts counts, ProblemLog problems) {
+        if (counts.read == 0) {
+            throw new InvalidRowsException(ErrorKind.EMPTY_SOURCE, List.of(new RowProblem(source.name(), 1, null, null,
+                    "the file has a header but no data rows")), 1);
+        }
+        List<String> warnings = new ArrayList<>();
+        if (problems.count() > 0) {
+            if (policy == InvalidRowPolicy.FAIL_RUN) {
+                throw problems.exception(ErrorKind.INVALID_VALUE);
+            }
+            warnings.add(source.name() + ": skipped " + counts.invalid + " invalid rows (invalid_rows: skip); first: "
+                    + problems.first().describe());
+        }
+        if (counts.kept == 0 && counts.filtered > 0) {
+            warnings.add(source.name() + ": the filters (" + String.join(", ",
+                    source.filters().stream().map(RowFilter::describe).toList()) + ") kept none of " + counts.read
+                    + " rows");
+        }
+        return new SourceReport(source.name(), counts.read, counts.kept, counts.filtered, counts.invalid,
+                problems.problems(), problems.count(), warnings);
+    }
+}
