@@ -1,0 +1,139 @@
+package dev.sluice;
+
+import dev.sluice.cli.CheckCommand;
+import dev.sluice.cli.HistoryCommand;
+import dev.sluice.cli.MigrateCommand;
+import dev.sluice.cli.Progress;
+import dev.sluice.cli.RunCommand;
+import dev.sluice.cli.Services;
+import dev.sluice.config.PipelineFileReader;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.db.Database;
+import dev.sluice.db.DatabaseSettings;
+import dev.sluice.db.Migrations;
+import dev.sluice.extract.Sleeper;
+import dev.sluice.extract.SourceCache;
+import dev.sluice.extract.SourceDownloader;
+import dev.sluice.extract.SourceStateRepository;
+import dev.sluice.history.RunRepository;
+import dev.sluice.load.TargetLoader;
+import dev.sluice.pipeline.Pipeline;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sluice} command. Wires the object graph by hand: every dependency of every command is built here,
+ * from the environment, so a reader sees the whole application on one screen.
+ */
+@Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
+        description = "Daily CSV-to-PostgreSQL ETL: download, validate, merge, upsert only what changed.")
+public final class Main implements Services {
+    /** How long a load waits for a lock on its target table before failing. */
+    private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(1);
+    private static final int POOL_SIZE = 4;
+
+    private final Map<String, String> env;
+    private final Clock clock;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean interactive;
+    private final Path home;
+
+    public Main(Map<String, String> env, Clock clock, PrintStream out, PrintStream err, boolean interactive) {
+        this.env = Map.copyOf(env);
+        this.clock = clock;
+        this.out = out;
+        this.err = err;
+        this.interactive = interactive;
+        this.home = Optional.ofNullable(env.get("SLUICE_HOME")).filter(s -> !s.isBlank()).map(Path::of)
+                .orElse(Path.of(System.getProperty("user.home"), ".sluice"));
+    }
+
+    public static void main(String[] args) {
+        Main main = new Main(System.getenv(), Clock.systemUTC(), System.out, System.err, System.console() != null);
+        System.exit(main.execute(args));
+    }
+
+    public int execute(String... args) {
+        CommandLine cli = new CommandLine(this)
+                .addSubcommand("run", new RunCommand(this))
+                .addSubcommand("history", new HistoryCommand(this))
+                .addSubcommand("check", new CheckCommand(this))
+                .addSubcommand("migrate", new MigrateCommand(this));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof SluiceException failure) {
+                err.println("sluice: " + failure.getMessage());
+                return failure.kind() == ErrorKind.CONFIG ? 2 : 1;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Map<String, String> env() {
+        return env;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public PrintStream out() {
+        return out;
+    }
+
+    @Override
+    public PrintStream err() {
+        return err;
+    }
+
+    @Override
+    public boolean interactive() {
+        return interactive;
+    }
+
+    @Override
+    public PipelineSpec readPipeline(String pathOrName) {
+        List<Path> roots = Optional.ofNullable(env.get("SLUICE_FILE_ROOTS")).filter(s -> !s.isBlank())
+                .map(s -> Arrays.stream(s.split(":")).filter(p -> !p.isBlank()).map(Path::of).toList())
+                .orElse(List.of());
+        return new PipelineFileReader(roots).read(pathOrName);
+    }
+
+    @Override
+    public Database openDatabase(Optional<String> url) {
+        Database database = Database.open(DatabaseSettings.resolve(url, env, home), POOL_SIZE);
+        try {
+            Migrations.migrate(database.dataSource());
+            return database;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Pipeline pipeline(Database database, Progress progress) {
+        Path tempDir = Optional.ofNullable(env.get("SLUICE_TMPDIR")).filter(s -> !s.isBlank()).map(Path::of)
+                .orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        SourceCache cache = new SourceCache(home.resolve("cache"));
+        SourceDownloader downloader = new SourceDownloader(cache, tempDir, Sleeper.REAL, new SecureRandom(), clock,
+                progress);
+        return new Pipeline(database, downloader, cache, new TargetLoader(LOCK_TIMEOUT), new RunRepository(clock),
+                new SourceStateRepository(), progress);
+    }
+}

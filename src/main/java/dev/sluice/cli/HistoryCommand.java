@@ -1,0 +1,69 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sluice.db.Database;
+import dev.sluice.db.DatabaseException;
+import dev.sluice.history.Run;
+import dev.sluice.history.RunJson;
+import dev.sluice.history.RunRepository;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sluice history}: recent runs, newest first. */
+@Command(name = "history", description = "List recent runs, newest first.")
+public final class HistoryCommand implements Callable<Integer> {
+    private final Services services;
+
+    @Mixin
+    DatabaseOption database = new DatabaseOption();
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many runs (default 20).")
+    int limit;
+
+    @Option(names = "--pipeline", paramLabel = "NAME", description = "Only the runs of this pipeline.")
+    String pipeline;
+
+    @Option(names = "--json", description = "Print a JSON array of runs on stdout.")
+    boolean json;
+
+    public HistoryCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() {
+        List<Run> runs;
+        try (Database db = services.openDatabase(database.url()); Connection c = db.connect()) {
+            runs = new RunRepository(services.clock()).recent(c, Math.max(1, limit), Optional.ofNullable(pipeline));
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot read the run history", e);
+        }
+        if (json) {
+            ArrayNode array = RunJson.MAPPER.createArrayNode();
+            runs.forEach(run -> array.add(RunJson.toJson(run)));
+            services.out().println(array.toString());
+            return 0;
+        }
+        services.out().printf(Locale.ROOT, "%6s  %-14s %-14s %-20s %8s %10s %10s %10s  %s%n", "RUN", "PIPELINE",
+                "STATUS", "STARTED (UTC)", "SECONDS", "INSERTED", "UPDATED", "UNCHANGED", "ERROR / WARNINGS");
+        for (Run run : runs) {
+            String note = run.error().map(e -> e.describe())
+                    .orElse(run.warnings().isEmpty() ? "" : run.warnings().size() + " warnings: " + run.warnings().get(0));
+            services.out().printf(Locale.ROOT, "%6d  %-14s %-14s %-20s %8.1f %10d %10d %10d  %s%n", run.id(),
+                    run.pipeline(), run.status(), run.startedAt().toString().replace('T', ' ').substring(0, 19),
+                    run.durationMs() / 1000.0, run.inserted(), run.updated(), run.unchanged(), shorten(note, 100));
+        }
+        return 0;
+    }
+
+    private static String shorten(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    }
+}

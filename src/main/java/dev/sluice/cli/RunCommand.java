@@ -1,0 +1,61 @@
+package dev.sluice.cli;
+
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.db.Database;
+import dev.sluice.history.Run;
+import dev.sluice.history.RunJson;
+import dev.sluice.history.Trigger;
+import dev.sluice.pipeline.RunRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sluice run}: one run of a pipeline. Exit 0 succeeded or unchanged, 1 failed, 2 usage, 3 skipped. */
+@Command(name = "run", description = "Run a pipeline once: download, validate, merge, upsert, record.")
+public final class RunCommand implements Callable<Integer> {
+    private final Services services;
+
+    @Mixin
+    PipelineOption pipeline = new PipelineOption();
+
+    @Mixin
+    DatabaseOption database = new DatabaseOption();
+
+    @Option(names = "--source", paramLabel = "NAME=URL",
+            description = "Read a source from another URL or a local file for this run (a mirror, a local copy).")
+    Map<String, String> sources = new LinkedHashMap<>();
+
+    @Option(names = "--json", description = "Print the run as one JSON object on stdout.")
+    boolean json;
+
+    @Option(names = "--force", description = "Load even when every source is unchanged since the last load.")
+    boolean force;
+
+    public RunCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() {
+        PipelineSpec spec = services.readPipeline(pipeline.pipeline).withSourceUrls(SourceOverrides.parse(sources));
+        boolean watched = services.interactive() && !json;
+        Progress progress = watched ? new Progress(services.err()) : Progress.NONE;
+        Run run;
+        try (Database db = services.openDatabase(database.url())) {
+            run = services.pipeline(db, progress).run(spec, new RunRequest(Trigger.CLI, force));
+        } finally {
+            progress.done();
+        }
+        if (json) {
+            services.out().println(RunJson.toJson(run).toString());
+        } else if (watched) {
+            RunPrinter.summary(services.out(), run);
+        } else {
+            RunPrinter.line(services.out(), run);
+        }
+        return run.status().exitCode();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.sluice.cli;
+
+import dev.sluice.history.Run;
+import dev.sluice.history.SourceSummary;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints a run for people (a one-screen summary) or for scripts (one line of key=value). */
+final class RunPrinter {
+    private static final int SHOWN_WARNINGS = 10;
+
+    private RunPrinter() {
+    }
+
+    static void summary(PrintStream out, Run run) {
+        out.printf(Locale.ROOT, "%s %s (run %d, %.1f s)%n", run.pipeline(), run.status(), run.id(),
+                run.durationMs() / 1000.0);
+        out.printf(Locale.ROOT, "  rows: %,d inserted, %,d updated, %,d unchanged%n", run.inserted(), run.updated(),
+                run.unchanged());
+        for (Map.Entry<String, SourceSummary> e : run.sources().entrySet()) {
+            SourceSummary s = e.getValue();
+            out.printf(Locale.ROOT, "  %s: %,d rows, %,d bytes%s  %s%n", e.getKey(), s.rows(), s.bytes(),
+                    s.notModified() ? " (not modified)" : "", s.url());
+        }
+        run.warnings().stream().limit(SHOWN_WARNINGS).forEach(w -> out.println("  warning: " + w));
+        if (run.warnings().size() > SHOWN_WARNINGS) {
+            out.println("  ... and " + (run.warnings().size() - SHOWN_WARNINGS) + " more warnings");
+        }
+        run.error().ifPresent(error -> {
+            out.println("  error: " + error.describe());
+            error.problems().stream().skip(1).limit(SHOWN_WARNINGS).forEach(p -> out.println("    " + p.source()
+                    + " line " + p.line() + (p.column() == null ? "" : ", column " + p.column()) + ": "
+                    + (p.value() == null ? "" : "'" + p.value() + "' ") + p.reason()));
+        });
+    }
+
+    static void line(PrintStream out, Run run) {
+        out.printf(Locale.ROOT, "run=%d pipeline=%s status=%s inserted=%d updated=%d unchanged=%d duration_ms=%d%s%n",
+                run.id(), run.pipeline(), run.status(), run.inserted(), run.updated(), run.unchanged(),
+                run.durationMs(), run.error().map(e -> " error=" + e.kind()).orElse(""));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.sluice.cli;
+
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.db.Database;
+import dev.sluice.pipeline.Pipeline;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What commands need from the outside world, built by hand in {@link dev.sluice.Main}: the environment, the clock,
+ * the output streams, and factories for the object graph. Tests pass their own.
+ */
+public interface Services {
+    Map<String, String> env();
+
+    Clock clock();
+
+    PrintStream out();
+
+    PrintStream err();
+
+    /** Whether a person is watching: progress and a readable summary instead of one machine-readable line. */
+    boolean interactive();
+
+    PipelineSpec readPipeline(String pathOrName);
+
+    /** Connects to {@code url}, or {@code SLUICE_DB_URL}, or the embedded database, and migrates it. */
+    Database openDatabase(Optional<String> url);
+
+    Pipeline pipeline(Database database, Progress progress);
+}

@@ -1,0 +1,7 @@
+package dev.sluice.history;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One row a run inserted or updated, from the change log: its key and its values before and after. */
+public record Change(long runId, int seq, String operation, JsonNode key, JsonNode oldValues, JsonNode newValues) {
+}

@@ -1,0 +1,132 @@
+package dev.sluice.history;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.ErrorKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON form of a run: printed by {@code sluice run --json} and {@code sluice history --json}, served by
+ * {@code GET /api/runs}, posted by webhooks. Field names and order are a public interface; add, never rename.
+ */
+public final class RunJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private RunJson() {
+    }
+
+    public static ObjectNode toJson(Run run) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("runId", run.id());
+        json.put("pipeline", run.pipeline());
+        json.put("status", run.status().name());
+        json.put("inserted", run.inserted());
+        json.put("updated", run.updated());
+        json.put("unchanged", run.unchanged());
+        json.put("durationMs", run.durationMs());
+        json.set("sources", sourcesJson(run.sources()));
+        ArrayNode warnings = json.putArray("warnings");
+        run.warnings().forEach(warnings::add);
+        json.set("error", run.error().map(RunJson::errorJson).orElse(null));
+        json.put("trigger", run.trigger().name());
+        json.put("startedAt", run.startedAt().toString());
+        json.put("finishedAt", run.finishedAt().map(Object::toString).orElse(null));
+        json.put("changesLogged", run.changesLogged());
+        return json;
+    }
+
+    public static ObjectNode sourcesJson(Map<String, SourceSummary> sources) {
+        ObjectNode json = MAPPER.createObjectNode();
+        sources.keySet().stream().sorted().forEach(name -> {
+            SourceSummary s = sources.get(name);
+            ObjectNode source = json.putObject(name);
+            source.put("url", s.url());
+            source.put("rows", s.rows());
+            source.put("bytes", s.bytes());
+            source.put("sha256", s.sha256());
+            source.put("etag", s.etag());
+            source.put("notModified", s.notModified());
+        });
+        return json;
+    }
+
+    public static ObjectNode errorJson(RunError error) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("kind", error.kind().name());
+        json.put("source", error.source());
+        if (error.line() == null) {
+            json.putNull("line");
+        } else {
+            json.put("line", error.line());
+        }
+        json.put("column", error.column());
+        json.put("value", error.value());
+        json.put("message", error.message());
+        ArrayNode problems = json.putArray("problems");
+        for (RunError.Problem p : error.problems()) {
+            ObjectNode problem = problems.addObject();
+            problem.put("source", p.source());
+            problem.put("line", p.line());
+            problem.put("column", p.column());
+            problem.put("value", p.value());
+            problem.put("reason", p.reason());
+        }
+        return json;
+    }
+
+    static Map<String, SourceSummary> parseSources(String text) {
+        Map<String, SourceSummary> sources = new LinkedHashMap<>();
+        JsonNode json = parse(text);
+        for (Map.Entry<String, JsonNode> field : json.properties()) {
+            JsonNode s = field.getValue();
+            sources.put(field.getKey(), new SourceSummary(s.path("url").asText(), s.path("rows").asLong(),
+                    s.path("bytes").asLong(), textOrNull(s, "sha256"), textOrNull(s, "etag"),
+                    s.path("notModified").asBoolean()));
+        }
+        return sources;
+    }
+
+    static List<String> parseWarnings(String text) {
+        List<String> warnings = new ArrayList<>();
+        parse(text).forEach(w -> warnings.add(w.asText()));
+        return warnings;
+    }
+
+    static RunError parseError(String text) {
+        JsonNode json = parse(text);
+        List<RunError.Problem> problems = new ArrayList<>();
+        json.path("problems").forEach(p -> problems.add(new RunError.Problem(p.path("source").asText(),
+                p.path("line").asLong(), textOrNull(p, "column"), textOrNull(p, "value"), p.path("reason").asText())));
+        JsonNode line = json.path("line");
+        return new RunError(ErrorKind.valueOf(json.path("kind").asText()), textOrNull(json, "source"),
+                line.isNumber() ? line.asLong() : null, textOrNull(json, "column"), textOrNull(json, "value"),
+                json.path("message").asText(), problems);
+    }
+
+    static String write(JsonNode json) {
+        try {
+            return MAPPER.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    static JsonNode parse(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sluice.runs holds JSON it wrote itself", e);
+        }
+    }
+
+    private static String textOrNull(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.sluice.history;
+
+/** What started a run. */
+public enum Trigger {
+    /** {@code sluice run}. */
+    CLI,
+    /** The schedule of {@code sluice serve}. */
+    SCHEDULE,
+    /** "Run now" through the API. */
+    MANUAL,
+    /** {@code sluice demo}. */
+    DEMO
+}

@@ -1,0 +1,231 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.SluiceException;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.SourceSpec;
+import dev.sluice.db.Database;
+import dev.sluice.db.DatabaseException;
+import dev.sluice.extract.Download;
+import dev.sluice.extract.SourceCache;
+import dev.sluice.extract.SourceDownloader;
+import dev.sluice.extract.SourceState;
+import dev.sluice.extract.SourceStateRepository;
+import dev.sluice.history.RunError;
+import dev.sluice.history.Run;
+import dev.sluice.history.RunOutcome;
+import dev.sluice.history.RunRepository;
+import dev.sluice.history.RunStatus;
+import dev.sluice.load.LoadOutcome;
+import dev.sluice.load.LoadTransaction;
+import dev.sluice.load.TargetLoader;
+import dev.sluice.transform.InvalidRowsException;
+import dev.sluice.transform.SourceReport;
+import dev.sluice.transform.SourceValidator;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a pipeline: lock, extract, validate and stage, merge, record. Every run is recorded, whatever its
+ * outcome, and the target changes only by the one transaction that also records the run's success.
+ */
+public final class Pipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final Database database;
+    private final SourceDownloader downloader;
+    private final SourceCache cache;
+    private final TargetLoader loader;
+    private final RunRepository runs;
+    private final SourceStateRepository states;
+    private final SourceValidator.RowProgress progress;
+
+    public Pipeline(Database database, SourceDownloader downloader, SourceCache cache, TargetLoader loader,
+                    RunRepository runs, SourceStateRepository states, SourceValidator.RowProgress progress) {
+        this.database = database;
+        this.downloader = downloader;
+        this.cache = cache;
+        this.loader = loader;
+        this.runs = runs;
+        this.states = states;
+        this.progress = progress;
+    }
+
+    public Run run(PipelineSpec spec, RunRequest request) {
+        try (RunSession session = RunSession.open(database, spec.name())) {
+            if (!session.locked()) {
+                return runs.recordSkipped(session.connection(), spec.name(), request.trigger(), spec.fingerprint());
+            }
+            recordInterruptedRuns(session, spec);
+            long runId = runs.start(session.connection(), spec.name(), request.trigger(), spec.fingerprint());
+            Map<String, SourceState> known = Map.of();
+            List<Download> downloads = List.of();
+            try {
+                known = loadStates(session, spec);
+                downloads = downloader.fetchAll(spec.sources(), known);
+                if (!request.force() && unchangedSinceLastLoad(session, spec, downloads)) {
+                    return recordUnchanged(session, spec, runId, downloads, known);
+                }
+                downloads = downloader.resolveBodies(spec.name(), spec.sources(), downloads);
+                Run run = load(session, spec, runId, downloads, known);
+                cache.keep(spec.name(), downloads);
+                return run;
+            } catch (SluiceException e) {
+                return recordFailure(session, runId, downloads, known, e);
+            } catch (RuntimeException e) {
+                LOG.error("run {} of {} failed unexpectedly", runId, spec.name(), e);
+                return recordFailure(session, runId, downloads, known,
+                        new SluiceException(ErrorKind.INTERNAL, "unexpected error: " + e, e));
+            } finally {
+                SourceDownloader.delete(downloads);
+            }
+        }
+    }
+
+    /** Validates and stages every source, merges, and records the run, all in one transaction. */
+    private Run load(RunSession session, PipelineSpec spec, long runId, List<Download> downloads,
+                     Map<String, SourceState> known) {
+        Connection connection = session.connection();
+        LoadTransaction transaction = loader.begin(connection, spec);
+        Map<String, SourceReport> reports = new LinkedHashMap<>();
+        SourceValidator validator = new SourceValidator(spec.invalidRows(), spec.maxProblems(), progress);
+        for (SourceSpec source : spec.sources()) {
+            Path body = bodyOf(downloads, source.name());
+            reports.put(source.name(), transaction.stage(source,
+                    writer -> validator.validate(source, body, writer::write)));
+        }
+        LoadOutcome outcome = transaction.merge(runId);
+        Map<String, Long> rows = new LinkedHashMap<>();
+        reports.forEach((name, report) -> rows.put(name, report.rowsKept()));
+        List<String> warnings = new ArrayList<>();
+        reports.values().forEach(report -> warnings.addAll(report.warnings()));
+        warnings.addAll(outcome.warnings());
+        Run run = runs.finish(connection, runId, new RunOutcome(RunStatus.SUCCEEDED, outcome.inserted(),
+                outcome.updated(), outcome.unchanged(), SourceSummaries.of(downloads, rows, known), warnings,
+                Optional.empty(), outcome.changesLogged()));
+        commit(connection, spec, downloads, rows);
+        LOG.info("run {} of {}: {} inserted, {} updated, {} unchanged", runId, spec.name(), run.inserted(),
+                run.updated(), run.unchanged());
+        return run;
+    }
+
+    private void commit(Connection connection, PipelineSpec spec, List<Download> downloads, Map<String, Long> rows) {
+        try {
+            states.save(connection, spec.name(), downloads, rows);
+            connection.commit();
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot commit the run of " + spec.name(), e);
+        }
+    }
+
+    private static Path bodyOf(List<Download> downloads, String source) {
+        return downloads.stream().filter(d -> d.source().equals(source)).findFirst()
+                .flatMap(Download::body).orElseThrow(() -> new IllegalStateException("no body for " + source));
+    }
+
+    private Map<String, SourceState> loadStates(RunSession session, PipelineSpec spec) {
+        try {
+            return states.load(session.connection(), spec.name());
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot read the source state of " + spec.name(), e);
+        }
+    }
+
+    /**
+     * Unchanged means: every body is the one last loaded, and the pipeline file is the one it was loaded with (a
+     * new column or rule must reload even unchanged data).
+     */
+    private boolean unchangedSinceLastLoad(RunSession session, PipelineSpec spec, List<Download> downloads) {
+        return downloads.stream().allMatch(Download::unchanged)
+                && runs.lastLoadedFingerprint(session.connection(), spec.name())
+                        .filter(spec.fingerprint()::equals).isPresent();
+    }
+
+    private Run recordUnchanged(RunSession session, PipelineSpec spec, long runId, List<Download> downloads,
+                                Map<String, SourceState> known) {
+        return inTransaction(session, connection -> {
+            Run run = runs.finish(connection, runId, new RunOutcome(RunStatus.UNCHANGED, 0, 0, 0,
+                    SourceSummaries.of(downloads, Map.of(), known), List.of(), Optional.empty(), 0));
+            Map<String, Long> rows = new LinkedHashMap<>();
+            known.forEach((name, state) -> rows.put(name, state.rows()));
+            saveStates(connection, spec, downloads, rows);
+            LOG.info("run {} of {}: every source is unchanged; the target was not touched", runId, spec.name());
+            return run;
+        });
+    }
+
+    private void saveStates(Connection connection, PipelineSpec spec, List<Download> downloads, Map<String, Long> rows) {
+        try {
+            states.save(connection, spec.name(), downloads, rows);
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot save the source state of " + spec.name(), e);
+        }
+    }
+
+    /** Runs of this pipeline left RUNNING by a process that died: the lock we hold proves nobody runs them. */
+    private void recordInterruptedRuns(RunSession session, PipelineSpec spec) {
+        for (Run interrupted : runs.failInterrupted(session.connection(), spec.name())) {
+            LOG.warn("run {} of {} was interrupted (its process ended mid-run); recorded as failed", interrupted.id(),
+                    spec.name());
+        }
+    }
+
+    /**
+     * Rolls the load back and records the failure in a transaction of its own. When the run's connection is broken
+     * (the database restarted, the network dropped), a fresh one records it; when none can, the exception
+     * propagates and the RUNNING row is marked interrupted by the next run.
+     */
+    private Run recordFailure(RunSession session, long runId, List<Download> downloads,
+                              Map<String, SourceState> known, SluiceException failure) {
+        LOG.error("run {} failed: {}", runId, failure.getMessage());
+        RunOutcome outcome = RunOutcome.failed(SourceSummaries.of(downloads, Map.of(), known), List.of(),
+                RunError.of(failure, problems(failure)));
+        if (session.rollback()) {
+            try {
+                return inTransaction(session, connection -> runs.finish(connection, runId, outcome));
+            } catch (DatabaseException e) {
+                LOG.warn("cannot record the failure on the run's connection ({}); trying a new one", e.getMessage());
+            }
+        }
+        try (Connection fresh = database.connect()) {
+            return runs.finish(fresh, runId, outcome);
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot record the failure of run " + runId, e);
+        }
+    }
+
+    private static List<RunError.Problem> problems(SluiceException failure) {
+        if (!(failure instanceof InvalidRowsException invalid)) {
+            return List.of();
+        }
+        return invalid.problems().stream()
+                .map(p -> new RunError.Problem(p.source(), p.line(), p.column(), p.value(), p.reason())).toList();
+    }
+
+    private static <T> T inTransaction(RunSession session, Function<Connection, T> work) {
+        Connection connection = session.connection();
+        try {
+            connection.setAutoCommit(false);
+            T result = work.apply(connection);
+            connection.commit();
+            connection.setAutoCommit(true);
+            return result;
+        } catch (SQLException e) {
+            session.rollback();
+            throw DatabaseException.of("cannot record the run", e);
+        } catch (RuntimeException e) {
+            session.rollback();
+            throw e;
+        }
+    }
+}
