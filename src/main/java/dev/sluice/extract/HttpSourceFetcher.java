@@ -106,6 +106,9 @@ final class HttpSourceFetcher {
         FetchSettings settings = source.fetch();
         HttpRequest.Builder request = HttpRequest.newBuilder(source.url())
                 .timeout(settings.readTimeout())
+                // Over plain http the JDK would attempt an h2c upgrade, which some servers and proxies mishandle.
+                .version(source.url().getScheme().equalsIgnoreCase("http") ? HttpClient.Version.HTTP_1_1
+                        : HttpClient.Version.HTTP_2)
                 .header("User-Agent", USER_AGENT)
                 .header("Accept-Encoding", "gzip")
                 .GET();

@@ -17,11 +17,16 @@ import java.util.stream.Collectors;
 /**
  * Applies the {@code on_decrease} cleaning rule to a staged source: a value lower than the highest earlier value
  * of its series (ordered by the date key, partitioned by the rest of the key) is kept with a warning, stored as
- * NULL with a warning, or fails the run. This needs the whole series in order, so PostgreSQL does it with a
- * window function rather than Java holding the series in memory.
+ * NULL with a warning, or fails the run. This needs the whole series in order, so PostgreSQL does it with window
+ * functions rather than Java holding the series in memory.
+ *
+ * <p>Falls are reported by streak: JHU's recovered drops to 0 on 2020-12-14 and stays there, which is one event
+ * ("fell from 6,298,082 to 0 on 2020-12-14, and on the 48 following dates"), not 49 warnings; and a later,
+ * separate correction is its own event, not hidden behind the first.
  */
 final class DecreaseRules {
     private static final String FALLS = "sluice_falls";
+    private static final int EVENTS_SHOWN = 10;
 
     private DecreaseRules() {
     }
@@ -30,71 +35,95 @@ final class DecreaseRules {
         List<String> warnings = new ArrayList<>();
         for (ColumnSpec column : staged.source().columns()) {
             if (column.onDecrease() != DecreasePolicy.ALLOW) {
-                applyTo(connection, staged, column).ifPresent(warnings::add);
+                warnings.addAll(applyTo(connection, staged, column));
             }
         }
         return warnings;
     }
 
-    private static java.util.Optional<String> applyTo(Connection connection, StagedSource staged, ColumnSpec column)
+    private record Fall(long line, String date, String series, BigDecimal value, BigDecimal priorMax, long streak,
+                        long events) {
+    }
+
+    private static List<String> applyTo(Connection connection, StagedSource staged, ColumnSpec column)
             throws SQLException {
-        String date = staged.source().key().stream()
-                .filter(k -> staged.source().column(k).orElseThrow().type() == ColumnType.DATE)
-                .findFirst().map(SqlIdentifier::quote).orElseThrow();
-        List<String> partition = staged.source().key().stream().map(SqlIdentifier::quote)
-                .filter(k -> !k.equals(date)).toList();
+        List<String> partition = staged.source().key().stream()
+                .filter(k -> staged.source().column(k).orElseThrow().type() != ColumnType.DATE).toList();
+        String date = staged.source().key().stream().filter(k -> !partition.contains(k)).findFirst()
+                .map(SqlIdentifier::quote).orElseThrow();
+        String partitionBy = partition.isEmpty() ? "" : "partition by "
+                + partition.stream().map(SqlIdentifier::quote).collect(Collectors.joining(", ")) + " ";
+        String series = partition.isEmpty() ? "''" : partition.stream().map(p -> SqlIdentifier.quote(p) + "::text")
+                .collect(Collectors.joining(" || ', ' || "));
         String value = SqlIdentifier.quote(column.name());
-        String partitionBy = partition.isEmpty() ? "" : "partition by " + String.join(", ", partition) + " ";
-        String partitionText = partition.isEmpty() ? "''"
-                : partition.stream().map(p -> p + "::text").collect(Collectors.joining(" || ', ' || "));
         try (Statement st = connection.createStatement()) {
-            st.execute("create temp table " + FALLS + " on commit drop as select _line, " + date + " as d, "
-                    + partitionText + " as series, " + value + " as value, prior_max from (select _line, " + date
-                    + ", " + String.join("", partition.stream().map(p -> p + ", ").toList()) + value + ", max(" + value
-                    + ") over (" + partitionBy + "order by " + date + " rows between unbounded preceding and 1 preceding)"
-                    + " as prior_max from " + staged.table() + ") o where " + value + " < prior_max");
-            try (ResultSet rs = st.executeQuery("select _line, d::text, series, value, prior_max, count(*) over ()"
-                    + " from " + FALLS + " order by d, series, _line limit 1")) {
-                if (!rs.next()) {
-                    st.execute("drop table " + FALLS);
-                    return java.util.Optional.empty();
-                }
-                String warning = act(st, staged, column, value, rs);
-                st.execute("drop table " + FALLS);
-                return java.util.Optional.of(warning);
+            // below: lower than every earlier value's maximum; continues: the previous date was below it too.
+            st.execute("create temp table " + FALLS + " on commit drop as select * from (select _line, d, series,"
+                    + " value, prior_max, coalesce(lag(value < prior_max) over (partition by series order by d), false)"
+                    + " as continues from (select _line, " + date + " as d, " + series + " as series, " + value
+                    + " as value, max(" + value + ") over (" + partitionBy + "order by " + date
+                    + " rows between unbounded preceding and 1 preceding) as prior_max from " + staged.table()
+                    + ") o) f where value < prior_max");
+            List<Fall> events = events(st);
+            List<String> warnings = new ArrayList<>();
+            if (!events.isEmpty()) {
+                warnings.addAll(act(st, staged, column, value, partition, events));
             }
+            st.execute("drop table " + FALLS);
+            return warnings;
         }
     }
 
-    private static String act(Statement st, StagedSource staged, ColumnSpec column, String value, ResultSet first)
-            throws SQLException {
-        long line = first.getLong(1);
-        String day = first.getString(2);
-        String series = first.getString(3);
-        BigDecimal fell = first.getBigDecimal(4);
-        BigDecimal from = first.getBigDecimal(5);
-        long count = first.getLong(6);
-        String where = series.isEmpty() ? "" : " for " + String.join(", ", staged.source().key().stream()
-                .filter(k -> staged.source().column(k).orElseThrow().type() != ColumnType.DATE).toList()) + " " + series;
-        String what = staged.source().name() + ": " + column.name() + " fell from " + format(from) + " to "
-                + format(fell) + " on " + day + where;
-        String others = count > 1 ? " (" + (count - 1) + " more values lower than an earlier one" : "";
-        switch (column.onDecrease()) {
-            case FAIL -> throw new RuleViolationException(staged.source().name(), line, column.header(),
-                    fell.toPlainString(), what + "; on_decrease is fail" + (others.isEmpty() ? "" : others + ")"));
-            case SET_NULL -> {
-                st.executeUpdate("update " + staged.table() + " set " + value + " = null where _line in (select _line"
-                        + " from " + FALLS + ")");
-                return what + "; stored as NULL" + (others.isEmpty() ? "" : others + " also stored as NULL)");
-            }
-            default -> {
-                return what + "; kept as reported" + (others.isEmpty() ? "" : others + ", also kept)");
+    /** The first falls of each streak, in date order, with the streak's length and the number of streaks. */
+    private static List<Fall> events(Statement st) throws SQLException {
+        List<Fall> events = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("select _line, d::text, series, value, prior_max, streak,"
+                + " count(*) over () from (select *, count(*) over (partition by series, streak_id) as streak,"
+                + " row_number() over (partition by series, streak_id order by d) as nth from (select *,"
+                + " sum(case when continues then 0 else 1 end) over (partition by series order by d) as streak_id"
+                + " from " + FALLS + ") s) e where nth = 1 order by d, series limit " + EVENTS_SHOWN)) {
+            while (rs.next()) {
+                events.add(new Fall(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
+                        rs.getBigDecimal(5), rs.getLong(6), rs.getLong(7)));
             }
         }
+        return events;
+    }
+
+    private static List<String> act(Statement st, StagedSource staged, ColumnSpec column, String value,
+                                    List<String> partition, List<Fall> events) throws SQLException {
+        String outcome = switch (column.onDecrease()) {
+            case SET_NULL -> "stored as NULL";
+            case WARN -> "kept as reported";
+            default -> "on_decrease is fail";
+        };
+        List<String> warnings = new ArrayList<>();
+        for (Fall fall : events) {
+            String where = partition.isEmpty() ? "" : " for " + String.join(", ", partition) + " " + fall.series();
+            String following = fall.streak() > 1 ? " (and the " + (fall.streak() - 1) + " following values,"
+                    + " still below " + format(fall.priorMax()) + ")" : "";
+            warnings.add(staged.source().name() + ": " + column.name() + " fell from " + format(fall.priorMax())
+                    + " to " + format(fall.value()) + " on " + fall.date() + where + "; " + outcome + following);
+        }
+        long more = events.get(0).events() - events.size();
+        if (more > 0) {
+            warnings.add(staged.source().name() + ": " + column.name() + " fell below an earlier value " + more
+                    + " more times; " + outcome);
+        }
+        if (column.onDecrease() == DecreasePolicy.FAIL) {
+            Fall first = events.get(0);
+            throw new RuleViolationException(staged.source().name(), first.line(), column.header(),
+                    first.value().toPlainString(), warnings.get(0));
+        }
+        if (column.onDecrease() == DecreasePolicy.SET_NULL) {
+            st.executeUpdate("update " + staged.table() + " set " + value + " = null where _line in"
+                    + " (select _line from " + FALLS + ")");
+        }
+        return warnings;
     }
 
     private static String format(BigDecimal number) {
-        if (number.scale() <= 0) {
+        if (number.scale() <= 0 || number.stripTrailingZeros().scale() <= 0) {
             return String.format(Locale.ROOT, "%,d", number.toBigInteger());
         }
         return number.toPlainString();

@@ -12,12 +12,8 @@ import dev.sluice.config.SourceSpec;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,8 +69,9 @@ public final class SourceValidator {
         } catch (CsvParseException e) {
             throw structural(problems, counts, "is not well-formed CSV: " + e.getMessage());
         } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof CharacterCodingException) {
-                throw structural(problems, counts, "is not valid UTF-8");
+            if (e.getCause() instanceof StrictUtf8Reader.InvalidUtf8Exception invalid) {
+                throw problems.exceptionLedBy(ErrorKind.NOT_CSV, lineAt(source, body, invalid.offset()),
+                        "is not valid UTF-8 (byte " + invalid.offset() + ")");
             }
             throw new SluiceException(ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: "
                     + e.getCause().getMessage(), e);
@@ -87,25 +84,42 @@ public final class SourceValidator {
 
     private static CsvReader<CsvRecord> open(SourceSpec source, Path body) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(body), 1 << 16);
-        skipUtf8ByteOrderMark(in);
-        // REPORT, not the default REPLACE: invalid bytes must fail loudly, not load as U+FFFD.
-        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
+        // Strict, not the JDK's default replacement: invalid bytes must fail loudly, not load as U+FFFD.
+        Reader reader = new StrictUtf8Reader(in, skipUtf8ByteOrderMark(in));
         return CsvReader.builder()
                 .fieldSeparator(source.delimiter())
                 .quoteCharacter('"')
                 .skipEmptyLines(true)
+                .allowUnclosedQuote(false)
                 .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .ofCsvRecord(reader);
     }
 
-    private static void skipUtf8ByteOrderMark(InputStream in) throws IOException {
+    /** Returns the number of bytes skipped. */
+    private static int skipUtf8ByteOrderMark(InputStream in) throws IOException {
         in.mark(3);
-        if (!(in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF)) {
-            in.reset();
+        if (in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF) {
+            return 3;
         }
+        in.reset();
+        return 0;
+    }
+
+    /** The 1-based line holding byte {@code offset}: counted only on this rare error path, not while reading. */
+    private static long lineAt(SourceSpec source, Path body, long offset) {
+        long line = 1;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(body), 1 << 16)) {
+            for (long i = 0; i < offset; i++) {
+                if (in.read() == '\n') {
+                    line++;
+                }
+            }
+        } catch (IOException e) {
+            throw new SluiceException(ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: "
+                    + e.getMessage(), e);
+        }
+        return line;
     }
 
     /** Mutable tallies of one pass; kept together so that an exception handler can still read them. */

@@ -1,0 +1,66 @@
+package dev.sluice.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code java -jar target/sluice.jar ...} as a separate process, the way users and scripts do. */
+final class SluiceProcess {
+    /** What a finished process left. */
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    private SluiceProcess() {
+    }
+
+    static Path jar() {
+        Path jar = Path.of("target", "sluice.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("run the integration tests with mvn verify: " + jar + " is built by package");
+        }
+        return jar;
+    }
+
+    static Process start(Map<String, String> env, Path outFile, Path errFile, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
+        builder.environment().putAll(env);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Result run(Map<String, String> env, String... args) {
+        try {
+            Path out = Files.createTempFile("sluice-out", ".txt");
+            Path err = Files.createTempFile("sluice-err", ".txt");
+            Process process = start(env, out, err, args);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("sluice did not finish within 120 s: " + List.of(args));
+            }
+            Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.delete(out);
+            Files.delete(err);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.sluice.testing;
+
+import dev.sluice.config.FetchSettings;
+import dev.sluice.config.PipelineFileReader;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.SourceSpec;
+import dev.sluice.db.Database;
+import dev.sluice.extract.SourceCache;
+import dev.sluice.extract.SourceDownloader;
+import dev.sluice.extract.SourceStateRepository;
+import dev.sluice.history.Run;
+import dev.sluice.history.RunRepository;
+import dev.sluice.history.Trigger;
+import dev.sluice.load.TargetLoader;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.RunRequest;
+import dev.sluice.transform.SourceValidator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * A complete sluice for integration tests: a fresh database on the shared embedded server, a home directory, a
+ * loopback source server, and a pipeline whose sleeper records delays instead of sleeping.
+ */
+public final class TestRig implements AutoCloseable {
+    /** Fast retries: tests assert the attempts and delays, not wall time. */
+    public static final FetchSettings FAST_FETCH = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 3,
+            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30), 64L << 20);
+
+    public final Path home;
+    public final String url;
+    public final Database database;
+    public final SourceServer server = new SourceServer();
+    public final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    private final Pipeline pipeline;
+
+    public TestRig() {
+        try {
+            home = Files.createTempDirectory("sluice-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        url = TestDatabase.createDatabase();
+        database = TestDatabase.open(url, home);
+        Clock clock = Clock.systemUTC();
+        SourceCache cache = new SourceCache(home.resolve("cache"));
+        SourceDownloader downloader = new SourceDownloader(cache, home.resolve("tmp"), sleeps::add, new Random(7),
+                clock, (source, bytes, total) -> { });
+        pipeline = new Pipeline(database, downloader, cache, new TargetLoader(Duration.ofSeconds(10)),
+                new RunRepository(clock), new SourceStateRepository(), SourceValidator.RowProgress.NONE);
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The bundled covid-us pipeline reading both sources from this rig's server at /nyt.csv and /jhu.csv. */
+    public PipelineSpec covidUs() {
+        return withFastFetch(new PipelineFileReader(List.of()).read("covid-us")
+                .withSourceUrls(Map.of("nyt", server.url("/nyt.csv"), "jhu", server.url("/jhu.csv"))));
+    }
+
+    public static PipelineSpec withFastFetch(PipelineSpec spec) {
+        List<SourceSpec> sources = spec.sources().stream().map(s -> new SourceSpec(s.name(), s.url(), s.delimiter(),
+                s.columns(), s.filters(), s.key(), FAST_FETCH)).toList();
+        return new PipelineSpec(spec.name(), spec.description(), spec.origin(), spec.fingerprint(), spec.schedule(),
+                sources, spec.join(), spec.target(), spec.invalidRows(), spec.maxProblems());
+    }
+
+    public static PipelineSpec withUrl(PipelineSpec spec, String source, URI url) {
+        return spec.withSourceUrls(Map.of(source, url));
+    }
+
+    public Run run(PipelineSpec spec) {
+        return pipeline.run(spec, RunRequest.of(Trigger.CLI));
+    }
+
+    public long count(String sql) {
+        try (Connection c = database.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public Optional<String> text(String sql) {
+        try (Connection c = database.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public void execute(String sql) {
+        try (Connection c = database.connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /**
+     * A digest of a table's entire content in key order, plus the physical identity of every row version (ctid,
+     * xmin): equal digests mean not one row was rewritten.
+     */
+    public String tableState(String table, String orderBy) {
+        return text("select count(*) || ':' || coalesce(md5(string_agg(t::text || '@' || t.ctid::text || '/'"
+                + " || t.xmin::text, '|' order by " + orderBy + ")), '') from " + table + " t").orElse("");
+    }
+
+    public List<List<String>> rows(String sql) {
+        try (Connection c = database.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<List<String>> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        database.close();
+        try (Stream<Path> files = Files.walk(home)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // A leftover temp directory is harmless.
+        }
+    }
+}
