@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -104,6 +105,14 @@ public final class Main implements Services {
     @Override
     public boolean interactive() {
         return interactive;
+    }
+
+    @Override
+    public void quietInfoLogs() {
+        if (env.get("SLUICE_LOG_LEVEL") == null
+                && LoggerFactory.getLogger("dev.sluice") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
     }
 
     @Override

@@ -43,6 +43,9 @@ public final class RunCommand implements Callable<Integer> {
         PipelineSpec spec = services.readPipeline(pipeline.pipeline).withSourceUrls(SourceOverrides.parse(sources));
         boolean watched = services.interactive() && !json;
         Progress progress = watched ? new Progress(services.err()) : Progress.NONE;
+        if (watched) {
+            services.quietInfoLogs();
+        }
         Run run;
         try (Database db = services.openDatabase(database.url())) {
             run = services.pipeline(db, progress).run(spec, new RunRequest(Trigger.CLI, force));

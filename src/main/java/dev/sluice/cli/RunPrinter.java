@@ -5,6 +5,7 @@ import dev.sluice.history.SourceSummary;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Prints a run for people (a one-screen summary) or for scripts (one line of key=value). */
 final class RunPrinter {
@@ -18,7 +19,7 @@ final class RunPrinter {
                 run.durationMs() / 1000.0);
         out.printf(Locale.ROOT, "  rows: %,d inserted, %,d updated, %,d unchanged%n", run.inserted(), run.updated(),
                 run.unchanged());
-        for (Map.Entry<String, SourceSummary> e : run.sources().entrySet()) {
+        for (Map.Entry<String, SourceSummary> e : new TreeMap<>(run.sources()).entrySet()) {
             SourceSummary s = e.getValue();
             out.printf(Locale.ROOT, "  %s: %,d rows, %,d bytes%s  %s%n", e.getKey(), s.rows(), s.bytes(),
                     s.notModified() ? " (not modified)" : "", s.url());

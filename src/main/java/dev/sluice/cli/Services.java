@@ -24,6 +24,12 @@ public interface Services {
     /** Whether a person is watching: progress and a readable summary instead of one machine-readable line. */
     boolean interactive();
 
+    /**
+     * Raises sluice's log level to WARN (unless SLUICE_LOG_LEVEL says otherwise): on a terminal the progress line
+     * and the final summary say what INFO logs would, and interleaved log lines would garble them.
+     */
+    void quietInfoLogs();
+
     PipelineSpec readPipeline(String pathOrName);
 
     /** Connects to {@code url}, or {@code SLUICE_DB_URL}, or the embedded database, and migrates it. */
