@@ -119,8 +119,8 @@ public final class Pipeline {
     }
 
     private void commit(Connection connection, PipelineSpec spec, List<Download> downloads, Map<String, Long> rows) {
+        saveStates(connection, spec, downloads, rows);
         try {
-            states.save(connection, spec.name(), downloads, rows);
             connection.commit();
             connection.setAutoCommit(true);
         } catch (SQLException e) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.ErrorKind;
 import dev.sluice.config.FetchSettings;
 import dev.sluice.config.PipelineSpec;
-import dev.sluice.config.SourceSpec;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
 import dev.sluice.history.RunStatus;
@@ -196,11 +195,7 @@ class PipelineFailureIT {
     void a_stalled_body_times_out_instead_of_hanging() {
         FetchSettings quick = new FetchSettings(Duration.ofSeconds(2), Duration.ofMillis(300), 2,
                 Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1), 1L << 20);
-        PipelineSpec spec = rig.covidUs();
-        List<SourceSpec> sources = spec.sources().stream().map(s -> new SourceSpec(s.name(), s.url(), s.delimiter(),
-                s.columns(), s.filters(), s.key(), quick)).toList();
-        spec = new PipelineSpec(spec.name(), spec.description(), spec.origin(), spec.fingerprint(), spec.schedule(),
-                sources, spec.join(), spec.target(), spec.invalidRows(), spec.maxProblems());
+        PipelineSpec spec = TestRig.withFetch(rig.covidUs(), quick);
         rig.server.script("/nyt.csv", SourceServer.stall(NYT, 1000, Duration.ofSeconds(5)));
         Run run = rig.run(spec);
 

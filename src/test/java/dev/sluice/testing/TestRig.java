@@ -78,8 +78,13 @@ public final class TestRig implements AutoCloseable {
     }
 
     public static PipelineSpec withFastFetch(PipelineSpec spec) {
+        return withFetch(spec, FAST_FETCH);
+    }
+
+    /** The same pipeline with other download settings for every source. */
+    public static PipelineSpec withFetch(PipelineSpec spec, FetchSettings fetch) {
         List<SourceSpec> sources = spec.sources().stream().map(s -> new SourceSpec(s.name(), s.url(), s.delimiter(),
-                s.columns(), s.filters(), s.key(), FAST_FETCH)).toList();
+                s.columns(), s.filters(), s.key(), fetch)).toList();
         return new PipelineSpec(spec.name(), spec.description(), spec.origin(), spec.fingerprint(), spec.schedule(),
                 sources, spec.join(), spec.target(), spec.invalidRows(), spec.maxProblems());
     }
