@@ -31,6 +31,8 @@ public enum ErrorKind {
     INTERRUPTED(true),
     /** A local resource failed: disk full, temporary directory not writable. */
     LOCAL_IO(true),
+    /** A notification could not be delivered (never a run's own error: delivery is retried from the outbox). */
+    NOTIFICATION(true),
     /** A bug in sluice. */
     INTERNAL(false);
 

@@ -3,22 +3,33 @@ package dev.sluice;
 import dev.sluice.cli.CheckCommand;
 import dev.sluice.cli.HistoryCommand;
 import dev.sluice.cli.MigrateCommand;
+import dev.sluice.cli.NotifyCommand;
+import dev.sluice.cli.NotifyTestCommand;
 import dev.sluice.cli.Progress;
 import dev.sluice.cli.RunCommand;
 import dev.sluice.cli.Services;
+import dev.sluice.config.ChannelReader;
+import dev.sluice.config.PipelineConfigException;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseSettings;
 import dev.sluice.db.Migrations;
-import dev.sluice.extract.Sleeper;
+import dev.sluice.Sleeper;
 import dev.sluice.extract.SourceCache;
 import dev.sluice.extract.SourceDownloader;
 import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.history.RunRepository;
 import dev.sluice.load.TargetLoader;
+import dev.sluice.notify.ChannelFactory;
+import dev.sluice.notify.NotificationChannel;
+import dev.sluice.notify.NotificationDispatcher;
+import dev.sluice.notify.Outbox;
 import dev.sluice.pipeline.Pipeline;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -29,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import picocli.CommandLine.Command;
 
 /**
@@ -41,6 +53,7 @@ public final class Main implements Services {
     /** How long a load waits for a lock on its target table before failing. */
     private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(1);
     private static final int POOL_SIZE = 4;
+    private static final Duration NOTIFICATION_FIRST_RETRY = Duration.ofSeconds(2);
 
     private final Map<String, String> env;
     private final Clock clock;
@@ -69,7 +82,9 @@ public final class Main implements Services {
                 .addSubcommand("run", new RunCommand(this))
                 .addSubcommand("history", new HistoryCommand(this))
                 .addSubcommand("check", new CheckCommand(this))
-                .addSubcommand("migrate", new MigrateCommand(this));
+                .addSubcommand("migrate", new MigrateCommand(this))
+                .addSubcommand("notify", new CommandLine(new NotifyCommand())
+                        .addSubcommand("test", new NotifyTestCommand(this)));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -120,7 +135,19 @@ public final class Main implements Services {
         List<Path> roots = Optional.ofNullable(env.get("SLUICE_FILE_ROOTS")).filter(s -> !s.isBlank())
                 .map(s -> Arrays.stream(s.split(":")).filter(p -> !p.isBlank()).map(Path::of).toList())
                 .orElse(List.of());
-        return new PipelineFileReader(roots).read(pathOrName);
+        PipelineSpec spec = new PipelineFileReader(roots, env).read(pathOrName);
+        ChannelReader channels = new ChannelReader(env);
+        Optional<String> shared = Optional.ofNullable(env.get("SLUICE_NOTIFICATIONS_FILE")).filter(s -> !s.isBlank());
+        if (shared.isPresent()) {
+            try {
+                spec = spec.withMoreChannels(channels.readFile(shared.get(),
+                        Files.readString(Path.of(shared.get()), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new PipelineConfigException(shared.get(), 0, "", "cannot read the notifications file: "
+                        + e.getMessage());
+            }
+        }
+        return spec.withMoreChannels(channels.fromEnvironment());
     }
 
     @Override
@@ -143,6 +170,18 @@ public final class Main implements Services {
         SourceDownloader downloader = new SourceDownloader(cache, tempDir, Sleeper.REAL, new SecureRandom(), clock,
                 progress);
         return new Pipeline(database, downloader, cache, new TargetLoader(LOCK_TIMEOUT), new RunRepository(clock),
-                new SourceStateRepository(), progress);
+                new SourceStateRepository(), new Outbox(clock), progress);
+    }
+
+    @Override
+    public NotificationDispatcher dispatcher(Database database, PipelineSpec spec) {
+        return new NotificationDispatcher(database, new RunRepository(clock), spec.name(),
+                new ChannelFactory(DefaultCredentialsProvider.builder().build()).create(spec.notifications()), clock,
+                Sleeper.REAL, NOTIFICATION_FIRST_RETRY);
+    }
+
+    @Override
+    public Map<String, NotificationChannel> channels(PipelineSpec spec) {
+        return new ChannelFactory(DefaultCredentialsProvider.builder().build()).create(spec.notifications());
     }
 }

@@ -2,10 +2,15 @@ package dev.sluice.cli;
 
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
+import dev.sluice.db.DatabaseException;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
+import dev.sluice.history.RunRepository;
 import dev.sluice.history.Trigger;
 import dev.sluice.pipeline.RunRequest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,6 +39,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Load even when every source is unchanged since the last load.")
     boolean force;
 
+    @Option(names = "--notify-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long to keep retrying this run's notifications before exiting (default ${DEFAULT-VALUE});"
+                    + " what is not delivered stays in the outbox for the next run or for sluice serve.")
+    int notifyTimeout;
+
     public RunCommand(Services services) {
         this.services = services;
     }
@@ -49,6 +59,9 @@ public final class RunCommand implements Callable<Integer> {
         Run run;
         try (Database db = services.openDatabase(database.url())) {
             run = services.pipeline(db, progress).run(spec, new RunRequest(Trigger.CLI, force));
+            progress.done();
+            services.dispatcher(db, spec).awaitRun(run.id(), Duration.ofSeconds(Math.max(0, notifyTimeout)));
+            run = reload(db, run);
         } finally {
             progress.done();
         }
@@ -60,5 +73,14 @@ public final class RunCommand implements Callable<Integer> {
             RunPrinter.line(services.out(), run);
         }
         return run.status().exitCode();
+    }
+
+    /** The run as recorded now, with the state of its notifications. */
+    private Run reload(Database db, Run run) {
+        try (Connection c = db.connect()) {
+            return new RunRepository(services.clock()).find(c, run.id()).orElse(run);
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot read run " + run.id(), e);
+        }
     }
 }

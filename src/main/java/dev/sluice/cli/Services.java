@@ -2,6 +2,8 @@ package dev.sluice.cli;
 
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
+import dev.sluice.notify.NotificationChannel;
+import dev.sluice.notify.NotificationDispatcher;
 import dev.sluice.pipeline.Pipeline;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -36,4 +38,10 @@ public interface Services {
     Database openDatabase(Optional<String> url);
 
     Pipeline pipeline(Database database, Progress progress);
+
+    /** Delivers the pipeline's notifications from the outbox. */
+    NotificationDispatcher dispatcher(Database database, PipelineSpec spec);
+
+    /** The pipeline's channels, for {@code notify test}. */
+    Map<String, NotificationChannel> channels(PipelineSpec spec);
 }

@@ -38,12 +38,15 @@ public final class PipelineFileReader {
     private static final int DEFAULT_CHANGE_LOG_LIMIT = 10_000;
 
     private final List<Path> extraFileRoots;
+    private final ChannelReader channels;
 
     /**
      * @param extraFileRoots directories, besides the pipeline file's own, that {@code file:} sources may read
+     * @param env            where {@code {env: NAME}} secrets of notification channels are looked up
      */
-    public PipelineFileReader(List<Path> extraFileRoots) {
+    public PipelineFileReader(List<Path> extraFileRoots, Map<String, String> env) {
         this.extraFileRoots = extraFileRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.channels = new ChannelReader(env);
     }
 
     /** Reads a pipeline by path or bundled name. */
@@ -98,7 +101,7 @@ public final class PipelineFileReader {
         return new PipelineSpec(name, root.optionalText("description").orElse(""), origin, sha256(text),
                 readSchedule(root), sources, join, target,
                 root.enumValue("invalid_rows", InvalidRowPolicy.class, InvalidRowPolicy.FAIL_RUN),
-                root.integer("max_problems", DEFAULT_MAX_PROBLEMS, 1, 100_000));
+                root.integer("max_problems", DEFAULT_MAX_PROBLEMS, 1, 100_000), channels.read(root));
     }
 
     private static Optional<ScheduleSpec> readSchedule(ConfigNode root) {

@@ -21,16 +21,48 @@ import java.util.Optional;
  * @param target      the table written
  * @param invalidRows what to do with invalid rows
  * @param maxProblems how many problems a run collects and reports before it only counts them
+ * @param notifications where run outcomes are sent, besides the log
  */
 public record PipelineSpec(String name, String description, String origin, String fingerprint,
                            Optional<ScheduleSpec> schedule, List<SourceSpec> sources, Optional<JoinSpec> join,
-                           TargetSpec target, InvalidRowPolicy invalidRows, int maxProblems) {
+                           TargetSpec target, InvalidRowPolicy invalidRows, int maxProblems,
+                           List<ChannelSpec> notifications) {
     public PipelineSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(invalidRows, "invalidRows");
         sources = List.copyOf(sources);
+        notifications = List.copyOf(notifications);
+    }
+
+    /** The same pipeline with other sources (other URLs or download settings). */
+    public PipelineSpec withSources(List<SourceSpec> otherSources) {
+        return new PipelineSpec(name, description, origin, fingerprint, schedule, otherSources, join, target,
+                invalidRows, maxProblems, notifications);
+    }
+
+    /** The same pipeline as if its file had another content: for tests of definition changes. */
+    public PipelineSpec withFingerprint(String otherFingerprint) {
+        return new PipelineSpec(name, description, origin, otherFingerprint, schedule, sources, join, target,
+                invalidRows, maxProblems, notifications);
+    }
+
+    /**
+     * The pipeline with more channels (from the environment or a shared notifications file). A name used twice
+     * is a configuration error: deliveries are tracked by channel name.
+     */
+    public PipelineSpec withMoreChannels(List<ChannelSpec> more) {
+        List<ChannelSpec> all = new java.util.ArrayList<>(notifications);
+        for (ChannelSpec channel : more) {
+            if (all.stream().anyMatch(c -> c.name().equals(channel.name()))) {
+                throw new PipelineConfigException(origin, 0, "notifications",
+                        "two channels are named '" + channel.name() + "'");
+            }
+            all.add(channel);
+        }
+        return new PipelineSpec(name, description, origin, fingerprint, schedule, sources, join, target,
+                invalidRows, maxProblems, all);
     }
 
     public Optional<SourceSpec> source(String sourceName) {
@@ -49,10 +81,8 @@ public record PipelineSpec(String name, String description, String origin, Strin
                                 + sources.stream().map(SourceSpec::name).toList());
             }
         }
-        List<SourceSpec> replaced = sources.stream()
+        return withSources(sources.stream()
                 .map(s -> overrides.containsKey(s.name()) ? s.withUrl(overrides.get(s.name())) : s)
-                .toList();
-        return new PipelineSpec(name, description, origin, fingerprint, schedule, replaced, join, target, invalidRows,
-                maxProblems);
+                .toList());
     }
 }

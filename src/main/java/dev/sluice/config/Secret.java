@@ -38,11 +38,16 @@ public final class Secret {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Secret(Files.readString(Path.of(file), StandardCharsets.UTF_8).stripTrailing()));
+            return Optional.of(fromFile(Path.of(file)));
         } catch (IOException e) {
             throw new PipelineConfigException(name + "_FILE", 0, "", "cannot read the secret file " + file + ": "
                     + e.getClass().getSimpleName());
         }
+    }
+
+    /** Reads a secret file, trailing newline removed. */
+    public static Secret fromFile(Path file) throws IOException {
+        return new Secret(Files.readString(file, StandardCharsets.UTF_8).stripTrailing());
     }
 
     /** The secret itself: call only where it is handed to the library that needs it. */

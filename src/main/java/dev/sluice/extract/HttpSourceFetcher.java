@@ -1,5 +1,6 @@
 package dev.sluice.extract;
 
+import dev.sluice.Sleeper;
 import dev.sluice.ErrorKind;
 import dev.sluice.config.FetchSettings;
 import dev.sluice.config.SourceSpec;

@@ -1,5 +1,6 @@
 package dev.sluice.extract;
 
+import dev.sluice.Sleeper;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceException;
 import dev.sluice.config.SourceSpec;

@@ -1,5 +1,6 @@
 package dev.sluice.history;
 
+import dev.sluice.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,10 +14,11 @@ import java.util.Optional;
 public record Run(long id, String pipeline, Trigger trigger, RunStatus status, Instant startedAt,
                   Optional<Instant> finishedAt, long inserted, long updated, long unchanged,
                   Map<String, SourceSummary> sources, List<String> warnings, Optional<RunError> error,
-                  long changesLogged) {
+                  long changesLogged, List<Delivery> notifications) {
     public Run {
         sources = Map.copyOf(sources);
         warnings = List.copyOf(warnings);
+        notifications = List.copyOf(notifications);
     }
 
     public long durationMs() {

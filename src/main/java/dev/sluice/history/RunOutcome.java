@@ -1,5 +1,6 @@
 package dev.sluice.history;
 
+import dev.sluice.RunStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

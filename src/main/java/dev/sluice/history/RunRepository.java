@@ -1,5 +1,6 @@
 package dev.sluice.history;
 
+import dev.sluice.RunStatus;
 import dev.sluice.ErrorKind;
 import dev.sluice.db.DatabaseException;
 import java.net.InetAddress;
@@ -21,7 +22,10 @@ import java.util.Optional;
  */
 public final class RunRepository {
     private static final String COLUMNS = "id, pipeline, trigger, status, started_at, finished_at, inserted, updated,"
-            + " unchanged, sources::text, warnings::text, error::text, changes_logged";
+            + " unchanged, sources::text, warnings::text, error::text, changes_logged, (select coalesce(jsonb_agg("
+            + "jsonb_build_object('channel', o.channel, 'status', o.status, 'attempts', o.attempts, 'lastError',"
+            + " o.last_error, 'deliveredAt', o.delivered_at) order by o.channel), '[]')::text"
+            + " from sluice.notification_outbox o where o.run_id = runs.id)";
 
     private final Clock clock;
     private final String host;
@@ -180,6 +184,7 @@ public final class RunRepository {
                 RunStatus.valueOf(rs.getString(4)), rs.getTimestamp(5).toInstant(),
                 Optional.ofNullable(finished).map(Timestamp::toInstant), rs.getLong(7), rs.getLong(8), rs.getLong(9),
                 RunJson.parseSources(rs.getString(10)), RunJson.parseWarnings(rs.getString(11)),
-                Optional.ofNullable(error).map(RunJson::parseError), rs.getLong(13));
+                Optional.ofNullable(error).map(RunJson::parseError), rs.getLong(13),
+                RunJson.parseDeliveries(rs.getString(14)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.RunStatus;
 import dev.sluice.SluiceException;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
@@ -11,14 +12,15 @@ import dev.sluice.extract.SourceCache;
 import dev.sluice.extract.SourceDownloader;
 import dev.sluice.extract.SourceState;
 import dev.sluice.extract.SourceStateRepository;
-import dev.sluice.history.RunError;
 import dev.sluice.history.Run;
+import dev.sluice.history.RunError;
 import dev.sluice.history.RunOutcome;
 import dev.sluice.history.RunRepository;
-import dev.sluice.history.RunStatus;
 import dev.sluice.load.LoadOutcome;
 import dev.sluice.load.LoadTransaction;
 import dev.sluice.load.TargetLoader;
+import dev.sluice.notify.ConsoleChannel;
+import dev.sluice.notify.Outbox;
 import dev.sluice.transform.InvalidRowsException;
 import dev.sluice.transform.SourceReport;
 import dev.sluice.transform.SourceValidator;
@@ -30,13 +32,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a pipeline: lock, extract, validate and stage, merge, record. Every run is recorded, whatever its
- * outcome, and the target changes only by the one transaction that also records the run's success.
+ * One run of a pipeline: lock, extract, validate and stage, merge, record, notify. Every run is recorded with its
+ * notifications, whatever its outcome, and the target changes only in the one transaction that also records the
+ * run's success.
  */
 public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -47,26 +49,29 @@ public final class Pipeline {
     private final TargetLoader loader;
     private final RunRepository runs;
     private final SourceStateRepository states;
+    private final RunRecorder recorder;
     private final SourceValidator.RowProgress progress;
 
     public Pipeline(Database database, SourceDownloader downloader, SourceCache cache, TargetLoader loader,
-                    RunRepository runs, SourceStateRepository states, SourceValidator.RowProgress progress) {
+                    RunRepository runs, SourceStateRepository states, Outbox outbox,
+                    SourceValidator.RowProgress progress) {
         this.database = database;
         this.downloader = downloader;
         this.cache = cache;
         this.loader = loader;
         this.runs = runs;
         this.states = states;
+        this.recorder = new RunRecorder(runs, states, outbox, new ConsoleChannel());
         this.progress = progress;
     }
 
     public Run run(PipelineSpec spec, RunRequest request) {
         try (RunSession session = RunSession.open(database, spec.name())) {
             if (!session.locked()) {
-                return runs.recordSkipped(session.connection(), spec.name(), request.trigger(), spec.fingerprint());
+                return recorder.skipped(session.connection(), spec, request.trigger());
             }
-            recordInterruptedRuns(session, spec);
-            long runId = runs.start(session.connection(), spec.name(), request.trigger(), spec.fingerprint());
+            recorder.interrupted(session.connection(), spec);
+            long runId = recorder.start(session.connection(), spec, request.trigger());
             Map<String, SourceState> known = Map.of();
             List<Download> downloads = List.of();
             try {
@@ -80,10 +85,10 @@ public final class Pipeline {
                 cache.keep(spec.name(), downloads);
                 return run;
             } catch (SluiceException e) {
-                return recordFailure(session, runId, downloads, known, e);
+                return recordFailure(session, spec, runId, downloads, known, e);
             } catch (RuntimeException e) {
                 LOG.error("run {} of {} failed unexpectedly", runId, spec.name(), e);
-                return recordFailure(session, runId, downloads, known,
+                return recordFailure(session, spec, runId, downloads, known,
                         new SluiceException(ErrorKind.INTERNAL, "unexpected error: " + e, e));
             } finally {
                 SourceDownloader.delete(downloads);
@@ -109,23 +114,9 @@ public final class Pipeline {
         List<String> warnings = new ArrayList<>();
         reports.values().forEach(report -> warnings.addAll(report.warnings()));
         warnings.addAll(outcome.warnings());
-        Run run = runs.finish(connection, runId, new RunOutcome(RunStatus.SUCCEEDED, outcome.inserted(),
-                outcome.updated(), outcome.unchanged(), SourceSummaries.of(downloads, rows, known), warnings,
-                Optional.empty(), outcome.changesLogged()));
-        commit(connection, spec, downloads, rows);
-        LOG.info("run {} of {}: {} inserted, {} updated, {} unchanged", runId, spec.name(), run.inserted(),
-                run.updated(), run.unchanged());
-        return run;
-    }
-
-    private void commit(Connection connection, PipelineSpec spec, List<Download> downloads, Map<String, Long> rows) {
-        saveStates(connection, spec, downloads, rows);
-        try {
-            connection.commit();
-            connection.setAutoCommit(true);
-        } catch (SQLException e) {
-            throw DatabaseException.of("cannot commit the run of " + spec.name(), e);
-        }
+        return recorder.finishAndCommit(connection, spec, runId, new RunOutcome(RunStatus.SUCCEEDED,
+                outcome.inserted(), outcome.updated(), outcome.unchanged(), SourceSummaries.of(downloads, rows, known),
+                warnings, Optional.empty(), outcome.changesLogged()), downloads, rows);
     }
 
     private static Path bodyOf(List<Download> downloads, String source) {
@@ -153,31 +144,10 @@ public final class Pipeline {
 
     private Run recordUnchanged(RunSession session, PipelineSpec spec, long runId, List<Download> downloads,
                                 Map<String, SourceState> known) {
-        return inTransaction(session, connection -> {
-            Run run = runs.finish(connection, runId, new RunOutcome(RunStatus.UNCHANGED, 0, 0, 0,
-                    SourceSummaries.of(downloads, Map.of(), known), List.of(), Optional.empty(), 0));
-            Map<String, Long> rows = new LinkedHashMap<>();
-            known.forEach((name, state) -> rows.put(name, state.rows()));
-            saveStates(connection, spec, downloads, rows);
-            LOG.info("run {} of {}: every source is unchanged; the target was not touched", runId, spec.name());
-            return run;
-        });
-    }
-
-    private void saveStates(Connection connection, PipelineSpec spec, List<Download> downloads, Map<String, Long> rows) {
-        try {
-            states.save(connection, spec.name(), downloads, rows);
-        } catch (SQLException e) {
-            throw DatabaseException.of("cannot save the source state of " + spec.name(), e);
-        }
-    }
-
-    /** Runs of this pipeline left RUNNING by a process that died: the lock we hold proves nobody runs them. */
-    private void recordInterruptedRuns(RunSession session, PipelineSpec spec) {
-        for (Run interrupted : runs.failInterrupted(session.connection(), spec.name())) {
-            LOG.warn("run {} of {} was interrupted (its process ended mid-run); recorded as failed", interrupted.id(),
-                    spec.name());
-        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        known.forEach((name, state) -> rows.put(name, state.rows()));
+        return recorder.finish(session.connection(), spec, runId, new RunOutcome(RunStatus.UNCHANGED, 0, 0, 0,
+                SourceSummaries.of(downloads, Map.of(), known), List.of(), Optional.empty(), 0), downloads, rows);
     }
 
     /**
@@ -185,20 +155,19 @@ public final class Pipeline {
      * (the database restarted, the network dropped), a fresh one records it; when none can, the exception
      * propagates and the RUNNING row is marked interrupted by the next run.
      */
-    private Run recordFailure(RunSession session, long runId, List<Download> downloads,
+    private Run recordFailure(RunSession session, PipelineSpec spec, long runId, List<Download> downloads,
                               Map<String, SourceState> known, SluiceException failure) {
-        LOG.error("run {} failed: {}", runId, failure.getMessage());
         RunOutcome outcome = RunOutcome.failed(SourceSummaries.of(downloads, Map.of(), known), List.of(),
                 RunError.of(failure, problems(failure)));
         if (session.rollback()) {
             try {
-                return inTransaction(session, connection -> runs.finish(connection, runId, outcome));
+                return recorder.finish(session.connection(), spec, runId, outcome, List.of(), Map.of());
             } catch (DatabaseException e) {
                 LOG.warn("cannot record the failure on the run's connection ({}); trying a new one", e.getMessage());
             }
         }
         try (Connection fresh = database.connect()) {
-            return runs.finish(fresh, runId, outcome);
+            return recorder.finish(fresh, spec, runId, outcome, List.of(), Map.of());
         } catch (SQLException e) {
             throw DatabaseException.of("cannot record the failure of run " + runId, e);
         }
@@ -210,22 +179,5 @@ public final class Pipeline {
         }
         return invalid.problems().stream()
                 .map(p -> new RunError.Problem(p.source(), p.line(), p.column(), p.value(), p.reason())).toList();
-    }
-
-    private static <T> T inTransaction(RunSession session, Function<Connection, T> work) {
-        Connection connection = session.connection();
-        try {
-            connection.setAutoCommit(false);
-            T result = work.apply(connection);
-            connection.commit();
-            connection.setAutoCommit(true);
-            return result;
-        } catch (SQLException e) {
-            session.rollback();
-            throw DatabaseException.of("cannot record the run", e);
-        } catch (RuntimeException e) {
-            session.rollback();
-            throw e;
-        }
     }
 }

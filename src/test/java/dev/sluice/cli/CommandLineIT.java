@@ -107,6 +107,66 @@ class CommandLineIT {
     }
 
     @Test
+    void run_delivers_its_notifications_before_it_exits_and_reports_their_state() throws Exception {
+        try (SourceServer receiver = new SourceServer()) {
+            receiver.script("/hook", SourceServer.status(200));
+            Map<String, String> withWebhook = Map.of("SLUICE_HOME", home.toString(),
+                    "SLUICE_WEBHOOK_URL", receiver.url("/hook").toString());
+            SluiceProcess.Result result = SluiceProcess.run(withWebhook, run("--json"));
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(receiver.requests("/hook")).hasSize(1);
+            JsonNode delivery = JSON.readTree(result.stdout()).get("notifications").get(0);
+            assertThat(delivery.get("channel").asText()).isEqualTo("env-webhook");
+            assertThat(delivery.get("status").asText()).isEqualTo("DELIVERED");
+            assertThat(result.stdout() + result.stderr()).doesNotContain(receiver.url("/hook").toString());
+        }
+    }
+
+    @Test
+    void a_channel_that_is_down_delays_the_exit_by_the_notify_timeout_at_most_and_keeps_the_run_a_success()
+            throws Exception {
+        try (SourceServer receiver = new SourceServer()) {
+            receiver.script("/hook", SourceServer.status(503));
+            Map<String, String> withWebhook = Map.of("SLUICE_HOME", home.toString(),
+                    "SLUICE_WEBHOOK_URL", receiver.url("/hook").toString());
+            long started = System.nanoTime();
+            SluiceProcess.Result result = SluiceProcess.run(withWebhook, run("--json", "--notify-timeout", "3"));
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(seconds).isLessThan(20);
+            JsonNode json = JSON.readTree(result.stdout());
+            assertThat(json.get("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(json.get("notifications").get(0).get("status").asText()).isEqualTo("PENDING");
+            assertThat(json.get("notifications").get(0).get("lastError").asText())
+                    .isEqualTo("env-webhook: webhook answered HTTP 503");
+        }
+    }
+
+    @Test
+    void notify_test_sends_a_sample_through_each_channel_and_says_what_happened() throws Exception {
+        try (SourceServer receiver = new SourceServer()) {
+            receiver.script("/hook", SourceServer.status(200));
+            Map<String, String> withWebhook = Map.of("SLUICE_HOME", home.toString(),
+                    "SLUICE_WEBHOOK_URL", receiver.url("/hook").toString());
+            SluiceProcess.Result ok = SluiceProcess.run(withWebhook, "notify", "test");
+            assertThat(ok.exitCode()).isZero();
+            assertThat(ok.stdout()).contains("env-webhook: delivered");
+            JsonNode body = JSON.readTree(receiver.requests("/hook").get(0).body());
+            assertThat(body.get("test").asBoolean()).isTrue();
+
+            receiver.script("/hook", SourceServer.status(401));
+            SluiceProcess.Result failed = SluiceProcess.run(withWebhook, "notify", "test", "--channel", "env-webhook");
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(failed.stdout()).contains("env-webhook: FAILED: env-webhook: webhook answered HTTP 401");
+
+            SluiceProcess.Result unknown = SluiceProcess.run(withWebhook, "notify", "test", "--channel", "pager");
+            assertThat(unknown.exitCode()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void an_unreachable_database_exits_1_with_a_clear_message_that_never_shows_the_password() {
         SluiceProcess.Result result = SluiceProcess.run(env, "run", "--db",
                 "jdbc:postgresql://127.0.0.1:1/sluice?user=etl&password=s3cr3t-pw");

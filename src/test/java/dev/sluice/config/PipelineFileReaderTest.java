@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class PipelineFileReaderTest {
               table: demo_table
             """;
 
-    private final PipelineFileReader reader = new PipelineFileReader(List.of());
+    private final PipelineFileReader reader = new PipelineFileReader(List.of(), Map.of());
 
     private PipelineConfigException error(String yaml) {
         PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class,
@@ -141,7 +142,7 @@ class PipelineFileReaderTest {
         assertThat(e.field()).isEqualTo("sources[0].url");
         assertThat(e.problem()).contains("outside the pipeline file's directory");
 
-        PipelineFileReader allowing = new PipelineFileReader(List.of(Path.of("/etc")));
+        PipelineFileReader allowing = new PipelineFileReader(List.of(Path.of("/etc")), Map.of());
         assertThat(allowing.read(file.toString()).sources().get(0).url().getPath()).isEqualTo("/etc/passwd");
     }
 

@@ -7,7 +7,7 @@ import dev.sluice.config.FetchSettings;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
-import dev.sluice.history.RunStatus;
+import dev.sluice.RunStatus;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;

@@ -2,9 +2,8 @@ package dev.sluice.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.config.PipelineSpec;
 import dev.sluice.history.Run;
-import dev.sluice.history.RunStatus;
+import dev.sluice.RunStatus;
 import dev.sluice.testing.ExpectedCovidTable;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
@@ -219,10 +218,7 @@ class PipelineLoadIT {
     @Test
     void a_changed_pipeline_file_reloads_even_when_every_source_is_unchanged() {
         load(SharedData.nyt("2022-04-19"), SharedData.jhu("2021-02-01"));
-        PipelineSpec spec = rig.covidUs();
-        PipelineSpec edited = new PipelineSpec(spec.name(), spec.description(), spec.origin(), "another-definition",
-                spec.schedule(), spec.sources(), spec.join(), spec.target(), spec.invalidRows(), spec.maxProblems());
-        Run run = rig.run(edited);
+        Run run = rig.run(rig.covidUs().withFingerprint("another-definition"));
 
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(run.unchanged()).isEqualTo(820);

@@ -38,7 +38,11 @@ public final class SourceServer implements AutoCloseable {
     }
 
     /** A request as the server saw it. */
-    public record Request(String path, Map<String, List<String>> headers) {
+    public record Request(String path, String method, Map<String, List<String>> headers, byte[] body) {
+        public String bodyText() {
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -80,7 +84,8 @@ public final class SourceServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        requests.add(new Request(path, Map.copyOf(exchange.getRequestHeaders())));
+        requests.add(new Request(path, exchange.getRequestMethod(), Map.copyOf(exchange.getRequestHeaders()),
+                exchange.getRequestBody().readAllBytes()));
         List<Step> script = scripts.get(path);
         try (exchange) {
             if (script == null || script.isEmpty()) {
@@ -140,6 +145,16 @@ public final class SourceServer implements AutoCloseable {
             try (GZIPOutputStream gzip = new GZIPOutputStream(exchange.getResponseBody())) {
                 gzip.write(body);
             }
+        };
+    }
+
+    /** A response with this status, content type and body. */
+    public static Step respond(int code, String contentType, String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
         };
     }
 

@@ -11,7 +11,11 @@ import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunRepository;
 import dev.sluice.history.Trigger;
+import dev.sluice.Sleeper;
 import dev.sluice.load.TargetLoader;
+import dev.sluice.notify.ChannelFactory;
+import dev.sluice.notify.NotificationDispatcher;
+import dev.sluice.notify.Outbox;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.RunRequest;
 import dev.sluice.transform.SourceValidator;
@@ -34,6 +38,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A complete sluice for integration tests: a fresh database on the shared embedded server, a home directory, a
@@ -64,7 +70,22 @@ public final class TestRig implements AutoCloseable {
         SourceDownloader downloader = new SourceDownloader(cache, home.resolve("tmp"), sleeps::add, new Random(7),
                 clock, (source, bytes, total) -> { });
         pipeline = new Pipeline(database, downloader, cache, new TargetLoader(Duration.ofSeconds(10)),
-                new RunRepository(clock), new SourceStateRepository(), SourceValidator.RowProgress.NONE);
+                new RunRepository(clock), new SourceStateRepository(), new Outbox(clock),
+                SourceValidator.RowProgress.NONE);
+    }
+
+    /** A dispatcher for the pipeline's channels that really waits, with a first retry of 50 ms. */
+    public NotificationDispatcher dispatcher(PipelineSpec spec) {
+        return dispatcher(database, spec);
+    }
+
+    /** The same on another connection pool: what a restarted process would build. */
+    public static NotificationDispatcher dispatcher(Database database, PipelineSpec spec) {
+        Clock clock = Clock.systemUTC();
+        return new NotificationDispatcher(database, new RunRepository(clock), spec.name(),
+                new ChannelFactory(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST",
+                        "aws-secret-key-do-not-log"))).create(spec.notifications()), clock, Sleeper.REAL,
+                Duration.ofMillis(50));
     }
 
     public Pipeline pipeline() {
@@ -73,7 +94,7 @@ public final class TestRig implements AutoCloseable {
 
     /** The bundled covid-us pipeline reading both sources from this rig's server at /nyt.csv and /jhu.csv. */
     public PipelineSpec covidUs() {
-        return withFastFetch(new PipelineFileReader(List.of()).read("covid-us")
+        return withFastFetch(new PipelineFileReader(List.of(), Map.of()).read("covid-us")
                 .withSourceUrls(Map.of("nyt", server.url("/nyt.csv"), "jhu", server.url("/jhu.csv"))));
     }
 
@@ -83,10 +104,8 @@ public final class TestRig implements AutoCloseable {
 
     /** The same pipeline with other download settings for every source. */
     public static PipelineSpec withFetch(PipelineSpec spec, FetchSettings fetch) {
-        List<SourceSpec> sources = spec.sources().stream().map(s -> new SourceSpec(s.name(), s.url(), s.delimiter(),
-                s.columns(), s.filters(), s.key(), fetch)).toList();
-        return new PipelineSpec(spec.name(), spec.description(), spec.origin(), spec.fingerprint(), spec.schedule(),
-                sources, spec.join(), spec.target(), spec.invalidRows(), spec.maxProblems());
+        return spec.withSources(spec.sources().stream().map(s -> new SourceSpec(s.name(), s.url(), s.delimiter(),
+                s.columns(), s.filters(), s.key(), fetch)).toList());
     }
 
     public static PipelineSpec withUrl(PipelineSpec spec, String source, URI url) {

@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,7 +43,7 @@ class SourceValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void fixture_case(Path dir) throws IOException {
-        PipelineSpec spec = new PipelineFileReader(List.of()).parse(dir.getFileName().toString(),
+        PipelineSpec spec = new PipelineFileReader(List.of(), Map.of()).parse(dir.getFileName().toString(),
                 Files.readString(dir.resolve("pipeline.yaml")), Optional.empty());
         SourceSpec source = spec.sources().get(0);
         SourceValidator validator = new SourceValidator(spec.invalidRows(), 100, SourceValidator.RowProgress.NONE);

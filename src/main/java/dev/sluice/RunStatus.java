@@ -1,4 +1,4 @@
-package dev.sluice.history;
+package dev.sluice;
 
 /** A run's outcome. {@code RUNNING} only while it is in progress (or when its process died: see Pipeline). */
 public enum RunStatus {

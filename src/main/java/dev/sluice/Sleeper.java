@@ -1,8 +1,8 @@
-package dev.sluice.extract;
+package dev.sluice;
 
 import java.time.Duration;
 
-/** Waits between attempts. Injected so that tests of retries and backoff do not sleep. */
+/** Waits between attempts (downloads, deliveries). Injected so that tests of retries and backoff do not sleep. */
 @FunctionalInterface
 public interface Sleeper {
     Sleeper REAL = duration -> Thread.sleep(duration.toMillis());

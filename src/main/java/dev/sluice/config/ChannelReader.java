@@ -1,0 +1,232 @@
+package dev.sluice.config;
+
+import dev.sluice.RunStatus;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads notification channels: the {@code notifications} list of a pipeline file or of a shared notifications
+ * file, and the {@code SLUICE_WEBHOOK_*}, {@code SLUICE_SMTP_*} and {@code SLUICE_SNS_*} variables. Secrets must
+ * be {@code {env: NAME}} or {@code {file: PATH}}: a password written inline is an error, because pipeline files
+ * are shared, committed and shown.
+ */
+public final class ChannelReader {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]+");
+
+    private final Map<String, String> env;
+
+    public ChannelReader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    List<ChannelSpec> read(ConfigNode root) {
+        if (!root.has("notifications")) {
+            return List.of();
+        }
+        List<ChannelSpec> channels = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode node : root.list("notifications")) {
+            ChannelSpec channel = readChannel(node);
+            if (!names.add(channel.name())) {
+                throw node.error("name", "two channels are named '" + channel.name() + "'");
+            }
+            channels.add(channel);
+        }
+        return channels;
+    }
+
+    /** A shared notifications file: a YAML document with a {@code notifications} list, as in pipeline files. */
+    public List<ChannelSpec> readFile(String origin, String text) {
+        ConfigNode root = ConfigTree.parse(origin, text).root();
+        root.allowOnly("notifications");
+        return read(root);
+    }
+
+    private ChannelSpec readChannel(ConfigNode node) {
+        String type = node.text("type").trim().toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case "email" -> email(node.allowOnly("name", "type", "on", "host", "port", "tls", "user", "password",
+                    "from", "to"));
+            case "webhook" -> webhook(node.allowOnly("name", "type", "on", "url", "format", "signing_key"));
+            case "sns" -> sns(node.allowOnly("name", "type", "on", "topic_arn", "endpoint", "region"));
+            default -> throw node.error("type", "unknown channel type '" + type + "'; expected email, webhook or sns");
+        };
+    }
+
+    private static String name(ConfigNode node) {
+        String name = node.text("name").trim();
+        if (!NAME.matcher(name).matches()) {
+            throw node.error("name", "must be lower-case letters, digits, '-' or '_', found '" + name + "'");
+        }
+        return name;
+    }
+
+    private static Set<RunStatus> outcomes(ConfigNode node) {
+        if (!node.has("on")) {
+            return ChannelSpec.DEFAULT_OUTCOMES;
+        }
+        Set<RunStatus> on = EnumSet.noneOf(RunStatus.class);
+        for (String value : node.textList("on")) {
+            try {
+                RunStatus status = RunStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
+                if (status == RunStatus.RUNNING) {
+                    throw new IllegalArgumentException();
+                }
+                on.add(status);
+            } catch (IllegalArgumentException e) {
+                throw node.error("on", "unknown outcome '" + value + "'; expected succeeded, unchanged, failed or"
+                        + " skipped_locked");
+            }
+        }
+        return on;
+    }
+
+    /** {@code {env: NAME}} or {@code {file: PATH}}, resolved now so that a missing secret fails at once. */
+    private Secret secret(ConfigNode node, String field) {
+        ConfigNode ref = node.child(field);
+        if (!ref.has("env") && !ref.has("file")) {
+            throw node.error(field, "secrets are never written inline; use {env: NAME} or {file: PATH}");
+        }
+        ref.allowOnly("env", "file");
+        if (ref.has("env")) {
+            String variable = ref.text("env").trim();
+            String value = env.get(variable);
+            if (value == null || value.isEmpty()) {
+                throw ref.error("env", "the environment variable " + variable + " is not set");
+            }
+            return Secret.of(value);
+        }
+        String file = ref.text("file").trim();
+        try {
+            return Secret.fromFile(Path.of(file));
+        } catch (java.io.IOException e) {
+            throw ref.error("file", "cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private EmailChannelSpec email(ConfigNode node) {
+        EmailChannelSpec.SmtpTls tls = node.enumValue("tls", EmailChannelSpec.SmtpTls.class,
+                EmailChannelSpec.SmtpTls.STARTTLS);
+        int defaultPort = switch (tls) {
+            case NONE -> 25;
+            case STARTTLS -> 587;
+            case TLS -> 465;
+        };
+        Optional<Secret> password = node.has("password") ? Optional.of(secret(node, "password")) : Optional.empty();
+        Optional<String> user = node.optionalText("user").map(String::trim);
+        if (password.isPresent() && user.isEmpty()) {
+            throw node.error("password", "needs a user");
+        }
+        List<String> to = node.textList("to").stream().map(String::trim).toList();
+        to.forEach(address -> requireAddress(node, "to", address));
+        String from = node.text("from").trim();
+        requireAddress(node, "from", from);
+        return new EmailChannelSpec(name(node), outcomes(node), node.text("host").trim(),
+                node.integer("port", defaultPort, 1, 65535), tls, user, password, from, to);
+    }
+
+    private static void requireAddress(ConfigNode node, String field, String address) {
+        if (!address.matches("[^@\\s]+@[^@\\s]+")) {
+            throw node.error(field, "'" + address + "' is not an email address");
+        }
+    }
+
+    private WebhookChannelSpec webhook(ConfigNode node) {
+        Secret url = secret(node, "url");
+        requireHttpUrl(node, "url", url.reveal());
+        return new WebhookChannelSpec(name(node), outcomes(node), url,
+                node.enumValue("format", WebhookChannelSpec.Format.class, WebhookChannelSpec.Format.JSON),
+                node.has("signing_key") ? Optional.of(secret(node, "signing_key")) : Optional.empty());
+    }
+
+    private static void requireHttpUrl(ConfigNode node, String field, String url) {
+        try {
+            URI uri = new URI(url);
+            if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+                throw new URISyntaxException("(hidden)", "not an http(s) URL");
+            }
+        } catch (URISyntaxException e) {
+            // Never echo the URL: it may be a credential.
+            throw node.error(field, "is not an http(s) URL");
+        }
+    }
+
+    private static SnsChannelSpec sns(ConfigNode node) {
+        String arn = node.text("topic_arn").trim();
+        if (!ARN.matcher(arn).matches()) {
+            throw node.error("topic_arn", "'" + arn + "' is not an SNS topic ARN");
+        }
+        Optional<URI> endpoint = node.optionalText("endpoint").map(String::trim).map(text -> {
+            requireHttpUrl(node, "endpoint", text);
+            return URI.create(text);
+        });
+        return new SnsChannelSpec(name(node), outcomes(node), arn, endpoint, node.optionalText("region").map(String::trim));
+    }
+
+    /**
+     * Channels configured by environment variables alone, for containers: {@code env-webhook}, {@code env-email},
+     * {@code env-sns}. Empty when none is set.
+     */
+    public List<ChannelSpec> fromEnvironment() {
+        List<ChannelSpec> channels = new ArrayList<>();
+        Optional<Secret> webhook = Secret.fromEnvironment(env, "SLUICE_WEBHOOK_URL");
+        if (webhook.isPresent()) {
+            String format = env.getOrDefault("SLUICE_WEBHOOK_FORMAT", "json").trim().toUpperCase(Locale.ROOT);
+            if (!format.equals("JSON") && !format.equals("SLACK")) {
+                throw new PipelineConfigException("SLUICE_WEBHOOK_FORMAT", 0, "", "must be json or slack");
+            }
+            channels.add(new WebhookChannelSpec("env-webhook", ChannelSpec.DEFAULT_OUTCOMES, webhook.get(),
+                    WebhookChannelSpec.Format.valueOf(format), Secret.fromEnvironment(env, "SLUICE_WEBHOOK_SECRET")));
+        }
+        String host = env.get("SLUICE_SMTP_HOST");
+        if (host != null && !host.isBlank()) {
+            channels.add(emailFromEnvironment(host.trim()));
+        }
+        String arn = env.get("SLUICE_SNS_TOPIC_ARN");
+        if (arn != null && !arn.isBlank()) {
+            channels.add(new SnsChannelSpec("env-sns", ChannelSpec.DEFAULT_OUTCOMES, arn.trim(),
+                    Optional.ofNullable(env.get("SLUICE_SNS_ENDPOINT")).filter(s -> !s.isBlank()).map(URI::create),
+                    Optional.empty()));
+        }
+        return channels;
+    }
+
+    private EmailChannelSpec emailFromEnvironment(String host) {
+        String tlsText = env.getOrDefault("SLUICE_SMTP_TLS", "starttls").trim().toUpperCase(Locale.ROOT);
+        EmailChannelSpec.SmtpTls tls;
+        try {
+            tls = EmailChannelSpec.SmtpTls.valueOf(tlsText);
+        } catch (IllegalArgumentException e) {
+            throw new PipelineConfigException("SLUICE_SMTP_TLS", 0, "", "must be none, starttls or tls");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(env.getOrDefault("SLUICE_SMTP_PORT",
+                    tls == EmailChannelSpec.SmtpTls.TLS ? "465" : tls == EmailChannelSpec.SmtpTls.NONE ? "25" : "587").trim());
+        } catch (NumberFormatException e) {
+            throw new PipelineConfigException("SLUICE_SMTP_PORT", 0, "", "must be a port number");
+        }
+        String from = env.get("SLUICE_SMTP_FROM");
+        String to = env.get("SLUICE_SMTP_TO");
+        if (from == null || from.isBlank() || to == null || to.isBlank()) {
+            throw new PipelineConfigException("SLUICE_SMTP_HOST", 0, "",
+                    "SLUICE_SMTP_FROM and SLUICE_SMTP_TO are needed with SLUICE_SMTP_HOST");
+        }
+        return new EmailChannelSpec("env-email", ChannelSpec.DEFAULT_OUTCOMES, host, port, tls,
+                Optional.ofNullable(env.get("SLUICE_SMTP_USER")).filter(s -> !s.isBlank()),
+                Secret.fromEnvironment(env, "SLUICE_SMTP_PASSWORD"), from.trim(),
+                Arrays.stream(to.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
+}

@@ -1,0 +1,21 @@
+package dev.sluice.config;
+
+import dev.sluice.RunStatus;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A notification channel: where a run's outcome is sent. Declared in a pipeline file, a shared notifications file
+ * or the environment; its secrets are references resolved when the file is read, never written inline.
+ */
+public sealed interface ChannelSpec permits EmailChannelSpec, WebhookChannelSpec, SnsChannelSpec {
+    /** Outcomes a channel wants when it does not say: everything but UNCHANGED, which is the quiet normal case. */
+    Set<RunStatus> DEFAULT_OUTCOMES = Set.copyOf(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED,
+            RunStatus.SKIPPED_LOCKED));
+
+    /** Unique among a pipeline's channels; names the channel in the outbox and in delivery reports. */
+    String name();
+
+    /** The outcomes this channel is told about. */
+    Set<RunStatus> on();
+}

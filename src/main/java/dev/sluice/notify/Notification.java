@@ -1,0 +1,23 @@
+package dev.sluice.notify;
+
+import dev.sluice.history.Change;
+import dev.sluice.history.Run;
+import java.util.List;
+
+/**
+ * What a channel delivers: a recorded run and up to {@link #MAX_CHANGES} of its changed rows.
+ *
+ * @param test true for {@code sluice notify test}: a sample run, not a real one
+ */
+public record Notification(Run run, List<Change> changes, long changedRows, boolean test) {
+    public static final int MAX_CHANGES = 10;
+
+    public Notification {
+        changes = List.copyOf(changes);
+    }
+
+    /** An idempotency key: the same for every attempt to deliver one run's notification to one channel. */
+    public String deliveryId(String channel) {
+        return "sluice-" + run.pipeline() + "-run-" + run.id() + "-" + channel;
+    }
+}
