@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
+import dev.sluice.history.Delivery;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.RunRepository;
@@ -51,16 +52,27 @@ public final class HistoryCommand implements Callable<Integer> {
             services.out().println(array.toString());
             return 0;
         }
-        services.out().printf(Locale.ROOT, "%6s  %-14s %-14s %-20s %8s %10s %10s %10s  %s%n", "RUN", "PIPELINE",
-                "STATUS", "STARTED (UTC)", "SECONDS", "INSERTED", "UPDATED", "UNCHANGED", "ERROR / WARNINGS");
+        services.out().printf(Locale.ROOT, "%6s  %-14s %-14s %-20s %8s %10s %10s %10s  %-24s  %s%n", "RUN",
+                "PIPELINE", "STATUS", "STARTED (UTC)", "SECONDS", "INSERTED", "UPDATED", "UNCHANGED", "NOTIFICATIONS",
+                "ERROR / WARNINGS");
         for (Run run : runs) {
             String note = run.error().map(e -> e.describe())
                     .orElse(run.warnings().isEmpty() ? "" : run.warnings().size() + " warnings: " + run.warnings().get(0));
-            services.out().printf(Locale.ROOT, "%6d  %-14s %-14s %-20s %8.1f %10d %10d %10d  %s%n", run.id(),
+            services.out().printf(Locale.ROOT, "%6d  %-14s %-14s %-20s %8.1f %10d %10d %10d  %-24s  %s%n", run.id(),
                     run.pipeline(), run.status(), run.startedAt().toString().replace('T', ' ').substring(0, 19),
-                    run.durationMs() / 1000.0, run.inserted(), run.updated(), run.unchanged(), shorten(note, 100));
+                    run.durationMs() / 1000.0, run.inserted(), run.updated(), run.unchanged(),
+                    deliveries(run.notifications()), shorten(note, 100));
         }
         return 0;
+    }
+
+    /** {@code slack DELIVERED, mail PENDING x3}: each channel's state, with the attempts when not delivered. */
+    private static String deliveries(List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return "-";
+        }
+        return String.join(", ", deliveries.stream().map(d -> d.channel() + " " + d.status()
+                + (d.status().equals("DELIVERED") ? "" : " x" + d.attempts())).toList());
     }
 
     private static String shorten(String text, int max) {

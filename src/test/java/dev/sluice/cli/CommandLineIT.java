@@ -141,6 +141,8 @@ class CommandLineIT {
             assertThat(json.get("notifications").get(0).get("status").asText()).isEqualTo("PENDING");
             assertThat(json.get("notifications").get(0).get("lastError").asText())
                     .isEqualTo("env-webhook: webhook answered HTTP 503");
+            SluiceProcess.Result history = SluiceProcess.run(withWebhook, "history", "--db", db);
+            assertThat(history.stdout()).contains("NOTIFICATIONS").contains("env-webhook PENDING x");
         }
     }
 
