@@ -74,7 +74,28 @@ public final class Main implements Services {
 
     public static void main(String[] args) {
         Main main = new Main(System.getenv(), Clock.systemUTC(), System.out, System.err, System.console() != null);
-        System.exit(main.execute(args));
+        int exitCode = main.execute(args);
+        endHttpClientSelectors();
+        System.exit(exitCode);
+    }
+
+    /**
+     * JDK 17's HttpClient has no close(); its selector thread waits in epoll, and HotSpot's exit waits up to 300 ms
+     * for threads in native code to settle. Interrupting the selector ends it at once (measured: a run that used
+     * HTTP exits 0.3 s sooner). Called only when no HTTP request can be in flight any more.
+     */
+    private static void endHttpClientSelectors() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("HttpClient-") && thread.getName().endsWith("-SelectorManager")) {
+                thread.interrupt();
+                try {
+                    thread.join(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     public int execute(String... args) {
@@ -176,12 +197,12 @@ public final class Main implements Services {
     @Override
     public NotificationDispatcher dispatcher(Database database, PipelineSpec spec) {
         return new NotificationDispatcher(database, new RunRepository(clock), spec.name(),
-                new ChannelFactory(DefaultCredentialsProvider.builder().build()).create(spec.notifications()), clock,
+                channels(spec), clock,
                 Sleeper.REAL, NOTIFICATION_FIRST_RETRY);
     }
 
     @Override
     public Map<String, NotificationChannel> channels(PipelineSpec spec) {
-        return new ChannelFactory(DefaultCredentialsProvider.builder().build()).create(spec.notifications());
+        return new ChannelFactory(() -> DefaultCredentialsProvider.builder().build()).create(spec.notifications());
     }
 }

@@ -7,14 +7,18 @@ import dev.sluice.config.WebhookChannelSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /** Builds the channels a pipeline declares. */
 public final class ChannelFactory {
-    private final AwsCredentialsProvider awsCredentials;
+    private final Supplier<AwsCredentialsProvider> awsCredentials;
 
-    /** @param awsCredentials for SNS: the SDK's default chain in production, static keys in tests */
-    public ChannelFactory(AwsCredentialsProvider awsCredentials) {
+    /**
+     * @param awsCredentials for SNS: the SDK's default chain in production, static keys in tests; called only when a
+     *                       pipeline has an SNS channel, so other runs never load the AWS SDK
+     */
+    public ChannelFactory(Supplier<AwsCredentialsProvider> awsCredentials) {
         this.awsCredentials = awsCredentials;
     }
 
@@ -33,6 +37,6 @@ public final class ChannelFactory {
         if (spec instanceof WebhookChannelSpec webhook) {
             return new WebhookChannel(webhook);
         }
-        return new SnsChannel((SnsChannelSpec) spec, awsCredentials);
+        return new SnsChannel((SnsChannelSpec) spec, awsCredentials.get());
     }
 }

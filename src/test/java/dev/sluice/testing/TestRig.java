@@ -83,7 +83,7 @@ public final class TestRig implements AutoCloseable {
     public static NotificationDispatcher dispatcher(Database database, PipelineSpec spec) {
         Clock clock = Clock.systemUTC();
         return new NotificationDispatcher(database, new RunRepository(clock), spec.name(),
-                new ChannelFactory(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST",
+                new ChannelFactory(() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST",
                         "aws-secret-key-do-not-log"))).create(spec.notifications()), clock, Sleeper.REAL,
                 Duration.ofMillis(50));
     }
