@@ -1,17 +1,21 @@
 package dev.sluice;
 
 import dev.sluice.cli.CheckCommand;
+import dev.sluice.cli.DemoCommand;
 import dev.sluice.cli.HistoryCommand;
 import dev.sluice.cli.MigrateCommand;
 import dev.sluice.cli.NotifyCommand;
 import dev.sluice.cli.NotifyTestCommand;
 import dev.sluice.cli.Progress;
 import dev.sluice.cli.RunCommand;
+import dev.sluice.cli.ServeCommand;
 import dev.sluice.cli.Services;
 import dev.sluice.config.ChannelReader;
 import dev.sluice.config.PipelineConfigException;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Secret;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseSettings;
 import dev.sluice.db.Migrations;
@@ -52,7 +56,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Services {
     /** How long a load waits for a lock on its target table before failing. */
     private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(1);
-    private static final int POOL_SIZE = 4;
+    /** Connections are opened on demand; serve's scheduler, runs and deliveries may use several at once. */
+    private static final int POOL_SIZE = 10;
+    private static final int READER_POOL_SIZE = 8;
     private static final Duration NOTIFICATION_FIRST_RETRY = Duration.ofSeconds(2);
 
     private final Map<String, String> env;
@@ -104,6 +110,8 @@ public final class Main implements Services {
                 .addSubcommand("history", new HistoryCommand(this))
                 .addSubcommand("check", new CheckCommand(this))
                 .addSubcommand("migrate", new MigrateCommand(this))
+                .addSubcommand("serve", new ServeCommand(this))
+                .addSubcommand("demo", new DemoCommand(this))
                 .addSubcommand("notify", new CommandLine(new NotifyCommand())
                         .addSubcommand("test", new NotifyTestCommand(this)));
         cli.setOut(new java.io.PrintWriter(out, true));
@@ -121,6 +129,19 @@ public final class Main implements Services {
     @Override
     public Map<String, String> env() {
         return env;
+    }
+
+    @Override
+    public Path home() {
+        return home;
+    }
+
+    @Override
+    public Services isolatedAt(Path otherHome) {
+        Map<String, String> isolated = new java.util.HashMap<>(env);
+        isolated.put("SLUICE_HOME", otherHome.toString());
+        isolated.remove("SLUICE_DB_URL");
+        return new Main(isolated, clock, out, err, interactive);
     }
 
     @Override
@@ -192,6 +213,11 @@ public final class Main implements Services {
                 progress);
         return new Pipeline(database, downloader, cache, new TargetLoader(LOCK_TIMEOUT), new RunRepository(clock),
                 new SourceStateRepository(), new Outbox(clock), progress);
+    }
+
+    @Override
+    public HikariDataSource openReader(Database database) {
+        return database.openReader(Secret.fromEnvironment(env, "SLUICE_READER_PASSWORD"), READER_POOL_SIZE);
     }
 
     @Override

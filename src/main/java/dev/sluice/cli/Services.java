@@ -1,11 +1,13 @@
 package dev.sluice.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.notify.NotificationChannel;
 import dev.sluice.notify.NotificationDispatcher;
 import dev.sluice.pipeline.Pipeline;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,15 @@ import java.util.Optional;
  */
 public interface Services {
     Map<String, String> env();
+
+    /** {@code $SLUICE_HOME}. */
+    Path home();
+
+    /**
+     * The same services with another home and always the embedded database: the demo's own world, which
+     * SLUICE_DB_URL must not redirect to a real database.
+     */
+    Services isolatedAt(Path home);
 
     Clock clock();
 
@@ -38,6 +49,9 @@ public interface Services {
     Database openDatabase(Optional<String> url);
 
     Pipeline pipeline(Database database, Progress progress);
+
+    /** The dashboard's read-only pool, connecting as sluice_reader (password from SLUICE_READER_PASSWORD). */
+    HikariDataSource openReader(Database database);
 
     /** Delivers the pipeline's notifications from the outbox. */
     NotificationDispatcher dispatcher(Database database, PipelineSpec spec);

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -90,7 +91,7 @@ public final class PipelineFileReader {
     public PipelineSpec parse(String origin, String text, Optional<Path> baseDir) {
         ConfigNode root = ConfigTree.parse(origin, text).root();
         root.allowOnly("name", "description", "schedule", "sources", "join", "target", "invalid_rows",
-                "max_problems", "notifications");
+                "max_problems", "notifications", "dashboard");
         String name = root.text("name").trim();
         if (!PIPELINE_NAME.matcher(name).matches()) {
             throw root.error("name", "must be lower-case letters, digits, '-' or '_', at most 63, found '" + name + "'");
@@ -101,7 +102,8 @@ public final class PipelineFileReader {
         return new PipelineSpec(name, root.optionalText("description").orElse(""), origin, sha256(text),
                 readSchedule(root), sources, join, target,
                 root.enumValue("invalid_rows", InvalidRowPolicy.class, InvalidRowPolicy.FAIL_RUN),
-                root.integer("max_problems", DEFAULT_MAX_PROBLEMS, 1, 100_000), channels.read(root));
+                root.integer("max_problems", DEFAULT_MAX_PROBLEMS, 1, 100_000), channels.read(root),
+                DashboardReader.read(root, target));
     }
 
     private static Optional<ScheduleSpec> readSchedule(ConfigNode root) {
@@ -113,11 +115,19 @@ public final class PipelineFileReader {
                         + " found '" + cron + "'");
             }
             String zone = node.optionalText("zone").orElse("UTC");
+            ZoneId zoneId;
             try {
-                return new ScheduleSpec(cron, ZoneId.of(zone.trim()));
+                zoneId = ZoneId.of(zone.trim());
             } catch (DateTimeException e) {
                 throw node.error("zone", "unknown time zone '" + zone + "'");
             }
+            try {
+                // The scheduler's own parser: what `check` accepts, `serve` can run.
+                Schedules.cron(cron, zoneId);
+            } catch (IllegalArgumentException e) {
+                throw node.error("cron", "not a valid cron expression: " + e.getMessage());
+            }
+            return new ScheduleSpec(cron, zoneId);
         });
     }
 

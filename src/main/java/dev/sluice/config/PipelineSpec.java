@@ -22,11 +22,12 @@ import java.util.Optional;
  * @param invalidRows what to do with invalid rows
  * @param maxProblems how many problems a run collects and reports before it only counts them
  * @param notifications where run outcomes are sent, besides the log
+ * @param dashboard   how the dashboard shows the target, or empty for the generic view
  */
 public record PipelineSpec(String name, String description, String origin, String fingerprint,
                            Optional<ScheduleSpec> schedule, List<SourceSpec> sources, Optional<JoinSpec> join,
                            TargetSpec target, InvalidRowPolicy invalidRows, int maxProblems,
-                           List<ChannelSpec> notifications) {
+                           List<ChannelSpec> notifications, Optional<DashboardSpec> dashboard) {
     public PipelineSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(origin, "origin");
@@ -39,13 +40,30 @@ public record PipelineSpec(String name, String description, String origin, Strin
     /** The same pipeline with other sources (other URLs or download settings). */
     public PipelineSpec withSources(List<SourceSpec> otherSources) {
         return new PipelineSpec(name, description, origin, fingerprint, schedule, otherSources, join, target,
-                invalidRows, maxProblems, notifications);
+                invalidRows, maxProblems, notifications, dashboard);
+    }
+
+    /** The same pipeline on another schedule, or on none. */
+    public PipelineSpec withSchedule(Optional<ScheduleSpec> otherSchedule) {
+        return new PipelineSpec(name, description, origin, fingerprint, otherSchedule, sources, join, target,
+                invalidRows, maxProblems, notifications, dashboard);
+    }
+
+    /** The same pipeline with another dashboard view. */
+    public PipelineSpec withDashboard(DashboardSpec view) {
+        return new PipelineSpec(name, description, origin, fingerprint, schedule, sources, join, target,
+                invalidRows, maxProblems, notifications, Optional.of(view));
+    }
+
+    /** The date column of the target's key, which the dashboard charts over; empty when the key has none. */
+    public Optional<TargetColumn> dateKey() {
+        return target.keyColumns().stream().filter(c -> c.type() == ColumnType.DATE).findFirst();
     }
 
     /** The same pipeline as if its file had another content: for tests of definition changes. */
     public PipelineSpec withFingerprint(String otherFingerprint) {
         return new PipelineSpec(name, description, origin, otherFingerprint, schedule, sources, join, target,
-                invalidRows, maxProblems, notifications);
+                invalidRows, maxProblems, notifications, dashboard);
     }
 
     /**
@@ -62,7 +80,7 @@ public record PipelineSpec(String name, String description, String origin, Strin
             all.add(channel);
         }
         return new PipelineSpec(name, description, origin, fingerprint, schedule, sources, join, target,
-                invalidRows, maxProblems, all);
+                invalidRows, maxProblems, all, dashboard);
     }
 
     public Optional<SourceSpec> source(String sourceName) {

@@ -14,13 +14,18 @@ import javax.sql.DataSource;
  * {@code pg_stat_activity} and lets the embedded server's owner wait for other sluice processes.
  */
 public final class Database implements AutoCloseable {
+    /** The dashboard's role, created by migration V3: SELECT only, read-only transactions. */
+    public static final String READER_ROLE = "sluice_reader";
+
     private final HikariDataSource pool;
     private final EmbeddedPostgresServer embedded;
+    private final String url;
     private final String shownUrl;
 
-    private Database(HikariDataSource pool, EmbeddedPostgresServer embedded, String shownUrl) {
+    private Database(HikariDataSource pool, EmbeddedPostgresServer embedded, String url, String shownUrl) {
         this.pool = pool;
         this.embedded = embedded;
+        this.url = url;
         this.shownUrl = shownUrl;
     }
 
@@ -56,7 +61,7 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(10_000);
         config.addDataSourceProperty("ApplicationName", applicationName());
         try {
-            return new Database(new HikariDataSource(config), embedded, shown);
+            return new Database(new HikariDataSource(config), embedded, url, shown);
         } catch (HikariPool.PoolInitializationException e) {
             if (embedded != null) {
                 embedded.close();
@@ -68,6 +73,37 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * A read-only pool on the same database that connects as {@link #READER_ROLE}, for the dashboard: whatever a
+     * request does, it cannot change data. User and password are taken out of the URL, where pgjdbc would let them
+     * win over the pool's user.
+     *
+     * @throws DatabaseException when the role cannot connect, saying how to make it able to
+     */
+    public HikariDataSource openReader(Optional<dev.sluice.config.Secret> password, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("sluice-reader");
+        config.setJdbcUrl(url.replaceAll("(?i)([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", ""));
+        config.setUsername(READER_ROLE);
+        password.ifPresent(secret -> config.setPassword(secret.reveal()));
+        config.setReadOnly(true);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(5_000);
+        config.setConnectionInitSql("set default_transaction_read_only = on");
+        config.addDataSourceProperty("ApplicationName", applicationName() + "-web");
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new DatabaseException("the dashboard cannot connect to " + shownUrl + " as " + READER_ROLE + ": "
+                    + cause.getMessage() + ". Run `sluice migrate` as a user allowed to create roles, and for a"
+                    + " password-protected server set SLUICE_READER_PASSWORD and ALTER ROLE " + READER_ROLE
+                    + " PASSWORD to it", e);
+        }
     }
 
     /** A pooled connection, or a {@link DatabaseException} saying which database could not be reached. */

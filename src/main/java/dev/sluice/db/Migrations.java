@@ -16,6 +16,18 @@ public final class Migrations {
     private Migrations() {
     }
 
+    /** The highest migration applied successfully: what readiness checks against. */
+    public static int currentVersion(DataSource dataSource) {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select coalesce(max(version::int), 0)"
+                     + " from sluice.flyway_schema_history where success")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw DatabaseException.of("cannot read the schema version", e);
+        }
+    }
+
     /** Applies pending migrations; returns how many were applied. */
     public static int migrate(DataSource dataSource) {
         try {

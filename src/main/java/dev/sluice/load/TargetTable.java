@@ -43,8 +43,23 @@ final class TargetTable {
                 st.execute("create schema if not exists " + SqlIdentifier.quote(target.schema()));
             }
             st.execute(createStatement(target));
+            grantToReader(st, target);
         }
         verify(connection, target);
+    }
+
+    /** The dashboard's SELECT-only role may read every target (when the role exists: see migration V3). */
+    private static void grantToReader(Statement st, TargetSpec target) throws SQLException {
+        try (ResultSet rs = st.executeQuery("select exists (select 1 from pg_roles where rolname = 'sluice_reader')"
+                + " and not has_table_privilege('sluice_reader', '" + target.qualifiedName().replace("'", "''")
+                + "', 'select')")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return;
+            }
+        }
+        st.execute("grant usage on schema " + SqlIdentifier.quote(target.schema()) + " to sluice_reader");
+        st.execute("grant select on " + target.qualifiedName() + " to sluice_reader");
     }
 
     private record Existing(String type, boolean notNull, boolean hasDefault) {

@@ -32,6 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,7 @@ public final class Pipeline {
     private final SourceStateRepository states;
     private final RunRecorder recorder;
     private final SourceValidator.RowProgress progress;
+    private final Set<RunSession> active = ConcurrentHashMap.newKeySet();
 
     public Pipeline(Database database, SourceDownloader downloader, SourceCache cache, TargetLoader loader,
                     RunRepository runs, SourceStateRepository states, Outbox outbox,
@@ -67,33 +70,48 @@ public final class Pipeline {
 
     public Run run(PipelineSpec spec, RunRequest request) {
         try (RunSession session = RunSession.open(database, spec.name())) {
-            if (!session.locked()) {
-                return recorder.skipped(session.connection(), spec, request.trigger());
-            }
-            recorder.interrupted(session.connection(), spec);
-            long runId = recorder.start(session.connection(), spec, request.trigger());
-            Map<String, SourceState> known = Map.of();
-            List<Download> downloads = List.of();
+            active.add(session);
             try {
-                known = loadStates(session, spec);
-                downloads = downloader.fetchAll(spec.sources(), known);
-                if (!request.force() && unchangedSinceLastLoad(session, spec, downloads)) {
-                    return recordUnchanged(session, spec, runId, downloads, known);
-                }
-                downloads = downloader.resolveBodies(spec.name(), spec.sources(), downloads);
-                Run run = load(session, spec, runId, downloads, known);
-                cache.keep(spec.name(), downloads);
-                return run;
-            } catch (SluiceException e) {
-                return recordFailure(session, spec, runId, downloads, known, e);
-            } catch (RuntimeException e) {
-                LOG.error("run {} of {} failed unexpectedly", runId, spec.name(), e);
-                return recordFailure(session, spec, runId, downloads, known,
-                        new SluiceException(ErrorKind.INTERNAL, "unexpected error: " + e, e));
+                return session.locked() ? runLocked(session, spec, request)
+                        : recorder.skipped(session.connection(), spec, request.trigger());
             } finally {
-                SourceDownloader.delete(downloads);
+                active.remove(session);
             }
         }
+    }
+
+    private Run runLocked(RunSession session, PipelineSpec spec, RunRequest request) {
+        recorder.interrupted(session.connection(), spec);
+        long runId = recorder.start(session.connection(), spec, request.trigger());
+        Map<String, SourceState> known = Map.of();
+        List<Download> downloads = List.of();
+        try {
+            known = loadStates(session, spec);
+            downloads = downloader.fetchAll(spec.sources(), known);
+            if (!request.force() && unchangedSinceLastLoad(session, spec, downloads)) {
+                return recordUnchanged(session, spec, runId, downloads, known);
+            }
+            downloads = downloader.resolveBodies(spec.name(), spec.sources(), downloads);
+            Run run = load(session, spec, runId, downloads, known);
+            cache.keep(spec.name(), downloads);
+            return run;
+        } catch (SluiceException e) {
+            return recordFailure(session, spec, runId, downloads, known, e);
+        } catch (RuntimeException e) {
+            LOG.error("run {} of {} failed unexpectedly", runId, spec.name(), e);
+            return recordFailure(session, spec, runId, downloads, known,
+                    new SluiceException(ErrorKind.INTERNAL, "unexpected error: " + e, e));
+        } finally {
+            SourceDownloader.delete(downloads);
+        }
+    }
+
+    /**
+     * Aborts the database connections of runs in progress (a service shutting down past its grace period): each
+     * one's statement fails, its transaction rolls back, and it records itself as failed on a fresh connection.
+     */
+    public void abortRunning() {
+        active.forEach(RunSession::abort);
     }
 
     /** Validates and stages every source, merges, and records the run, all in one transaction. */

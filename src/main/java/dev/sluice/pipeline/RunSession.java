@@ -39,6 +39,15 @@ final class RunSession implements AutoCloseable {
         }
     }
 
+    /** Kills the session's connection from another thread; the run's next statement fails and it records that. */
+    void abort() {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException e) {
+            LOG.debug("abort failed: {}", e.getMessage());
+        }
+    }
+
     boolean locked() {
         return lock.isPresent();
     }

@@ -1,0 +1,65 @@
+package dev.sluice.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.db.Database;
+import dev.sluice.db.Migrations;
+import dev.sluice.notify.NotificationDispatcher;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.schedule.PipelineService;
+import dev.sluice.web.DashboardServer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The life of a serving process, shared by {@code serve} and {@code demo}: start the scheduled service and the
+ * web server, then block until SIGTERM/SIGINT, when the shutdown hook stops the web first, lets runs in progress
+ * finish (or roll back), and closes the database last.
+ */
+final class Serving {
+    private Serving() {
+    }
+
+    /** @param alsoClose closed last, after the database (the demo's source server) */
+    static void untilStopped(Services services, Database db, Pipeline pipeline, List<PipelineSpec> specs, String bind,
+                             int port, Duration shutdownWait, AutoCloseable alsoClose) throws InterruptedException {
+        HikariDataSource reader = services.openReader(db);
+        Map<String, NotificationDispatcher> dispatchers = new LinkedHashMap<>();
+        specs.forEach(spec -> dispatchers.put(spec.name(), services.dispatcher(db, spec)));
+        PipelineService service = new PipelineService(pipeline, dispatchers, shutdownWait);
+        DashboardServer web;
+        try {
+            service.start(db.dataSource(), specs);
+            web = new DashboardServer(specs, reader, services.clock(), Migrations.currentVersion(db.dataSource()),
+                    Optional.ofNullable(services.env().get("SLUICE_API_TOKEN")).filter(t -> !t.isBlank()),
+                    service::runInBackground).start(bind, port);
+        } catch (RuntimeException e) {
+            service.close();
+            reader.close();
+            throw e;
+        }
+        services.out().println("sluice: dashboard and API on http://" + bind + ":" + web.port() + "/ ("
+                + String.join(", ", specs.stream().map(s -> s.name() + s.schedule().map(c -> " at '" + c.cron()
+                + "' " + c.zone()).orElse(" (no schedule)")).toList()) + "); stop with Ctrl-C");
+        services.out().flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            services.err().println("sluice: shutting down");
+            web.close();
+            service.close();
+            reader.close();
+            db.close();
+            try {
+                alsoClose.close();
+            } catch (Exception e) {
+                services.err().println("sluice: " + e.getMessage());
+            }
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.sluice.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the dashboard shows a pipeline's target table. Without a {@code dashboard:} section a pipeline gets the
+ * generic view: every numeric column over the date key.
+ *
+ * @param title      the heading
+ * @param banner     a notice shown above everything (the demo marks its data as synthetic)
+ * @param cumulative columns charted as they are (running totals), on a log or linear axis
+ * @param daily      columns charted as daily differences with a 7-day average
+ * @param ratios     derived series {@code numerator / denominator}
+ * @param credits    sources and licences, shown on the page
+ */
+public record DashboardSpec(String title, Optional<String> banner, List<String> cumulative, List<String> daily,
+                            List<Ratio> ratios, List<Credit> credits) {
+
+    /** A ratio of two columns, shown as a percentage. */
+    public record Ratio(String name, String label, String numerator, String denominator) {
+    }
+
+    /** Where the data comes from and under which licence. */
+    public record Credit(String text, String url, String licence) {
+    }
+
+    public DashboardSpec {
+        cumulative = List.copyOf(cumulative);
+        daily = List.copyOf(daily);
+        ratios = List.copyOf(ratios);
+        credits = List.copyOf(credits);
+    }
+
+    /** The same view with a banner, for data that must be labelled (the demo's synthetic files). */
+    public DashboardSpec withBanner(String text) {
+        return new DashboardSpec(title, Optional.of(text), cumulative, daily, ratios, credits);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.sluice.web;
+
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.history.RunRepository;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard and its JSON API, on Javalin, wired here in plain code. Everything it reads goes through the
+ * SELECT-only connection it is given; the only thing it can start is a run, behind a bearer token. Pages and
+ * ECharts come from the jar (no CDN); every response carries a Content-Security-Policy without inline script.
+ */
+public final class DashboardServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+            + " img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
+            + " form-action 'none'";
+
+    private final Javalin app;
+
+    /**
+     * @param pipelines             the pipelines served, by name
+     * @param reader                the dashboard's read-only connections
+     * @param expectedSchemaVersion readiness requires this migration applied
+     * @param apiToken              the bearer token for "run now"; empty disables it
+     * @param manualRuns            starts a run in the background
+     */
+    public DashboardServer(List<PipelineSpec> pipelines, DataSource reader, Clock clock, int expectedSchemaVersion,
+                           Optional<String> apiToken, ManualRuns manualRuns) {
+        Map<String, PipelineSpec> byName = new LinkedHashMap<>();
+        pipelines.forEach(p -> byName.put(p.name(), p));
+        DataApi data = new DataApi(byName, reader);
+        RunsApi runs = new RunsApi(reader, new RunRepository(clock));
+        ServiceApi service = new ServiceApi(byName, reader, expectedSchemaVersion, apiToken, manualRuns);
+        MetricsApi metrics = new MetricsApi(reader);
+        byte[] echarts = echarts();
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/web";
+                files.location = Location.CLASSPATH;
+            });
+            config.routes.before(DashboardServer::securityHeaders);
+            config.routes.get("/assets/echarts.min.js", ctx -> {
+                ctx.header("Cache-Control", "public, max-age=86400");
+                ctx.contentType("text/javascript; charset=utf-8").result(echarts);
+            });
+            config.routes.get("/api/pipelines", data::list);
+            config.routes.get("/api/pipelines/{name}/rows", data::rows);
+            config.routes.get("/api/pipelines/{name}/rows.csv", data::rowsCsv);
+            config.routes.get("/api/pipelines/{name}/series", data::series);
+            config.routes.get("/api/pipelines/{name}/summary", data::summary);
+            config.routes.post("/api/pipelines/{name}/runs", service::runNow);
+            config.routes.get("/api/runs", runs::list);
+            config.routes.get("/api/runs/{id}", runs::one);
+            config.routes.get("/health/live", service::live);
+            config.routes.get("/health/ready", service::ready);
+            config.routes.get("/metrics", metrics::metrics);
+            config.routes.exception(Exception.class, DashboardServer::internalError);
+        });
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+    }
+
+    /** A failure inside a handler: logged with its cause, answered without internals. */
+    private static void internalError(Exception e, Context ctx) {
+        LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+        JsonResponses.error(ctx, 500, "internal error; see the server log");
+    }
+
+    /** ECharts from its WebJar, found by the version the WebJar declares, so the page never names a version. */
+    private static byte[] echarts() {
+        Properties pom = new Properties();
+        try (InputStream in = DashboardServer.class.getResourceAsStream(
+                "/META-INF/maven/org.webjars/echarts/pom.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("the ECharts WebJar is missing from the classpath");
+            }
+            pom.load(in);
+            String path = "/META-INF/resources/webjars/echarts/" + pom.getProperty("version") + "/echarts.min.js";
+            try (InputStream script = DashboardServer.class.getResourceAsStream(path)) {
+                if (script == null) {
+                    throw new IllegalStateException("missing " + path);
+                }
+                return script.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public DashboardServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

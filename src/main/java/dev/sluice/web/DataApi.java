@@ -1,0 +1,244 @@
+package dev.sluice.web;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.DashboardSpec;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.SqlIdentifier;
+import dev.sluice.config.TargetColumn;
+import dev.sluice.history.RunJson;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * The data behind the charts, read through the dashboard's SELECT-only connection: the pipelines served, a target
+ * table's rows (JSON or CSV, streamed, in key order, optionally between two dates), its chart series and a summary.
+ */
+final class DataApi {
+    private static final int FETCH_SIZE = 5_000;
+
+    private final Map<String, PipelineSpec> pipelines;
+    private final DataSource reader;
+
+    DataApi(Map<String, PipelineSpec> pipelines, DataSource reader) {
+        this.pipelines = pipelines;
+        this.reader = reader;
+    }
+
+    private Optional<PipelineSpec> pipeline(Context ctx) {
+        PipelineSpec spec = pipelines.get(ctx.pathParam("name"));
+        if (spec == null) {
+            JsonResponses.error(ctx, 404, "no pipeline named " + ctx.pathParam("name"));
+        }
+        return Optional.ofNullable(spec);
+    }
+
+    void list(Context ctx) {
+        ArrayNode array = RunJson.MAPPER.createArrayNode();
+        for (PipelineSpec spec : pipelines.values()) {
+            ObjectNode json = array.addObject();
+            DashboardSpec view = SeriesQuery.viewOf(spec);
+            json.put("name", spec.name());
+            json.put("description", spec.description());
+            json.put("title", view.title());
+            json.put("banner", view.banner().orElse(null));
+            json.put("table", spec.target().schema() + "." + spec.target().table());
+            json.put("dateKey", spec.dateKey().map(TargetColumn::name).orElse(null));
+            json.put("chartable", SeriesQuery.chartable(spec));
+            json.put("generic", spec.dashboard().isEmpty());
+            ArrayNode columns = json.putArray("columns");
+            spec.target().columns().forEach(c -> columns.addObject().put("name", c.name())
+                    .put("type", c.type().name().toLowerCase(java.util.Locale.ROOT)).put("key", c.key()));
+            json.set("cumulative", RunJson.MAPPER.valueToTree(view.cumulative()));
+            json.set("daily", RunJson.MAPPER.valueToTree(view.daily()));
+            ArrayNode ratios = json.putArray("ratios");
+            view.ratios().forEach(r -> ratios.addObject().put("name", r.name()).put("label", r.label()));
+            ArrayNode credits = json.putArray("credits");
+            view.credits().forEach(c -> credits.addObject().put("text", c.text()).put("url", c.url())
+                    .put("licence", c.licence()));
+            spec.schedule().ifPresent(s -> json.put("schedule", s.cron() + " " + s.zone()));
+        }
+        JsonResponses.json(ctx, array);
+    }
+
+    /** Optional {@code from} and {@code to} query parameters, as dates; a malformed one answers 400. */
+    private static Optional<LocalDate[]> range(Context ctx) {
+        try {
+            String from = ctx.queryParam("from");
+            String to = ctx.queryParam("to");
+            return Optional.of(new LocalDate[] {from == null || from.isBlank() ? null : LocalDate.parse(from),
+                to == null || to.isBlank() ? null : LocalDate.parse(to)});
+        } catch (DateTimeParseException e) {
+            JsonResponses.error(ctx, 400, "from and to must be dates of the form yyyy-MM-dd");
+            return Optional.empty();
+        }
+    }
+
+    private static String rowsSql(PipelineSpec spec, boolean filtered) {
+        String columns = spec.target().columns().stream().map(c -> SqlIdentifier.quote(c.name()))
+                .collect(Collectors.joining(", "));
+        String order = spec.target().keyColumns().stream().map(c -> SqlIdentifier.quote(c.name()))
+                .collect(Collectors.joining(", "));
+        String where = filtered ? " where (?::date is null or " + SqlIdentifier.quote(spec.dateKey().orElseThrow().name())
+                + " >= ?::date) and (?::date is null or " + SqlIdentifier.quote(spec.dateKey().orElseThrow().name())
+                + " <= ?::date)" : "";
+        return "select " + columns + " from " + spec.target().qualifiedName() + where + " order by " + order;
+    }
+
+    /** Runs the rows query with a cursor, so a million-row table streams instead of filling memory. */
+    private interface RowWriter {
+        void write(ResultSet rs) throws SQLException, IOException;
+    }
+
+    private void streamRows(PipelineSpec spec, LocalDate[] range, RowWriter writer) throws SQLException, IOException {
+        boolean filtered = spec.dateKey().isPresent();
+        try (Connection c = reader.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement(rowsSql(spec, filtered))) {
+                st.setFetchSize(FETCH_SIZE);
+                if (filtered) {
+                    bindRange(st, 1, range);
+                }
+                try (ResultSet rs = st.executeQuery()) {
+                    writer.write(rs);
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    static void bindRange(PreparedStatement st, int first, LocalDate[] range) throws SQLException {
+        st.setObject(first, range[0]);
+        st.setObject(first + 1, range[0]);
+        st.setObject(first + 2, range[1]);
+        st.setObject(first + 3, range[1]);
+    }
+
+    void rows(Context ctx) throws SQLException, IOException {
+        Optional<PipelineSpec> spec = pipeline(ctx);
+        Optional<LocalDate[]> range = range(ctx);
+        if (spec.isEmpty() || range.isEmpty()) {
+            return;
+        }
+        List<TargetColumn> columns = spec.get().target().columns();
+        ctx.contentType("application/json; charset=utf-8");
+        OutputStream out = ctx.outputStream();
+        streamRows(spec.get(), range.get(), rs -> {
+            try (JsonGenerator json = RunJson.MAPPER.getFactory().createGenerator(out)) {
+                json.writeStartArray();
+                while (rs.next()) {
+                    json.writeStartObject();
+                    for (int i = 0; i < columns.size(); i++) {
+                        json.writeFieldName(columns.get(i).name());
+                        JsonResponses.writeValue(json, rs, i + 1, columns.get(i).type());
+                    }
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+        });
+    }
+
+    void rowsCsv(Context ctx) throws SQLException, IOException {
+        Optional<PipelineSpec> spec = pipeline(ctx);
+        Optional<LocalDate[]> range = range(ctx);
+        if (spec.isEmpty() || range.isEmpty()) {
+            return;
+        }
+        List<TargetColumn> columns = spec.get().target().columns();
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + spec.get().target().table() + ".csv\"");
+        Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
+        streamRows(spec.get(), range.get(), rs -> {
+            out.write(columns.stream().map(TargetColumn::name).collect(Collectors.joining(",")) + "\n");
+            while (rs.next()) {
+                for (int i = 0; i < columns.size(); i++) {
+                    if (i > 0) {
+                        out.write(',');
+                    }
+                    String value = rs.getString(i + 1);
+                    out.write(value == null ? "" : csvField(value));
+                }
+                out.write('\n');
+            }
+            out.flush();
+        });
+    }
+
+    /** Quotes a field when it holds a comma, quote or line break; a leading = + - @ is neutralised for spreadsheets. */
+    static String csvField(String value) {
+        String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !value.matches("-?\\d+(\\.\\d+)?")
+                ? "'" + value : value;
+        if (safe.indexOf(',') >= 0 || safe.indexOf('"') >= 0 || safe.indexOf('\n') >= 0 || safe.indexOf('\r') >= 0) {
+            return '"' + safe.replace("\"", "\"\"") + '"';
+        }
+        return safe;
+    }
+
+    void series(Context ctx) throws SQLException {
+        Optional<PipelineSpec> spec = pipeline(ctx);
+        Optional<LocalDate[]> range = range(ctx);
+        if (spec.isEmpty() || range.isEmpty()) {
+            return;
+        }
+        if (!SeriesQuery.chartable(spec.get())) {
+            JsonResponses.error(ctx, 404, spec.get().name() + " has no date key and numeric column to chart");
+            return;
+        }
+        SeriesQuery query = SeriesQuery.of(spec.get());
+        ObjectNode json = RunJson.MAPPER.createObjectNode();
+        json.put("pipeline", spec.get().name());
+        ArrayNode dates = json.putArray("dates");
+        ObjectNode series = json.putObject("series");
+        Map<String, ArrayNode> arrays = new LinkedHashMap<>();
+        query.series().forEach(s -> arrays.put(s.label(), series.putArray(s.name())));
+        try (Connection c = reader.getConnection(); PreparedStatement st = c.prepareStatement(query.sql())) {
+            bindRange(st, 1, range.get());
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    dates.add(rs.getString("d"));
+                    for (SeriesQuery.Series s : query.series()) {
+                        java.math.BigDecimal value = rs.getBigDecimal(s.label());
+                        if (value == null) {
+                            arrays.get(s.label()).addNull();
+                        } else {
+                            arrays.get(s.label()).add(value);
+                        }
+                    }
+                }
+            }
+        }
+        JsonResponses.json(ctx, json);
+    }
+
+    void summary(Context ctx) throws SQLException {
+        Optional<PipelineSpec> spec = pipeline(ctx);
+        if (spec.isEmpty()) {
+            return;
+        }
+        ObjectNode json = RunJson.MAPPER.createObjectNode();
+        json.put("pipeline", spec.get().name());
+        try (Connection c = reader.getConnection()) {
+            SummaryQueries.fill(c, spec.get(), json);
+        }
+        JsonResponses.json(ctx, json);
+    }
+}

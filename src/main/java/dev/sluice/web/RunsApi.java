@@ -1,0 +1,73 @@
+package dev.sluice.web;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.history.Change;
+import dev.sluice.history.Run;
+import dev.sluice.history.RunJson;
+import dev.sluice.history.RunRepository;
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The run history: the same objects as {@code sluice history --json}, newest first, and one run with its changes. */
+final class RunsApi {
+    private static final int MAX_LIMIT = 1000;
+    private static final int CHANGES_SHOWN = 1000;
+
+    private final DataSource reader;
+    private final RunRepository runs;
+
+    RunsApi(DataSource reader, RunRepository runs) {
+        this.reader = reader;
+        this.runs = runs;
+    }
+
+    void list(Context ctx) throws SQLException {
+        int limit;
+        try {
+            limit = Math.max(1, Math.min(MAX_LIMIT, Integer.parseInt(ctx.queryParamMap().containsKey("limit")
+                    ? ctx.queryParam("limit") : "50")));
+        } catch (NumberFormatException e) {
+            JsonResponses.error(ctx, 400, "limit must be a number");
+            return;
+        }
+        List<Run> recent;
+        try (Connection c = reader.getConnection()) {
+            recent = runs.recent(c, limit, Optional.ofNullable(ctx.queryParam("pipeline")));
+        }
+        ArrayNode array = RunJson.MAPPER.createArrayNode();
+        recent.forEach(run -> array.add(RunJson.toJson(run)));
+        JsonResponses.json(ctx, array);
+    }
+
+    void one(Context ctx) throws SQLException {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            JsonResponses.error(ctx, 400, "a run id is a number");
+            return;
+        }
+        try (Connection c = reader.getConnection()) {
+            Optional<Run> run = runs.find(c, id);
+            if (run.isEmpty()) {
+                JsonResponses.error(ctx, 404, "no run " + id);
+                return;
+            }
+            ObjectNode json = RunJson.toJson(run.get());
+            ArrayNode changes = json.putArray("changes");
+            for (Change change : runs.changes(c, id, CHANGES_SHOWN)) {
+                ObjectNode item = changes.addObject();
+                item.put("operation", change.operation());
+                item.set("key", change.key());
+                item.set("old", change.oldValues());
+                item.set("new", change.newValues());
+            }
+            JsonResponses.json(ctx, json);
+        }
+    }
+}

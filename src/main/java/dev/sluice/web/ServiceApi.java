@@ -1,0 +1,86 @@
+package dev.sluice.web;
+
+import dev.sluice.config.PipelineSpec;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The service's own endpoints: liveness, readiness (the database answers and its schema is migrated), and "run now",
+ * which needs the bearer token from {@code SLUICE_API_TOKEN} and is disabled without one.
+ */
+final class ServiceApi {
+    private final Map<String, PipelineSpec> pipelines;
+    private final DataSource reader;
+    private final int expectedSchemaVersion;
+    private final Optional<String> apiToken;
+    private final ManualRuns manualRuns;
+
+    ServiceApi(Map<String, PipelineSpec> pipelines, DataSource reader, int expectedSchemaVersion,
+               Optional<String> apiToken, ManualRuns manualRuns) {
+        this.pipelines = pipelines;
+        this.reader = reader;
+        this.expectedSchemaVersion = expectedSchemaVersion;
+        this.apiToken = apiToken;
+        this.manualRuns = manualRuns;
+    }
+
+    void live(Context ctx) {
+        JsonResponses.json(ctx, Map.of("status", "UP"));
+    }
+
+    void ready(Context ctx) {
+        Optional<String> problem = readinessProblem();
+        if (problem.isPresent()) {
+            ctx.status(503);
+            JsonResponses.json(ctx, Map.of("status", "DOWN", "reason", problem.get()));
+        } else {
+            JsonResponses.json(ctx, Map.of("status", "UP", "schemaVersion", expectedSchemaVersion));
+        }
+    }
+
+    private Optional<String> readinessProblem() {
+        try (Connection c = reader.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select coalesce(max(version::int), 0) from sluice.flyway_schema_history"
+                     + " where success")) {
+            rs.next();
+            int version = rs.getInt(1);
+            return version >= expectedSchemaVersion ? Optional.empty()
+                    : Optional.of("schema version " + version + ", expected " + expectedSchemaVersion);
+        } catch (SQLException e) {
+            return Optional.of("database unreachable: " + e.getMessage());
+        }
+    }
+
+    void runNow(Context ctx) {
+        if (apiToken.isEmpty()) {
+            JsonResponses.error(ctx, 403, "manual runs are disabled: start sluice serve with SLUICE_API_TOKEN set");
+            return;
+        }
+        String header = ctx.header("Authorization");
+        String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+        // Constant-time comparison: the time to reject must not reveal how much of the token was right.
+        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
+                apiToken.get().getBytes(StandardCharsets.UTF_8))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            JsonResponses.error(ctx, 401, "a valid bearer token is required");
+            return;
+        }
+        PipelineSpec spec = pipelines.get(ctx.pathParam("name"));
+        if (spec == null) {
+            JsonResponses.error(ctx, 404, "no pipeline named " + ctx.pathParam("name"));
+            return;
+        }
+        manualRuns.start(spec);
+        ctx.status(202);
+        JsonResponses.json(ctx, Map.of("pipeline", spec.name(), "accepted", true,
+                "runs", "/api/runs?pipeline=" + spec.name()));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sluice.web;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.SqlIdentifier;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+
+/**
+ * The freshness line and latest values of a pipeline: rows, the newest date, when data was last loaded (or
+ * confirmed unchanged), and for each charted column its latest known value with that value's date (recovered stops
+ * in December 2020 while cases go on: each says its own date).
+ */
+final class SummaryQueries {
+    private SummaryQueries() {
+    }
+
+    static void fill(Connection c, PipelineSpec spec, ObjectNode json) throws SQLException {
+        String table = spec.target().qualifiedName();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*)"
+                + spec.dateKey().map(d -> ", max(" + SqlIdentifier.quote(d.name()) + ")::text").orElse(", null")
+                + " from " + table)) {
+            rs.next();
+            json.put("rows", rs.getLong(1));
+            json.put("dataUpTo", rs.getString(2));
+        }
+        try (PreparedStatement st = c.prepareStatement("select max(finished_at) from sluice.runs"
+                + " where pipeline = ? and status in ('SUCCEEDED', 'UNCHANGED')")) {
+            st.setString(1, spec.name());
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                Timestamp loaded = rs.getTimestamp(1);
+                json.put("lastLoadedAt", loaded == null ? null : loaded.toInstant().toString());
+            }
+        }
+        ObjectNode latest = json.putObject("latest");
+        if (spec.dateKey().isEmpty()) {
+            return;
+        }
+        String date = SqlIdentifier.quote(spec.dateKey().get().name());
+        for (String column : SeriesQuery.viewOf(spec).cumulative()) {
+            String c1 = SqlIdentifier.quote(column);
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select " + date + "::text, sum("
+                    + c1 + ") from " + table + " group by " + date + " having sum(" + c1 + ") is not null order by "
+                    + date + " desc limit 1")) {
+                ObjectNode value = latest.putObject(column);
+                if (rs.next()) {
+                    value.put("date", rs.getString(1));
+                    value.put("value", rs.getBigDecimal(2));
+                } else {
+                    value.putNull("date");
+                    value.putNull("value");
+                }
+            }
+        }
+    }
+}
