@@ -61,6 +61,9 @@ function setView(...children) {
 
 function markReady() {
   document.body.dataset.ready = 'true';
+  // For measurements (bench/web.sh reads it from the browser's console): time from navigation to a usable page.
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
+  console.info('sluice: page ready in ' + Math.round(performance.now()) + ' ms');
 }
 
 function renderTabs(active) {

@@ -102,9 +102,12 @@ public final class PipelineService implements AutoCloseable {
             }
         }, "sluice-scheduler-stop");
         stopping.start();
+        long deadline = System.nanoTime() + shutdownWait.toNanos();
         try {
-            stopping.join(shutdownWait.toMillis());
-            boolean manualDone = manualRuns.awaitTermination(1, TimeUnit.SECONDS);
+            stopping.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            // Manual runs get what is left of the same grace period, not a grace period of their own.
+            boolean manualDone = manualRuns.awaitTermination(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
             if (stopping.isAlive() || !manualDone) {
                 LOG.warn("runs still in progress after {} s; aborting them so they roll back and are recorded",
                         shutdownWait.toSeconds());

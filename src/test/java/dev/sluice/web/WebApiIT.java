@@ -1,0 +1,230 @@
+package dev.sluice.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.Main;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.history.Run;
+import dev.sluice.testing.SharedData;
+import dev.sluice.testing.TestRig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/** The JSON API on a database filled by a real run of covid-us; every answer is checked against independent SQL. */
+class WebApiIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String TOKEN = "run-now-token-1234";
+
+    private static TestRig rig;
+    private static HikariDataSource reader;
+    private static DashboardServer server;
+    private static final List<String> manualRuns = new CopyOnWriteArrayList<>();
+    private static Run loaded;
+
+    @BeforeAll
+    static void start() {
+        rig = new TestRig();
+        rig.server.serveFile("/nyt.csv", SharedData.nyt("2022-04-19")).serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+        PipelineSpec spec = rig.covidUs();
+        loaded = rig.run(spec);
+        rig.run(spec); // unchanged
+        reader = rig.database.openReader(Optional.empty(), 4);
+        server = new DashboardServer(List.of(spec), reader, Clock.systemUTC(), 3, Optional.of(TOKEN),
+                s -> manualRuns.add(s.name())).start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        reader.close();
+        rig.close();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(String path) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode sqlJson(String sql) throws Exception {
+        return JSON.readTree(rig.text(sql).orElseThrow());
+    }
+
+    @Test
+    void rows_are_the_whole_target_table_in_key_order() throws Exception {
+        assertThat(json("/api/pipelines/covid-us/rows"))
+                .isEqualTo(sqlJson("select json_agg(t order by date) from covid_us_daily t"));
+        assertThat(json("/api/pipelines/covid-us/rows?from=2020-12-10&to=2020-12-20")).isEqualTo(sqlJson(
+                "select json_agg(t order by date) from covid_us_daily t where date between '2020-12-10' and '2020-12-20'"));
+        assertThat(get("/api/pipelines/covid-us/rows?from=yesterday").statusCode()).isEqualTo(400);
+        assertThat(get("/api/pipelines/covid-uk/rows").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void rows_csv_equals_postgresql_s_own_csv_export() throws Exception {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (Connection c = rig.database.connect()) {
+            c.unwrap(PGConnection.class).getCopyAPI().copyOut(
+                    "copy (select * from covid_us_daily order by date) to stdout with (format csv, header true)", expected);
+        }
+        HttpResponse<String> csv = get("/api/pipelines/covid-us/rows.csv");
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(csv.body()).isEqualTo(expected.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void series_match_daily_differences_and_7_day_averages_computed_another_way() throws Exception {
+        JsonNode series = json("/api/pipelines/covid-us/series");
+        // Independent: a self-join for the previous date, and a correlated subquery over the 7 calendar days.
+        JsonNode expected = sqlJson("""
+                with d as (select t.date, t.cases - p.cases as new_cases, t.deaths - p.deaths as new_deaths
+                           from covid_us_daily t left join covid_us_daily p on p.date = (select max(date)
+                           from covid_us_daily where date < t.date))
+                select json_agg(json_build_object('date', d.date::text, 'new_cases', d.new_cases,
+                       'avg', (select round(avg(x.new_cases), 2) from d x where x.date between d.date - 6 and d.date),
+                       'cfr', (select round(deaths::numeric / nullif(cases, 0), 6) from covid_us_daily c
+                               where c.date = d.date)) order by d.date) from d""");
+        assertThat(series.get("dates")).hasSize(820);
+        for (int i = 0; i < expected.size(); i++) {
+            JsonNode row = expected.get(i);
+            assertThat(series.get("dates").get(i).asText()).isEqualTo(row.get("date").asText());
+            assertThat(series.get("series").get("new_cases").get(i)).as(row.toString()).isEqualTo(row.get("new_cases"));
+            assertThat(series.get("series").get("new_cases_7d").get(i).decimalValue())
+                    .isEqualByComparingTo(row.get("avg").decimalValue());
+            assertThat(series.get("series").get("case_fatality_rate").get(i).isNull() ? null
+                    : series.get("series").get("case_fatality_rate").get(i).decimalValue())
+                    .isEqualTo(row.get("cfr").isNull() ? null : row.get("cfr").decimalValue());
+        }
+        assertThat(series.get("series").get("recovered").get(400).isNull()).as("a NULL stays a gap").isTrue();
+    }
+
+    @Test
+    void summary_gives_the_newest_date_and_each_column_s_latest_known_value() throws Exception {
+        JsonNode summary = json("/api/pipelines/covid-us/summary");
+        assertThat(summary.get("rows").asLong()).isEqualTo(rig.count("select count(*) from covid_us_daily"));
+        assertThat(summary.get("dataUpTo").asText()).isEqualTo(rig.text("select max(date)::text from covid_us_daily")
+                .orElseThrow());
+        assertThat(summary.get("latest").get("recovered").get("date").asText()).isEqualTo(
+                rig.text("select max(date)::text from covid_us_daily where recovered is not null").orElseThrow());
+        assertThat(summary.get("latest").get("recovered").get("value").asLong()).isEqualTo(rig.count(
+                "select recovered from covid_us_daily where recovered is not null order by date desc limit 1"));
+        assertThat(summary.get("lastLoadedAt").asText()).isNotBlank();
+    }
+
+    @Test
+    void runs_are_the_objects_of_history_json_newest_first() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new Main(Map.of("SLUICE_HOME", rig.home.toString()), Clock.systemUTC(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), false)
+                .execute("history", "--db", rig.url, "--json");
+        assertThat(exit).isZero();
+        assertThat(json("/api/runs")).isEqualTo(JSON.readTree(out.toString(StandardCharsets.UTF_8)));
+        JsonNode one = json("/api/runs/" + loaded.id());
+        assertThat(one.get("changes")).hasSize((int) rig.count("select count(*) from sluice.change_log where run_id = "
+                + loaded.id()));
+        assertThat(get("/api/runs/999999").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void metrics_count_runs_by_status_and_rows() throws Exception {
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("sluice_runs_total{pipeline=\"covid-us\",status=\"SUCCEEDED\"} "
+                + rig.count("select count(*) from sluice.runs where status = 'SUCCEEDED'"));
+        assertThat(metrics).contains("sluice_runs_total{pipeline=\"covid-us\",status=\"UNCHANGED\"} 1");
+        assertThat(metrics).contains("sluice_rows_total{pipeline=\"covid-us\",change=\"inserted\"} 820");
+        assertThat(metrics).contains("# TYPE sluice_last_success_timestamp_seconds gauge")
+                .contains("sluice_last_success_timestamp_seconds{pipeline=\"covid-us\"} ");
+        assertThat(metrics).contains("# TYPE sluice_notification_backlog gauge");
+    }
+
+    @Test
+    void health_endpoints_say_live_and_ready() throws Exception {
+        assertThat(json("/health/live").get("status").asText()).isEqualTo("UP");
+        assertThat(json("/health/ready").get("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void run_now_needs_the_bearer_token() throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/api/pipelines/covid-us/runs");
+        HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrong = HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer nope")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(manualRuns).isEmpty();
+        HttpResponse<String> right = HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(right.statusCode()).isEqualTo(202);
+        assertThat(manualRuns).containsExactly("covid-us");
+        assertThat(get("/api/pipelines/covid-us/runs").statusCode()).as("GET is not a trigger").isIn(404, 405);
+    }
+
+    @Test
+    void every_response_carries_security_headers_and_assets_come_from_the_jar() throws Exception {
+        for (String path : List.of("/", "/app.js", "/api/runs", "/assets/echarts.min.js")) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
+            assertThat(csp).as(path).contains("script-src 'self';").contains("default-src 'self'")
+                    .contains("frame-ancestors 'none'");
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(response.headers().firstValue("Server")).isEmpty();
+        }
+        String page = get("/").body();
+        assertThat(page).doesNotContain("http://").doesNotContain("https://").doesNotContain("<script>");
+        assertThat(get("/assets/echarts.min.js").body()).contains("echarts");
+    }
+
+    private static void assertRefused(Statement st, List<String> writes, String sqlState) {
+        for (String write : writes) {
+            try {
+                st.execute(write);
+                throw new AssertionError("the reader could run: " + write);
+            } catch (java.sql.SQLException expected) {
+                assertThat(expected.getSQLState()).as(write + ": " + expected.getMessage()).isEqualTo(sqlState);
+            }
+        }
+    }
+
+    @Test
+    void the_dashboard_role_can_read_but_cannot_change_anything() throws Exception {
+        try (Connection c = reader.getConnection(); Statement st = c.createStatement()) {
+            assertThat(c.getMetaData().getUserName()).isEqualTo("sluice_reader");
+            List<String> writes = List.of("insert into covid_us_daily values ('1999-01-01', 1, 1, 1)",
+                    "update covid_us_daily set cases = 0", "delete from sluice.runs", "drop table covid_us_daily",
+                    "create table evil (x int)", "truncate sluice.change_log", "create schema evil");
+            assertRefused(st, writes, "25006"); // read-only transaction
+            // Even with read-only switched off, privileges refuse every write.
+            st.execute("set default_transaction_read_only = off");
+            assertRefused(st, writes, "42501"); // insufficient privilege
+            assertThat(rig.count("select count(*) from covid_us_daily")).isPositive();
+        }
+        assertThat(rig.count("select count(*) from covid_us_daily")).isEqualTo(820);
+    }
+}
