@@ -194,9 +194,13 @@ public final class Main implements Services {
 
     @Override
     public Database openDatabase(Optional<String> url) {
+        long started = System.nanoTime();
         Database database = Database.open(DatabaseSettings.resolve(url, env, home), POOL_SIZE);
         try {
+            long connected = System.nanoTime();
             Migrations.migrate(database.dataSource());
+            LoggerFactory.getLogger(Main.class).debug("database connected in {} ms, migrations checked in {} ms",
+                    (connected - started) / 1_000_000, (System.nanoTime() - connected) / 1_000_000);
             return database;
         } catch (RuntimeException e) {
             database.close();

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
+import dev.sluice.extract.SourceDownloader;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.RunRepository;
@@ -57,6 +58,7 @@ public final class RunCommand implements Callable<Integer> {
             services.quietInfoLogs();
         }
         Run run;
+        SourceDownloader.prepare(spec.sources());
         try (Database db = services.openDatabase(database.url())) {
             run = services.pipeline(db, progress).run(spec, new RunRequest(Trigger.CLI, force));
             progress.done();

@@ -20,9 +20,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -36,6 +34,23 @@ import org.slf4j.LoggerFactory;
 final class HttpSourceFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSourceFetcher.class);
     static final String USER_AGENT = "sluice/0.1 (+https://github.com/sluice-etl/sluice)";
+
+    /** Told when an attempt starts writing the file anew, and how far it got: a reader may be following it. */
+    interface AttemptObserver {
+        AttemptObserver NONE = new AttemptObserver() {
+            @Override
+            public void attemptStarted() {
+            }
+
+            @Override
+            public void copied(long bytes) {
+            }
+        };
+
+        void attemptStarted();
+
+        void copied(long bytes);
+    }
 
     /** The outcome of a fetch: a body written to the file, or 304 (no body). */
     record Fetched(int status, Optional<String> etag, Optional<String> lastModified, BodyCopier.Copied body) {
@@ -54,7 +69,6 @@ final class HttpSourceFetcher {
         }
     }
 
-    private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final Clock clock;
@@ -67,14 +81,20 @@ final class HttpSourceFetcher {
         this.listener = listener;
     }
 
-    Fetched fetch(SourceSpec source, String shownUrl, Optional<SourceState> conditional, Path file) {
+    Fetched fetch(SourceSpec source, String shownUrl, Optional<SourceState> conditional, Path file,
+                  AttemptObserver observer) {
         FetchSettings settings = source.fetch();
         Backoff backoff = new Backoff(settings, random);
         for (int attempt = 1; ; attempt++) {
             try {
-                return attempt(source, conditional, file);
+                return attempt(source, conditional, file, observer);
             } catch (AttemptFailed failed) {
                 String message = source.name() + ": " + shownUrl + ": " + failed.getMessage();
+                if (Thread.currentThread().isInterrupted()) {
+                    // The run no longer wants this body (it failed, or is shutting down): stop, do not retry.
+                    throw new SourceUnavailableException(source.name(), source.name() + ": download cancelled", false,
+                            failed);
+                }
                 if (!failed.retryable || attempt >= settings.attempts()) {
                     String attempts = attempt > 1 ? " (after " + attempt + " attempts)" : "";
                     throw new SourceUnavailableException(source.name(), message + attempts, failed.retryable,
@@ -103,7 +123,8 @@ final class HttpSourceFetcher {
         }
     }
 
-    private Fetched attempt(SourceSpec source, Optional<SourceState> conditional, Path file) throws AttemptFailed {
+    private Fetched attempt(SourceSpec source, Optional<SourceState> conditional, Path file,
+                            AttemptObserver observer) throws AttemptFailed {
         FetchSettings settings = source.fetch();
         HttpRequest.Builder request = HttpRequest.newBuilder(source.url())
                 .timeout(settings.readTimeout())
@@ -120,7 +141,7 @@ final class HttpSourceFetcher {
         TimedBodyStream bodyStream = new TimedBodyStream(settings.readTimeout());
         HttpResponse<InputStream> response = send(client(settings), request.build(), bodyStream, settings);
         try (InputStream raw = response.body()) {
-            return receive(source, conditional, file, response, raw);
+            return receive(source, conditional, file, response, raw, observer);
         } catch (TimedBodyStream.StalledException e) {
             throw new AttemptFailed("the body stalled: " + e.getMessage(), true, Optional.empty(), e);
         } catch (IOException e) {
@@ -129,11 +150,8 @@ final class HttpSourceFetcher {
         }
     }
 
-    private HttpClient client(FetchSettings settings) {
-        return clients.computeIfAbsent(settings.connectTimeout(), timeout -> HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build());
+    private static HttpClient client(FetchSettings settings) {
+        return HttpClients.forConnectTimeout(settings.connectTimeout());
     }
 
     private static HttpResponse<InputStream> send(HttpClient client, HttpRequest request, TimedBodyStream body,
@@ -155,7 +173,8 @@ final class HttpSourceFetcher {
     }
 
     private Fetched receive(SourceSpec source, Optional<SourceState> conditional, Path file,
-                            HttpResponse<InputStream> response, InputStream raw) throws IOException, AttemptFailed {
+                            HttpResponse<InputStream> response, InputStream raw, AttemptObserver observer)
+            throws IOException, AttemptFailed {
         int status = response.statusCode();
         HttpHeaders headers = response.headers();
         Optional<String> etag = headers.firstValue("ETag");
@@ -180,10 +199,18 @@ final class HttpSourceFetcher {
             throw new SourceRejectedException(ErrorKind.TOO_LARGE, source.name(), source.name() + ": the body is "
                     + announced + " bytes, over the limit of " + source.fetch().maxBytes() + " (fetch.max_bytes)");
         }
+        String contentType = headers.firstValue("Content-Type").orElse("");
+        if (contentType.toLowerCase(Locale.ROOT).contains("html")) {
+            // Known before a byte of the body is read: a reader following the download must not parse it.
+            BodySniffer.check(source.name(), 1, new byte[] {' '}, 1, contentType);
+        }
         InputStream in = identity ? raw : new GZIPInputStream(raw, 1 << 16);
         long shownTotal = identity ? announced : -1;
-        BodyCopier.Copied copied = BodyCopier.copy(source.name(), in, file, source.fetch().maxBytes(),
-                bytes -> listener.progress(source.name(), bytes, shownTotal));
+        observer.attemptStarted();
+        BodyCopier.Copied copied = BodyCopier.copy(source.name(), in, file, source.fetch().maxBytes(), bytes -> {
+            observer.copied(bytes);
+            listener.progress(source.name(), bytes, shownTotal);
+        });
         if (identity && announced >= 0 && copied.bytes() != announced) {
             throw new AttemptFailed("the body was cut off: " + copied.bytes() + " of " + announced + " bytes", true,
                     Optional.empty(), null);

@@ -29,12 +29,26 @@ public final class SourceDownloader {
     private final HttpSourceFetcher http;
     private final SourceCache cache;
     private final Path tempDir;
+    private final ExecutorService background = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-download");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public SourceDownloader(SourceCache cache, Path tempDir, Sleeper sleeper, RandomGenerator random, Clock clock,
                             DownloadListener listener) {
         this.http = new HttpSourceFetcher(sleeper, random, clock, listener);
         this.cache = cache;
         this.tempDir = tempDir;
+    }
+
+    /**
+     * Starts preparing what the downloads of these sources will need (HTTP clients), in the background: call it
+     * before connecting to the database, which takes as long.
+     */
+    public static void prepare(List<SourceSpec> sources) {
+        HttpClients.warmUp(sources.stream().filter(s -> !s.url().getScheme().equalsIgnoreCase("file"))
+                .map(s -> s.fetch().connectTimeout()).distinct().toList());
     }
 
     /**
@@ -86,6 +100,52 @@ public final class SourceDownloader {
     }
 
     /**
+     * Starts downloading every source in the background, unconditionally, for a first load: the bodies can be read
+     * while they arrive. {@code file:} sources are copied before this returns (they are local and fast).
+     */
+    public List<PendingDownload> startAll(List<SourceSpec> sources) {
+        List<PendingDownload> pending = new ArrayList<>();
+        for (SourceSpec source : sources) {
+            Path file = createTempFile(source);
+            GrowingBody body = new GrowingBody(file);
+            PendingDownload download = new PendingDownload(source.name(), body);
+            download.started(background.submit(() -> downloadInto(source, body)));
+            pending.add(download);
+        }
+        return pending;
+    }
+
+    private void downloadInto(SourceSpec source, GrowingBody body) {
+        try {
+            String shownUrl = UrlRedactor.redact(source.url());
+            Download download;
+            if (source.url().getScheme().equalsIgnoreCase("file")) {
+                download = fromFile(source, shownUrl, body.file(), Optional.empty());
+                body.attemptStarted();
+                body.wrote(download.bytes());
+            } else {
+                download = fromHttp(source, shownUrl, body.file(), Optional.empty(), Optional.empty(),
+                        new HttpSourceFetcher.AttemptObserver() {
+                            @Override
+                            public void attemptStarted() {
+                                body.attemptStarted();
+                            }
+
+                            @Override
+                            public void copied(long bytes) {
+                                body.wrote(bytes);
+                            }
+                        });
+            }
+            body.completed(download);
+        } catch (SluiceException e) {
+            body.failed(e);
+        } catch (RuntimeException e) {
+            body.failed(asSluiceException(e));
+        }
+    }
+
+    /**
      * Gives every download a body: unchanged sources that answered 304 take theirs from the cache when it
      * verifies, or are fetched again unconditionally.
      */
@@ -128,7 +188,12 @@ public final class SourceDownloader {
 
     private Download fromHttp(SourceSpec source, String shownUrl, Path file, Optional<SourceState> conditional,
                               Optional<SourceState> state) {
-        HttpSourceFetcher.Fetched fetched = http.fetch(source, shownUrl, conditional, file);
+        return fromHttp(source, shownUrl, file, conditional, state, HttpSourceFetcher.AttemptObserver.NONE);
+    }
+
+    private Download fromHttp(SourceSpec source, String shownUrl, Path file, Optional<SourceState> conditional,
+                              Optional<SourceState> state, HttpSourceFetcher.AttemptObserver observer) {
+        HttpSourceFetcher.Fetched fetched = http.fetch(source, shownUrl, conditional, file, observer);
         if (fetched.status() == 304) {
             SourceState known = conditional.orElseThrow();
             return new Download(source.name(), shownUrl, Optional.empty(), known.bytes(), known.sha256(),

@@ -20,11 +20,17 @@ final class BinaryCopyEncoder {
     private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
 
     private final ColumnType[] types;
+    private final boolean withLine;
     private byte[] buffer = new byte[1 << 16];
     private int length;
 
-    BinaryCopyEncoder(ColumnType[] types) {
+    /**
+     * @param withLine whether each row starts with its source line (staging tables have it; a target loaded
+     *                 directly does not)
+     */
+    BinaryCopyEncoder(ColumnType[] types, boolean withLine) {
         this.types = types.clone();
+        this.withLine = withLine;
     }
 
     byte[] buffer() {
@@ -41,9 +47,11 @@ final class BinaryCopyEncoder {
 
     void encodeRow(long line, Object[] values) {
         ensure(2 + 12);
-        putShort(values.length + 1);
-        putInt(8);
-        putLong(line);
+        putShort(values.length + (withLine ? 1 : 0));
+        if (withLine) {
+            putInt(8);
+            putLong(line);
+        }
         for (int i = 0; i < values.length; i++) {
             Object value = values[i];
             if (value == null) {

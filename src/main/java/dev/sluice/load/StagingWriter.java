@@ -8,9 +8,9 @@ import java.sql.SQLException;
 import org.postgresql.copy.CopyIn;
 
 /**
- * Streams one source's valid rows into its staging table with a binary COPY, in 64 KiB chunks: memory stays
- * constant whatever the number of rows. Call {@link #write} per row, then {@link #finish}; on any failure
- * {@link #abort}, then roll the transaction back.
+ * Streams one source's valid rows with a binary COPY, in 64 KiB chunks, into its staging table or, for a first
+ * load into an empty target, into the target itself: memory stays constant whatever the number of rows. Call
+ * {@link #write} per row, then {@link #finish}; on any failure {@link #abort}, then roll the transaction back.
  */
 public final class StagingWriter {
     private static final int FLUSH_AT = 1 << 16;
@@ -20,12 +20,22 @@ public final class StagingWriter {
     private final BinaryCopyEncoder encoder;
     private long rows;
     private boolean headerWritten;
+    private boolean keysVerified;
 
-    StagingWriter(SourceSpec source, CopyIn copy) {
+    StagingWriter(SourceSpec source, CopyIn copy, boolean withLine) {
         this.source = source.name();
         this.copy = copy;
         this.encoder = new BinaryCopyEncoder(source.columns().stream().map(ColumnSpec::type)
-                .toArray(ColumnType[]::new));
+                .toArray(ColumnType[]::new), withLine);
+    }
+
+    /** The reader found every key unique while streaming: the load need not check them again in SQL. */
+    public void keysVerifiedUnique() {
+        keysVerified = true;
+    }
+
+    boolean keysVerified() {
+        return keysVerified;
     }
 
     /** Adds a row; {@code values} follow the source's columns, typed as {@code transform} types them. */

@@ -22,14 +22,27 @@ public final class TargetLoader {
         this.lockTimeout = lockTimeout;
     }
 
-    public LoadTransaction begin(Connection connection, PipelineSpec spec) {
+    /** Starts the load of run {@code runId}: its staging tables are named after it. */
+    public LoadTransaction begin(Connection connection, PipelineSpec spec, long runId) {
         try {
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
                 st.execute("set local lock_timeout = '" + lockTimeout.toMillis() + "ms'");
             }
-            TargetTable.ensure(connection, spec.target());
-            return new LoadTransaction(connection, spec);
+            boolean created = TargetTable.ensure(connection, spec.target());
+            if (created) {
+                return new LoadTransaction(connection, spec, runId, true, true);
+            }
+            try (Statement st = connection.createStatement()) {
+                // Other writers wait until the load commits (readers do not): the comparison with the target,
+                // and the first-load check that it is empty, stay true until the end.
+                st.execute("lock table " + spec.target().qualifiedName() + " in share row exclusive mode");
+                try (var rs = st.executeQuery("select not exists (select 1 from " + spec.target().qualifiedName()
+                        + ")")) {
+                    rs.next();
+                    return new LoadTransaction(connection, spec, runId, rs.getBoolean(1), false);
+                }
+            }
         } catch (SQLException e) {
             throw DatabaseException.of("cannot prepare the target table " + spec.target().qualifiedName(), e);
         }

@@ -8,8 +8,10 @@ import dev.sluice.config.SourceSpec;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.extract.Download;
+import dev.sluice.extract.PendingDownload;
 import dev.sluice.extract.SourceCache;
 import dev.sluice.extract.SourceDownloader;
+import dev.sluice.extract.SourceRestartedException;
 import dev.sluice.extract.SourceState;
 import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.history.Run;
@@ -24,7 +26,6 @@ import dev.sluice.notify.Outbox;
 import dev.sluice.transform.InvalidRowsException;
 import dev.sluice.transform.SourceReport;
 import dev.sluice.transform.SourceValidator;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -85,16 +86,20 @@ public final class Pipeline {
         long runId = recorder.start(session.connection(), spec, request.trigger());
         Map<String, SourceState> known = Map.of();
         List<Download> downloads = List.of();
+        List<PendingDownload> arriving = List.of();
         try {
             known = loadStates(session, spec);
+            if (known.isEmpty()) {
+                // A first load: no earlier body to compare with, so each body is read while it downloads.
+                arriving = downloader.startAll(spec.sources());
+                return loadAndKeep(session, spec, runId, SourceBodies.arriving(arriving), known);
+            }
             downloads = downloader.fetchAll(spec.sources(), known);
             if (!request.force() && unchangedSinceLastLoad(session, spec, downloads)) {
                 return recordUnchanged(session, spec, runId, downloads, known);
             }
             downloads = downloader.resolveBodies(spec.name(), spec.sources(), downloads);
-            Run run = load(session, spec, runId, downloads, known);
-            cache.keep(spec.name(), downloads);
-            return run;
+            return loadAndKeep(session, spec, runId, SourceBodies.of(downloads), known);
         } catch (SluiceException e) {
             return recordFailure(session, spec, runId, downloads, known, e);
         } catch (RuntimeException e) {
@@ -103,30 +108,38 @@ public final class Pipeline {
                     new SluiceException(ErrorKind.INTERNAL, "unexpected error: " + e, e));
         } finally {
             SourceDownloader.delete(downloads);
+            arriving.forEach(PendingDownload::discard);
         }
     }
 
-    /**
-     * Aborts the database connections of runs in progress (a service shutting down past its grace period): each
-     * one's statement fails, its transaction rolls back, and it records itself as failed on a fresh connection.
-     */
-    public void abortRunning() {
-        active.forEach(RunSession::abort);
+    private Run loadAndKeep(RunSession session, PipelineSpec spec, long runId, SourceBodies bodies,
+                            Map<String, SourceState> known) {
+        long started = System.nanoTime();
+        Run run = load(session, spec, runId, bodies, known);
+        LOG.debug("run {}: downloaded, loaded and committed in {} ms", runId, (System.nanoTime() - started) / 1_000_000);
+        cache.keep(spec.name(), bodies.finished());
+        return run;
     }
 
     /** Validates and stages every source, merges, and records the run, all in one transaction. */
-    private Run load(RunSession session, PipelineSpec spec, long runId, List<Download> downloads,
+    private Run load(RunSession session, PipelineSpec spec, long runId, SourceBodies bodies,
                      Map<String, SourceState> known) {
         Connection connection = session.connection();
-        LoadTransaction transaction = loader.begin(connection, spec);
+        LoadTransaction transaction = loader.begin(connection, spec, runId);
         Map<String, SourceReport> reports = new LinkedHashMap<>();
         SourceValidator validator = new SourceValidator(spec.invalidRows(), spec.maxProblems(), progress);
         for (SourceSpec source : spec.sources()) {
-            Path body = bodyOf(downloads, source.name());
-            reports.put(source.name(), transaction.stage(source,
-                    writer -> validator.validate(source, body, writer::write)));
+            reports.put(source.name(), transaction.stage(source, writer -> {
+                SourceReport report = validator.validate(source, bodies.open(source), bodies.file(source),
+                        writer::write);
+                if (report.keysUnique()) {
+                    writer.keysVerifiedUnique();
+                }
+                return report;
+            }, SourceRestartedException.class::isInstance));
         }
-        LoadOutcome outcome = transaction.merge(runId);
+        List<Download> downloads = bodies.finished();
+        LoadOutcome outcome = transaction.merge();
         Map<String, Long> rows = new LinkedHashMap<>();
         reports.forEach((name, report) -> rows.put(name, report.rowsKept()));
         List<String> warnings = new ArrayList<>();
@@ -137,9 +150,12 @@ public final class Pipeline {
                 warnings, Optional.empty(), outcome.changesLogged()), downloads, rows);
     }
 
-    private static Path bodyOf(List<Download> downloads, String source) {
-        return downloads.stream().filter(d -> d.source().equals(source)).findFirst()
-                .flatMap(Download::body).orElseThrow(() -> new IllegalStateException("no body for " + source));
+    /**
+     * Aborts the database connections of runs in progress (a service shutting down past its grace period): each
+     * one's statement fails, its transaction rolls back, and it records itself as failed on a fresh connection.
+     */
+    public void abortRunning() {
+        active.forEach(RunSession::abort);
     }
 
     private Map<String, SourceState> loadStates(RunSession session, PipelineSpec spec) {

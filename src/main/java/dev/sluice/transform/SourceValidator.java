@@ -54,9 +54,23 @@ public final class SourceValidator {
      *                                 found, which is why sinks write inside a transaction
      */
     public SourceReport validate(SourceSpec source, Path body, RowSink sink) {
+        try {
+            return validate(source, Files.newInputStream(body), body, sink);
+        } catch (IOException e) {
+            throw new SluiceException(ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the body from {@code in} (which may still be arriving: see extract's pending downloads); {@code file}
+     * is where it is written, read again only to locate an invalid UTF-8 byte. Closes {@code in}.
+     */
+    public SourceReport validate(SourceSpec source, InputStream in, Path file, RowSink sink) {
         ProblemLog problems = new ProblemLog(source.name(), maxProblems);
-        RowCounts counts = new RowCounts();
-        try (CsvReader<CsvRecord> csv = open(source, body)) {
+        RowCounts counts = new RowCounts(source);
+        Path body = file;
+        try (CsvReader<CsvRecord> csv = open(source, in)) {
             Iterator<CsvRecord> records = csv.iterator();
             if (!records.hasNext()) {
                 throw new InvalidRowsException(ErrorKind.NOT_CSV, List.of(new RowProblem(source.name(), 1, null, null,
@@ -67,6 +81,13 @@ public final class SourceValidator {
             ColumnPlan plan = ColumnPlan.fromHeader(source, header.getFields());
             readRows(source, records, plan, problems, counts, sink);
         } catch (CsvParseException e) {
+            // FastCSV wraps whatever its reader throws: a download that failed or restarted under a body being read
+            // while it arrives is that error, not malformed CSV.
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof SluiceException own) {
+                    throw own;
+                }
+            }
             throw structural(problems, counts, "is not well-formed CSV: " + e.getMessage());
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof StrictUtf8Reader.InvalidUtf8Exception invalid) {
@@ -82,8 +103,8 @@ public final class SourceValidator {
         return finish(source, counts, problems);
     }
 
-    private static CsvReader<CsvRecord> open(SourceSpec source, Path body) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(body), 1 << 16);
+    private static CsvReader<CsvRecord> open(SourceSpec source, InputStream body) throws IOException {
+        InputStream in = new BufferedInputStream(body, 1 << 16);
         // Strict, not the JDK's default replacement: invalid bytes must fail loudly, not load as U+FFFD.
         Reader reader = new StrictUtf8Reader(in, skipUtf8ByteOrderMark(in));
         return CsvReader.builder()
@@ -124,16 +145,22 @@ public final class SourceValidator {
 
     /** Mutable tallies of one pass; kept together so that an exception handler can still read them. */
     private static final class RowCounts {
+        final DuplicateKeyTracker keys;
         long read;
         long kept;
         long filtered;
         long invalid;
         long lastLine;
+
+        RowCounts(SourceSpec source) {
+            keys = new DuplicateKeyTracker(source);
+        }
     }
 
     private void readRows(SourceSpec source, Iterator<CsvRecord> records, ColumnPlan plan, ProblemLog problems,
                           RowCounts counts, RowSink sink) {
         Object[] values = new Object[plan.parsers.length];
+        DuplicateKeyTracker keys = counts.keys;
         while (records.hasNext()) {
             CsvRecord record = records.next();
             long line = record.getStartingLineNumber();
@@ -149,6 +176,7 @@ public final class SourceValidator {
             } else if (!passesFilters(plan, record)) {
                 counts.filtered++;
             } else if (typeRow(plan, record, line, problems, values)) {
+                keys.accept(line, values);
                 sink.accept(line, values);
                 counts.kept++;
             } else {
@@ -215,6 +243,6 @@ public final class SourceValidator {
                     + " rows");
         }
         return new SourceReport(source.name(), counts.read, counts.kept, counts.filtered, counts.invalid,
-                problems.problems(), problems.count(), warnings);
+                problems.problems(), problems.count(), warnings, counts.keys.complete());
     }
 }

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# The benchmark suite: in one run, on one PostgreSQL, measures
+#   1. copy        psql \copy of the county file into the empty us_counties table (with its primary key): the limit
+#   2. initial     sluice run of the same file, served over HTTP on loopback: download, parse, validate, load, record
+#   3. identical   sluice re-run with byte-identical sources (conditional GET): must not touch the table
+#   4. reserialised sluice re-run with the same rows written differently: every row compared, none rewritten
+#   5. nextday     sluice run of the next day's file: ~1% of rows revised, one new day
+# and reports median wall seconds, rows/s, the ratio to (1), peak RSS, rows written (pg_stat_user_tables) and WAL.
+# It exits non-zero when sluice's outcome is wrong (a status, a count, a row rewritten), so a small run is a test.
+#
+#   ROWS=1000000 REPEAT=5 bench/run.sh          # writes bench/out/results-ROWS.md
+#
+# Needs: a JDK 17+, Maven, PostgreSQL 15 server binaries (PG_BIN), psql, python3 (for the loopback file server).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS=${ROWS:-1000000}
+REPEAT=${REPEAT:-3}
+OUT=${OUT:-bench/out}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_PORT=${PG_PORT:-55433}
+HTTP_PORT=${HTTP_PORT:-18090}
+SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx256m}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+
+[ -f target/sluice.jar ] || mvn -q -B -ntp -Dstyle.color=never package -DskipTests
+base="counties-$ROWS"
+[ -f "$OUT/$base-nextday.csv" ] || java bench/GenerateCounties.java "$ROWS" "$OUT"
+data_rows=$(( $(wc -l < "$OUT/$base.csv") - 1 ))
+
+# --- PostgreSQL: a throwaway cluster (PostgreSQL refuses to run as root: use the postgres user when root) ---------
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pgdata="$OUT/pg-$PG_PORT"
+rm -rf "$pgdata"
+mkdir -p "$pgdata"
+[ "$(id -u)" = 0 ] && chown postgres "$pgdata" "$OUT" && chmod a+rx "$OUT"
+as_pg "$PG_BIN/initdb" -D "$pgdata" --auth=trust --username=postgres --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w \
+  -o "-p $PG_PORT -k $pgdata -c listen_addresses=127.0.0.1" start >/dev/null
+http_pid=
+cleanup() {
+  [ -n "$http_pid" ] && kill "$http_pid" 2>/dev/null || true
+  as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+export PGOPTIONS="-c client_min_messages=warning"
+sql() { psql -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d bench -v ON_ERROR_STOP=1 "$@"; }
+psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "create database bench" >/dev/null
+db="jdbc:postgresql://127.0.0.1:$PG_PORT/bench?user=postgres"
+
+# --- the files, over HTTP on loopback (python's server answers If-Modified-Since with 304) ---------------------
+python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$OUT" >/dev/null 2>&1 &
+http_pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/" && break; sleep 0.1; done
+url() { echo "http://127.0.0.1:$HTTP_PORT/$1"; }
+
+results="$OUT/raw-$ROWS.tsv"
+: > "$results"
+timed() { # NAME COMMAND... -> appends "NAME wall_seconds max_rss_kb" and keeps the command's stdout in $OUT/last.json
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > "$OUT/last.json" 2> "$OUT/last.err" \
+    || { [ $? -eq 3 ] || { cat "$OUT/last.err" >&2; exit 1; }; }
+  echo "$name $(cat "$OUT/time.txt")" >> "$results"
+}
+# Through the launcher, as users run it (it maps a class-data-sharing archive: see ./sluice).
+export SLUICE_JAVA_OPTS
+sluice=(./sluice run --pipeline us-counties --db "$db" --json)
+field() { python3 -c "import json,sys; print(json.load(open('$OUT/last.json'))$1)"; }
+expect() { # WHAT ACTUAL EXPECTED
+  [ "$2" = "$3" ] || { echo "bench: $1 is $2, expected $3" >&2; exit 1; }
+}
+table_stats() { sql -c "select pg_stat_force_next_flush()" >/dev/null; sleep 1
+  sql -c "select coalesce(sum(n_tup_ins), 0) || ' ' || coalesce(sum(n_tup_upd), 0) from pg_stat_user_tables
+          where relname = 'us_counties'"; }
+wal() { sql -c "select pg_current_wal_lsn()"; }
+wal_since() { sql -c "select pg_wal_lsn_diff(pg_current_wal_lsn(), '$1')::bigint"; }
+
+# Warm-up, not measured: the launcher records its class-data-sharing archive, and the files enter the page cache.
+"${sluice[@]}" --source "counties=$(url "$base.csv")" > /dev/null 2>&1
+sql -c "drop table if exists us_counties" -c "delete from sluice.source_state"
+
+for rep in $(seq "$REPEAT"); do
+  # 1. the limit: psql \copy into the empty table with its primary key
+  sql -c "drop table if exists us_counties" -c "create table us_counties (date date not null, fips text not null,
+          county text not null, state text not null, cases bigint not null, deaths bigint not null,
+          primary key (date, fips))"
+  sql -c "checkpoint"
+  timed copy psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d bench -c \
+    "\\copy us_counties (date, county, state, fips, cases, deaths) from '$OUT/$base.csv' with (format csv, header true)"
+
+  # 2. sluice initial load, end to end
+  sql -c "drop table us_counties"
+  sql -c "delete from sluice.source_state where pipeline = 'us-counties'" 2>/dev/null || true
+  sql -c "checkpoint"
+  timed initial "${sluice[@]}" --source "counties=$(url "$base.csv")"
+  expect "initial status" "$(field "['status']")" SUCCEEDED
+  expect "initial inserted" "$(field "['inserted']")" "$data_rows"
+
+  # 3. byte-identical re-run: conditional GET, the table untouched
+  before=$(table_stats); lsn=$(wal)
+  timed identical "${sluice[@]}" --source "counties=$(url "$base.csv")"
+  expect "identical status" "$(field "['status']")" UNCHANGED
+  expect "identical rows written" "$(table_stats)" "$before"
+  echo "identical_wal $(wal_since "$lsn")" >> "$results"
+
+  # 4. the same rows written differently: every row compared, none written
+  before=$(table_stats); lsn=$(wal)
+  timed reserialised "${sluice[@]}" --source "counties=$(url "$base-reserialised.csv")"
+  expect "reserialised status" "$(field "['status']")" SUCCEEDED
+  expect "reserialised inserted+updated" "$(field "['inserted'] + json.load(open('$OUT/last.json'))['updated']")" 0
+  expect "reserialised rows written" "$(table_stats)" "$before"
+  echo "reserialised_wal $(wal_since "$lsn")" >> "$results"
+
+  # 5. the next day: ~1% revised, one new day
+  before=$(table_stats); lsn=$(wal)
+  timed nextday "${sluice[@]}" --source "counties=$(url "$base-nextday.csv")"
+  expect "nextday status" "$(field "['status']")" SUCCEEDED
+  expect "nextday inserted" "$(field "['inserted']")" 3200
+  after=$(table_stats)
+  written=$(( ${after% *} - ${before% *} + ${after#* } - ${before#* } ))
+  expect "nextday rows written" "$written" "$(( $(field "['inserted']") + $(field "['updated']") ))"
+  echo "nextday_updated $(field "['updated']")" >> "$results"
+  echo "nextday_wal $(wal_since "$lsn")" >> "$results"
+  echo "bench: repetition $rep of $REPEAT done" >&2
+done
+
+# --- report --------------------------------------------------------------------------------------------------
+python3 - "$results" "$data_rows" "$ROWS" > "$OUT/results-$ROWS.md" <<'PY'
+import statistics, sys
+path, rows, label = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+times, rss, extra = {}, {}, {}
+for line in open(path):
+    parts = line.split()
+    if len(parts) == 3:
+        times.setdefault(parts[0], []).append(float(parts[1]))
+        rss.setdefault(parts[0], []).append(int(parts[2]))
+    else:
+        extra.setdefault(parts[0], []).append(int(parts[1]))
+copy = statistics.median(times["copy"])
+print(f"{rows:,} rows ({label}), {len(times['copy'])} repetitions, medians\n")
+print("| step | wall s | rows/s | ratio to copy | peak RSS MB | WAL written |")
+print("|---|---|---|---|---|---|")
+for step in ["copy", "initial", "identical", "reserialised", "nextday"]:
+    t = statistics.median(times[step])
+    wal = extra.get(step + "_wal")
+    wal_text = f"{statistics.median(wal) / 1e6:.2f} MB" if wal else ""
+    print(f"| {step} | {t:.2f} | {rows / t:,.0f} | {t / copy:.2f}x | {statistics.median(rss[step]) / 1024:.0f} | {wal_text} |")
+print(f"\nnext day: {statistics.median(extra['nextday_updated']):,.0f} rows updated, 3,200 inserted;"
+      " reserialised and identical runs wrote no row.")
+PY
+cat "$OUT/results-$ROWS.md"
