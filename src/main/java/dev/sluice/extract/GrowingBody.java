@@ -2,6 +2,7 @@ package dev.sluice.extract;
 
 import dev.sluice.SluiceException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A body being downloaded to a file while a reader follows it: how far the current attempt has written, which
@@ -53,6 +54,11 @@ final class GrowingBody {
             wait();
         }
         return new State(attempt, written, result != null, failure);
+    }
+
+    /** The finished download, if it completed; never waits. */
+    synchronized Optional<Download> resultNow() {
+        return Optional.ofNullable(result);
     }
 
     synchronized Download awaitResult() throws InterruptedException {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Future;
 
 /**
@@ -57,6 +58,11 @@ public final class PendingDownload {
             Thread.currentThread().interrupt();
             throw new SluiceException(ErrorKind.INTERRUPTED, source + ": interrupted while downloading", e);
         }
+    }
+
+    /** The finished download if it completed successfully by now; never waits (for recording a failed run). */
+    public Optional<Download> completed() {
+        return body.resultNow();
     }
 
     /** Stops the download if it is still running and deletes its file: the run ended without it. */

@@ -101,15 +101,23 @@ public final class Pipeline {
             downloads = downloader.resolveBodies(spec.name(), spec.sources(), downloads);
             return loadAndKeep(session, spec, runId, SourceBodies.of(downloads), known);
         } catch (SluiceException e) {
-            return recordFailure(session, spec, runId, downloads, known, e);
+            return recordFailure(session, spec, runId, fetched(downloads, arriving), known, e);
         } catch (RuntimeException e) {
             LOG.error("run {} of {} failed unexpectedly", runId, spec.name(), e);
-            return recordFailure(session, spec, runId, downloads, known,
+            return recordFailure(session, spec, runId, fetched(downloads, arriving), known,
                     new SluiceException(ErrorKind.INTERNAL, "unexpected error: " + e, e));
         } finally {
             SourceDownloader.delete(downloads);
             arriving.forEach(PendingDownload::discard);
         }
+    }
+
+    /** What a failed run fetched, for its record: on a first load, the downloads that completed before it failed. */
+    private static List<Download> fetched(List<Download> downloads, List<PendingDownload> arriving) {
+        if (!downloads.isEmpty()) {
+            return downloads;
+        }
+        return arriving.stream().flatMap(p -> p.completed().stream()).toList();
     }
 
     private Run loadAndKeep(RunSession session, PipelineSpec spec, long runId, SourceBodies bodies,
