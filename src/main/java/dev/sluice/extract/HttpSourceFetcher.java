@@ -7,6 +7,7 @@ import dev.sluice.config.SourceSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpSourceFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSourceFetcher.class);
+    /** The JDK client's default redirect limit (jdk.httpclient.redirects.retrylimit). */
+    static final int MAX_REDIRECTS = 5;
     static final String USER_AGENT = "sluice/0.1 (+https://github.com/sluice-etl/sluice)";
 
     /** Told when an attempt starts writing the file anew, and how far it got: a reader may be following it. */
@@ -186,6 +189,10 @@ final class HttpSourceFetcher {
         if (status == 429 || status >= 500) {
             throw new AttemptFailed("HTTP " + status, true, retryAfter(headers), null);
         }
+        if (status >= 300 && status < 400 && headers.firstValue("Location").isPresent()) {
+            throw new AttemptFailed(unfollowedRedirect(response, headers.firstValue("Location").get()), false,
+                    Optional.empty(), null);
+        }
         if (status != 200) {
             throw new AttemptFailed("HTTP " + status + " (expected 200)", false, Optional.empty(), null);
         }
@@ -218,6 +225,24 @@ final class HttpSourceFetcher {
         BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength(),
                 headers.firstValue("Content-Type").orElse(null));
         return new Fetched(200, etag, lastModified, copied);
+    }
+
+    /**
+     * The JDK client hands back a redirect it would not follow: one from https to http (the body would cross the
+     * network unauthenticated), or one past its limit of {@value #MAX_REDIRECTS}.
+     */
+    private static String unfollowedRedirect(HttpResponse<?> response, String location) {
+        URI target;
+        try {
+            target = response.uri().resolve(location);
+        } catch (IllegalArgumentException e) {
+            return "HTTP " + response.statusCode() + ": a redirect to an invalid location, not followed";
+        }
+        String why = "https".equalsIgnoreCase(response.uri().getScheme()) && "http".equalsIgnoreCase(target.getScheme())
+                ? "a redirect from https to http is refused"
+                : "more than " + MAX_REDIRECTS + " redirects";
+        return "HTTP " + response.statusCode() + ": redirect to " + UrlRedactor.redact(target) + " not followed ("
+                + why + ")";
     }
 
     /** Retry-After is either seconds or an HTTP date. */

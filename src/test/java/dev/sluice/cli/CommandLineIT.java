@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.testing.SharedData;
+import dev.sluice.testing.SluiceProcess;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testing.SluiceProcess;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.testing.SharedData;
+import dev.sluice.testing.SluiceProcess;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestDatabase;
 import java.net.URI;

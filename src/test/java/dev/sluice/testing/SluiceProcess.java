@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code java -jar target/sluice.jar ...} as a separate process, the way users and scripts do. */
-final class SluiceProcess {
+public final class SluiceProcess {
     /** What a finished process left. */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
     private SluiceProcess() {
     }
 
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of("target", "sluice.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("run the integration tests with mvn verify: " + jar + " is built by package");
@@ -27,9 +27,18 @@ final class SluiceProcess {
         return jar;
     }
 
-    static Process start(Map<String, String> env, Path outFile, Path errFile, String... args) {
+    public static Process start(Map<String, String> env, Path outFile, Path errFile, String... args) {
+        return start(List.of(), env, outFile, errFile, args);
+    }
+
+    /** The same with JVM options before {@code -jar} (a trust store, say). */
+    public static Process start(List<String> jvmOptions, Map<String, String> env, Path outFile, Path errFile,
+                                String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", jar().toString()));
+                .toString()));
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar().toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
@@ -42,11 +51,15 @@ final class SluiceProcess {
         }
     }
 
-    static Result run(Map<String, String> env, String... args) {
+    public static Result run(Map<String, String> env, String... args) {
+        return run(List.of(), env, args);
+    }
+
+    public static Result run(List<String> jvmOptions, Map<String, String> env, String... args) {
         try {
             Path out = Files.createTempFile("sluice-out", ".txt");
             Path err = Files.createTempFile("sluice-err", ".txt");
-            Process process = start(env, out, err, args);
+            Process process = start(jvmOptions, env, out, err, args);
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("sluice did not finish within 120 s: " + List.of(args));
