@@ -23,6 +23,7 @@ final class BodySniffer {
                     source + ": the body is UTF-16 (byte order mark " + String.format("%02X %02X", prefix[0], prefix[1])
                             + "); sluice reads UTF-8");
         }
+        checkText(source, prefix, prefixLength);
         int start = 0;
         if (prefixLength >= 3 && prefix[0] == (byte) 0xEF && prefix[1] == (byte) 0xBB && prefix[2] == (byte) 0xBF) {
             start = 3;
@@ -38,5 +39,29 @@ final class BodySniffer {
             throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is HTML, not CSV"
                     + (declaredHtml ? " (Content-Type " + contentType + ")" : "") + "; it begins '" + begins + "'");
         }
+    }
+
+    /**
+     * A NUL byte at the start of a body means it is not text: UTF-16 without a byte order mark, a compressed file
+     * served without its Content-Encoding, or some other binary. CSV text never holds one (PostgreSQL text cannot).
+     */
+    private static void checkText(String source, byte[] prefix, int prefixLength) {
+        int first = -1;
+        int nuls = 0;
+        for (int i = 0; i < prefixLength; i++) {
+            if (prefix[i] == 0) {
+                first = first < 0 ? i : first;
+                nuls++;
+            }
+        }
+        if (first < 0) {
+            return;
+        }
+        // UTF-16 of mostly ASCII text is every other byte NUL.
+        String hint = prefixLength >= 2 && prefix[0] == (byte) 0x1F && prefix[1] == (byte) 0x8B
+                ? "; it begins like gzip, served without Content-Encoding: gzip"
+                : nuls * 3 >= prefixLength ? "; it looks like UTF-16 (sluice reads UTF-8)" : "";
+        throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is not text: a NUL byte at"
+                + " offset " + first + hint);
     }
 }
