@@ -19,6 +19,7 @@ OUT=${OUT:-bench/out}
 HTTP_PORT=${HTTP_PORT:-18091}
 WEB_PORT=${WEB_PORT:-18092}
 NYT=${NYT:-../shared/data/covid/nyt/us-2022-04-19.csv}
+# The JHU snapshot's columns: Date,Country/Region,Province/State,Confirmed,Recovered,Deaths (raw_jhu below).
 JHU=${JHU:-../shared/data/covid/jhu/time-series-19-covid-combined-2021-02-01.csv}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -76,8 +77,7 @@ for rep in $(seq "$REPEAT"); do
   timed baseline psql -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c "create table raw_nyt (date text, cases text, deaths text)" \
     -c "\\copy raw_nyt from '$NYT' with (format csv, header true)" \
-    -c "create table raw_jhu (date text, country text, province text, lat text, long text, confirmed text,
-        recovered text, deaths text)" \
+    -c "create table raw_jhu (date text, country text, province text, confirmed text, recovered text, deaths text)" \
     -c "\\copy raw_jhu from '$JHU' with (format csv, header true)"
   timed jvm java -version
   empty
