@@ -2,6 +2,7 @@ package dev.sluice.extract;
 
 import dev.sluice.SluiceException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,8 @@ final class GrowingBody {
     private int attempt;
     private Download result;
     private SluiceException failure;
+    private boolean running;
+    private boolean discarded;
 
     GrowingBody(Path file) {
         this.file = file;
@@ -21,6 +24,30 @@ final class GrowingBody {
 
     Path file() {
         return file;
+    }
+
+    /** Called by the download thread before it starts; false when the body was discarded before it could. */
+    synchronized boolean begin() {
+        running = !discarded;
+        return running;
+    }
+
+    /** Called by the download thread when it has closed its file, whatever the outcome. */
+    synchronized void end() {
+        running = false;
+        notifyAll();
+    }
+
+    /**
+     * No download may start any more; one already running (told to stop) is waited for, at most {@code timeout},
+     * so that the run does not end with a thread still writing its file.
+     */
+    synchronized void discard(Duration timeout) throws InterruptedException {
+        discarded = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long left = timeout.toMillis(); running && left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+            wait(left);
+        }
     }
 
     synchronized void attemptStarted() {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Future;
 
@@ -15,6 +16,8 @@ import java.util.concurrent.Future;
  * compare with, so nothing is gained by waiting for the whole body before parsing it.
  */
 public final class PendingDownload {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
     private final String source;
     private final GrowingBody body;
     private Future<?> task;
@@ -65,10 +68,18 @@ public final class PendingDownload {
         return body.resultNow();
     }
 
-    /** Stops the download if it is still running and deletes its file: the run ended without it. */
+    /**
+     * Stops the download if it is still running, waits for it to let go of its file (it stops at its next read or
+     * write), and deletes the file: the run ended without it.
+     */
     public void discard() {
         if (task != null) {
             task.cancel(true);
+        }
+        try {
+            body.discard(STOP_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             Files.deleteIfExists(body.file());

@@ -116,6 +116,9 @@ public final class SourceDownloader {
     }
 
     private void downloadInto(SourceSpec source, GrowingBody body) {
+        if (!body.begin()) {
+            return;
+        }
         try {
             String shownUrl = UrlRedactor.redact(source.url());
             Download download;
@@ -142,6 +145,8 @@ public final class SourceDownloader {
             body.failed(e);
         } catch (RuntimeException e) {
             body.failed(asSluiceException(e));
+        } finally {
+            body.end();
         }
     }
 

@@ -70,7 +70,9 @@ public final class SourceValidator {
         ProblemLog problems = new ProblemLog(source.name(), maxProblems);
         RowCounts counts = new RowCounts(source);
         Path body = file;
-        try (CsvReader<CsvRecord> csv = open(source, in)) {
+        // The body is closed even when opening the reader fails: reading its first bytes may already throw (a
+        // download that failed, a body sniffed as HTML), and a body still arriving holds its file open.
+        try (InputStream closedAtEnd = in; CsvReader<CsvRecord> csv = open(source, closedAtEnd)) {
             Iterator<CsvRecord> records = csv.iterator();
             if (!records.hasNext()) {
                 throw new InvalidRowsException(ErrorKind.NOT_CSV, List.of(new RowProblem(source.name(), 1, null, null,

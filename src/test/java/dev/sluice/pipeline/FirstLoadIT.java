@@ -71,6 +71,7 @@ class FirstLoadIT {
 
         assertThat(run.error().orElseThrow().kind()).isEqualTo(ErrorKind.NOT_CSV);
         assertThat(targetExists()).as("the table created by the failed first load is rolled back").isFalse();
+        assertThat(rig.openFiles()).as("downloads left open").isEmpty();
     }
 
     @Test
@@ -81,6 +82,7 @@ class FirstLoadIT {
 
         assertThat(run.error().orElseThrow().kind()).isEqualTo(ErrorKind.NOT_CSV);
         assertThat(run.error().orElseThrow().message()).contains("HTML");
+        assertThat(rig.openFiles()).as("downloads left open").isEmpty();
     }
 
     @Test

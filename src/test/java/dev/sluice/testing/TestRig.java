@@ -58,12 +58,17 @@ public final class TestRig implements AutoCloseable {
     private final Pipeline pipeline;
 
     public TestRig() {
+        this(TestDatabase.createDatabase());
+    }
+
+    /** A rig on another database: one on a server the test can crash, say. */
+    public TestRig(String databaseUrl) {
         try {
             home = Files.createTempDirectory("sluice-it-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        url = TestDatabase.createDatabase();
+        url = databaseUrl;
         database = TestDatabase.open(url, home);
         Clock clock = Clock.systemUTC();
         SourceCache cache = new SourceCache(home.resolve("cache"));
@@ -148,6 +153,26 @@ public final class TestRig implements AutoCloseable {
     public String tableState(String table, String orderBy) {
         return text("select count(*) || ':' || coalesce(md5(string_agg(t::text || '@' || t.ctid::text || '/'"
                 + " || t.xmin::text, '|' order by " + orderBy + ")), '') from " + table + " t").orElse("");
+    }
+
+    /** The files under this rig's home that this JVM holds open (a download's file, say): none once a run ended. */
+    public List<String> openFiles() {
+        List<String> open = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(home)) {
+                        open.add(target.toString());
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // The descriptor was closed while listing.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return open;
     }
 
     public List<List<String>> rows(String sql) {
