@@ -26,6 +26,7 @@ import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.history.RunRepository;
 import dev.sluice.load.TargetLoader;
 import dev.sluice.notify.ChannelFactory;
+import dev.sluice.notify.DirectDelivery;
 import dev.sluice.notify.NotificationChannel;
 import dev.sluice.notify.NotificationDispatcher;
 import dev.sluice.notify.Outbox;
@@ -229,6 +230,11 @@ public final class Main implements Services {
         return new NotificationDispatcher(database, new RunRepository(clock), spec.name(),
                 channels(spec), clock,
                 Sleeper.REAL, NOTIFICATION_FIRST_RETRY);
+    }
+
+    @Override
+    public DirectDelivery directDelivery(PipelineSpec spec) {
+        return new DirectDelivery(channels(spec), clock, Sleeper.REAL, NOTIFICATION_FIRST_RETRY);
     }
 
     @Override

@@ -1,20 +1,28 @@
 package dev.sluice.cli;
 
+import dev.sluice.RunStatus;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.extract.SourceDownloader;
 import dev.sluice.history.Run;
+import dev.sluice.history.RunError;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.RunRepository;
 import dev.sluice.history.Trigger;
+import dev.sluice.notify.ConsoleChannel;
 import dev.sluice.pipeline.RunRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,6 +30,8 @@ import picocli.CommandLine.Option;
 /** {@code sluice run}: one run of a pipeline. Exit 0 succeeded or unchanged, 1 failed, 2 usage, 3 skipped. */
 @Command(name = "run", description = "Run a pipeline once: download, validate, merge, upsert, record.")
 public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     private final Services services;
 
     @Mixin
@@ -58,12 +68,17 @@ public final class RunCommand implements Callable<Integer> {
             services.quietInfoLogs();
         }
         Run run;
+        Instant started = services.clock().instant();
         SourceDownloader.prepare(spec.sources());
         try (Database db = services.openDatabase(database.url())) {
             run = services.pipeline(db, progress).run(spec, new RunRequest(Trigger.CLI, force));
             progress.done();
-            services.dispatcher(db, spec).awaitRun(run.id(), Duration.ofSeconds(Math.max(0, notifyTimeout)));
-            run = reload(db, run);
+            run = deliverNotifications(db, spec, run);
+        } catch (DatabaseException e) {
+            // Nothing could record this failure: no database, or it went away and did not come back in time. The
+            // outbox lives there too, so the channels are told directly.
+            progress.done();
+            run = unrecorded(spec, started, e);
         } finally {
             progress.done();
         }
@@ -77,12 +92,30 @@ public final class RunCommand implements Callable<Integer> {
         return run.status().exitCode();
     }
 
-    /** The run as recorded now, with the state of its notifications. */
-    private Run reload(Database db, Run run) {
-        try (Connection c = db.connect()) {
-            return new RunRepository(services.clock()).find(c, run.id()).orElse(run);
-        } catch (SQLException e) {
-            throw DatabaseException.of("cannot read run " + run.id(), e);
+    /**
+     * Delivers the run's notifications from the outbox, waiting at most the notify timeout, and returns the run as
+     * recorded now, with their state. The run is recorded whatever happens here: a database lost at this point
+     * leaves the notifications in the outbox for the next run or for {@code sluice serve}.
+     */
+    private Run deliverNotifications(Database db, PipelineSpec spec, Run run) {
+        try {
+            services.dispatcher(db, spec).awaitRun(run.id(), Duration.ofSeconds(Math.max(0, notifyTimeout)));
+            try (Connection c = db.connect()) {
+                return new RunRepository(services.clock()).find(c, run.id()).orElse(run);
+            }
+        } catch (DatabaseException | SQLException e) {
+            LOG.warn("{} of {} is recorded, but its notifications stay in the outbox: {}", run.label(), run.pipeline(),
+                    e.getMessage());
+            return run;
         }
+    }
+
+    private Run unrecorded(PipelineSpec spec, Instant started, DatabaseException failure) {
+        Run run = new Run(Run.UNRECORDED, spec.name(), Trigger.CLI, RunStatus.FAILED, started,
+                Optional.of(services.clock().instant()), 0, 0, 0, Map.of(), List.of(),
+                Optional.of(RunError.of(failure, List.of())), 0, List.of());
+        new ConsoleChannel().announce(run);
+        return run.withNotifications(services.directDelivery(spec).deliver(run, spec.notifications(),
+                Duration.ofSeconds(Math.max(0, notifyTimeout))));
     }
 }

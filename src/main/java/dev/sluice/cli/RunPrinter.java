@@ -15,7 +15,7 @@ final class RunPrinter {
     }
 
     static void summary(PrintStream out, Run run) {
-        out.printf(Locale.ROOT, "%s %s (run %d, %.1f s)%n", run.pipeline(), run.status(), run.id(),
+        out.printf(Locale.ROOT, "%s %s (%s, %.1f s)%n", run.pipeline(), run.status(), run.label(),
                 run.durationMs() / 1000.0);
         out.printf(Locale.ROOT, "  rows: %,d inserted, %,d updated, %,d unchanged%n", run.inserted(), run.updated(),
                 run.unchanged());

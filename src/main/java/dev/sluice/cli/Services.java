@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
+import dev.sluice.notify.DirectDelivery;
 import dev.sluice.notify.NotificationChannel;
 import dev.sluice.notify.NotificationDispatcher;
 import dev.sluice.pipeline.Pipeline;
@@ -55,6 +56,9 @@ public interface Services {
 
     /** Delivers the pipeline's notifications from the outbox. */
     NotificationDispatcher dispatcher(Database database, PipelineSpec spec);
+
+    /** Delivers a run that could not be recorded straight to the pipeline's channels. */
+    DirectDelivery directDelivery(PipelineSpec spec);
 
     /** The pipeline's channels, for {@code notify test}. */
     Map<String, NotificationChannel> channels(PipelineSpec spec);

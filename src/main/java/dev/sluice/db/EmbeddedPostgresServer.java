@@ -49,6 +49,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         .setDataDirectory(dataDirectory)
                         .setCleanDataDirectory(false)
                         .setServerConfig("listen_addresses", "localhost")
+                        // zonky turns synchronous_commit off for tests; a run reported SUCCEEDED (and notified)
+                        // must survive a power cut right after, so commits wait for their WAL to reach disk.
+                        .setServerConfig("synchronous_commit", "on")
                         .setPGStartupWait(START_TIMEOUT)
                         .start();
                 LOG.debug("started the embedded PostgreSQL on port {} with data in {}", server.getPort(), dataDirectory);

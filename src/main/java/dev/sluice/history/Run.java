@@ -21,6 +21,25 @@ public record Run(long id, String pipeline, Trigger trigger, RunStatus status, I
         notifications = List.copyOf(notifications);
     }
 
+    /** The id of a run that could not be recorded: its database was unreachable. */
+    public static final long UNRECORDED = 0;
+
+    /** Whether the run is in {@code sluice.runs}: false when its database could not be reached to record it. */
+    public boolean recorded() {
+        return id != UNRECORDED;
+    }
+
+    /** {@code run 7}, or {@code not recorded}. */
+    public String label() {
+        return recorded() ? "run " + id : "not recorded";
+    }
+
+    /** The same run with these notification states. */
+    public Run withNotifications(List<Delivery> deliveries) {
+        return new Run(id, pipeline, trigger, status, startedAt, finishedAt, inserted, updated, unchanged, sources,
+                warnings, error, changesLogged, deliveries);
+    }
+
     public long durationMs() {
         return finishedAt.map(end -> Duration.between(startedAt, end).toMillis()).orElse(0L);
     }

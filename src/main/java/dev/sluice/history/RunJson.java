@@ -23,7 +23,11 @@ public final class RunJson {
 
     public static ObjectNode toJson(Run run) {
         ObjectNode json = MAPPER.createObjectNode();
-        json.put("runId", run.id());
+        if (run.recorded()) {
+            json.put("runId", run.id());
+        } else {
+            json.putNull("runId");
+        }
         json.put("pipeline", run.pipeline());
         json.put("status", run.status().name());
         json.put("inserted", run.inserted());

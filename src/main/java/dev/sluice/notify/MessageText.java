@@ -62,7 +62,7 @@ final class MessageText {
             text.append("This is a test notification from sluice; nothing was loaded.\n\n");
         }
         text.append("Pipeline: ").append(run.pipeline()).append('\n');
-        text.append("Status:   ").append(run.status()).append(" (run ").append(run.id()).append(", ")
+        text.append("Status:   ").append(run.status()).append(" (").append(run.label()).append(", ")
                 .append(seconds(run)).append(", ").append(run.trigger()).append(")\n");
         text.append("Rows:     ").append(String.format(Locale.ROOT, "%,d inserted, %,d updated, %,d unchanged",
                 run.inserted(), run.updated(), run.unchanged())).append('\n');
@@ -97,7 +97,7 @@ final class MessageText {
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
         html.append("<h2>").append(Html.escape(subject(n))).append("</h2><table>");
         row(html, "Pipeline", run.pipeline());
-        row(html, "Status", run.status() + " (run " + run.id() + ", " + seconds(run) + ", " + run.trigger() + ")");
+        row(html, "Status", run.status() + " (" + run.label() + ", " + seconds(run) + ", " + run.trigger() + ")");
         row(html, "Inserted", String.format(Locale.ROOT, "%,d", run.inserted()));
         row(html, "Updated", String.format(Locale.ROOT, "%,d", run.updated()));
         row(html, "Unchanged", String.format(Locale.ROOT, "%,d", run.unchanged()));

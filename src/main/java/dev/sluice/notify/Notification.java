@@ -16,8 +16,12 @@ public record Notification(Run run, List<Change> changes, long changedRows, bool
         changes = List.copyOf(changes);
     }
 
-    /** An idempotency key: the same for every attempt to deliver one run's notification to one channel. */
+    /**
+     * An idempotency key: the same for every attempt to deliver one run's notification to one channel. A run that
+     * could not be recorded has no id; its start time in milliseconds tells it apart.
+     */
     public String deliveryId(String channel) {
-        return "sluice-" + run.pipeline() + "-run-" + run.id() + "-" + channel;
+        String which = run.recorded() ? "run-" + run.id() : "unrecorded-" + run.startedAt().toEpochMilli();
+        return "sluice-" + run.pipeline() + "-" + which + "-" + channel;
     }
 }

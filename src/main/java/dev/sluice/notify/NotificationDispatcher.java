@@ -56,6 +56,10 @@ public final class NotificationDispatcher {
 
     /** The wait after {@code attempts} failed attempts: the first retry, doubling, at most ten minutes. */
     Duration delayAfter(int attempts) {
+        return delayAfter(firstRetry, attempts);
+    }
+
+    static Duration delayAfter(Duration firstRetry, int attempts) {
         long millis = firstRetry.toMillis() << Math.min(attempts - 1, 30);
         return millis <= 0 || millis > MAX_DELAY.toMillis() ? MAX_DELAY : Duration.ofMillis(millis);
     }

@@ -234,5 +234,7 @@ class CommandLineIT {
         SluiceProcess.Result second = SluiceProcess.run(env, args);
         assertThat(JSON.readTree(second.stdout()).get("status").asText()).isEqualTo("UNCHANGED");
         assertThat(home.resolve("pg").resolve("postmaster.pid")).as("the server stops with the process").doesNotExist();
+        // PostgreSQL keeps the options of its last start: commits are durable, not zonky's asynchronous default.
+        assertThat(Files.readString(home.resolve("pg").resolve("postmaster.opts"))).contains("synchronous_commit=on");
     }
 }
