@@ -227,7 +227,15 @@ public final class PipelineFileReader {
             throw node.error("url", "a bundled pipeline cannot read local files; use --source NAME=file:...");
         }
         String raw = url.getSchemeSpecificPart();
-        Path path = baseDir.get().resolve(raw.startsWith("//") ? raw.substring(2) : raw).normalize();
+        if (raw.startsWith("//")) {
+            // file://HOST/path: only this machine's files, however the host is spelled.
+            String host = url.getAuthority() == null ? "" : url.getAuthority();
+            if (!host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
+                throw node.error("url", "a file: URL cannot name another host ('" + host + "')");
+            }
+            raw = url.getPath() == null ? "" : url.getPath();
+        }
+        Path path = baseDir.get().resolve(raw).normalize();
         Path real = path;
         try {
             if (Files.exists(path)) {
