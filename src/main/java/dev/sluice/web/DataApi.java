@@ -108,10 +108,12 @@ final class DataApi {
     }
 
     private void streamRows(PipelineSpec spec, LocalDate[] range, RowWriter writer) throws SQLException, IOException {
-        boolean filtered = spec.dateKey().isPresent();
         try (Connection c = reader.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement(rowsSql(spec, filtered))) {
+            boolean exists = targetExists(c, spec);
+            boolean filtered = exists && spec.dateKey().isPresent();
+            // A pipeline never loaded has no table yet: it has no rows, which is not an error.
+            try (PreparedStatement st = c.prepareStatement(exists ? rowsSql(spec, filtered) : "select 1 where false")) {
                 st.setFetchSize(FETCH_SIZE);
                 if (filtered) {
                     bindRange(st, 1, range);
@@ -121,6 +123,17 @@ final class DataApi {
                 }
             } finally {
                 c.rollback();
+            }
+        }
+    }
+
+    /** Whether the target table exists: not before the pipeline's first successful load. */
+    static boolean targetExists(Connection c, PipelineSpec spec) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("select to_regclass(?) is not null")) {
+            st.setString(1, spec.target().qualifiedName());
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }
@@ -210,8 +223,18 @@ final class DataApi {
         ObjectNode series = json.putObject("series");
         Map<String, ArrayNode> arrays = new LinkedHashMap<>();
         query.series().forEach(s -> arrays.put(s.label(), series.putArray(s.name())));
-        try (Connection c = reader.getConnection(); PreparedStatement st = c.prepareStatement(query.sql())) {
-            bindRange(st, 1, range.get());
+        try (Connection c = reader.getConnection()) {
+            if (targetExists(c, spec.get())) {
+                addSeries(c, query, range.get(), dates, arrays);
+            }
+        }
+        JsonResponses.json(ctx, json);
+    }
+
+    private static void addSeries(Connection c, SeriesQuery query, LocalDate[] range, ArrayNode dates,
+                                  Map<String, ArrayNode> arrays) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(query.sql())) {
+            bindRange(st, 1, range);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     dates.add(rs.getString("d"));
@@ -226,7 +249,6 @@ final class DataApi {
                 }
             }
         }
-        JsonResponses.json(ctx, json);
     }
 
     void summary(Context ctx) throws SQLException {

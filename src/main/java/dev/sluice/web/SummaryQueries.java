@@ -20,7 +20,11 @@ final class SummaryQueries {
     }
 
     static void fill(Connection c, PipelineSpec spec, ObjectNode json) throws SQLException {
-        String table = spec.target().qualifiedName();
+        // Before the first successful load there is no table: an empty one says the same.
+        String table = DataApi.targetExists(c, spec) ? spec.target().qualifiedName()
+                : "(select " + spec.target().columns().stream().map(col -> "null::" + col.type().sqlType() + " as "
+                        + SqlIdentifier.quote(col.name())).collect(java.util.stream.Collectors.joining(", "))
+                        + " where false) as never_loaded";
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*)"
                 + spec.dateKey().map(d -> ", max(" + SqlIdentifier.quote(d.name()) + ")::text").orElse(", null")
                 + " from " + table)) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.Main;
+import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.history.Run;
 import dev.sluice.testing.SharedData;
@@ -49,7 +50,9 @@ class WebApiIT {
         loaded = rig.run(spec);
         rig.run(spec); // unchanged
         reader = rig.database.openReader(Optional.empty(), 4);
-        server = new DashboardServer(List.of(spec), reader, Clock.systemUTC(), 3, Optional.of(TOKEN),
+        // us-counties is served but never loaded: its table does not exist.
+        PipelineSpec neverLoaded = new PipelineFileReader(List.of(), Map.of()).read("us-counties");
+        server = new DashboardServer(List.of(spec, neverLoaded), reader, Clock.systemUTC(), 3, Optional.of(TOKEN),
                 s -> manualRuns.add(s.name())).start("127.0.0.1", 0);
     }
 
@@ -73,6 +76,19 @@ class WebApiIT {
 
     private static JsonNode sqlJson(String sql) throws Exception {
         return JSON.readTree(rig.text(sql).orElseThrow());
+    }
+
+    @Test
+    void a_pipeline_never_loaded_has_no_rows_yet_which_is_not_an_error() throws Exception {
+        assertThat(rig.text("select to_regclass('us_counties')::text")).isEmpty();
+        JsonNode summary = json("/api/pipelines/us-counties/summary");
+        assertThat(summary.get("rows").asLong()).isZero();
+        assertThat(summary.get("dataUpTo").isNull()).isTrue();
+        assertThat(summary.get("lastLoadedAt").isNull()).isTrue();
+        assertThat(summary.at("/latest/cases/value").isNull()).isTrue();
+        assertThat(json("/api/pipelines/us-counties/series").get("dates")).isEmpty();
+        assertThat(json("/api/pipelines/us-counties/rows")).isEmpty();
+        assertThat(get("/api/pipelines/us-counties/rows.csv").body()).isEqualTo("date,fips,county,state,cases,deaths\n");
     }
 
     @Test
@@ -223,6 +239,11 @@ class WebApiIT {
             // Even with read-only switched off, privileges refuse every write.
             st.execute("set default_transaction_read_only = off");
             assertRefused(st, writes, "42501"); // insufficient privilege
+            // Nor can it become someone else, or reach the server's files and programs.
+            assertRefused(st, List.of("set role postgres", "set session authorization postgres",
+                    "alter role sluice_reader superuser", "select pg_read_file('/etc/passwd')",
+                    "copy covid_us_daily to program 'id'", "copy covid_us_daily to '/tmp/sluice-reader-out.csv'",
+                    "grant sluice_reader to postgres"), "42501");
             assertThat(rig.count("select count(*) from covid_us_daily")).isPositive();
         }
         assertThat(rig.count("select count(*) from covid_us_daily")).isEqualTo(820);
