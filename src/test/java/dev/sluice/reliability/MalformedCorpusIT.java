@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.ErrorKind;
 import dev.sluice.RunStatus;
+import dev.sluice.config.FetchSettings;
 import dev.sluice.config.InvalidRowPolicy;
+import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
@@ -13,19 +15,21 @@ import dev.sluice.testing.FailureWitness;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
-import dev.sluice.config.PipelineFileReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -314,6 +318,56 @@ class MalformedCorpusIT {
             assertThat(rig.count("select count(*) from (select * from expected except"
                     + " select date, cases, deaths, recovered from covid_us_daily) d")).isZero();
         }
+    }
+
+    /** A header, then a line of {@code length} bytes that never ends, streamed without Content-Length. */
+    private static SourceServer.Step endlessLine(long length, AtomicLong sent) {
+        return exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("date,cases,deaths\n2020-01-21,".getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[1 << 20];
+            Arrays.fill(chunk, (byte) '7');
+            for (long written = 0; written < length; written += chunk.length) {
+                out.write(chunk);
+                sent.addAndGet(chunk.length);
+            }
+            out.close();
+        };
+    }
+
+    @Test
+    void a_two_gigabyte_line_is_refused_while_it_streams_without_reading_it_all() {
+        AtomicLong sent = new AtomicLong();
+        empty.server.script("/nyt.csv", endlessLine(2L << 30, sent));
+        empty.server.serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+        // A limit above the body's size: the parser, not the size limit, must be what stops it.
+        PipelineSpec spec = TestRig.withFetch(emptyWitness.watch(empty.covidUs()), new FetchSettings(
+                Duration.ofSeconds(2), Duration.ofSeconds(10), 1, Duration.ofMillis(10), Duration.ofMillis(10),
+                Duration.ofSeconds(1), 4L << 30));
+        Run run = empty.run(spec);
+
+        RunError error = emptyWitness.assertFailedCleanly(spec, run, ErrorKind.NOT_CSV);
+        assertThat(error.source()).isEqualTo("nyt");
+        assertThat(error.line()).isEqualTo(2L);
+        assertThat(sent.get()).as("bytes sent before sluice hung up").isLessThan(1L << 30);
+    }
+
+    @Test
+    void a_two_gigabyte_body_announced_by_its_length_is_refused_before_it_is_read() {
+        AtomicLong sent = new AtomicLong();
+        empty.server.script("/nyt.csv", exchange -> {
+            exchange.sendResponseHeaders(200, 2L << 30);
+            exchange.getResponseBody().write("date,cases,deaths\n".getBytes(StandardCharsets.US_ASCII));
+            sent.addAndGet(18);
+            exchange.getResponseBody().flush();
+        });
+        empty.server.serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+        PipelineSpec spec = TestRig.withFetch(emptyWitness.watch(empty.covidUs()), FetchSettings.DEFAULTS);
+        Run run = empty.run(spec);
+
+        RunError error = emptyWitness.assertFailedCleanly(spec, run, ErrorKind.TOO_LARGE);
+        assertThat(error.message()).contains("2147483648 bytes").contains("fetch.max_bytes");
     }
 
     /** The bundled covid-us file with {@code invalid_rows: skip}, read as a user's file would be. */
