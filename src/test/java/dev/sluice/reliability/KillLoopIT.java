@@ -1,0 +1,175 @@
+package dev.sluice.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.testing.SluiceProcess;
+import dev.sluice.testing.SourceServer;
+import dev.sluice.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice run} killed with SIGKILL at a random moment, fifty times in a row, each time while loading a new
+ * version of a 128,000-row county file: after every kill the target equals either the previous version or the new
+ * one, never a mixture; no run is left RUNNING once the next run has started; and the next run succeeds and loads the
+ * new version. Expected contents are digests computed here from the generated values, not read back through sluice.
+ * Slow (about three minutes): tagged, run by {@code .ci/run} with {@code -Pslow}.
+ */
+@Tag("slow")
+class KillLoopIT {
+    private static final int KILLS = 50;
+    private static final int DAYS = 40;
+    private static final int COUNTIES = 3_200;
+    private static final LocalDate FIRST = LocalDate.of(2020, 3, 1);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    /** Version {@code v} of the file: every version has every key; about 5% of rows change from one to the next. */
+    private static String version(int v) {
+        StringBuilder csv = new StringBuilder("date,county,state,fips,cases,deaths\n");
+        for (int d = 0; d < DAYS; d++) {
+            for (int c = 0; c < COUNTIES; c++) {
+                csv.append(row(v, d, c)).append('\n');
+            }
+        }
+        return csv.toString();
+    }
+
+    private static String row(int v, int d, int c) {
+        long cases = d * 10L + c % 50 + (Math.floorMod(d * 31 + c * 17 + v * 7, 20) == 0 ? v + 1 : 0);
+        String county = c % 97 == 0 ? "\"County " + c + ", City and Borough\"" : "County " + c;
+        return FIRST.plusDays(d) + "," + county + ",State " + c % 50 + "," + fips(c) + "," + cases + "," + d;
+    }
+
+    private static String fips(int c) {
+        return String.format("%05d", 1001 + c);
+    }
+
+    /** md5 of the rows as PostgreSQL prints them, ordered by (date, fips), joined by '|'. */
+    private static String expectedDigest(int v) throws Exception {
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        for (int d = 0; d < DAYS; d++) {
+            for (int c = 0; c < COUNTIES; c++) {
+                String county = c % 97 == 0 ? "County " + c + ", City and Borough" : "County " + c;
+                long cases = d * 10L + c % 50 + (Math.floorMod(d * 31 + c * 17 + v * 7, 20) == 0 ? v + 1 : 0);
+                String text = (d == 0 && c == 0 ? "" : "|") + FIRST.plusDays(d) + "," + fips(c) + "," + county
+                        + ",State " + c % 50 + "," + cases + "," + d;
+                md5.update(text.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return HexFormat.of().formatHex(md5.digest());
+    }
+
+    private static String targetDigest(Connection c) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select case when to_regclass"
+                + "('us_counties') is null then 'absent' else (select coalesce(md5(string_agg(date || ',' || fips || ','"
+                + " || county || ',' || state || ',' || cases || ',' || deaths, '|' order by date, fips)), 'empty')"
+                + " from us_counties) end")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static long count(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void a_run_killed_at_any_moment_leaves_the_old_table_or_the_new_one_and_the_next_run_succeeds() throws Exception {
+        String db = TestDatabase.createDatabase();
+        Map<String, String> env = Map.of("SLUICE_HOME", home.toString());
+        Random random = new Random(20_261_201L);
+        Map<String, Integer> outcomes = new LinkedHashMap<>();
+        List<String> log = new ArrayList<>();
+        long wholeRunMillis;
+        try (SourceServer server = new SourceServer(); Connection c = DriverManager.getConnection(db)) {
+            String[] run = {"run", "--pipeline", "us-counties", "--db", db, "--json", "--notify-timeout", "0",
+                "--source", "counties=" + server.url("/counties.csv")};
+            server.script("/counties.csv", SourceServer.body(version(0).getBytes(StandardCharsets.UTF_8)));
+            SluiceProcess.Result first = SluiceProcess.run(env, run);
+            assertThat(first.exitCode()).as(first.stderr()).isZero();
+            assertThat(targetDigest(c)).isEqualTo(expectedDigest(0));
+
+            // How long a whole run takes, from process start to exit: kills fall anywhere in that span.
+            server.script("/counties.csv", SourceServer.body(version(1).getBytes(StandardCharsets.UTF_8)));
+            long started = System.nanoTime();
+            SluiceProcess.Result timing = SluiceProcess.run(env, run);
+            wholeRunMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(timing.exitCode()).as(timing.stderr()).isZero();
+            String previous = expectedDigest(1);
+            assertThat(targetDigest(c)).isEqualTo(previous);
+
+            for (int v = 2; v < 2 + KILLS; v++) {
+                String next = expectedDigest(v);
+                server.script("/counties.csv", SourceServer.body(version(v).getBytes(StandardCharsets.UTF_8)));
+                // A fifth of the kills anywhere in the run; the rest after the JVM's start, where the load is.
+                long delay = v < 2 + KILLS / 5 ? random.nextInt((int) wholeRunMillis)
+                        : wholeRunMillis * 2 / 5 + random.nextInt((int) (wholeRunMillis * 3 / 5));
+                Path out = Files.createTempFile(home, "out", ".json");
+                Path err = Files.createTempFile(home, "err", ".txt");
+                Process process = SluiceProcess.start(env, out, err, run);
+                boolean exitedFirst = process.waitFor(delay, TimeUnit.MILLISECONDS);
+                process.destroyForcibly();
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+                String after = targetDigest(c);
+                assertThat(after).as("kill %d after %d ms", v - 1, delay).isIn(previous, next);
+                long running = count(c, "select count(*) from sluice.runs where status = 'RUNNING'");
+                String outcome = (exitedFirst ? "finished before the kill" : after.equals(next)
+                        ? "killed after its commit" : running > 0 ? "killed during its run" : "killed before its run")
+                        + (after.equals(next) ? ", new table" : ", old table");
+                outcomes.merge(outcome, 1, Integer::sum);
+                log.add(String.format("kill %2d at %4d ms: %s", v - 1, delay, outcome));
+
+                SluiceProcess.Result recovery = recover(env, run);
+                assertThat(recovery.exitCode()).as(recovery.stderr()).isZero();
+                assertThat(JSON.readTree(recovery.stdout()).get("status").asText()).isIn("SUCCEEDED", "UNCHANGED");
+                assertThat(targetDigest(c)).as("after the run that followed kill %d", v - 1).isEqualTo(next);
+                assertThat(count(c, "select count(*) from sluice.runs where status = 'RUNNING'")).isZero();
+                previous = next;
+            }
+        }
+        assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(KILLS);
+        String report = "a whole run took " + wholeRunMillis + " ms\n" + String.join("\n", log) + "\n" + outcomes + "\n";
+        Files.writeString(Path.of("target", "kill-loop.txt"), report);
+        System.out.println(report);
+    }
+
+    /**
+     * The next run. The killed process's database session ends when PostgreSQL notices the closed socket, which
+     * for a backend busy in a statement is when that statement ends; until then the run lock is still held and the
+     * next run is (rightly) SKIPPED_LOCKED, exit 3. It is tried again until it gets the lock.
+     */
+    private static SluiceProcess.Result recover(Map<String, String> env, String[] run) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            SluiceProcess.Result result = SluiceProcess.run(env, run);
+            if (result.exitCode() != 3 || attempt == 50) {
+                return result;
+            }
+            Thread.sleep(200);
+        }
+    }
+}
