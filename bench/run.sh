@@ -82,6 +82,15 @@ wal_since() { sql -c "select pg_wal_lsn_diff(pg_current_wal_lsn(), '$1')::bigint
 "${sluice[@]}" --source "counties=$(url "$base.csv")" > /dev/null 2>&1
 sql -c "drop table if exists us_counties" -c "delete from sluice.source_state"
 
+first_load() { # STEP SQL: empties the target with SQL, forgets the last load, and times sluice's first load
+  sql -c "$2"
+  sql -c "delete from sluice.source_state where pipeline = 'us-counties'" 2>/dev/null || true
+  sql -c "checkpoint"
+  timed "$1" "${sluice[@]}" --source "counties=$(url "$base.csv")"
+  expect "$1 status" "$(field "['status']")" SUCCEEDED
+  expect "$1 inserted" "$(field "['inserted']")" "$data_rows"
+}
+
 for rep in $(seq "$REPEAT"); do
   # 1. the limit: psql \copy into the empty table with its primary key
   sql -c "drop table if exists us_counties" -c "create table us_counties (date date not null, fips text not null,
@@ -91,21 +100,10 @@ for rep in $(seq "$REPEAT"); do
   timed copy psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d bench -c \
     "\\copy us_counties (date, county, state, fips, cases, deaths) from '$OUT/$base.csv' with (format csv, header true)"
 
-  # 2a. sluice initial load into the same empty table with its primary key, as psql had it
-  sql -c "truncate us_counties"
-  sql -c "delete from sluice.source_state where pipeline = 'us-counties'" 2>/dev/null || true
-  sql -c "checkpoint"
-  timed existing "${sluice[@]}" --source "counties=$(url "$base.csv")"
-  expect "existing status" "$(field "['status']")" SUCCEEDED
-  expect "existing inserted" "$(field "['inserted']")" "$data_rows"
-
-  # 2b. sluice initial load, end to end, creating the table (its primary key is built after the rows)
-  sql -c "drop table us_counties"
-  sql -c "delete from sluice.source_state where pipeline = 'us-counties'" 2>/dev/null || true
-  sql -c "checkpoint"
-  timed initial "${sluice[@]}" --source "counties=$(url "$base.csv")"
-  expect "initial status" "$(field "['status']")" SUCCEEDED
-  expect "initial inserted" "$(field "['inserted']")" "$data_rows"
+  # 2a. sluice's first load into the same empty table with its primary key, as psql had it
+  first_load existing "truncate us_counties"
+  # 2b. the same, creating the table (its primary key is built after the rows)
+  first_load initial "drop table us_counties"
 
   # 3. byte-identical re-run: conditional GET, the table untouched
   before=$(table_stats); lsn=$(wal)

@@ -142,9 +142,11 @@ class KillLoopIT {
                         ? "killed after its commit" : running > 0 ? "killed during its run" : "killed before its run")
                         + (after.equals(next) ? ", new table" : ", old table");
                 outcomes.merge(outcome, 1, Integer::sum);
-                log.add(String.format("kill %2d at %4d ms: %s", v - 1, delay, outcome));
 
-                SluiceProcess.Result recovery = recover(env, run);
+                int[] attempts = new int[1];
+                SluiceProcess.Result recovery = recover(env, run, attempts);
+                log.add(String.format("kill %2d at %4d ms: %s; the next run took %d attempt(s)", v - 1, delay,
+                        outcome, attempts[0]));
                 assertThat(recovery.exitCode()).as(recovery.stderr()).isZero();
                 assertThat(JSON.readTree(recovery.stdout()).get("status").asText()).isIn("SUCCEEDED", "UNCHANGED");
                 assertThat(targetDigest(c)).as("after the run that followed kill %d", v - 1).isEqualTo(next);
@@ -163,8 +165,10 @@ class KillLoopIT {
      * for a backend busy in a statement is when that statement ends; until then the run lock is still held and the
      * next run is (rightly) SKIPPED_LOCKED, exit 3. It is tried again until it gets the lock.
      */
-    private static SluiceProcess.Result recover(Map<String, String> env, String[] run) throws InterruptedException {
+    private static SluiceProcess.Result recover(Map<String, String> env, String[] run, int[] attempts)
+            throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
+            attempts[0] = attempt;
             SluiceProcess.Result result = SluiceProcess.run(env, run);
             if (result.exitCode() != 3 || attempt == 50) {
                 return result;
