@@ -36,6 +36,8 @@ public final class SourceValidator {
     }
 
     private static final int PROGRESS_EVERY = 1 << 16;
+    /** FastCSV's buffer limit: no field may be longer, so a line without end cannot exhaust memory. */
+    static final int MAX_FIELD_CHARS = 16 * 1024 * 1024;
 
     private final InvalidRowPolicy policy;
     private final int maxProblems;
@@ -90,7 +92,12 @@ public final class SourceValidator {
                     throw own;
                 }
             }
-            throw structural(problems, counts, "is not well-formed CSV: " + e.getMessage());
+            // FastCSV says a field outgrew its buffer as a possibly unclosed quote; say what it is first.
+            String reason = e.getMessage() != null && e.getMessage().contains("maximum buffer size")
+                    ? "has a field longer than " + String.format(java.util.Locale.ROOT, "%,d", MAX_FIELD_CHARS)
+                    + " characters, the longest sluice reads (an unclosed quote, or not CSV)"
+                    : "is not well-formed CSV: " + e.getMessage();
+            throw structural(problems, counts, reason);
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof StrictUtf8Reader.InvalidUtf8Exception invalid) {
                 throw problems.exceptionLedBy(ErrorKind.NOT_CSV, lineAt(source, body, invalid.offset()),
@@ -114,6 +121,7 @@ public final class SourceValidator {
                 .quoteCharacter('"')
                 .skipEmptyLines(true)
                 .allowUnclosedQuote(false)
+                .maxBufferSize(MAX_FIELD_CHARS)
                 .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .ofCsvRecord(reader);

@@ -350,6 +350,7 @@ class MalformedCorpusIT {
         RunError error = emptyWitness.assertFailedCleanly(spec, run, ErrorKind.NOT_CSV);
         assertThat(error.source()).isEqualTo("nyt");
         assertThat(error.line()).isEqualTo(2L);
+        assertThat(error.message()).contains("has a field longer than 16,777,216 characters");
         assertThat(sent.get()).as("bytes sent before sluice hung up").isLessThan(1L << 30);
     }
 
