@@ -77,7 +77,6 @@ public final class RunCommand implements Callable<Integer> {
         } catch (DatabaseException e) {
             // Nothing could record this failure: no database, or it went away and did not come back in time. The
             // outbox lives there too, so the channels are told directly.
-            progress.done();
             run = unrecorded(spec, started, e);
         } finally {
             progress.done();
