@@ -49,7 +49,7 @@ public final class NotifyTestCommand implements Callable<Integer> {
             return 0;
         }
         Instant now = services.clock().instant();
-        Run sample = new Run(0, spec.name(), Trigger.MANUAL, RunStatus.SUCCEEDED, now, Optional.of(now), 0, 0, 0,
+        Run sample = new Run(Run.UNRECORDED, spec.name(), Trigger.MANUAL, RunStatus.SUCCEEDED, now, Optional.of(now), 0, 0, 0,
                 Map.of("example", new SourceSummary("https://example.org/data.csv", 0, 0, "-", null, false)),
                 List.of("this is a test notification; nothing was loaded"), Optional.empty(), 0, List.of());
         Notification notification = new Notification(sample, List.of(), 0, true);

@@ -13,4 +13,13 @@ public class DeliveryFailedException extends SluiceException {
     public DeliveryFailedException(String channel, String reason, Throwable cause) {
         super(ErrorKind.NOTIFICATION, channel + ": " + reason, cause);
     }
+
+    /**
+     * Why a delivery to {@code channel} failed, fit to store and show: a channel's own message (which never holds a
+     * secret), or only the type of anything else, whose message might.
+     */
+    static String reason(String channel, RuntimeException e) {
+        return e instanceof DeliveryFailedException ? e.getMessage()
+                : channel + ": unexpected " + e.getClass().getSimpleName();
+    }
 }

@@ -58,8 +58,7 @@ public final class DirectDelivery {
                 return new Delivery(channel.name(), "DELIVERED", attempts, Optional.empty(),
                         Optional.of(clock.instant()));
             } catch (RuntimeException e) {
-                String reason = e instanceof DeliveryFailedException ? e.getMessage()
-                        : channel.name() + ": unexpected " + e.getClass().getSimpleName();
+                String reason = DeliveryFailedException.reason(channel.name(), e);
                 Duration delay = NotificationDispatcher.delayAfter(firstRetry, attempts);
                 if (!clock.instant().plus(delay).isBefore(deadline) || !pause(delay)) {
                     LOG.error("notification of the unrecorded run to {} failed after {} attempts and is lost: {}",

@@ -163,8 +163,7 @@ public final class NotificationDispatcher {
             LOG.info("notification of run {} delivered to {}", runId, channelName);
             return Optional.of(true);
         } catch (RuntimeException e) {
-            String reason = e instanceof DeliveryFailedException ? e.getMessage()
-                    : channelName + ": unexpected " + e.getClass().getSimpleName();
+            String reason = DeliveryFailedException.reason(channelName, e);
             boolean giveUp = attempts >= MAX_ATTEMPTS;
             Instant next = clock.instant().plus(delayAfter(attempts));
             mark(c, id, giveUp ? "GAVE_UP" : "PENDING", attempts, shorten(reason), next);
