@@ -19,8 +19,6 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code sluice serve} as a real process: schedule, run now, health, and what SIGTERM does to a run in progress. */
 class ServeIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Pattern LISTENING = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/");
     private static final String TOKEN = "serve-it-token";
 
     @TempDir
@@ -72,16 +69,7 @@ class ServeIT {
         serve = SluiceProcess.start(Map.of("SLUICE_HOME", home.toString(), "SLUICE_API_TOKEN", TOKEN), out,
                 home.resolve("serve.err"), "serve", "--pipeline", pipeline.toString(), "--db", db, "--port", "0",
                 "--shutdown-timeout", String.valueOf(shutdownTimeout));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Matcher m = LISTENING.matcher(Files.readString(out));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            assertThat(serve.isAlive()).as(Files.readString(home.resolve("serve.err"))).isTrue();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("serve did not start: " + Files.readString(home.resolve("serve.err")));
+        return SluiceProcess.awaitPort(serve, out, home.resolve("serve.err"));
     }
 
     private static HttpResponse<String> request(int port, String method, String path) throws Exception {

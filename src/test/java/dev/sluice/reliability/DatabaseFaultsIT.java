@@ -21,9 +21,6 @@ import dev.sluice.testing.SluiceProcess;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestDatabase;
 import dev.sluice.testing.TestRig;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -206,12 +203,7 @@ class DatabaseFaultsIT {
 
     @Test
     void an_unreachable_database_fails_the_run_with_exit_1_and_tells_the_channels_directly() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        int closed = SourceServer.closedPort();
         try (SourceServer receiver = new SourceServer()) {
             receiver.script("/hooks/T0-secret-path", SourceServer.status(204));
             String db = "jdbc:postgresql://127.0.0.1:" + closed + "/sluice";

@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +43,6 @@ class SecurityIT {
     static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("etl@example.org", SMTP_PASSWORD));
 
-    private static final Pattern LISTENING = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/");
     private static final List<String> SECRETS = List.of("db-pass-Qv42", SMTP_PASSWORD, "hook-token-Zq81",
             "hmac-key-Rt55", "aws-secret-key-Pp19", "source-pass-Kd32", "source-token-Mm77", "api-token-Xy66",
             "reader-pass-Lm21");
@@ -141,7 +138,7 @@ class SecurityIT {
                 "--port", "0");
         StringBuilder seen = new StringBuilder();
         try {
-            int port = awaitPort(serve, out, err);
+            int port = SluiceProcess.awaitPort(serve, out, err);
             assertThat(listeningAddresses(port)).as("addresses listening on port %d", port)
                     .isNotEmpty().containsOnly("127.0.0.1");
             readCommandLine(serve.pid()).ifPresent(seen::append);
@@ -165,19 +162,6 @@ class SecurityIT {
             serve.waitFor(60, TimeUnit.SECONDS);
         }
         return seen.append(Files.readString(out)).append(Files.readString(err)).toString();
-    }
-
-    private static int awaitPort(Process serve, Path out, Path err) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Matcher m = LISTENING.matcher(Files.readString(out));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            assertThat(serve.isAlive()).as(Files.readString(err)).isTrue();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("serve did not start: " + Files.readString(err));
     }
 
     /** The local addresses of sockets listening on {@code port}, from the kernel's own tables. */

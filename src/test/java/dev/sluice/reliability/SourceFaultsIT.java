@@ -13,10 +13,6 @@ import dev.sluice.testing.RawHttpServer;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -61,17 +57,9 @@ class SourceFaultsIT {
         return rig.run(TestRig.withUrl(spec, "nyt", url));
     }
 
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Test
     void connection_refused_is_retried_then_fails_cleanly() {
-        Run run = runWithNytAt(URI.create("http://127.0.0.1:" + closedPort() + "/us.csv"));
+        Run run = runWithNytAt(URI.create("http://127.0.0.1:" + SourceServer.closedPort() + "/us.csv"));
 
         RunError error = witness.assertFailedCleanly(spec, run, ErrorKind.SOURCE_UNAVAILABLE);
         assertThat(error.source()).isEqualTo("nyt");

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs {@code java -jar target/sluice.jar ...} as a separate process, the way users and scripts do. */
 public final class SluiceProcess {
@@ -75,5 +77,23 @@ public final class SluiceProcess {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    private static final Pattern LISTENING = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/");
+
+    /** Waits (at most 60 s) for a {@code sluice serve} started with {@code --port 0} to say where it listens. */
+    public static int awaitPort(Process serve, Path out, Path err) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = LISTENING.matcher(Files.readString(out));
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!serve.isAlive()) {
+                throw new AssertionError("serve exited: " + Files.readString(err));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("serve did not start: " + Files.readString(err));
     }
 }
