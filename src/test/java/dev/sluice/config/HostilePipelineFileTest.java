@@ -73,7 +73,8 @@ class HostilePipelineFileTest {
         PipelineSpec spec = reader.parse("reserved.yaml", file("select", "https://example.org/a.csv", "order",
                 "public", "user"), Optional.empty());
         assertThat(spec.target().qualifiedName()).isEqualTo("\"public\".\"user\"");
-        assertThat(SqlIdentifier.quote("order")).isEqualTo("\"order\"");
+        assertThat(spec.sources().get(0).name()).isEqualTo("select");
+        assertThat(spec.sources().get(0).columns().get(0).name()).isEqualTo("order");
     }
 
     @Test
