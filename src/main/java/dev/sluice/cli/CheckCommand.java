@@ -1,9 +1,11 @@
 package dev.sluice.cli;
 
 import dev.sluice.config.ColumnSpec;
+import dev.sluice.config.DecreasePolicy;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
-import dev.sluice.load.TargetLoader;
+import dev.sluice.app.Wiring;
+import dev.sluice.pipeline.Pipeline;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,33 +14,35 @@ import picocli.CommandLine.Mixin;
 /** {@code sluice check}: validate a pipeline file without running it; print what it would do. */
 @Command(name = "check", description = "Validate a pipeline file without running it, and show what it declares.")
 public final class CheckCommand implements Callable<Integer> {
-    private final Services services;
+    private final Wiring wiring;
+    private final Terminal terminal;
 
     @Mixin
     PipelineOption pipeline = new PipelineOption();
 
-    public CheckCommand(Services services) {
-        this.services = services;
+    public CheckCommand(Wiring wiring, Terminal terminal) {
+        this.wiring = wiring;
+        this.terminal = terminal;
     }
 
     @Override
     public Integer call() {
-        PipelineSpec spec = services.readPipeline(pipeline.pipeline);
-        PrintStream out = services.out();
+        PipelineSpec spec = wiring.readPipeline(pipeline.pipeline);
+        PrintStream out = terminal.out();
         out.println(spec.origin() + ": pipeline " + spec.name() + " is valid");
         for (SourceSpec source : spec.sources()) {
             out.println("  source " + source.name() + ": " + source.url() + " (key " + source.key() + ")");
             for (ColumnSpec c : source.columns()) {
                 out.println("    " + c.header() + (c.header().equals(c.name()) ? "" : " as " + c.name()) + ": "
                         + c.type().name().toLowerCase(java.util.Locale.ROOT) + (c.required() ? "" : ", optional")
-                        + (c.onDecrease().name().equals("ALLOW") ? "" : ", on decrease " + c.onDecrease()));
+                        + (c.onDecrease() == DecreasePolicy.ALLOW ? "" : ", on decrease " + c.onDecrease()));
             }
             source.filters().forEach(f -> out.println("    keep rows where " + f.describe()));
         }
         spec.join().ifPresent(j -> out.println("  join: " + j.type() + " on " + j.on()));
         spec.schedule().ifPresent(s -> out.println("  schedule: " + s.cron() + " (" + s.zone() + ")"));
         out.println("  invalid rows: " + spec.invalidRows());
-        out.println("  target: " + TargetLoader.createStatement(spec));
+        out.println("  target: " + Pipeline.targetDefinition(spec));
         return 0;
     }
 }

@@ -5,8 +5,9 @@ import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.demo.Demo;
 import dev.sluice.history.Run;
-import dev.sluice.notify.NotificationDispatcher;
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.RunProgress;
+import dev.sluice.app.Wiring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Show the whole system offline: synthetic sources, several simulated days,"
         + " then the dashboard.")
 public final class DemoCommand implements Callable<Integer> {
-    private final Services services;
+    private final Wiring wiring;
+    private final Terminal terminal;
 
     @Option(names = "--days", defaultValue = "6", description = "Simulated days (default ${DEFAULT-VALUE}, at least 5).")
     int days;
@@ -42,28 +44,29 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-serve", description = "Run the simulated days and exit, without the dashboard.")
     boolean noServe;
 
-    public DemoCommand(Services services) {
-        this.services = services;
+    public DemoCommand(Wiring wiring, Terminal terminal) {
+        this.wiring = wiring;
+        this.terminal = terminal;
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        Services demo = services.isolatedAt(freshHome());
+        Wiring demo = wiring.isolatedAt(freshHome());
         Demo simulation = new Demo(Math.max(5, days));
-        Database db = demo.openDatabase(Optional.empty());
+        Database db = demo.database(Optional.empty());
         try {
-            PipelineSpec spec = simulation.pipeline(services.readPipeline("covid-us"));
-            Pipeline pipeline = demo.pipeline(db, Progress.NONE);
-            NotificationDispatcher dispatcher = demo.dispatcher(db, spec);
-            services.out().println("sluice demo: synthetic sources on loopback; the dashboard marks them synthetic");
-            List<Demo.Day> results = simulation.simulate(pipeline, spec, dispatcher, this::print);
+            PipelineSpec spec = simulation.pipeline(wiring.readPipeline("covid-us"));
+            Pipeline pipeline = demo.pipeline(db, RunProgress.NONE);
+            terminal.out().println("sluice demo: synthetic sources on loopback; the dashboard marks them synthetic");
+            List<Demo.Day> results = simulation.simulate(pipeline, spec, this::print);
             boolean asExpected = results.stream().allMatch(d -> d.run().status() == Demo.expected(d.number()));
             if (noServe) {
                 db.close();
                 simulation.close();
                 return asExpected ? 0 : 1;
             }
-            Serving.untilStopped(demo, db, pipeline, List.of(spec), bind, port, Duration.ofSeconds(30), simulation);
+            Serving.untilStopped(demo, terminal, db, pipeline, List.of(spec), bind, port, Duration.ofSeconds(30),
+                    simulation);
             return 0;
         } catch (RuntimeException e) {
             db.close();
@@ -79,13 +82,13 @@ public final class DemoCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%s %,d inserted, %,d updated, %,d unchanged", run.status(),
                         run.inserted(), run.updated(), run.unchanged());
         String notified = day.notificationsReceived().isEmpty() ? "" : " (notified the demo inbox)";
-        services.out().printf(Locale.ROOT, "  day %d, files through %s: %s%s%n", day.number(), day.publishedThrough(),
+        terminal.out().printf(Locale.ROOT, "  day %d, files through %s: %s%s%n", day.number(), day.publishedThrough(),
                 outcome, notified);
     }
 
     /** {@code $SLUICE_HOME/demo}, emptied: the demo starts from nothing every time, so it always shows the same. */
     private Path freshHome() {
-        Path home = services.home().resolve("demo");
+        Path home = wiring.settings().home().resolve("demo");
         if (Files.exists(home.resolve("pg").resolve("postmaster.pid"))) {
             throw new dev.sluice.config.PipelineConfigException(home.toString(), 0, "",
                     "a demo is already running with this SLUICE_HOME; stop it first");

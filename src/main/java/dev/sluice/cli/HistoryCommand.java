@@ -1,12 +1,13 @@
 package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sluice.app.Wiring;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.history.Delivery;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
-import dev.sluice.history.RunRepository;
+import dev.sluice.history.DeliveryStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code sluice history}: recent runs, newest first. */
 @Command(name = "history", description = "List recent runs, newest first.")
 public final class HistoryCommand implements Callable<Integer> {
-    private final Services services;
+    private final Wiring wiring;
+    private final Terminal terminal;
 
     @Mixin
     DatabaseOption database = new DatabaseOption();
@@ -34,31 +36,32 @@ public final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array of runs on stdout.")
     boolean json;
 
-    public HistoryCommand(Services services) {
-        this.services = services;
+    public HistoryCommand(Wiring wiring, Terminal terminal) {
+        this.wiring = wiring;
+        this.terminal = terminal;
     }
 
     @Override
     public Integer call() {
         List<Run> runs;
-        try (Database db = services.openDatabase(database.url()); Connection c = db.connect()) {
-            runs = new RunRepository(services.clock()).recent(c, Math.max(1, limit), Optional.ofNullable(pipeline));
+        try (Database db = wiring.database(database.url()); Connection c = db.connect()) {
+            runs = wiring.history().recent(c, Math.max(1, limit), Optional.ofNullable(pipeline));
         } catch (SQLException e) {
             throw DatabaseException.of("cannot read the run history", e);
         }
         if (json) {
             ArrayNode array = RunJson.MAPPER.createArrayNode();
             runs.forEach(run -> array.add(RunJson.toJson(run)));
-            services.out().println(array.toString());
+            terminal.out().println(array.toString());
             return 0;
         }
-        services.out().printf(Locale.ROOT, "%6s  %-14s %-14s %-20s %8s %10s %10s %10s  %-24s  %s%n", "RUN",
+        terminal.out().printf(Locale.ROOT, "%6s  %-14s %-14s %-20s %8s %10s %10s %10s  %-24s  %s%n", "RUN",
                 "PIPELINE", "STATUS", "STARTED (UTC)", "SECONDS", "INSERTED", "UPDATED", "UNCHANGED", "NOTIFICATIONS",
                 "ERROR / WARNINGS");
         for (Run run : runs) {
             String note = run.error().map(e -> e.describe())
                     .orElse(run.warnings().isEmpty() ? "" : run.warnings().size() + " warnings: " + run.warnings().get(0));
-            services.out().printf(Locale.ROOT, "%6d  %-14s %-14s %-20s %8.1f %10d %10d %10d  %-24s  %s%n", run.id(),
+            terminal.out().printf(Locale.ROOT, "%6d  %-14s %-14s %-20s %8.1f %10d %10d %10d  %-24s  %s%n", run.id(),
                     run.pipeline(), run.status(), run.startedAt().toString().replace('T', ' ').substring(0, 19),
                     run.durationMs() / 1000.0, run.inserted(), run.updated(), run.unchanged(),
                     deliveries(run.notifications()), shorten(note, 100));
@@ -72,7 +75,7 @@ public final class HistoryCommand implements Callable<Integer> {
             return "-";
         }
         return String.join(", ", deliveries.stream().map(d -> d.channel() + " " + d.status()
-                + (d.status().equals("DELIVERED") ? "" : " x" + d.attempts())).toList());
+                + (d.status() == DeliveryStatus.DELIVERED ? "" : " x" + d.attempts())).toList());
     }
 
     private static String shorten(String text, int max) {

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.app.Wiring;
 import dev.sluice.db.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,19 +9,22 @@ import picocli.CommandLine.Mixin;
 /** {@code sluice migrate}: create or upgrade sluice's schema. Other commands do it too; this does only that. */
 @Command(name = "migrate", description = "Create or upgrade sluice's own schema (sluice.*) and exit.")
 public final class MigrateCommand implements Callable<Integer> {
-    private final Services services;
+    private final Wiring wiring;
+    private final Terminal terminal;
 
     @Mixin
     DatabaseOption database = new DatabaseOption();
 
-    public MigrateCommand(Services services) {
-        this.services = services;
+    public MigrateCommand(Wiring wiring, Terminal terminal) {
+        this.wiring = wiring;
+        this.terminal = terminal;
     }
 
     @Override
     public Integer call() {
-        try (Database db = services.openDatabase(database.url())) {
-            services.out().println("schema sluice is up to date in " + db.describe());
+        try (Database db = wiring.database(database.url())) {
+            db.dataSource();
+            terminal.out().println("schema sluice is up to date in " + db.describe());
         }
         return 0;
     }

@@ -1,17 +1,11 @@
 package dev.sluice.cli;
 
-import dev.sluice.RunStatus;
+import dev.sluice.app.Wiring;
 import dev.sluice.config.PipelineSpec;
-import dev.sluice.history.Run;
-import dev.sluice.history.SourceSummary;
-import dev.sluice.history.Trigger;
 import dev.sluice.notify.DeliveryFailedException;
 import dev.sluice.notify.Notification;
 import dev.sluice.notify.NotificationChannel;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +17,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "test", description = "Send a test notification through the pipeline's channels.")
 public final class NotifyTestCommand implements Callable<Integer> {
-    private final Services services;
+    private final Wiring wiring;
+    private final Terminal terminal;
 
     @Mixin
     PipelineOption pipeline = new PipelineOption();
@@ -31,28 +26,25 @@ public final class NotifyTestCommand implements Callable<Integer> {
     @Option(names = "--channel", paramLabel = "NAME", description = "Only this channel.")
     String channel;
 
-    public NotifyTestCommand(Services services) {
-        this.services = services;
+    public NotifyTestCommand(Wiring wiring, Terminal terminal) {
+        this.wiring = wiring;
+        this.terminal = terminal;
     }
 
     @Override
     public Integer call() {
-        PipelineSpec spec = services.readPipeline(pipeline.pipeline);
-        Map<String, NotificationChannel> channels = services.channels(spec);
+        PipelineSpec spec = wiring.readPipeline(pipeline.pipeline);
+        Map<String, NotificationChannel> channels = wiring.channels(spec);
         if (channel != null && !channels.containsKey(channel)) {
-            services.err().println("sluice: no channel named '" + channel + "'; channels: " + channels.keySet());
+            terminal.err().println("sluice: no channel named '" + channel + "'; channels: " + channels.keySet());
             return 2;
         }
         if (channels.isEmpty()) {
-            services.out().println("no notification channel is configured for " + spec.name()
+            terminal.out().println("no notification channel is configured for " + spec.name()
                     + "; only the log is told about runs");
             return 0;
         }
-        Instant now = services.clock().instant();
-        Run sample = new Run(Run.UNRECORDED, spec.name(), Trigger.MANUAL, RunStatus.SUCCEEDED, now, Optional.of(now), 0, 0, 0,
-                Map.of("example", new SourceSummary("https://example.org/data.csv", 0, 0, "-", null, false)),
-                List.of("this is a test notification; nothing was loaded"), Optional.empty(), 0, List.of());
-        Notification notification = new Notification(sample, List.of(), 0, true);
+        Notification notification = Notification.test(spec.name(), wiring.clock().instant());
         int failures = 0;
         for (NotificationChannel target : channels.values()) {
             if (channel != null && !channel.equals(target.name())) {
@@ -60,9 +52,9 @@ public final class NotifyTestCommand implements Callable<Integer> {
             }
             try {
                 target.deliver(notification);
-                services.out().println(target.name() + ": delivered");
+                terminal.out().println(target.name() + ": delivered");
             } catch (DeliveryFailedException e) {
-                services.out().println(target.name() + ": FAILED: " + e.getMessage());
+                terminal.out().println(target.name() + ": FAILED: " + e.getMessage());
                 failures++;
             }
         }

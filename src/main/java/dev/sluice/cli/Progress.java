@@ -1,7 +1,6 @@
 package dev.sluice.cli;
 
-import dev.sluice.extract.DownloadListener;
-import dev.sluice.transform.SourceValidator;
+import dev.sluice.pipeline.RunProgress;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Progress on a terminal: bytes downloaded and rows read per source, redrawn on one stderr line at most a few
  * times a second. Silent ({@link #NONE}) when nobody is watching.
  */
-public class Progress implements DownloadListener, SourceValidator.RowProgress {
+public class Progress implements RunProgress {
     public static final Progress NONE = new Progress(null);
 
     private static final long REDRAW_NANOS = 200_000_000L;

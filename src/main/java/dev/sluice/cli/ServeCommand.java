@@ -1,14 +1,17 @@
 package dev.sluice.cli;
 
+import dev.sluice.app.Wiring;
 import dev.sluice.config.PipelineConfigException;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
+import dev.sluice.pipeline.RunProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,12 +19,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sluice serve}: pipelines on their schedules, the dashboard and the API, until SIGTERM/SIGINT. On shutdown
- * the web stops first, then runs in progress finish (or, past {@code --shutdown-timeout}, roll back and are
- * recorded as failed), then the database closes.
+ * the web stops first, then runs in progress finish (or, past the shutdown timeout, roll back and are recorded as
+ * failed), then the database closes.
  */
 @Command(name = "serve", description = "Run pipelines on their schedules and serve the dashboard and JSON API.")
 public final class ServeCommand implements Callable<Integer> {
-    private final Services services;
+    private final Wiring wiring;
+    private final Terminal terminal;
 
     @Option(names = "--pipeline", paramLabel = "FILE|NAME",
             description = "A pipeline to schedule and show; repeat for several. Default: covid-us.")
@@ -37,21 +41,24 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default ${DEFAULT-VALUE}: this machine only).")
     String bind;
 
-    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long a shutdown waits for runs in progress (default ${DEFAULT-VALUE}).")
-    int shutdownTimeout;
+    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS",
+            description = "How long a shutdown waits for runs in progress (default: SLUICE_SHUTDOWN_TIMEOUT, 60 s).")
+    Optional<Integer> shutdownTimeout = Optional.empty();
 
-    public ServeCommand(Services services) {
-        this.services = services;
+    public ServeCommand(Wiring wiring, Terminal terminal) {
+        this.wiring = wiring;
+        this.terminal = terminal;
     }
 
     @Override
     public Integer call() throws InterruptedException {
         List<PipelineSpec> specs = readPipelines();
-        Database db = services.openDatabase(database.url());
+        Duration wait = shutdownTimeout.map(s -> Duration.ofSeconds(Math.max(1, s)))
+                .orElse(wiring.settings().shutdownTimeout());
+        Database db = wiring.database(database.url());
         try {
-            Serving.untilStopped(services, db, services.pipeline(db, Progress.NONE), specs, bind, port,
-                    Duration.ofSeconds(Math.max(1, shutdownTimeout)), () -> { });
+            Serving.untilStopped(wiring, terminal, db, wiring.pipeline(db, RunProgress.NONE), specs, bind, port, wait,
+                    () -> { });
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -63,7 +70,7 @@ public final class ServeCommand implements Callable<Integer> {
         List<String> refs = pipelines.isEmpty() ? List.of(PipelineFileReader.DEFAULT_PIPELINE) : pipelines;
         Map<String, PipelineSpec> byName = new LinkedHashMap<>();
         for (String ref : refs) {
-            PipelineSpec spec = services.readPipeline(ref);
+            PipelineSpec spec = wiring.readPipeline(ref);
             if (byName.putIfAbsent(spec.name(), spec) != null) {
                 throw new PipelineConfigException(ref, 0, "name", "two pipelines are named '" + spec.name() + "'");
             }

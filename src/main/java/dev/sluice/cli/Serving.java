@@ -1,18 +1,14 @@
 package dev.sluice.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.app.Wiring;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
-import dev.sluice.db.Migrations;
-import dev.sluice.notify.NotificationDispatcher;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.schedule.PipelineService;
 import dev.sluice.web.DashboardServer;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,30 +21,27 @@ final class Serving {
     }
 
     /** @param alsoClose closed last, after the database (the demo's source server) */
-    static void untilStopped(Services services, Database db, Pipeline pipeline, List<PipelineSpec> specs, String bind,
-                             int port, Duration shutdownWait, AutoCloseable alsoClose) throws InterruptedException {
-        HikariDataSource reader = services.openReader(db);
-        Map<String, NotificationDispatcher> dispatchers = new LinkedHashMap<>();
-        specs.forEach(spec -> dispatchers.put(spec.name(), services.dispatcher(db, spec)));
-        PipelineService service = new PipelineService(pipeline, dispatchers, shutdownWait);
+    static void untilStopped(Wiring wiring, Terminal terminal, Database db, Pipeline pipeline, List<PipelineSpec> specs,
+                             String bind, int port, Duration shutdownWait, AutoCloseable alsoClose)
+            throws InterruptedException {
+        HikariDataSource reader = wiring.reader(db);
+        PipelineService service = wiring.service(db, pipeline, shutdownWait);
         DashboardServer web;
         try {
             service.start(db.dataSource(), specs);
-            web = new DashboardServer(specs, reader, services.clock(), Migrations.currentVersion(db.dataSource()),
-                    Optional.ofNullable(services.env().get("SLUICE_API_TOKEN")).filter(t -> !t.isBlank()),
-                    service::runInBackground).start(bind, port);
+            web = wiring.dashboard(specs, reader, db, service::runInBackground).start(bind, port);
         } catch (RuntimeException e) {
             service.close();
             reader.close();
             throw e;
         }
-        services.out().println("sluice: dashboard and API on http://" + bind + ":" + web.port() + "/ ("
+        terminal.out().println("sluice: dashboard and API on http://" + bind + ":" + web.port() + "/ ("
                 + String.join(", ", specs.stream().map(s -> s.name() + s.schedule().map(c -> " at '" + c.cron()
                 + "' " + c.zone()).orElse(" (no schedule)")).toList()) + "); stop with Ctrl-C");
-        services.out().flush();
+        terminal.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            services.err().println("sluice: shutting down");
+            terminal.err().println("sluice: shutting down");
             web.close();
             service.close();
             reader.close();
@@ -56,7 +49,7 @@ final class Serving {
             try {
                 alsoClose.close();
             } catch (Exception e) {
-                services.err().println("sluice: " + e.getMessage());
+                terminal.err().println("sluice: " + e.getMessage());
             }
             stopped.countDown();
         }, "sluice-shutdown"));

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -173,60 +172,5 @@ public final class ChannelReader {
             return URI.create(text);
         });
         return new SnsChannelSpec(name(node), outcomes(node), arn, endpoint, node.optionalText("region").map(String::trim));
-    }
-
-    /**
-     * Channels configured by environment variables alone, for containers: {@code env-webhook}, {@code env-email},
-     * {@code env-sns}. Empty when none is set.
-     */
-    public List<ChannelSpec> fromEnvironment() {
-        List<ChannelSpec> channels = new ArrayList<>();
-        Optional<Secret> webhook = Secret.fromEnvironment(env, "SLUICE_WEBHOOK_URL");
-        if (webhook.isPresent()) {
-            String format = env.getOrDefault("SLUICE_WEBHOOK_FORMAT", "json").trim().toUpperCase(Locale.ROOT);
-            if (!format.equals("JSON") && !format.equals("SLACK")) {
-                throw new PipelineConfigException("SLUICE_WEBHOOK_FORMAT", 0, "", "must be json or slack");
-            }
-            channels.add(new WebhookChannelSpec("env-webhook", ChannelSpec.DEFAULT_OUTCOMES, webhook.get(),
-                    WebhookChannelSpec.Format.valueOf(format), Secret.fromEnvironment(env, "SLUICE_WEBHOOK_SECRET")));
-        }
-        String host = env.get("SLUICE_SMTP_HOST");
-        if (host != null && !host.isBlank()) {
-            channels.add(emailFromEnvironment(host.trim()));
-        }
-        String arn = env.get("SLUICE_SNS_TOPIC_ARN");
-        if (arn != null && !arn.isBlank()) {
-            channels.add(new SnsChannelSpec("env-sns", ChannelSpec.DEFAULT_OUTCOMES, arn.trim(),
-                    Optional.ofNullable(env.get("SLUICE_SNS_ENDPOINT")).filter(s -> !s.isBlank()).map(URI::create),
-                    Optional.empty()));
-        }
-        return channels;
-    }
-
-    private EmailChannelSpec emailFromEnvironment(String host) {
-        String tlsText = env.getOrDefault("SLUICE_SMTP_TLS", "starttls").trim().toUpperCase(Locale.ROOT);
-        EmailChannelSpec.SmtpTls tls;
-        try {
-            tls = EmailChannelSpec.SmtpTls.valueOf(tlsText);
-        } catch (IllegalArgumentException e) {
-            throw new PipelineConfigException("SLUICE_SMTP_TLS", 0, "", "must be none, starttls or tls");
-        }
-        int port;
-        try {
-            port = Integer.parseInt(env.getOrDefault("SLUICE_SMTP_PORT",
-                    tls == EmailChannelSpec.SmtpTls.TLS ? "465" : tls == EmailChannelSpec.SmtpTls.NONE ? "25" : "587").trim());
-        } catch (NumberFormatException e) {
-            throw new PipelineConfigException("SLUICE_SMTP_PORT", 0, "", "must be a port number");
-        }
-        String from = env.get("SLUICE_SMTP_FROM");
-        String to = env.get("SLUICE_SMTP_TO");
-        if (from == null || from.isBlank() || to == null || to.isBlank()) {
-            throw new PipelineConfigException("SLUICE_SMTP_HOST", 0, "",
-                    "SLUICE_SMTP_FROM and SLUICE_SMTP_TO are needed with SLUICE_SMTP_HOST");
-        }
-        return new EmailChannelSpec("env-email", ChannelSpec.DEFAULT_OUTCOMES, host, port, tls,
-                Optional.ofNullable(env.get("SLUICE_SMTP_USER")).filter(s -> !s.isBlank()),
-                Secret.fromEnvironment(env, "SLUICE_SMTP_PASSWORD"), from.trim(),
-                Arrays.stream(to.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
     }
 }

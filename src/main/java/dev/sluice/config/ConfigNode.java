@@ -11,16 +11,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A position in a pipeline file: typed accessors that fail with the file, line and field path of the problem.
  */
 final class ConfigNode {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
-
     private final ConfigTree tree;
     private final JsonNode node;
     private final String path;
@@ -167,17 +162,8 @@ final class ConfigNode {
             return defaultValue;
         }
         String text = text(field).trim();
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            throw error(field, "expected a duration such as 500ms, 10s, 2m or 1h, found '" + text + "'");
-        }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        return Units.duration(text).orElseThrow(() -> error(field, "expected a duration such as "
+                + Units.DURATION_EXAMPLES + ", found '" + text + "'"));
     }
 
     /** {@code 1048576}, {@code 512MiB}, {@code 2GiB}. */
@@ -186,22 +172,8 @@ final class ConfigNode {
             return defaultValue;
         }
         String text = text(field).trim();
-        Matcher m = SIZE.matcher(text);
-        if (!m.matches()) {
-            throw error(field, "expected a size such as 1048576, 512MiB or 2GiB, found '" + text + "'");
-        }
-        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-            case "KiB" -> 10;
-            case "MiB" -> 20;
-            case "GiB" -> 30;
-            case "TiB" -> 40;
-            default -> 0;
-        };
-        long amount = Long.parseLong(m.group(1));
-        if (amount <= 0 || amount > (Long.MAX_VALUE >> shift)) {
-            throw error(field, "size out of range: '" + text + "'");
-        }
-        return amount << shift;
+        return Units.size(text).orElseThrow(() -> error(field, "expected a size such as " + Units.SIZE_EXAMPLES
+                + ", found '" + text + "'"));
     }
 
     /** A list field; a single value is accepted as a list of one. */

@@ -7,7 +7,7 @@ import dev.sluice.config.Secret;
 import dev.sluice.config.WebhookChannelSpec;
 import dev.sluice.history.Run;
 import dev.sluice.history.Trigger;
-import dev.sluice.notify.NotificationDispatcher;
+import dev.sluice.pipeline.DeliveryPolicy;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.RunRequest;
 import java.time.Duration;
@@ -53,20 +53,15 @@ public final class Demo implements AutoCloseable {
         return spec.withDashboard(spec.dashboard().orElseThrow().withBanner(BANNER)).withSchedule(Optional.empty());
     }
 
-    /**
-     * Publishes each day's files and runs the pipeline once per day, delivering notifications before the next day.
-     *
-     * @param dispatcher the pipeline's notification dispatcher
-     */
-    public List<Day> simulate(Pipeline pipeline, PipelineSpec spec, NotificationDispatcher dispatcher,
-                              Consumer<Day> onDay) {
+    /** Publishes each day's files and runs the pipeline once per day, delivering notifications before the next day. */
+    public List<Day> simulate(Pipeline pipeline, PipelineSpec spec, Consumer<Day> onDay) {
         List<Day> results = new ArrayList<>();
         for (int day = 1; day <= days; day++) {
             server.publish("/nyt/us.csv", sources.nyt(day));
             server.publish("/jhu/time-series-19-covid-combined.csv", sources.jhu(day));
             int before = server.received().size();
-            Run run = pipeline.run(spec, RunRequest.of(Trigger.DEMO));
-            dispatcher.awaitRun(run.id(), Duration.ofSeconds(5));
+            Run run = pipeline.runAndDeliver(spec, RunRequest.of(Trigger.DEMO),
+                    DeliveryPolicy.waitUpTo(Duration.ofSeconds(5)));
             List<String> received = server.received();
             Day result = new Day(day, SyntheticSources.lastDate(day), run, received.subList(before, received.size()));
             results.add(result);

@@ -13,7 +13,15 @@ final class BodySniffer {
     private BodySniffer() {
     }
 
-    static void check(String source, long length, byte[] prefix, int prefixLength, String contentType) {
+    /** A server that says it sends HTML is believed before a byte of the body is read. */
+    static void checkContentType(String source, java.util.Optional<String> contentType) {
+        if (contentType.isPresent() && contentType.get().toLowerCase(java.util.Locale.ROOT).contains("html")) {
+            throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is HTML, not CSV"
+                    + " (Content-Type " + contentType.get() + ")");
+        }
+    }
+
+    static void check(String source, long length, byte[] prefix, int prefixLength) {
         if (length == 0) {
             throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is empty");
         }
@@ -31,13 +39,11 @@ final class BodySniffer {
         while (start < prefixLength && Character.isWhitespace(prefix[start])) {
             start++;
         }
-        boolean looksLikeMarkup = start < prefixLength && prefix[start] == '<';
-        boolean declaredHtml = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("html");
-        if (looksLikeMarkup || declaredHtml) {
+        if (start < prefixLength && prefix[start] == '<') {
             String begins = new String(prefix, start, Math.min(prefixLength - start, 40), StandardCharsets.UTF_8)
                     .replaceAll("\\s+", " ");
             throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is HTML, not CSV"
-                    + (declaredHtml ? " (Content-Type " + contentType + ")" : "") + "; it begins '" + begins + "'");
+                    + "; it begins '" + begins + "'");
         }
     }
 

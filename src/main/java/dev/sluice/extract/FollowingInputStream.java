@@ -15,13 +15,13 @@ import java.nio.file.StandardOpenOption;
  */
 final class FollowingInputStream extends InputStream {
     private final String source;
-    private final GrowingBody body;
+    private final BodyDownload body;
     private final FileChannel channel;
     private int attempt = -1;
     private long position;
     private boolean sniffed;
 
-    FollowingInputStream(String source, GrowingBody body) throws IOException {
+    FollowingInputStream(String source, BodyDownload body) throws IOException {
         this.source = source;
         this.body = body;
         this.channel = FileChannel.open(body.file(), StandardOpenOption.READ);
@@ -39,7 +39,7 @@ final class FollowingInputStream extends InputStream {
         if (length == 0) {
             return 0;
         }
-        GrowingBody.State state = await(position);
+        BodyDownload.State state = await(position);
         if (!sniffed) {
             state = sniff(state);
         }
@@ -52,8 +52,8 @@ final class FollowingInputStream extends InputStream {
         return n;
     }
 
-    private GrowingBody.State await(long beyond) throws IOException {
-        GrowingBody.State state;
+    private BodyDownload.State await(long beyond) throws IOException {
+        BodyDownload.State state;
         try {
             state = body.awaitBeyond(attempt, beyond);
         } catch (InterruptedException e) {
@@ -74,8 +74,8 @@ final class FollowingInputStream extends InputStream {
     }
 
     /** Waits for the first bytes (or the end) and rejects an HTML, UTF-16 or empty body before anything parses it. */
-    private GrowingBody.State sniff(GrowingBody.State first) throws IOException {
-        GrowingBody.State state = first;
+    private BodyDownload.State sniff(BodyDownload.State first) throws IOException {
+        BodyDownload.State state = first;
         while (!state.complete() && state.written() < BodySniffer.PREFIX_BYTES) {
             state = await(state.written());
         }
@@ -83,7 +83,7 @@ final class FollowingInputStream extends InputStream {
         while (prefix.hasRemaining() && channel.read(prefix, prefix.position()) > 0) {
             // read until the prefix is full: it is all written already
         }
-        BodySniffer.check(source, state.written(), prefix.array(), prefix.position(), null);
+        BodySniffer.check(source, state.written(), prefix.array(), prefix.position());
         sniffed = true;
         return state;
     }

@@ -55,8 +55,17 @@ final class HttpSourceFetcher {
         void copied(long bytes);
     }
 
-    /** The outcome of a fetch: a body written to the file, or 304 (no body). */
-    record Fetched(int status, Optional<String> etag, Optional<String> lastModified, BodyCopier.Copied body) {
+    /** The outcome of a fetch: 304, or a body written to the file. */
+    sealed interface Fetched permits NotModified, Received {
+        Download.Validators validators();
+    }
+
+    /** The server answered 304 to the conditional GET: the body last loaded is still current. */
+    record NotModified(Download.Validators validators) implements Fetched {
+    }
+
+    /** A body, written whole to the file. */
+    record Received(Download.Validators validators, BodyCopier.Copied body) implements Fetched {
     }
 
     /** One attempt failed; whether and when to try again. */
@@ -183,8 +192,8 @@ final class HttpSourceFetcher {
         Optional<String> etag = headers.firstValue("ETag");
         Optional<String> lastModified = headers.firstValue("Last-Modified");
         if (status == 304 && conditional.isPresent()) {
-            return new Fetched(304, etag.or(() -> conditional.get().etag()),
-                    lastModified.or(() -> conditional.get().lastModified()), null);
+            return new NotModified(new Download.Validators(etag.or(() -> conditional.get().etag()),
+                    lastModified.or(() -> conditional.get().lastModified())));
         }
         if (status == 429 || status >= 500) {
             throw new AttemptFailed("HTTP " + status, true, retryAfter(headers), null);
@@ -206,11 +215,8 @@ final class HttpSourceFetcher {
             throw new SourceRejectedException(ErrorKind.TOO_LARGE, source.name(), source.name() + ": the body is "
                     + announced + " bytes, over the limit of " + source.fetch().maxBytes() + " (fetch.max_bytes)");
         }
-        String contentType = headers.firstValue("Content-Type").orElse("");
-        if (contentType.toLowerCase(Locale.ROOT).contains("html")) {
-            // Known before a byte of the body is read: a reader following the download must not parse it.
-            BodySniffer.check(source.name(), 1, new byte[] {' '}, 1, contentType);
-        }
+        // Known before a byte of the body is read: a reader following the download must not parse it.
+        BodySniffer.checkContentType(source.name(), headers.firstValue("Content-Type"));
         InputStream in = identity ? raw : new GZIPInputStream(raw, 1 << 16);
         long shownTotal = identity ? announced : -1;
         observer.attemptStarted();
@@ -222,9 +228,8 @@ final class HttpSourceFetcher {
             throw new AttemptFailed("the body was cut off: " + copied.bytes() + " of " + announced + " bytes", true,
                     Optional.empty(), null);
         }
-        BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength(),
-                headers.firstValue("Content-Type").orElse(null));
-        return new Fetched(200, etag, lastModified, copied);
+        BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
+        return new Received(new Download.Validators(etag, lastModified), copied);
     }
 
     /**

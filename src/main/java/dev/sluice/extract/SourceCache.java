@@ -55,27 +55,22 @@ public final class SourceCache {
     }
 
     /**
-     * Keeps the bodies of a committed run. Temporary files are moved in (no copy); cached ones are already here.
-     * Failures are logged: the next run fetches again.
+     * Keeps the body of a committed run: the temporary file is moved in (no copy). A failure is logged: the next run
+     * fetches again.
      */
-    public void keep(String pipeline, Iterable<Download> downloads) {
-        for (Download download : downloads) {
-            if (download.body().isEmpty() || !download.temporary()) {
-                continue;
-            }
-            Path target = file(pipeline, download.source());
+    void keep(String pipeline, String source, Path body) {
+        Path target = file(pipeline, source);
+        try {
+            Files.createDirectories(target.getParent());
+            Path staged = Files.createTempFile(target.getParent(), source, ".part");
+            Files.move(body, staged, StandardCopyOption.REPLACE_EXISTING);
             try {
-                Files.createDirectories(target.getParent());
-                Path staged = Files.createTempFile(target.getParent(), download.source(), ".part");
-                Files.move(download.body().get(), staged, StandardCopyOption.REPLACE_EXISTING);
-                try {
-                    Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } catch (IOException e) {
-                LOG.warn("cannot cache the body of {}/{}: {}", pipeline, download.source(), e.getMessage());
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING);
             }
+        } catch (IOException e) {
+            LOG.warn("cannot cache the body of {}/{}: {}", pipeline, source, e.getMessage());
         }
     }
 }

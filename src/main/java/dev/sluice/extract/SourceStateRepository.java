@@ -47,8 +47,8 @@ public final class SourceStateRepository {
                 st.setString(1, pipeline);
                 st.setString(2, d.source());
                 st.setString(3, d.url());
-                st.setString(4, d.etag().orElse(null));
-                st.setString(5, d.lastModified().orElse(null));
+                st.setString(4, d.validators().etag().orElse(null));
+                st.setString(5, d.validators().lastModified().orElse(null));
                 st.setString(6, d.sha256());
                 st.setLong(7, d.bytes());
                 st.setLong(8, rows.getOrDefault(d.source(), 0L));

@@ -46,7 +46,7 @@ public final class RunJson {
         for (Delivery delivery : run.notifications()) {
             ObjectNode item = notifications.addObject();
             item.put("channel", delivery.channel());
-            item.put("status", delivery.status());
+            item.put("status", delivery.status().name());
             item.put("attempts", delivery.attempts());
             item.put("lastError", delivery.lastError().orElse(null));
             item.put("deliveredAt", delivery.deliveredAt().map(Object::toString).orElse(null));
@@ -103,15 +103,6 @@ public final class RunJson {
                     s.path("notModified").asBoolean()));
         }
         return sources;
-    }
-
-    static List<Delivery> parseDeliveries(String text) {
-        List<Delivery> deliveries = new ArrayList<>();
-        parse(text).forEach(d -> deliveries.add(new Delivery(d.path("channel").asText(), d.path("status").asText(),
-                d.path("attempts").asInt(), java.util.Optional.ofNullable(textOrNull(d, "lastError")),
-                java.util.Optional.ofNullable(textOrNull(d, "deliveredAt")).map(java.time.OffsetDateTime::parse)
-                        .map(java.time.OffsetDateTime::toInstant))));
-        return deliveries;
     }
 
     static List<String> parseWarnings(String text) {

@@ -5,16 +5,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The end of a run, written over its RUNNING row. */
-public record RunOutcome(RunStatus status, long inserted, long updated, long unchanged,
-                         Map<String, SourceSummary> sources, List<String> warnings, Optional<RunError> error,
-                         long changesLogged) {
+/** The end of a run, written over its RUNNING row. Made by the factories, one per kind of end. */
+public record RunOutcome(RunStatus status, RowCounts rows, Map<String, SourceSummary> sources,
+                         List<String> warnings, Optional<RunError> error, long changesLogged) {
     public RunOutcome {
         sources = Map.copyOf(sources);
         warnings = List.copyOf(warnings);
     }
 
-    public static RunOutcome failed(Map<String, SourceSummary> sources, List<String> warnings, RunError error) {
-        return new RunOutcome(RunStatus.FAILED, 0, 0, 0, sources, warnings, Optional.of(error), 0);
+    public static RunOutcome succeeded(RowCounts rows, Map<String, SourceSummary> sources, List<String> warnings,
+                                       long changesLogged) {
+        return new RunOutcome(RunStatus.SUCCEEDED, rows, sources, warnings, Optional.empty(), changesLogged);
+    }
+
+    public static RunOutcome unchanged(Map<String, SourceSummary> sources) {
+        return new RunOutcome(RunStatus.UNCHANGED, RowCounts.NONE, sources, List.of(), Optional.empty(), 0);
+    }
+
+    public static RunOutcome failed(Map<String, SourceSummary> sources, RunError error) {
+        return new RunOutcome(RunStatus.FAILED, RowCounts.NONE, sources, List.of(), Optional.of(error), 0);
+    }
+
+    static RunOutcome skipped(String warning) {
+        return new RunOutcome(RunStatus.SKIPPED_LOCKED, RowCounts.NONE, Map.of(), List.of(warning),
+                Optional.empty(), 0);
     }
 }

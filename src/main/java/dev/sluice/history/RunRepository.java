@@ -1,7 +1,7 @@
 package dev.sluice.history;
 
-import dev.sluice.RunStatus;
 import dev.sluice.ErrorKind;
+import dev.sluice.RunStatus;
 import dev.sluice.db.DatabaseException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,29 +9,34 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads and writes {@code sluice.runs} and {@code sluice.change_log}. Every method takes the connection to use, so
- * that a run's outcome is written in the same transaction as its data.
+ * Reads and writes {@code sluice.runs}: the only class that queries it. Every method takes the connection to use,
+ * so that a run's outcome is written in the same transaction as its data. Runs are shown with their notifications'
+ * state, which the outbox's owner tells through {@link DeliveryStates}.
  */
 public final class RunRepository {
     private static final String COLUMNS = "id, pipeline, trigger, status, started_at, finished_at, inserted, updated,"
-            + " unchanged, sources::text, warnings::text, error::text, changes_logged, (select coalesce(jsonb_agg("
-            + "jsonb_build_object('channel', o.channel, 'status', o.status, 'attempts', o.attempts, 'lastError',"
-            + " o.last_error, 'deliveredAt', o.delivered_at) order by o.channel), '[]')::text"
-            + " from sluice.notification_outbox o where o.run_id = runs.id)";
+            + " unchanged, sources::text, warnings::text, error::text, changes_logged";
 
     private final Clock clock;
+    private final DeliveryStates deliveries;
     private final String host;
 
-    public RunRepository(Clock clock) {
+    public RunRepository(Clock clock, DeliveryStates deliveries) {
         this.clock = clock;
+        this.deliveries = deliveries;
         this.host = hostName();
     }
 
@@ -41,6 +46,10 @@ public final class RunRepository {
         } catch (UnknownHostException e) {
             return "unknown";
         }
+    }
+
+    /** The last run that left the target matching its sources: SUCCEEDED, or UNCHANGED. */
+    public record GoodLoad(long runId, String fingerprint, Instant finishedAt) {
     }
 
     /** Inserts a RUNNING row and returns its id. */
@@ -68,9 +77,9 @@ public final class RunRepository {
                 + " error = ?::jsonb, changes_logged = ? where id = ? returning " + COLUMNS)) {
             st.setString(1, outcome.status().name());
             st.setTimestamp(2, Timestamp.from(clock.instant()));
-            st.setLong(3, outcome.inserted());
-            st.setLong(4, outcome.updated());
-            st.setLong(5, outcome.unchanged());
+            st.setLong(3, outcome.rows().inserted());
+            st.setLong(4, outcome.rows().updated());
+            st.setLong(5, outcome.rows().unchanged());
             st.setString(6, RunJson.write(RunJson.sourcesJson(outcome.sources())));
             st.setString(7, RunJson.write(RunJson.MAPPER.valueToTree(outcome.warnings())));
             st.setString(8, outcome.error().map(e -> RunJson.write(RunJson.errorJson(e))).orElse(null));
@@ -80,7 +89,7 @@ public final class RunRepository {
                 if (!rs.next()) {
                     throw new DatabaseException("run " + id + " is not recorded", null);
                 }
-                return read(rs);
+                return read(rs, List.of());
             }
         } catch (SQLException e) {
             throw DatabaseException.of("cannot record the outcome of run " + id, e);
@@ -90,8 +99,8 @@ public final class RunRepository {
     /** Records a run that did not start because another run of the pipeline holds the lock. */
     public Run recordSkipped(Connection connection, String pipeline, Trigger trigger, String fingerprint) {
         long id = start(connection, pipeline, trigger, fingerprint);
-        return finish(connection, id, new RunOutcome(RunStatus.SKIPPED_LOCKED, 0, 0, 0, Map.of(),
-                List.of("another run of " + pipeline + " is in progress; this one did nothing"), Optional.empty(), 0));
+        return finish(connection, id, RunOutcome.skipped("another run of " + pipeline
+                + " is in progress; this one did nothing"));
     }
 
     /**
@@ -109,7 +118,7 @@ public final class RunRepository {
             List<Run> runs = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    runs.add(read(rs));
+                    runs.add(read(rs, List.of()));
                 }
             }
             return runs;
@@ -118,22 +127,25 @@ public final class RunRepository {
         }
     }
 
-    /** The definition fingerprint of the last run that left the target matching its sources. */
-    public Optional<String> lastLoadedFingerprint(Connection connection, String pipeline) {
-        try (PreparedStatement st = connection.prepareStatement("select definition_sha256 from sluice.runs"
-                + " where pipeline = ? and status in ('SUCCEEDED', 'UNCHANGED') order by id desc limit 1")) {
+    /** The last run that left the target matching its sources, if any. */
+    public Optional<GoodLoad> lastGoodLoad(Connection connection, String pipeline) {
+        try (PreparedStatement st = connection.prepareStatement("select id, definition_sha256, finished_at"
+                + " from sluice.runs where pipeline = ? and status in ('SUCCEEDED', 'UNCHANGED')"
+                + " order by id desc limit 1")) {
             st.setString(1, pipeline);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.of(new GoodLoad(rs.getLong(1), rs.getString(2),
+                        rs.getTimestamp(3).toInstant())) : Optional.empty();
             }
         } catch (SQLException e) {
             throw DatabaseException.of("cannot read the last run of " + pipeline, e);
         }
     }
 
-    /** Recent runs, newest first, optionally of one pipeline. */
+    /** Recent runs, newest first, optionally of one pipeline, with their notifications. */
     public List<Run> recent(Connection connection, int limit, Optional<String> pipeline) throws SQLException {
         String where = pipeline.isPresent() ? " where pipeline = ?" : "";
+        List<Run> runs = new ArrayList<>();
         try (PreparedStatement st = connection.prepareStatement("select " + COLUMNS + " from sluice.runs" + where
                 + " order by id desc limit ?")) {
             int i = 1;
@@ -141,50 +153,87 @@ public final class RunRepository {
                 st.setString(i++, pipeline.get());
             }
             st.setInt(i, limit);
-            List<Run> runs = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    runs.add(read(rs));
+                    runs.add(read(rs, List.of()));
                 }
             }
-            return runs;
         }
+        return withDeliveries(connection, runs);
     }
 
+    /** One run with its notifications. */
     public Optional<Run> find(Connection connection, long id) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("select " + COLUMNS + " from sluice.runs where id = ?")) {
             st.setLong(1, id);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(withDeliveries(connection, List.of(read(rs, List.of()))).get(0));
             }
         }
     }
 
-    /** The changes a run logged, in key order. */
-    public List<Change> changes(Connection connection, long runId, int limit) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement("select run_id, seq, operation, key::text,"
-                + " old_values::text, new_values::text from sluice.change_log where run_id = ? order by seq limit ?")) {
-            st.setLong(1, runId);
-            st.setInt(2, limit);
-            List<Change> changes = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
+    private List<Run> withDeliveries(Connection connection, List<Run> runs) throws SQLException {
+        if (runs.isEmpty()) {
+            return runs;
+        }
+        Map<Long, List<Delivery>> states = deliveries.of(connection, runs.stream().map(Run::id).toList());
+        return runs.stream().map(run -> run.withNotifications(states.getOrDefault(run.id(), List.of()))).toList();
+    }
+
+    /** Every pipeline's run history in figures, for {@code /metrics}; in pipeline order. */
+    public List<PipelineStatistics> statistics(Connection connection) throws SQLException {
+        Map<String, Map<RunStatus, Long>> byStatus = new LinkedHashMap<>();
+        Map<String, Duration> last = new LinkedHashMap<>();
+        List<PipelineStatistics> statistics = new ArrayList<>();
+        try (Statement st = connection.createStatement()) {
+            try (ResultSet rs = st.executeQuery("select pipeline, status, count(*) from sluice.runs group by 1, 2")) {
                 while (rs.next()) {
-                    changes.add(new Change(rs.getLong(1), rs.getInt(2), rs.getString(3), RunJson.parse(rs.getString(4)),
-                            rs.getString(5) == null ? null : RunJson.parse(rs.getString(5)), RunJson.parse(rs.getString(6))));
+                    byStatus.computeIfAbsent(rs.getString(1), p -> new EnumMap<>(RunStatus.class))
+                            .put(RunStatus.valueOf(rs.getString(2)), rs.getLong(3));
                 }
             }
-            return changes;
+            try (ResultSet rs = st.executeQuery("select distinct on (pipeline) pipeline, (extract(epoch from"
+                    + " finished_at - started_at) * 1000)::bigint from sluice.runs where finished_at is not null"
+                    + " order by pipeline, id desc")) {
+                while (rs.next()) {
+                    last.put(rs.getString(1), Duration.ofMillis(rs.getLong(2)));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("select pipeline, count(finished_at), coalesce((sum(extract(epoch from"
+                    + " finished_at - started_at)) * 1000)::bigint, 0), coalesce(sum(inserted) filter (where status ="
+                    + " 'SUCCEEDED'), 0), coalesce(sum(updated) filter (where status = 'SUCCEEDED'), 0),"
+                    + " coalesce(sum(unchanged) filter (where status = 'SUCCEEDED'), 0), max(finished_at) filter"
+                    + " (where status in ('SUCCEEDED', 'UNCHANGED')), count(*) filter (where status = 'RUNNING')"
+                    + " from sluice.runs group by 1 order by 1")) {
+                while (rs.next()) {
+                    String pipeline = rs.getString(1);
+                    Timestamp success = rs.getTimestamp(7);
+                    statistics.add(new PipelineStatistics(pipeline, byStatus.getOrDefault(pipeline, Map.of()),
+                            rs.getLong(2), Duration.ofMillis(rs.getLong(3)), Optional.ofNullable(last.get(pipeline)),
+                            new RowCounts(rs.getLong(4), rs.getLong(5), rs.getLong(6)),
+                            Optional.ofNullable(success).map(Timestamp::toInstant), rs.getLong(8)));
+                }
+            }
         }
+        return statistics;
     }
 
-    private static Run read(ResultSet rs) throws SQLException {
+    /** Notifications not delivered yet, by pipeline and channel. */
+    public List<DeliveryStates.Backlog> notificationBacklog(Connection connection) throws SQLException {
+        return deliveries.backlog(connection);
+    }
+
+    private static Run read(ResultSet rs, List<Delivery> notifications) throws SQLException {
         Timestamp finished = rs.getTimestamp(6);
         String error = rs.getString(12);
         return new Run(rs.getLong(1), rs.getString(2), Trigger.valueOf(rs.getString(3)),
                 RunStatus.valueOf(rs.getString(4)), rs.getTimestamp(5).toInstant(),
-                Optional.ofNullable(finished).map(Timestamp::toInstant), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                RunJson.parseSources(rs.getString(10)), RunJson.parseWarnings(rs.getString(11)),
-                Optional.ofNullable(error).map(RunJson::parseError), rs.getLong(13),
-                RunJson.parseDeliveries(rs.getString(14)));
+                Optional.ofNullable(finished).map(Timestamp::toInstant),
+                new RowCounts(rs.getLong(7), rs.getLong(8), rs.getLong(9)), RunJson.parseSources(rs.getString(10)),
+                RunJson.parseWarnings(rs.getString(11)), Optional.ofNullable(error).map(RunJson::parseError),
+                rs.getLong(13), notifications);
     }
 }

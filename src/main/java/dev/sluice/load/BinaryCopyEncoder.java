@@ -19,18 +19,17 @@ final class BinaryCopyEncoder {
     private static final long PG_EPOCH_DAY = 10_957;
     private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
 
+    /** Which table the rows go to: a staging table's rows start with the source line; a target's do not. */
+    enum Layout { STAGING, TARGET }
+
     private final ColumnType[] types;
     private final boolean withLine;
     private byte[] buffer = new byte[1 << 16];
     private int length;
 
-    /**
-     * @param withLine whether each row starts with its source line (staging tables have it; a target loaded
-     *                 directly does not)
-     */
-    BinaryCopyEncoder(ColumnType[] types, boolean withLine) {
+    BinaryCopyEncoder(ColumnType[] types, Layout layout) {
         this.types = types.clone();
-        this.withLine = withLine;
+        this.withLine = layout == Layout.STAGING;
     }
 
     byte[] buffer() {

@@ -39,19 +39,6 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
-    /** Whether some session holds the lock of this pipeline: a run is in progress somewhere. */
-    public static boolean isHeld(Connection connection, String pipeline) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement("select exists (select 1 from pg_locks"
-                + " where locktype = 'advisory' and classid = ? and objid = hashtext(?)::oid and granted)")) {
-            st.setInt(1, NAMESPACE);
-            st.setString(2, pipeline);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
     @Override
     public void close() throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("select pg_advisory_unlock(?, hashtext(?))")) {

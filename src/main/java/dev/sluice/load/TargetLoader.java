@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * Opens a load: starts the transaction, creates or checks the target table. Entry point of {@code load}; the
- * caller stages sources and merges through the returned {@link LoadTransaction}, then commits or rolls back.
+ * caller stages sources and merges through the returned {@link Load}, then commits or rolls back.
  */
 public final class TargetLoader {
     private final Duration lockTimeout;
@@ -22,25 +22,35 @@ public final class TargetLoader {
         this.lockTimeout = lockTimeout;
     }
 
-    /** Starts the load of run {@code runId}: its staging tables are named after it. */
-    public LoadTransaction begin(Connection connection, PipelineSpec spec, long runId) {
+    /**
+     * Starts the load of run {@code runId} in a transaction on {@code connection}: creates or checks the target, and
+     * chooses how rows will reach it (see {@link LoadPlan}).
+     */
+    public Load begin(Connection connection, PipelineSpec spec, long runId) {
         try {
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
                 st.execute("set local lock_timeout = '" + lockTimeout.toMillis() + "ms'");
             }
-            boolean created = TargetTable.ensure(connection, spec.target());
-            if (created) {
-                return new LoadTransaction(connection, spec, runId, true, true);
+            boolean copyFits = CopyIntoTarget.fits(spec);
+            if (TargetTable.ensure(connection, spec.target()) == TargetTable.State.CREATED_NOW) {
+                if (copyFits) {
+                    return new Load(connection, new CopyIntoTarget(connection, spec, runId,
+                            CopyIntoTarget.Target.CREATED_NOW));
+                }
+                TargetTable.addPrimaryKey(connection, spec.target());
+                return new Load(connection, new StageAndMerge(connection, spec, runId));
             }
             try (Statement st = connection.createStatement()) {
                 // Other writers wait until the load commits (readers do not): the comparison with the target,
-                // and the first-load check that it is empty, stay true until the end.
+                // and the check that it is empty, stay true until the end.
                 st.execute("lock table " + spec.target().qualifiedName() + " in share row exclusive mode");
                 try (var rs = st.executeQuery("select not exists (select 1 from " + spec.target().qualifiedName()
                         + ")")) {
                     rs.next();
-                    return new LoadTransaction(connection, spec, runId, rs.getBoolean(1), false);
+                    boolean empty = rs.getBoolean(1);
+                    return new Load(connection, empty && copyFits ? new CopyIntoTarget(connection, spec, runId,
+                            CopyIntoTarget.Target.EXISTING_EMPTY) : new StageAndMerge(connection, spec, runId));
                 }
             }
         } catch (SQLException e) {

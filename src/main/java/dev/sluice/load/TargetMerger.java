@@ -5,6 +5,8 @@ import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
 import dev.sluice.config.TargetSpec;
+import dev.sluice.history.ChangeLog;
+import dev.sluice.history.RowCounts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -52,7 +54,7 @@ final class TargetMerger {
             if (staged.size() > 1) {
                 st.execute("drop table " + merged);
             }
-            return new LoadOutcome(inserted, updated, total - inserted - updated, logged, warnings);
+            return new LoadOutcome(new RowCounts(inserted, updated, total - inserted - updated), logged, warnings);
         }
     }
 
@@ -67,12 +69,15 @@ final class TargetMerger {
         List<TargetColumn> keys = target.keyColumns();
         List<TargetColumn> values = target.valueColumns();
         String order = keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
-        String sql = "insert into sluice.change_log (run_id, seq, pipeline, operation, key, old_values, new_values)"
-                + " select ?, row_number() over (order by " + order + "), ?, 'INSERT', "
-                + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name())) + ", null, "
-                + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name()))
+        String select = "select row_number() over (order by " + order + ") as seq, 'INSERT' as operation, "
+                + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name())) + " as key, null::jsonb as old_values, "
+                + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name())) + " as new_values"
                 + " from (select * from " + target.qualifiedName() + " order by " + order + " limit ?) t";
-        try (PreparedStatement st = connection.prepareStatement(sql)) {
+        return logChanges(connection, runId, select);
+    }
+
+    private long logChanges(Connection connection, long runId, String select) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(ChangeLog.insertFrom(select))) {
             st.setLong(1, runId);
             st.setString(2, spec.name());
             st.setInt(3, target.changeLogLimit());
@@ -128,22 +133,14 @@ final class TargetMerger {
         }
         List<TargetColumn> values = target.valueColumns();
         List<TargetColumn> keys = target.keyColumns();
-        String keyObject = jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name()));
-        String newObject = jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name()));
-        String oldObject = jsonObject(values, i -> "_old_" + i);
-        String order = target.keyColumns().stream().map(c -> SqlIdentifier.quote(c.name()))
-                .collect(Collectors.joining(", "));
-        String sql = "insert into sluice.change_log (run_id, seq, pipeline, operation, key, old_values, new_values)"
-                + " select ?, row_number() over (order by " + order + "), ?,"
-                + " case when _new then 'INSERT' else 'UPDATE' end, " + keyObject + ","
-                + " case when _new then null else " + oldObject + " end, " + newObject
+        String order = keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
+        String select = "select row_number() over (order by " + order + ") as seq,"
+                + " case when _new then 'INSERT' else 'UPDATE' end as operation, "
+                + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name())) + " as key,"
+                + " case when _new then null else " + jsonObject(values, i -> "_old_" + i) + " end as old_values, "
+                + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name())) + " as new_values"
                 + " from " + CHANGES + " order by " + order + " limit ?";
-        try (PreparedStatement st = connection.prepareStatement(sql)) {
-            st.setLong(1, runId);
-            st.setString(2, spec.name());
-            st.setInt(3, target.changeLogLimit());
-            return st.executeUpdate();
-        }
+        return logChanges(connection, runId, select);
     }
 
     /** jsonb_build_object('name', expression, ...) over columns, in order. */

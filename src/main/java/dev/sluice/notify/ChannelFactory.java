@@ -4,6 +4,7 @@ import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.EmailChannelSpec;
 import dev.sluice.config.SnsChannelSpec;
 import dev.sluice.config.WebhookChannelSpec;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +14,25 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 /** Builds the channels a pipeline declares. */
 public final class ChannelFactory {
     private final Supplier<AwsCredentialsProvider> awsCredentials;
+    private final Duration timeout;
 
     /**
-     * @param awsCredentials for SNS: the SDK's default chain in production, static keys in tests; called only when a
-     *                       pipeline has an SNS channel, so other runs never load the AWS SDK
+     * @param awsCredentials for SNS; called only when a pipeline has an SNS channel, so other runs never load the
+     *                       AWS SDK
+     * @param timeout        connect and read timeout of one delivery
      */
-    public ChannelFactory(Supplier<AwsCredentialsProvider> awsCredentials) {
+    public ChannelFactory(Supplier<AwsCredentialsProvider> awsCredentials, Duration timeout) {
         this.awsCredentials = awsCredentials;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Channels whose SNS credentials come from {@code environment}: its {@code AWS_ACCESS_KEY_ID} and
+     * {@code AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN}) when set, else the AWS SDK's default chain
+     * (profiles, container and instance roles).
+     */
+    public static ChannelFactory from(Map<String, String> environment, Duration timeout) {
+        return new ChannelFactory(() -> AwsCredentials.from(environment), timeout);
     }
 
     public Map<String, NotificationChannel> create(List<ChannelSpec> specs) {
@@ -32,11 +45,11 @@ public final class ChannelFactory {
 
     private NotificationChannel create(ChannelSpec spec) {
         if (spec instanceof EmailChannelSpec email) {
-            return new EmailChannel(email);
+            return new EmailChannel(email, timeout);
         }
         if (spec instanceof WebhookChannelSpec webhook) {
-            return new WebhookChannel(webhook);
+            return new WebhookChannel(webhook, timeout);
         }
-        return new SnsChannel((SnsChannelSpec) spec, awsCredentials.get());
+        return new SnsChannel((SnsChannelSpec) spec, awsCredentials.get(), timeout);
     }
 }

@@ -13,7 +13,7 @@ public final class ConsoleChannel {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleChannel.class);
 
     public void announce(Run run) {
-        Notification notification = new Notification(run, List.of(), run.inserted() + run.updated(), false);
+        Notification notification = Notification.of(run, List.of());
         String subject = MessageText.subject(notification);
         switch (run.status()) {
             case FAILED -> LOG.error("{} -- {}", subject, run.error().map(e -> e.message()).orElse(""));

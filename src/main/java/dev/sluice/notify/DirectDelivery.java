@@ -3,6 +3,7 @@ package dev.sluice.notify;
 import dev.sluice.Sleeper;
 import dev.sluice.config.ChannelSpec;
 import dev.sluice.history.Delivery;
+import dev.sluice.history.DeliveryStatus;
 import dev.sluice.history.Run;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * outcome is tried, and retried with the outbox's backoff until the deadline. What is not delivered by then is
  * lost, and the log says so.
  */
-public final class DirectDelivery {
+final class DirectDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(DirectDelivery.class);
 
     private final Map<String, NotificationChannel> channels;
@@ -28,7 +29,7 @@ public final class DirectDelivery {
     private final Sleeper sleeper;
     private final Duration firstRetry;
 
-    public DirectDelivery(Map<String, NotificationChannel> channels, Clock clock, Sleeper sleeper,
+    DirectDelivery(Map<String, NotificationChannel> channels, Clock clock, Sleeper sleeper,
                           Duration firstRetry) {
         this.channels = Map.copyOf(channels);
         this.clock = clock;
@@ -37,9 +38,9 @@ public final class DirectDelivery {
     }
 
     /** Delivers {@code run} to every channel of {@code specs} that wants its outcome; returns what happened. */
-    public List<Delivery> deliver(Run run, List<ChannelSpec> specs, Duration timeout) {
+    List<Delivery> deliver(Run run, List<ChannelSpec> specs, Duration timeout) {
         Instant deadline = clock.instant().plus(timeout);
-        Notification notification = new Notification(run, List.of(), 0, false);
+        Notification notification = Notification.of(run, List.of());
         List<Delivery> deliveries = new ArrayList<>();
         for (ChannelSpec spec : specs) {
             NotificationChannel channel = channels.get(spec.name());
@@ -55,7 +56,7 @@ public final class DirectDelivery {
             try {
                 channel.deliver(notification);
                 LOG.info("notification of the unrecorded run delivered to {}", channel.name());
-                return new Delivery(channel.name(), "DELIVERED", attempts, Optional.empty(),
+                return new Delivery(channel.name(), DeliveryStatus.DELIVERED, attempts, Optional.empty(),
                         Optional.of(clock.instant()));
             } catch (RuntimeException e) {
                 String reason = DeliveryFailedException.reason(channel.name(), e);
@@ -63,7 +64,7 @@ public final class DirectDelivery {
                 if (!clock.instant().plus(delay).isBefore(deadline) || !pause(delay)) {
                     LOG.error("notification of the unrecorded run to {} failed after {} attempts and is lost: {}",
                             channel.name(), attempts, reason);
-                    return new Delivery(channel.name(), "GAVE_UP", attempts, Optional.of(reason), Optional.empty());
+                    return new Delivery(channel.name(), DeliveryStatus.GAVE_UP, attempts, Optional.of(reason), Optional.empty());
                 }
                 LOG.warn("notification of the unrecorded run to {} failed (attempt {}): {}", channel.name(), attempts,
                         reason);

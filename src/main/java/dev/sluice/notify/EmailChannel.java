@@ -10,6 +10,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -18,19 +19,18 @@ import java.util.Properties;
  * is derived from the run and channel, so a repeated delivery is recognisably the same message.
  */
 final class EmailChannel implements NotificationChannel {
-    private static final String TIMEOUT_MS = "10000";
-
     private final EmailChannelSpec spec;
     private final Session session;
 
-    EmailChannel(EmailChannelSpec spec) {
+    EmailChannel(EmailChannelSpec spec, Duration timeout) {
         this.spec = spec;
+        String timeoutMs = String.valueOf(timeout.toMillis());
         Properties props = new Properties();
         props.put("mail.smtp.host", spec.host());
         props.put("mail.smtp.port", String.valueOf(spec.port()));
-        props.put("mail.smtp.connectiontimeout", TIMEOUT_MS);
-        props.put("mail.smtp.timeout", TIMEOUT_MS);
-        props.put("mail.smtp.writetimeout", TIMEOUT_MS);
+        props.put("mail.smtp.connectiontimeout", timeoutMs);
+        props.put("mail.smtp.timeout", timeoutMs);
+        props.put("mail.smtp.writetimeout", timeoutMs);
         props.put("mail.smtp.auth", String.valueOf(spec.user().isPresent()));
         switch (spec.tls()) {
             case STARTTLS -> {

@@ -152,7 +152,7 @@ final class MessageText {
         ArrayNode changes = json.putArray("changes");
         for (Change c : n.changes()) {
             ObjectNode change = changes.addObject();
-            change.put("operation", c.operation());
+            change.put("operation", c.operation().name());
             change.set("key", c.key());
             change.set("old", c.oldValues());
             change.set("new", c.newValues());

@@ -4,13 +4,12 @@ import dev.sluice.Sleeper;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.history.Change;
+import dev.sluice.history.ChangeLog;
+import dev.sluice.history.DeliveryStatus;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunRepository;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,19 +33,24 @@ public final class NotificationDispatcher {
     private static final Duration MAX_DELAY = Duration.ofMinutes(10);
     private static final int MAX_ERROR_CHARS = 500;
 
+    /** What one claim found. */
+    private enum Attempt { NONE_DUE, DELIVERED, FAILED }
+
     private final Database database;
     private final RunRepository runs;
+    private final Outbox outbox;
     private final String pipeline;
     private final Map<String, NotificationChannel> channels;
     private final Clock clock;
     private final Sleeper sleeper;
     private final Duration firstRetry;
 
-    public NotificationDispatcher(Database database, RunRepository runs, String pipeline,
-                                  Map<String, NotificationChannel> channels, Clock clock, Sleeper sleeper,
-                                  Duration firstRetry) {
+    NotificationDispatcher(Database database, RunRepository runs, Outbox outbox, String pipeline,
+                           Map<String, NotificationChannel> channels, Clock clock, Sleeper sleeper,
+                           Duration firstRetry) {
         this.database = database;
         this.runs = runs;
+        this.outbox = outbox;
         this.pipeline = pipeline;
         this.channels = Map.copyOf(channels);
         this.clock = clock;
@@ -55,7 +59,7 @@ public final class NotificationDispatcher {
     }
 
     /** The wait after {@code attempts} failed attempts: the first retry, doubling, at most ten minutes. */
-    Duration delayAfter(int attempts) {
+    public Duration delayAfter(int attempts) {
         return delayAfter(firstRetry, attempts);
     }
 
@@ -70,19 +74,19 @@ public final class NotificationDispatcher {
             return 0;
         }
         int delivered = 0;
-        Optional<Boolean> attempt;
-        while ((attempt = attemptOne()).isPresent()) {
-            delivered += attempt.get() ? 1 : 0;
+        Attempt attempt;
+        while ((attempt = attemptOne()) != Attempt.NONE_DUE) {
+            delivered += attempt == Attempt.DELIVERED ? 1 : 0;
         }
         return delivered;
     }
 
     /**
      * Delivers a run's notifications, retrying until they are all delivered or given up, or until the next retry
-     * would fall after {@code timeout}. Returns true when nothing of the run is left pending.
+     * would fall after {@code patience}. Returns true when nothing of the run is left pending.
      */
-    public boolean awaitRun(long runId, Duration timeout) {
-        Instant deadline = clock.instant().plus(timeout);
+    public boolean settle(long runId, Duration patience) {
+        Instant deadline = clock.instant().plus(patience);
         while (true) {
             deliverDue();
             Optional<Instant> next = nextAttempt(runId);
@@ -102,25 +106,22 @@ public final class NotificationDispatcher {
     }
 
     private Optional<Instant> nextAttempt(long runId) {
-        try (Connection c = database.connect(); PreparedStatement st = c.prepareStatement("select min(next_attempt_at)"
-                + " from sluice.notification_outbox where run_id = ? and status = 'PENDING' and channel = any(?)")) {
-            st.setLong(1, runId);
-            st.setArray(2, c.createArrayOf("text", channels.keySet().toArray()));
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant);
-            }
+        if (channels.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Connection c = database.connect()) {
+            return outbox.nextAttempt(c, runId, channels.keySet());
         } catch (SQLException e) {
             throw DatabaseException.of("cannot read the notification outbox", e);
         }
     }
 
-    /** Claims and attempts one due row: empty when none is due, else whether it was delivered. */
-    private Optional<Boolean> attemptOne() {
+    /** Claims and attempts one due row, in a transaction of its own. */
+    private Attempt attemptOne() {
         try (Connection c = database.connect()) {
             c.setAutoCommit(false);
             try {
-                Optional<Boolean> result = attemptOne(c);
+                Attempt result = attemptOne(c);
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -132,61 +133,29 @@ public final class NotificationDispatcher {
         }
     }
 
-    private Optional<Boolean> attemptOne(Connection c) throws SQLException {
-        long id;
-        long runId;
-        String channelName;
-        int attempts;
-        try (PreparedStatement st = c.prepareStatement("select o.id, o.run_id, o.channel, o.attempts"
-                + " from sluice.notification_outbox o join sluice.runs r on r.id = o.run_id"
-                + " where r.pipeline = ? and o.status = 'PENDING' and o.next_attempt_at <= ? and o.channel = any(?)"
-                + " order by o.id limit 1 for update of o skip locked")) {
-            st.setString(1, pipeline);
-            st.setTimestamp(2, Timestamp.from(clock.instant()));
-            st.setArray(3, c.createArrayOf("text", channels.keySet().toArray()));
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                id = rs.getLong(1);
-                runId = rs.getLong(2);
-                channelName = rs.getString(3);
-                attempts = rs.getInt(4) + 1;
-            }
+    private Attempt attemptOne(Connection c) throws SQLException {
+        Optional<Outbox.Claimed> due = outbox.claimDue(c, pipeline, channels.keySet());
+        if (due.isEmpty()) {
+            return Attempt.NONE_DUE;
         }
-        Run run = runs.find(c, runId).orElseThrow();
-        List<Change> changes = runs.changes(c, runId, Notification.MAX_CHANGES);
-        Notification notification = new Notification(run, changes, run.inserted() + run.updated(), false);
+        Outbox.Claimed claimed = due.get();
+        Run run = runs.find(c, claimed.runId()).orElseThrow();
+        List<Change> changes = ChangeLog.read(c, claimed.runId(), Notification.MAX_CHANGES);
+        Notification notification = Notification.of(run, changes);
         try {
-            channels.get(channelName).deliver(notification);
-            mark(c, id, "DELIVERED", attempts, null, null);
-            LOG.info("notification of run {} delivered to {}", runId, channelName);
-            return Optional.of(true);
+            channels.get(claimed.channel()).deliver(notification);
+            outbox.mark(c, claimed, DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty());
+            LOG.info("notification of run {} delivered to {}", claimed.runId(), claimed.channel());
+            return Attempt.DELIVERED;
         } catch (RuntimeException e) {
-            String reason = DeliveryFailedException.reason(channelName, e);
-            boolean giveUp = attempts >= MAX_ATTEMPTS;
-            Instant next = clock.instant().plus(delayAfter(attempts));
-            mark(c, id, giveUp ? "GAVE_UP" : "PENDING", attempts, shorten(reason), next);
-            LOG.warn("notification of run {} to {} failed (attempt {}): {}{}", runId, channelName, attempts, reason,
-                    giveUp ? "; giving up" : "; next attempt at " + next);
-            return Optional.of(false);
-        }
-    }
-
-    private void mark(Connection c, long id, String status, int attempts, String error, Instant next)
-            throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("update sluice.notification_outbox set status = ?,"
-                + " attempts = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at),"
-                + " delivered_at = case when ? = 'DELIVERED' then ? else delivered_at end where id = ?")) {
-            Timestamp now = Timestamp.from(clock.instant());
-            st.setString(1, status);
-            st.setInt(2, attempts);
-            st.setString(3, error);
-            st.setTimestamp(4, next == null ? null : Timestamp.from(next));
-            st.setString(5, status);
-            st.setTimestamp(6, now);
-            st.setLong(7, id);
-            st.executeUpdate();
+            String reason = DeliveryFailedException.reason(claimed.channel(), e);
+            boolean giveUp = claimed.attempt() >= MAX_ATTEMPTS;
+            Instant next = clock.instant().plus(delayAfter(firstRetry, claimed.attempt()));
+            outbox.mark(c, claimed, giveUp ? DeliveryStatus.GAVE_UP : DeliveryStatus.PENDING,
+                    Optional.of(shorten(reason)), Optional.of(next));
+            LOG.warn("notification of run {} to {} failed (attempt {}): {}{}", claimed.runId(), claimed.channel(),
+                    claimed.attempt(), reason, giveUp ? "; giving up" : "; next attempt at " + next);
+            return Attempt.FAILED;
         }
     }
 

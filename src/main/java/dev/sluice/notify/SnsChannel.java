@@ -24,11 +24,13 @@ final class SnsChannel implements NotificationChannel {
 
     private final SnsChannelSpec spec;
     private final AwsCredentialsProvider credentials;
+    private final Duration timeout;
     private SnsClient client;
 
-    SnsChannel(SnsChannelSpec spec, AwsCredentialsProvider credentials) {
+    SnsChannel(SnsChannelSpec spec, AwsCredentialsProvider credentials, Duration timeout) {
         this.spec = spec;
         this.credentials = credentials;
+        this.timeout = timeout;
     }
 
     @Override
@@ -60,8 +62,8 @@ final class SnsChannel implements NotificationChannel {
             SnsClientBuilder builder = SnsClient.builder()
                     .credentialsProvider(credentials)
                     .httpClientBuilder(UrlConnectionHttpClient.builder()
-                            .connectionTimeout(Duration.ofSeconds(10))
-                            .socketTimeout(Duration.ofSeconds(10)))
+                            .connectionTimeout(timeout)
+                            .socketTimeout(timeout))
                     .overrideConfiguration(o -> o.retryStrategy(retry -> retry.maxAttempts(1)));
             spec.endpoint().ifPresent(builder::endpointOverride);
             spec.region().map(Region::of).ifPresent(builder::region);

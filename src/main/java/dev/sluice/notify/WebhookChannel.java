@@ -23,14 +23,15 @@ import javax.crypto.spec.SecretKeySpec;
 final class WebhookChannel implements NotificationChannel {
     static final String SIGNATURE_HEADER = "X-Sluice-Signature-256";
     static final String DELIVERY_HEADER = "X-Sluice-Delivery";
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final WebhookChannelSpec spec;
+    private final Duration timeout;
     private final HttpClient client;
 
-    WebhookChannel(WebhookChannelSpec spec) {
+    WebhookChannel(WebhookChannelSpec spec, Duration timeout) {
         this.spec = spec;
-        this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
@@ -45,7 +46,7 @@ final class WebhookChannel implements NotificationChannel {
                 : MessageText.json(notification)).toString();
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(spec.url().reveal()))
-                .timeout(TIMEOUT)
+                .timeout(timeout)
                 .version(HttpClient.Version.HTTP_1_1)
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "sluice/0.1")

@@ -1,90 +1,186 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.SluiceException;
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.extract.Download;
+import dev.sluice.extract.SourceState;
 import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.history.Run;
+import dev.sluice.history.RunError;
 import dev.sluice.history.RunOutcome;
 import dev.sluice.history.RunRepository;
-import dev.sluice.history.Trigger;
+import dev.sluice.load.LoadOutcome;
 import dev.sluice.notify.ConsoleChannel;
 import dev.sluice.notify.Outbox;
+import dev.sluice.transform.InvalidRowsException;
+import dev.sluice.transform.SourceReport;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Records a run's outcome: the run row, its notifications in the outbox and (when data was loaded or confirmed
- * unchanged) the sources' state, all in one transaction; then announces it on the console. Every path through a
- * run ends here, so no outcome goes unrecorded or unnotified.
+ * Records a run: its RUNNING row when it starts, and its outcome with its notifications in the outbox and (when
+ * data was loaded or confirmed unchanged) the sources' state, all in one transaction; then announces it on the
+ * console. Every path through a run ends here, so no outcome goes unrecorded or unnotified.
  */
 final class RunRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(RunRecorder.class);
+
+    private final Database database;
     private final RunRepository runs;
     private final SourceStateRepository states;
     private final Outbox outbox;
     private final ConsoleChannel console;
 
-    RunRecorder(RunRepository runs, SourceStateRepository states, Outbox outbox, ConsoleChannel console) {
+    RunRecorder(Database database, RunRepository runs, SourceStateRepository states, Outbox outbox,
+                ConsoleChannel console) {
+        this.database = database;
         this.runs = runs;
         this.states = states;
         this.outbox = outbox;
         this.console = console;
     }
 
-    long start(Connection connection, PipelineSpec spec, Trigger trigger) {
-        return runs.start(connection, spec.name(), trigger, spec.fingerprint());
+    /**
+     * A run in progress, with what the last good load of its pipeline left: the sources' state and whether the
+     * pipeline file is the same.
+     */
+    record StartedRun(long id, PipelineSpec spec, RunRequest request, Map<String, SourceState> lastLoaded,
+                      Optional<String> lastFingerprint) {
+        /** Whether bodies all found unchanged may end the run as UNCHANGED: not forced, and the same definition. */
+        boolean mayEndUnchanged() {
+            return request.reload() == RunRequest.Reload.WHEN_CHANGED
+                    && lastFingerprint.filter(spec.fingerprint()::equals).isPresent();
+        }
     }
 
-    Run skipped(Connection connection, PipelineSpec spec, Trigger trigger) {
-        return announce(inTransaction(connection, c -> {
-            Run run = runs.recordSkipped(c, spec.name(), trigger, spec.fingerprint());
+    Run skipped(RunSession session, PipelineSpec spec, RunRequest request) {
+        return announce(inTransaction(session.connection(), c -> {
+            Run run = runs.recordSkipped(c, spec.name(), request.trigger(), spec.fingerprint());
             outbox.enqueue(c, run, spec.notifications());
             return run;
         }));
     }
 
-    /** Runs left RUNNING by a process that died: the caller holds the lock, so nobody is running them. */
-    void interrupted(Connection connection, PipelineSpec spec) {
+    /**
+     * Starts a run whose lock the session holds: first records as interrupted the runs a dead process left RUNNING
+     * (nobody else can be running them), then inserts this one's RUNNING row.
+     */
+    StartedRun start(RunSession session, PipelineSpec spec, RunRequest request) {
+        Connection connection = session.connection();
         inTransaction(connection, c -> {
             List<Run> interrupted = runs.failInterrupted(c, spec.name());
             interrupted.forEach(run -> outbox.enqueue(c, run, spec.notifications()));
             return interrupted;
         }).forEach(this::announce);
+        Map<String, SourceState> lastLoaded;
+        try {
+            lastLoaded = states.load(connection, spec.name());
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot read the source state of " + spec.name(), e);
+        }
+        Optional<String> lastFingerprint = runs.lastGoodLoad(connection, spec.name())
+                .map(RunRepository.GoodLoad::fingerprint);
+        long id = runs.start(connection, spec.name(), request.trigger(), spec.fingerprint());
+        return new StartedRun(id, spec, request, lastLoaded, lastFingerprint);
+    }
+
+    /** Every body is the one last loaded: whatever the load staged is rolled back, and the state refreshed. */
+    Run unchanged(RunSession session, StartedRun run, List<Download> downloads) {
+        session.rollback();
+        Map<String, Long> rows = new LinkedHashMap<>();
+        run.lastLoaded().forEach((name, state) -> rows.put(name, state.rows()));
+        return record(session.connection(), run, RunOutcome.unchanged(SourceSummaries.of(downloads, Map.of(),
+                run.lastLoaded())), downloads, rows);
+    }
+
+    /** Records a load's success in its own transaction, still open on the session, and commits it all. */
+    Run succeeded(RunSession session, StartedRun run, LoadOutcome outcome, Map<String, SourceReport> reports,
+                  List<Download> downloads) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        reports.forEach((name, report) -> rows.put(name, report.rowsKept()));
+        List<String> warnings = new ArrayList<>();
+        reports.values().forEach(report -> warnings.addAll(report.warnings()));
+        warnings.addAll(outcome.warnings());
+        return commit(session.connection(), run, RunOutcome.succeeded(outcome.rows(),
+                SourceSummaries.of(downloads, rows, run.lastLoaded()), warnings, outcome.changesLogged()),
+                downloads, rows);
     }
 
     /**
-     * Finishes a run inside the caller's open transaction and commits it. With {@code downloads}, the sources'
+     * Rolls the load back and records the failure in a transaction of its own. When the run's connection is broken
+     * (the database restarted, the network dropped), a fresh one records it; when none can, the exception
+     * propagates and the RUNNING row is marked interrupted by the next run.
+     */
+    Run failed(RunSession session, StartedRun run, List<Download> fetched, SluiceException failure) {
+        RunOutcome outcome = RunOutcome.failed(SourceSummaries.of(fetched, Map.of(), run.lastLoaded()),
+                RunError.of(failure, problems(failure)));
+        if (session.rollback()) {
+            try {
+                return record(session.connection(), run, outcome, List.of(), Map.of());
+            } catch (DatabaseException e) {
+                LOG.warn("cannot record the failure on the run's connection ({}); trying a new one", e.getMessage());
+            }
+        }
+        try (Connection fresh = database.connect()) {
+            return record(fresh, run, outcome, List.of(), Map.of());
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot record the failure of run " + run.id(), e);
+        }
+    }
+
+    private static List<RunError.Problem> problems(SluiceException failure) {
+        if (!(failure instanceof InvalidRowsException invalid)) {
+            return List.of();
+        }
+        return invalid.problems().stream()
+                .map(p -> new RunError.Problem(p.source(), p.line(), p.column(), p.value(), p.reason())).toList();
+    }
+
+    /** Opens a transaction and does {@link #commit}. */
+    private Run record(Connection connection, StartedRun run, RunOutcome outcome, List<Download> downloads,
+                       Map<String, Long> rows) {
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot record run " + run.id() + " of " + run.spec().name(), e);
+        }
+        return commit(connection, run, outcome, downloads, rows);
+    }
+
+    /**
+     * Finishes a run inside the connection's open transaction and commits it. With {@code downloads}, the sources'
      * state is saved too: only a committed load (or a confirmed unchanged run) may update what the next run's
      * conditional GET sends.
      */
-    Run finishAndCommit(Connection connection, PipelineSpec spec, long runId, RunOutcome outcome,
-                        List<Download> downloads, Map<String, Long> rows) {
+    private Run commit(Connection connection, StartedRun started, RunOutcome outcome, List<Download> downloads,
+                       Map<String, Long> rows) {
         try {
-            Run run = runs.finish(connection, runId, outcome);
-            outbox.enqueue(connection, run, spec.notifications());
+            Run run = runs.finish(connection, started.id(), outcome);
+            outbox.enqueue(connection, run, started.spec().notifications());
             if (!downloads.isEmpty()) {
-                states.save(connection, spec.name(), downloads, rows);
+                states.save(connection, started.spec().name(), downloads, rows);
             }
             connection.commit();
             connection.setAutoCommit(true);
             return announce(run);
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot record run " + runId + " of " + spec.name(), e);
+            throw DatabaseException.of("cannot record run " + started.id() + " of " + started.spec().name(), e);
         }
     }
 
-    /** Opens a transaction and does {@link #finishAndCommit}. */
-    Run finish(Connection connection, PipelineSpec spec, long runId, RunOutcome outcome, List<Download> downloads,
-               Map<String, Long> rows) {
-        try {
-            connection.setAutoCommit(false);
-        } catch (SQLException e) {
-            throw DatabaseException.of("cannot record run " + runId + " of " + spec.name(), e);
-        }
-        return finishAndCommit(connection, spec, runId, outcome, downloads, rows);
+    /** Tells the console of a run that could not be recorded (the database is unreachable). */
+    Run announceUnrecorded(Run run) {
+        return announce(run);
     }
 
     private Run announce(Run run) {

@@ -21,8 +21,8 @@ final class SourceSummaries {
         for (Download d : downloads) {
             long count = rows.containsKey(d.source()) ? rows.get(d.source())
                     : states.containsKey(d.source()) && d.unchanged() ? states.get(d.source()).rows() : 0;
-            summaries.put(d.source(), new SourceSummary(d.url(), count, d.bytes(), d.sha256(), d.etag().orElse(null),
-                    d.notModified()));
+            summaries.put(d.source(), new SourceSummary(d.url(), count, d.bytes(), d.sha256(),
+                    d.validators().etag().orElse(null), d.notModified()));
         }
         return summaries;
     }

@@ -3,12 +3,12 @@ package dev.sluice.schedule;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.history.Run;
 import dev.sluice.history.Trigger;
-import dev.sluice.notify.NotificationDispatcher;
+import dev.sluice.notify.Notifier;
+import dev.sluice.pipeline.DeliveryPolicy;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.RunRequest;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,21 +27,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineService.class);
-    private static final Duration DELIVERY_INTERVAL = Duration.ofSeconds(15);
     private static final Duration RECORD_AFTER_ABORT = Duration.ofSeconds(15);
 
     private final Pipeline pipeline;
-    private final Map<String, NotificationDispatcher> dispatchers;
+    private final Notifier notifier;
     private final Duration shutdownWait;
+    private final Duration deliveryInterval;
     private final ExecutorService manualRuns = Executors.newSingleThreadExecutor(daemon("sluice-manual-run"));
     private final ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor(
             daemon("sluice-deliveries"));
+    private List<PipelineSpec> served = List.of();
     private PipelineScheduler scheduler;
 
-    public PipelineService(Pipeline pipeline, Map<String, NotificationDispatcher> dispatchers, Duration shutdownWait) {
+    /**
+     * @param shutdownWait     how long {@link #close} waits for runs in progress
+     * @param deliveryInterval how often pending notifications are retried
+     */
+    public PipelineService(Pipeline pipeline, Notifier notifier, Duration shutdownWait, Duration deliveryInterval) {
         this.pipeline = pipeline;
-        this.dispatchers = Map.copyOf(dispatchers);
+        this.notifier = notifier;
         this.shutdownWait = shutdownWait;
+        this.deliveryInterval = deliveryInterval;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -53,22 +59,15 @@ public final class PipelineService implements AutoCloseable {
     }
 
     public void start(DataSource dataSource, List<PipelineSpec> pipelines) {
+        served = List.copyOf(pipelines);
         scheduler = PipelineScheduler.start(dataSource, pipelines, spec -> run(spec, Trigger.SCHEDULE), shutdownWait);
-        deliveries.scheduleWithFixedDelay(this::deliverPending, 0, DELIVERY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        deliveries.scheduleWithFixedDelay(() -> notifier.deliverDue(served), 0, deliveryInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
-    /** Runs a pipeline now and delivers its notifications; what cannot be delivered yet is retried by the loop. */
+    /** Runs a pipeline now; its notifications are tried at once, and retried by the delivery loop. */
     public Run run(PipelineSpec spec, Trigger trigger) {
-        Run run = pipeline.run(spec, RunRequest.of(trigger));
-        NotificationDispatcher dispatcher = dispatchers.get(spec.name());
-        if (dispatcher != null) {
-            try {
-                dispatcher.deliverDue();
-            } catch (RuntimeException e) {
-                LOG.warn("delivering the notifications of run {} failed: {}", run.id(), e.getMessage());
-            }
-        }
-        return run;
+        return pipeline.runAndDeliver(spec, RunRequest.of(trigger), DeliveryPolicy.handOver());
     }
 
     /** Starts a manual run in the background (the web answers at once). */
@@ -80,16 +79,6 @@ public final class PipelineService implements AutoCloseable {
                 LOG.error("manual run of {} failed", spec.name(), e);
             }
         });
-    }
-
-    private void deliverPending() {
-        for (NotificationDispatcher dispatcher : dispatchers.values()) {
-            try {
-                dispatcher.deliverDue();
-            } catch (RuntimeException e) {
-                LOG.warn("notification delivery loop: {}", e.getMessage());
-            }
-        }
     }
 
     @Override
@@ -118,6 +107,6 @@ public final class PipelineService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deliverPending();
+        notifier.deliverDue(served);
     }
 }

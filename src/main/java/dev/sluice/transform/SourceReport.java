@@ -13,11 +13,9 @@ import java.util.List;
  * @param problems     the first problems, up to the pipeline's {@code max_problems}
  * @param problemCount every problem, counted even past the cap
  * @param warnings     human-readable warnings
- * @param keysUnique   every kept row's key was checked and found unique while streaming; when false (the file was
- *                     not grouped by its first key column) the load must check in SQL
  */
 public record SourceReport(String source, long rowsRead, long rowsKept, long rowsFiltered, long rowsInvalid,
-                           List<RowProblem> problems, long problemCount, List<String> warnings, boolean keysUnique) {
+                           List<RowProblem> problems, long problemCount, List<String> warnings) {
     public SourceReport {
         problems = List.copyOf(problems);
         warnings = List.copyOf(warnings);

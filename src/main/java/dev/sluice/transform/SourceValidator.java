@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,31 +48,20 @@ public final class SourceValidator {
     }
 
     /**
+     * Reads a source's body from its first byte ({@code body} may still be arriving: see extract's bodies) and
+     * hands every valid, kept row to {@code sink}. The body is opened again only to locate an invalid UTF-8 byte.
+     *
      * @throws MissingColumnsException when the header lacks a used column
      * @throws InvalidRowsException    when the file is malformed, has no data rows, or (with {@code FAIL_RUN}) has
      *                                 any invalid value; the sink may have received rows before the problem was
      *                                 found, which is why sinks write inside a transaction
      */
-    public SourceReport validate(SourceSpec source, Path body, RowSink sink) {
-        try {
-            return validate(source, Files.newInputStream(body), body, sink);
-        } catch (IOException e) {
-            throw new SluiceException(ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Reads the body from {@code in} (which may still be arriving: see extract's pending downloads); {@code file}
-     * is where it is written, read again only to locate an invalid UTF-8 byte. Closes {@code in}.
-     */
-    public SourceReport validate(SourceSpec source, InputStream in, Path file, RowSink sink) {
+    public SourceReport validate(SourceSpec source, CsvInput body, RowSink sink) {
         ProblemLog problems = new ProblemLog(source.name(), maxProblems);
-        RowCounts counts = new RowCounts(source);
-        Path body = file;
+        RowCounts counts = new RowCounts();
         // The body is closed even when opening the reader fails: reading its first bytes may already throw (a
         // download that failed, a body sniffed as HTML), and a body still arriving holds its file open.
-        try (InputStream closedAtEnd = in; CsvReader<CsvRecord> csv = open(source, closedAtEnd)) {
+        try (InputStream closedAtEnd = body.open(); CsvReader<CsvRecord> csv = open(source, closedAtEnd)) {
             Iterator<CsvRecord> records = csv.iterator();
             if (!records.hasNext()) {
                 throw new InvalidRowsException(ErrorKind.NOT_CSV, List.of(new RowProblem(source.name(), 1, null, null,
@@ -138,9 +125,9 @@ public final class SourceValidator {
     }
 
     /** The 1-based line holding byte {@code offset}: counted only on this rare error path, not while reading. */
-    private static long lineAt(SourceSpec source, Path body, long offset) {
+    private static long lineAt(SourceSpec source, CsvInput body, long offset) {
         long line = 1;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(body), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(body.open(), 1 << 16)) {
             for (long i = 0; i < offset; i++) {
                 if (in.read() == '\n') {
                     line++;
@@ -155,22 +142,16 @@ public final class SourceValidator {
 
     /** Mutable tallies of one pass; kept together so that an exception handler can still read them. */
     private static final class RowCounts {
-        final DuplicateKeyTracker keys;
         long read;
         long kept;
         long filtered;
         long invalid;
         long lastLine;
-
-        RowCounts(SourceSpec source) {
-            keys = new DuplicateKeyTracker(source);
-        }
     }
 
     private void readRows(SourceSpec source, Iterator<CsvRecord> records, ColumnPlan plan, ProblemLog problems,
                           RowCounts counts, RowSink sink) {
         Object[] values = new Object[plan.parsers.length];
-        DuplicateKeyTracker keys = counts.keys;
         while (records.hasNext()) {
             CsvRecord record = records.next();
             long line = record.getStartingLineNumber();
@@ -186,7 +167,6 @@ public final class SourceValidator {
             } else if (!passesFilters(plan, record)) {
                 counts.filtered++;
             } else if (typeRow(plan, record, line, problems, values)) {
-                keys.accept(line, values);
                 sink.accept(line, values);
                 counts.kept++;
             } else {
@@ -253,6 +233,6 @@ public final class SourceValidator {
                     + " rows");
         }
         return new SourceReport(source.name(), counts.read, counts.kept, counts.filtered, counts.invalid,
-                problems.problems(), problems.count(), warnings, counts.keys.complete());
+                problems.problems(), problems.count(), warnings);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.web;
 
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Secret;
 import dev.sluice.history.RunRepository;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -8,7 +9,6 @@ import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +34,19 @@ public final class DashboardServer implements AutoCloseable {
     /**
      * @param pipelines             the pipelines served, by name
      * @param reader                the dashboard's read-only connections
+     * @param history               the run history, read through {@code reader}
      * @param expectedSchemaVersion readiness requires this migration applied
      * @param apiToken              the bearer token for "run now"; empty disables it
      * @param manualRuns            starts a run in the background
      */
-    public DashboardServer(List<PipelineSpec> pipelines, DataSource reader, Clock clock, int expectedSchemaVersion,
-                           Optional<String> apiToken, ManualRuns manualRuns) {
+    public DashboardServer(List<PipelineSpec> pipelines, DataSource reader, RunRepository history,
+                           int expectedSchemaVersion, Optional<Secret> apiToken, ManualRuns manualRuns) {
         Map<String, PipelineSpec> byName = new LinkedHashMap<>();
         pipelines.forEach(p -> byName.put(p.name(), p));
-        DataApi data = new DataApi(byName, reader);
-        RunsApi runs = new RunsApi(reader, new RunRepository(clock));
+        DataApi data = new DataApi(byName, reader, history);
+        RunsApi runs = new RunsApi(reader, history);
         ServiceApi service = new ServiceApi(byName, reader, expectedSchemaVersion, apiToken, manualRuns);
-        MetricsApi metrics = new MetricsApi(reader);
+        MetricsApi metrics = new MetricsApi(reader, history);
         byte[] echarts = echarts();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

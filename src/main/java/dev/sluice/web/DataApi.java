@@ -8,6 +8,7 @@ import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
 import dev.sluice.history.RunJson;
+import dev.sluice.history.RunRepository;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,10 +37,12 @@ final class DataApi {
 
     private final Map<String, PipelineSpec> pipelines;
     private final DataSource reader;
+    private final RunRepository runs;
 
-    DataApi(Map<String, PipelineSpec> pipelines, DataSource reader) {
+    DataApi(Map<String, PipelineSpec> pipelines, DataSource reader, RunRepository runs) {
         this.pipelines = pipelines;
         this.reader = reader;
+        this.runs = runs;
     }
 
     private Optional<PipelineSpec> pipeline(Context ctx) {
@@ -259,7 +262,7 @@ final class DataApi {
         ObjectNode json = RunJson.MAPPER.createObjectNode();
         json.put("pipeline", spec.get().name());
         try (Connection c = reader.getConnection()) {
-            SummaryQueries.fill(c, spec.get(), json);
+            SummaryQueries.fill(c, spec.get(), runs, json);
         }
         JsonResponses.json(ctx, json);
     }

@@ -1,74 +1,73 @@
 package dev.sluice.web;
 
 import io.javalin.http.Context;
+import dev.sluice.RunStatus;
+import dev.sluice.history.DeliveryStates;
+import dev.sluice.history.PipelineStatistics;
+import dev.sluice.history.RunRepository;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
  * Prometheus metrics in the text exposition format, computed from the run history at each scrape (a scrape is a
- * few small aggregate queries; nothing is kept in memory, so every replica reports the same numbers).
+ * few small aggregate queries, which the history makes; nothing is kept in memory, so every replica reports the same
+ * numbers).
  */
 final class MetricsApi {
     private final DataSource reader;
+    private final RunRepository runs;
 
-    MetricsApi(DataSource reader) {
+    MetricsApi(DataSource reader, RunRepository runs) {
         this.reader = reader;
+        this.runs = runs;
     }
 
     void metrics(Context ctx) throws SQLException {
-        StringBuilder out = new StringBuilder();
-        try (Connection c = reader.getConnection(); Statement st = c.createStatement()) {
-            family(out, "sluice_runs_total", "counter", "Runs recorded, by pipeline and outcome.");
-            query(st, "select pipeline, status, count(*) from sluice.runs group by 1, 2 order by 1, 2", rs ->
-                    sample(out, "sluice_runs_total", "pipeline", rs.getString(1), "status", rs.getString(2), rs.getLong(3)));
-            family(out, "sluice_run_duration_seconds", "summary", "Duration of finished runs.");
-            query(st, "select pipeline, count(*), coalesce(sum(extract(epoch from finished_at - started_at)), 0)"
-                    + " from sluice.runs where finished_at is not null group by 1 order by 1", rs -> {
-                        line(out, "sluice_run_duration_seconds_count", rs.getString(1), null, null, rs.getLong(2));
-                        line(out, "sluice_run_duration_seconds_sum", rs.getString(1), null, null, rs.getDouble(3));
-                    });
-            family(out, "sluice_last_run_duration_seconds", "gauge", "Duration of the last finished run.");
-            query(st, "select distinct on (pipeline) pipeline, extract(epoch from finished_at - started_at)"
-                    + " from sluice.runs where finished_at is not null order by pipeline, id desc", rs ->
-                    line(out, "sluice_last_run_duration_seconds", rs.getString(1), null, null, rs.getDouble(2)));
-            family(out, "sluice_rows_total", "counter", "Rows written or confirmed by successful runs.");
-            query(st, "select pipeline, sum(inserted), sum(updated), sum(unchanged) from sluice.runs"
-                    + " where status = 'SUCCEEDED' group by 1 order by 1", rs -> {
-                        line(out, "sluice_rows_total", rs.getString(1), "change", "inserted", rs.getLong(2));
-                        line(out, "sluice_rows_total", rs.getString(1), "change", "updated", rs.getLong(3));
-                        line(out, "sluice_rows_total", rs.getString(1), "change", "unchanged", rs.getLong(4));
-                    });
-            family(out, "sluice_last_success_timestamp_seconds", "gauge",
-                    "When a run last left the target matching its sources (SUCCEEDED or UNCHANGED).");
-            query(st, "select pipeline, extract(epoch from max(finished_at)) from sluice.runs"
-                    + " where status in ('SUCCEEDED', 'UNCHANGED') group by 1 order by 1", rs ->
-                    line(out, "sluice_last_success_timestamp_seconds", rs.getString(1), null, null, rs.getDouble(2)));
-            family(out, "sluice_runs_in_progress", "gauge", "Runs recorded as RUNNING.");
-            query(st, "select pipeline, count(*) from sluice.runs where status = 'RUNNING' group by 1 order by 1", rs ->
-                    line(out, "sluice_runs_in_progress", rs.getString(1), null, null, rs.getLong(2)));
-            family(out, "sluice_notification_backlog", "gauge", "Notifications not yet delivered, by channel.");
-            query(st, "select r.pipeline, o.channel, count(*) from sluice.notification_outbox o join sluice.runs r"
-                    + " on r.id = o.run_id where o.status = 'PENDING' group by 1, 2 order by 1, 2", rs ->
-                    line(out, "sluice_notification_backlog", rs.getString(1), "channel", rs.getString(2), rs.getLong(3)));
+        List<PipelineStatistics> statistics;
+        List<DeliveryStates.Backlog> backlog;
+        try (Connection c = reader.getConnection()) {
+            statistics = runs.statistics(c);
+            backlog = runs.notificationBacklog(c);
         }
+        StringBuilder out = new StringBuilder();
+        family(out, "sluice_runs_total", "counter", "Runs recorded, by pipeline and outcome.");
+        statistics.forEach(p -> new TreeMap<>(p.runs()).forEach((status, count) ->
+                sample(out, "sluice_runs_total", "pipeline", p.pipeline(), "status", status.name(), count)));
+        family(out, "sluice_run_duration_seconds", "summary", "Duration of finished runs.");
+        statistics.stream().filter(p -> p.finished() > 0).forEach(p -> {
+            line(out, "sluice_run_duration_seconds_count", p.pipeline(), null, null, p.finished());
+            line(out, "sluice_run_duration_seconds_sum", p.pipeline(), null, null, seconds(p.timeFinished()));
+        });
+        family(out, "sluice_last_run_duration_seconds", "gauge", "Duration of the last finished run.");
+        statistics.forEach(p -> p.lastDuration().ifPresent(d ->
+                line(out, "sluice_last_run_duration_seconds", p.pipeline(), null, null, seconds(d))));
+        family(out, "sluice_rows_total", "counter", "Rows written or confirmed by successful runs.");
+        statistics.stream().filter(p -> p.runs().containsKey(RunStatus.SUCCEEDED)).forEach(p -> {
+            line(out, "sluice_rows_total", p.pipeline(), "change", "inserted", p.rowsWritten().inserted());
+            line(out, "sluice_rows_total", p.pipeline(), "change", "updated", p.rowsWritten().updated());
+            line(out, "sluice_rows_total", p.pipeline(), "change", "unchanged", p.rowsWritten().unchanged());
+        });
+        family(out, "sluice_last_success_timestamp_seconds", "gauge",
+                "When a run last left the target matching its sources (SUCCEEDED or UNCHANGED).");
+        statistics.forEach(p -> p.lastSuccess().ifPresent(at -> line(out, "sluice_last_success_timestamp_seconds",
+                p.pipeline(), null, null, at.toEpochMilli() / 1000.0)));
+        family(out, "sluice_runs_in_progress", "gauge", "Runs recorded as RUNNING.");
+        statistics.stream().filter(p -> p.inProgress() > 0).forEach(p ->
+                line(out, "sluice_runs_in_progress", p.pipeline(), null, null, p.inProgress()));
+        family(out, "sluice_notification_backlog", "gauge", "Notifications not yet delivered, by channel.");
+        backlog.forEach(b -> line(out, "sluice_notification_backlog", b.pipeline(), "channel", b.channel(),
+                b.pending()));
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
         ctx.result(out.toString());
     }
 
-    private interface RowHandler {
-        void accept(ResultSet rs) throws SQLException;
-    }
-
-    private static void query(Statement st, String sql, RowHandler handler) throws SQLException {
-        try (ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                handler.accept(rs);
-            }
-        }
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 
     private static void family(StringBuilder out, String name, String type, String help) {

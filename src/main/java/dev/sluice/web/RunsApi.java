@@ -3,6 +3,7 @@ package dev.sluice.web;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.history.Change;
+import dev.sluice.history.ChangeLog;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.RunRepository;
@@ -60,9 +61,9 @@ final class RunsApi {
             }
             ObjectNode json = RunJson.toJson(run.get());
             ArrayNode changes = json.putArray("changes");
-            for (Change change : runs.changes(c, id, CHANGES_SHOWN)) {
+            for (Change change : ChangeLog.read(c, id, CHANGES_SHOWN)) {
                 ObjectNode item = changes.addObject();
-                item.put("operation", change.operation());
+                item.put("operation", change.operation().name());
                 item.set("key", change.key());
                 item.set("old", change.oldValues());
                 item.set("new", change.newValues());

@@ -1,13 +1,12 @@
 package dev.sluice.web;
 
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Secret;
+import dev.sluice.db.DatabaseException;
+import dev.sluice.db.Migrations;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -20,11 +19,11 @@ final class ServiceApi {
     private final Map<String, PipelineSpec> pipelines;
     private final DataSource reader;
     private final int expectedSchemaVersion;
-    private final Optional<String> apiToken;
+    private final Optional<Secret> apiToken;
     private final ManualRuns manualRuns;
 
     ServiceApi(Map<String, PipelineSpec> pipelines, DataSource reader, int expectedSchemaVersion,
-               Optional<String> apiToken, ManualRuns manualRuns) {
+               Optional<Secret> apiToken, ManualRuns manualRuns) {
         this.pipelines = pipelines;
         this.reader = reader;
         this.expectedSchemaVersion = expectedSchemaVersion;
@@ -47,14 +46,11 @@ final class ServiceApi {
     }
 
     private Optional<String> readinessProblem() {
-        try (Connection c = reader.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select coalesce(max(version::int), 0) from sluice.flyway_schema_history"
-                     + " where success")) {
-            rs.next();
-            int version = rs.getInt(1);
+        try {
+            int version = Migrations.currentVersion(reader);
             return version >= expectedSchemaVersion ? Optional.empty()
                     : Optional.of("schema version " + version + ", expected " + expectedSchemaVersion);
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             return Optional.of("database unreachable: " + e.getMessage());
         }
     }
@@ -68,7 +64,7 @@ final class ServiceApi {
         String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
         // Constant-time comparison: the time to reject must not reveal how much of the token was right.
         if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-                apiToken.get().getBytes(StandardCharsets.UTF_8))) {
+                apiToken.get().reveal().getBytes(StandardCharsets.UTF_8))) {
             ctx.header("WWW-Authenticate", "Bearer");
             JsonResponses.error(ctx, 401, "a valid bearer token is required");
             return;

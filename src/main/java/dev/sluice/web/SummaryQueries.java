@@ -3,12 +3,11 @@ package dev.sluice.web;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SqlIdentifier;
+import dev.sluice.history.RunRepository;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 
 /**
  * The freshness line and latest values of a pipeline: rows, the newest date, when data was last loaded (or
@@ -19,7 +18,7 @@ final class SummaryQueries {
     private SummaryQueries() {
     }
 
-    static void fill(Connection c, PipelineSpec spec, ObjectNode json) throws SQLException {
+    static void fill(Connection c, PipelineSpec spec, RunRepository runs, ObjectNode json) throws SQLException {
         // Before the first successful load there is no table: an empty one says the same.
         String table = DataApi.targetExists(c, spec) ? spec.target().qualifiedName()
                 : "(select " + spec.target().columns().stream().map(col -> "null::" + col.type().sqlType() + " as "
@@ -32,15 +31,8 @@ final class SummaryQueries {
             json.put("rows", rs.getLong(1));
             json.put("dataUpTo", rs.getString(2));
         }
-        try (PreparedStatement st = c.prepareStatement("select max(finished_at) from sluice.runs"
-                + " where pipeline = ? and status in ('SUCCEEDED', 'UNCHANGED')")) {
-            st.setString(1, spec.name());
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                Timestamp loaded = rs.getTimestamp(1);
-                json.put("lastLoadedAt", loaded == null ? null : loaded.toInstant().toString());
-            }
-        }
+        json.put("lastLoadedAt", runs.lastGoodLoad(c, spec.name()).map(load -> load.finishedAt().toString())
+                .orElse(null));
         ObjectNode latest = json.putObject("latest");
         if (spec.dateKey().isEmpty()) {
             return;

@@ -104,32 +104,4 @@ class ChannelReaderTest {
                   - { name: t, type: sns, topic_arn: "not-an-arn" }
                 """, Map.of())).getMessage()).contains("is not an SNS topic ARN");
     }
-
-    @Test
-    void every_channel_can_be_configured_from_the_environment_alone() {
-        List<ChannelSpec> channels = new ChannelReader(Map.ofEntries(
-                Map.entry("SLUICE_WEBHOOK_URL", "https://hooks.example.org/x"),
-                Map.entry("SLUICE_WEBHOOK_FORMAT", "slack"),
-                Map.entry("SLUICE_WEBHOOK_SECRET", "k"),
-                Map.entry("SLUICE_SMTP_HOST", "smtp.example.org"),
-                Map.entry("SLUICE_SMTP_TLS", "tls"),
-                Map.entry("SLUICE_SMTP_USER", "etl"),
-                Map.entry("SLUICE_SMTP_PASSWORD", "pw"),
-                Map.entry("SLUICE_SMTP_FROM", "sluice@example.org"),
-                Map.entry("SLUICE_SMTP_TO", "a@example.org, b@example.org"),
-                Map.entry("SLUICE_SNS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t"),
-                Map.entry("SLUICE_SNS_ENDPOINT", "http://localhost:4566"))).fromEnvironment();
-
-        assertThat(channels).extracting(ChannelSpec::name).containsExactly("env-webhook", "env-email", "env-sns");
-        WebhookChannelSpec webhook = (WebhookChannelSpec) channels.get(0);
-        assertThat(webhook.format()).isEqualTo(WebhookChannelSpec.Format.SLACK);
-        assertThat(webhook.signingKey().orElseThrow().reveal()).isEqualTo("k");
-        EmailChannelSpec email = (EmailChannelSpec) channels.get(1);
-        assertThat(email.port()).isEqualTo(465);
-        assertThat(email.to()).containsExactly("a@example.org", "b@example.org");
-        assertThat(((SnsChannelSpec) channels.get(2)).endpoint().orElseThrow()).hasToString("http://localhost:4566");
-        assertThat(new ChannelReader(Map.of()).fromEnvironment()).isEmpty();
-        assertThat(Set.copyOf(channels.stream().map(ChannelSpec::on).toList()))
-                .containsExactly(ChannelSpec.DEFAULT_OUTCOMES);
-    }
 }

@@ -40,8 +40,10 @@ class ExtractRulesTest {
 
     private static SourceRejectedException sniff(String body, String contentType) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return catchThrowableOfType(SourceRejectedException.class,
-                () -> BodySniffer.check("nyt", bytes.length, bytes, bytes.length, contentType));
+        return catchThrowableOfType(SourceRejectedException.class, () -> {
+            BodySniffer.checkContentType("nyt", java.util.Optional.ofNullable(contentType));
+            BodySniffer.check("nyt", bytes.length, bytes, bytes.length);
+        });
     }
 
     @Test
@@ -51,7 +53,7 @@ class ExtractRulesTest {
         assertThat(sniff("date,cases\n", "text/html; charset=utf-8").getMessage()).contains("Content-Type text/html");
         assertThat(sniff("", null).getMessage()).contains("empty");
         SourceRejectedException utf16 = catchThrowableOfType(SourceRejectedException.class, () ->
-                BodySniffer.check("nyt", 4, new byte[] {(byte) 0xFF, (byte) 0xFE, 'd', 0}, 4, null));
+                BodySniffer.check("nyt", 4, new byte[] {(byte) 0xFF, (byte) 0xFE, 'd', 0}, 4));
         assertThat(utf16.getMessage()).contains("UTF-16");
         assertThat(utf16.kind()).isEqualTo(ErrorKind.NOT_CSV);
         assertThat(sniff("\uFEFFdate,cases\n2020-01-01,1\n", "text/csv")).isNull();

@@ -15,6 +15,7 @@ import dev.sluice.config.Secret;
 import dev.sluice.config.SnsChannelSpec;
 import dev.sluice.config.WebhookChannelSpec;
 import dev.sluice.db.Database;
+import dev.sluice.history.DeliveryStatus;
 import dev.sluice.history.Run;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
@@ -88,7 +89,7 @@ class NotificationsIT {
         receiver.script("/hook/ops", SourceServer.status(204));
         PipelineSpec spec = withChannels(webhook("ops", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES));
         Run run = rig.run(spec);
-        assertThat(rig.dispatcher(spec).awaitRun(run.id(), Duration.ofSeconds(10))).isTrue();
+        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10))).isTrue();
 
         List<SourceServer.Request> posts = receiver.requests("/hook/ops");
         assertThat(posts).hasSize(1);
@@ -114,7 +115,7 @@ class NotificationsIT {
         Run run = rig.run(spec);
         NotificationDispatcher dispatcher = rig.dispatcher(spec);
 
-        assertThat(dispatcher.awaitRun(run.id(), Duration.ofSeconds(20))).isTrue();
+        assertThat(dispatcher.settle(run.id(), Duration.ofSeconds(20))).isTrue();
         assertThat(receiver.requests("/hook/ops")).hasSize(3);
         assertThat(rig.text("select status || '/' || attempts from sluice.notification_outbox")).hasValue("DELIVERED/3");
         assertThat(dispatcher.deliverDue()).isZero();
@@ -130,7 +131,7 @@ class NotificationsIT {
         PipelineSpec spec = withChannels(webhook("ops", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES));
         Run run = rig.run(spec);
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(rig.dispatcher(spec).awaitRun(run.id(), Duration.ofMillis(300))).isFalse();
+        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofMillis(300))).isFalse();
         assertThat(rig.text("select status from sluice.notification_outbox")).hasValue("PENDING");
         int failedAttempts = receiver.requests("/hook/ops").size();
         assertThat(failedAttempts).isPositive();
@@ -138,8 +139,8 @@ class NotificationsIT {
         // The process ends; a new one (new pool, new dispatcher) starts while the channel is back.
         receiver.script("/hook/ops", SourceServer.status(200));
         try (Database restarted = TestDatabase.open(rig.url, rig.home)) {
-            NotificationDispatcher next = TestRig.dispatcher(restarted, spec);
-            assertThat(next.awaitRun(run.id(), Duration.ofSeconds(10))).isTrue();
+            NotificationDispatcher next = rig.dispatcher(restarted, spec);
+            assertThat(next.settle(run.id(), Duration.ofSeconds(10))).isTrue();
             assertThat(next.deliverDue()).isZero();
         }
         assertThat(receiver.requests("/hook/ops")).hasSize(failedAttempts + 1);
@@ -154,7 +155,7 @@ class NotificationsIT {
         receiver.script("/hook/ops", SourceServer.status(200));
         PipelineSpec spec = withChannels(webhook("ops", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES));
         Run run = rig.run(spec);
-        rig.dispatcher(spec).awaitRun(run.id(), Duration.ofSeconds(10));
+        rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10));
 
         JsonNode error = JSON.readTree(receiver.requests("/hook/ops").get(0).body()).get("error");
         assertThat(error.get("kind").asText()).isEqualTo("INVALID_VALUE");
@@ -169,7 +170,7 @@ class NotificationsIT {
         receiver.script("/hook/slack", SourceServer.status(200));
         PipelineSpec spec = withChannels(webhook("slack", WebhookChannelSpec.Format.SLACK, ChannelSpec.DEFAULT_OUTCOMES));
         Run run = rig.run(spec);
-        rig.dispatcher(spec).awaitRun(run.id(), Duration.ofSeconds(10));
+        rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10));
 
         JsonNode body = JSON.readTree(receiver.requests("/hook/slack").get(0).body());
         assertThat(body.get("text").asText())
@@ -184,7 +185,7 @@ class NotificationsIT {
                 webhook("failures", WebhookChannelSpec.Format.JSON, Set.of(RunStatus.FAILED)));
         Run first = rig.run(spec);
         Run second = rig.run(spec);
-        rig.dispatcher(spec).awaitRun(second.id(), Duration.ofSeconds(10));
+        rig.dispatcher(spec).settle(second.id(), Duration.ofSeconds(10));
 
         assertThat(second.status()).isEqualTo(RunStatus.UNCHANGED);
         assertThat(receiver.requests("/hook/all")).hasSize(1);
@@ -201,7 +202,7 @@ class NotificationsIT {
                 List.of("data-team@example.org", "oncall@example.org"));
         PipelineSpec spec = withChannels(email);
         Run run = rig.run(spec);
-        assertThat(rig.dispatcher(spec).awaitRun(run.id(), Duration.ofSeconds(10))).isTrue();
+        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10))).isTrue();
 
         MimeMessage[] received = MAIL.getReceivedMessages();
         assertThat(received).hasSize(2); // one message, one copy per recipient mailbox
@@ -229,7 +230,7 @@ class NotificationsIT {
                 Optional.of("us-east-1"));
         PipelineSpec spec = withChannels(sns);
         Run run = rig.run(spec);
-        assertThat(rig.dispatcher(spec).awaitRun(run.id(), Duration.ofSeconds(10))).isTrue();
+        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10))).isTrue();
 
         SourceServer.Request publish = receiver.requests("/").get(0);
         assertThat(publish.header("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKIDTEST/");
@@ -260,15 +261,15 @@ class NotificationsIT {
         receiver.script("/hook/ops", SourceServer.status(500));
         PipelineSpec spec = withChannels(webhook("ops", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES));
         Run run = rig.run(spec);
-        rig.dispatcher(spec).awaitRun(run.id(), Duration.ofMillis(200));
+        rig.dispatcher(spec).settle(run.id(), Duration.ofMillis(200));
 
         Run recorded;
         try (java.sql.Connection c = rig.database.connect()) {
-            recorded = new dev.sluice.history.RunRepository(java.time.Clock.systemUTC()).find(c, run.id()).orElseThrow();
+            recorded = rig.wiring.history().find(c, run.id()).orElseThrow();
         }
         assertThat(recorded.notifications()).singleElement().satisfies(d -> {
             assertThat(d.channel()).isEqualTo("ops");
-            assertThat(d.status()).isEqualTo("PENDING");
+            assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
             assertThat(d.attempts()).isPositive();
             assertThat(d.lastError()).hasValue("ops: webhook answered HTTP 500");
         });

@@ -12,6 +12,7 @@ import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Secret;
 import dev.sluice.config.SnsChannelSpec;
 import dev.sluice.config.WebhookChannelSpec;
+import dev.sluice.history.DeliveryStatus;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.RunRepository;
@@ -65,18 +66,18 @@ class SecretsIT {
 
             Run run = rig.run(spec);
             assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-            assertThat(rig.dispatcher(spec).awaitRun(run.id(), Duration.ofMillis(500))).isFalse();
+            assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofMillis(500))).isFalse();
 
             StringBuilder everything = new StringBuilder(logs.text());
             rig.rows("select coalesce(last_error, '') from sluice.notification_outbox").forEach(r -> everything
                     .append(r.get(0)).append('\n'));
             try (Connection c = rig.database.connect()) {
-                Run recorded = new RunRepository(Clock.systemUTC()).find(c, run.id()).orElseThrow();
+                Run recorded = rig.wiring.history().find(c, run.id()).orElseThrow();
                 everything.append(RunJson.toJson(recorded));
-                assertThat(recorded.notifications()).extracting(d -> d.status()).containsOnly("PENDING");
+                assertThat(recorded.notifications()).extracting(d -> d.status()).containsOnly(DeliveryStatus.PENDING);
                 assertThat(recorded.notifications()).allSatisfy(d -> assertThat(d.lastError()).isPresent());
             }
-            Notification sample = new Notification(run, List.of(), 0, false);
+            Notification sample = Notification.of(run, List.of());
             everything.append(MessageText.plainText(sample)).append(MessageText.html(sample))
                     .append(MessageText.slack(sample)).append(MessageText.json(sample));
 

@@ -150,8 +150,8 @@ class DatabaseFaultsIT {
         postgres.restart();
         // A new process: its own connection pool and dispatcher.
         try (Database restarted = TestDatabase.open(rig.url, home)) {
-            NotificationDispatcher dispatcher = TestRig.dispatcher(restarted, spec);
-            assertThat(dispatcher.awaitRun(run.id(), Duration.ofSeconds(10))).isTrue();
+            NotificationDispatcher dispatcher = rig.dispatcher(restarted, spec);
+            assertThat(dispatcher.settle(run.id(), Duration.ofSeconds(10))).isTrue();
             assertThat(dispatcher.deliverDue()).isZero();
         }
         assertThat(witness.notification(spec, run.id()).get("runId").asLong()).isEqualTo(run.id());

@@ -74,7 +74,7 @@ public final class FailureWitness implements AutoCloseable {
 
     /** Delivers the run's notifications and returns the one body the receiver got for this run. */
     public JsonNode notification(PipelineSpec spec, long runId) {
-        assertThat(rig.dispatcher(spec).awaitRun(runId, Duration.ofSeconds(10))).as("delivered").isTrue();
+        assertThat(rig.dispatcher(spec).settle(runId, Duration.ofSeconds(10))).as("delivered").isTrue();
         String key = "sluice-" + spec.name() + "-run-" + runId + "-" + CHANNEL;
         List<SourceServer.Request> posts = receiver.requests("/hook").stream()
                 .filter(r -> key.equals(r.header("X-Sluice-Delivery"))).toList();

@@ -2,7 +2,6 @@ package dev.sluice.testing;
 
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseSettings;
-import dev.sluice.db.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,10 +53,11 @@ public final class TestDatabase {
         return open(createDatabase(), home);
     }
 
+    /** A sluice {@link Database} at {@code url}, connected and migrated: what a new process would open. */
     public static Database open(String url, Path home) {
         Database database = Database.open(new DatabaseSettings(Optional.of(url), Optional.empty(), Optional.empty(),
-                home), 4);
-        Migrations.migrate(database.dataSource());
+                home.resolve("pg"), 4, Duration.ofSeconds(10)));
+        database.dataSource();
         return database;
     }
 }

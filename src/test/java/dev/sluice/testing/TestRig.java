@@ -1,24 +1,20 @@
 package dev.sluice.testing;
 
+import dev.sluice.app.Wiring;
 import dev.sluice.config.FetchSettings;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.db.Database;
-import dev.sluice.extract.SourceCache;
-import dev.sluice.extract.SourceDownloader;
-import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.history.Run;
-import dev.sluice.history.RunRepository;
 import dev.sluice.history.Trigger;
-import dev.sluice.Sleeper;
-import dev.sluice.load.TargetLoader;
-import dev.sluice.notify.ChannelFactory;
 import dev.sluice.notify.NotificationDispatcher;
-import dev.sluice.notify.Outbox;
+import dev.sluice.notify.Notifier;
+import dev.sluice.pipeline.DeliveryPolicy;
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.RunProgress;
 import dev.sluice.pipeline.RunRequest;
-import dev.sluice.transform.SourceValidator;
+import dev.sluice.settings.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,30 +28,35 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * A complete sluice for integration tests: a fresh database on the shared embedded server, a home directory, a
- * loopback source server, and a pipeline whose sleeper records delays instead of sleeping.
+ * A complete sluice for integration tests, wired by the production {@link Wiring}: a fresh database on the shared
+ * embedded server, a home directory, a loopback source server, and a sleeper that records every delay and really
+ * waits only for short ones (download retries are asserted, not waited for; notification retries of 50 ms are).
  */
 public final class TestRig implements AutoCloseable {
     /** Fast retries: tests assert the attempts and delays, not wall time. */
     public static final FetchSettings FAST_FETCH = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 3,
             Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30), 64L << 20);
+    /** AWS credentials the SNS channel signs with in tests; they must never appear anywhere. */
+    public static final String AWS_SECRET_KEY = "aws-secret-key-do-not-log";
+    private static final Duration LONGEST_REAL_SLEEP = Duration.ofMillis(250);
 
     public final Path home;
     public final String url;
     public final Database database;
     public final SourceServer server = new SourceServer();
     public final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    public final Wiring wiring;
     private final Pipeline pipeline;
+    private final Notifier notifier;
 
     public TestRig() {
         this(TestDatabase.createDatabase());
@@ -63,34 +64,45 @@ public final class TestRig implements AutoCloseable {
 
     /** A rig on another database: one on a server the test can crash, say. */
     public TestRig(String databaseUrl) {
+        this(databaseUrl, Map.of());
+    }
+
+    /** A rig with more settings (variables of the environment sluice reads). */
+    public TestRig(String databaseUrl, Map<String, String> moreSettings) {
         try {
             home = Files.createTempDirectory("sluice-it-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         url = databaseUrl;
-        database = TestDatabase.open(url, home);
-        Clock clock = Clock.systemUTC();
-        SourceCache cache = new SourceCache(home.resolve("cache"));
-        SourceDownloader downloader = new SourceDownloader(cache, home.resolve("tmp"), sleeps::add, new Random(7),
-                clock, (source, bytes, total) -> { });
-        pipeline = new Pipeline(database, downloader, cache, new TargetLoader(Duration.ofSeconds(10)),
-                new RunRepository(clock), new SourceStateRepository(), new Outbox(clock),
-                SourceValidator.RowProgress.NONE);
+        Map<String, String> env = new HashMap<>(Map.of("SLUICE_HOME", home.toString(), "SLUICE_DB_URL", url,
+                "SLUICE_TMPDIR", home.resolve("tmp").toString(), "SLUICE_LOCK_TIMEOUT", "10s",
+                "SLUICE_DB_POOL_SIZE", "4", "SLUICE_NOTIFY_FIRST_RETRY", "50ms", "AWS_ACCESS_KEY_ID", "AKIDTEST",
+                "AWS_SECRET_ACCESS_KEY", AWS_SECRET_KEY));
+        env.putAll(moreSettings);
+        Settings settings = Settings.read(env, home, home.resolve("tmp"));
+        wiring = new Wiring(settings, Clock.systemUTC(), this::sleep, new Random(7));
+        database = wiring.database(Optional.empty());
+        database.dataSource();
+        pipeline = wiring.pipeline(database, RunProgress.NONE);
+        notifier = wiring.notifier(database);
     }
 
-    /** A dispatcher for the pipeline's channels that really waits, with a first retry of 50 ms. */
+    private void sleep(Duration duration) throws InterruptedException {
+        sleeps.add(duration);
+        if (duration.compareTo(LONGEST_REAL_SLEEP) <= 0) {
+            Thread.sleep(duration.toMillis());
+        }
+    }
+
+    /** The dispatcher of the pipeline's channels, with a first retry of 50 ms. */
     public NotificationDispatcher dispatcher(PipelineSpec spec) {
-        return dispatcher(database, spec);
+        return notifier.dispatcher(spec);
     }
 
     /** The same on another connection pool: what a restarted process would build. */
-    public static NotificationDispatcher dispatcher(Database database, PipelineSpec spec) {
-        Clock clock = Clock.systemUTC();
-        return new NotificationDispatcher(database, new RunRepository(clock), spec.name(),
-                new ChannelFactory(() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST",
-                        "aws-secret-key-do-not-log"))).create(spec.notifications()), clock, Sleeper.REAL,
-                Duration.ofMillis(50));
+    public NotificationDispatcher dispatcher(Database other, PipelineSpec spec) {
+        return wiring.notifier(other).dispatcher(spec);
     }
 
     public Pipeline pipeline() {
@@ -101,6 +113,11 @@ public final class TestRig implements AutoCloseable {
     public PipelineSpec covidUs() {
         return withFastFetch(new PipelineFileReader(List.of(), Map.of()).read("covid-us")
                 .withSourceUrls(Map.of("nyt", server.url("/nyt.csv"), "jhu", server.url("/jhu.csv"))));
+    }
+
+    /** Runs the pipeline and delivers its notifications, as a front end does, waiting at most 10 s for them. */
+    public Run runAndDeliver(PipelineSpec spec) {
+        return pipeline.runAndDeliver(spec, RunRequest.of(Trigger.CLI), DeliveryPolicy.waitUpTo(Duration.ofSeconds(10)));
     }
 
     public static PipelineSpec withFastFetch(PipelineSpec spec) {

@@ -54,13 +54,13 @@ class SourceValidatorTest {
         Optional<String> expectedError = read(dir.resolve("expected-error.txt"));
         if (expectedError.isPresent()) {
             SluiceException error = catchThrowableOfType(SluiceException.class,
-                    () -> validator.validate(source, input, (line, values) -> rows.append(render(line, values))));
+                    () -> validator.validate(source, CsvInput.of(input), (line, values) -> rows.append(render(line, values))));
             assertThat(error).as("expected an error").isNotNull();
             assertError(error, expectedError.get());
             contains.ifPresent(text -> assertThat(error.getMessage()).contains(text));
             return;
         }
-        SourceReport report = validator.validate(source, input, (line, values) -> rows.append(render(line, values)));
+        SourceReport report = validator.validate(source, CsvInput.of(input), (line, values) -> rows.append(render(line, values)));
         assertThat(rows.toString()).isEqualTo(read(dir.resolve("expected-rows.txt")).orElseThrow());
         contains.ifPresentOrElse(text -> assertThat(report.warnings()).anySatisfy(w -> assertThat(w).contains(text)),
                 () -> assertThat(report.warnings()).isEmpty());

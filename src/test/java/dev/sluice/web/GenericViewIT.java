@@ -47,7 +47,7 @@ class GenericViewIT {
                     .withSourceUrls(Map.of("counties", rig.server.url("/counties.csv"))));
             assertThat(rig.run(spec).status()).isEqualTo(RunStatus.SUCCEEDED);
             try (HikariDataSource reader = rig.database.openReader(Optional.empty(), 2);
-                 DashboardServer server = new DashboardServer(List.of(spec), reader, Clock.systemUTC(), 3,
+                 DashboardServer server = new DashboardServer(List.of(spec), reader, rig.wiring.history(), 4,
                          Optional.empty(), s -> { }).start("127.0.0.1", 0)) {
                 ObjectMapper json = new ObjectMapper();
                 HttpClient http = HttpClient.newHttpClient();

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.Main;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Secret;
 import dev.sluice.history.Run;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.TestRig;
@@ -52,7 +53,8 @@ class WebApiIT {
         reader = rig.database.openReader(Optional.empty(), 4);
         // us-counties is served but never loaded: its table does not exist.
         PipelineSpec neverLoaded = new PipelineFileReader(List.of(), Map.of()).read("us-counties");
-        server = new DashboardServer(List.of(spec, neverLoaded), reader, Clock.systemUTC(), 3, Optional.of(TOKEN),
+        server = new DashboardServer(List.of(spec, neverLoaded), reader, rig.wiring.history(), 4,
+                Optional.of(Secret.of(TOKEN)),
                 s -> manualRuns.add(s.name())).start("127.0.0.1", 0);
     }
 

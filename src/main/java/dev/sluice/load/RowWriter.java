@@ -9,37 +9,35 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * Streams one source's valid rows with a binary COPY, in 64 KiB chunks, into its staging table or, for a first
- * load into an empty target, into the target itself: memory stays constant whatever the number of rows. Call
- * {@link #write} per row, then {@link #finish}; on any failure {@link #abort}, then roll the transaction back.
+ * load into an empty target, into the target itself: memory stays constant whatever the number of rows. Every row's
+ * key is checked on the way ({@link KeyCheck}). Call {@link #write} per row, then {@link #finish}; on any failure
+ * {@link #abort}, then roll the transaction back.
  */
-public final class StagingWriter {
+public final class RowWriter {
     private static final int FLUSH_AT = 1 << 16;
 
     private final String source;
     private final CopyIn copy;
     private final BinaryCopyEncoder encoder;
+    private final KeyCheck keys;
     private long rows;
     private boolean headerWritten;
-    private boolean keysVerified;
 
-    StagingWriter(SourceSpec source, CopyIn copy, boolean withLine) {
+    RowWriter(SourceSpec source, CopyIn copy, BinaryCopyEncoder.Layout layout, KeyCheck keys) {
         this.source = source.name();
         this.copy = copy;
         this.encoder = new BinaryCopyEncoder(source.columns().stream().map(ColumnSpec::type)
-                .toArray(ColumnType[]::new), withLine);
+                .toArray(ColumnType[]::new), layout);
+        this.keys = keys;
     }
 
-    /** The reader found every key unique while streaming: the load need not check them again in SQL. */
-    public void keysVerifiedUnique() {
-        keysVerified = true;
-    }
-
-    boolean keysVerified() {
-        return keysVerified;
-    }
-
-    /** Adds a row; {@code values} follow the source's columns, typed as {@code transform} types them. */
+    /**
+     * Adds a row; {@code values} follow the source's columns, typed as {@code transform} types them.
+     *
+     * @throws DuplicateKeyException when the row repeats the key of an earlier one
+     */
     public void write(long line, Object[] values) {
+        keys.accept(line, values);
         if (!headerWritten) {
             send(BinaryCopyEncoder.HEADER, BinaryCopyEncoder.HEADER.length);
             headerWritten = true;
@@ -60,12 +58,32 @@ public final class StagingWriter {
         try {
             copy.writeToCopy(bytes, 0, length);
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot stage the rows of " + source, e);
+            throw DatabaseException.of("cannot copy the rows of " + source, e);
         }
     }
 
-    /** Ends the COPY; returns the number of rows the server stored. */
-    long finish() {
+    /** Lets {@code fill} write every row, then ends the COPY; on any failure cancels it. */
+    <T> T fill(Load.Fill<T> fill) {
+        boolean done = false;
+        try {
+            T result = fill.into(this);
+            finish();
+            done = true;
+            return result;
+        } finally {
+            if (!done) {
+                abort();
+            }
+        }
+    }
+
+    /** The rows written (and, after the COPY ended, stored). */
+    long rows() {
+        return rows;
+    }
+
+    /** Ends the COPY, checking the server stored every row. */
+    private void finish() {
         if (!headerWritten) {
             send(BinaryCopyEncoder.HEADER, BinaryCopyEncoder.HEADER.length);
         }
@@ -74,17 +92,16 @@ public final class StagingWriter {
         try {
             long stored = copy.endCopy();
             if (stored != rows) {
-                throw new DatabaseException("staging " + source + ": the server stored " + stored + " rows of " + rows,
+                throw new DatabaseException("copying " + source + ": the server stored " + stored + " rows of " + rows,
                         null);
             }
-            return stored;
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot stage the rows of " + source, e);
+            throw DatabaseException.of("cannot copy the rows of " + source, e);
         }
     }
 
     /** Cancels the COPY so that the connection can roll back. */
-    void abort() {
+    private void abort() {
         try {
             if (copy.isActive()) {
                 copy.cancelCopy();

@@ -1,0 +1,140 @@
+package dev.sluice.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.Sleeper;
+import dev.sluice.config.ChannelReader;
+import dev.sluice.config.PipelineConfigException;
+import dev.sluice.config.PipelineFileReader;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.db.Database;
+import dev.sluice.db.Migrations;
+import dev.sluice.extract.SourceCache;
+import dev.sluice.extract.SourceFetcher;
+import dev.sluice.extract.SourceStateRepository;
+import dev.sluice.history.RunRepository;
+import dev.sluice.load.TargetLoader;
+import dev.sluice.notify.ChannelFactory;
+import dev.sluice.notify.NotificationChannel;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.Outbox;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.RunProgress;
+import dev.sluice.schedule.PipelineService;
+import dev.sluice.settings.Settings;
+import dev.sluice.web.DashboardServer;
+import dev.sluice.web.ManualRuns;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import javax.sql.DataSource;
+
+/**
+ * The object graph, built by hand from the settings, a clock, a sleeper and a source of randomness: every front end
+ * ({@code Main}'s commands) and every test builds its pipeline, notifier and web server here, so the graph under
+ * test is the graph that runs.
+ */
+public final class Wiring {
+    private static final int READER_POOL_SIZE = 8;
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final RandomGenerator random;
+    private final Outbox outbox;
+    private final RunRepository history;
+
+    public Wiring(Settings settings, Clock clock, Sleeper sleeper, RandomGenerator random) {
+        this.settings = settings;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.random = random;
+        this.outbox = new Outbox(clock);
+        this.history = new RunRepository(clock, outbox);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The same graph in another home, on the embedded database there: the demo's own world. */
+    public Wiring isolatedAt(Path home) {
+        return new Wiring(settings.isolatedAt(home), clock, sleeper, random);
+    }
+
+    /**
+     * A pipeline by path or bundled name, with the channels of the shared notifications file and of the environment
+     * added.
+     */
+    public PipelineSpec readPipeline(String pathOrName) {
+        PipelineSpec spec = new PipelineFileReader(settings.fileRoots(), settings.environment()).read(pathOrName);
+        if (settings.notificationsFile().isPresent()) {
+            Path shared = settings.notificationsFile().get();
+            try {
+                spec = spec.withMoreChannels(new ChannelReader(settings.environment()).readFile(shared.toString(),
+                        Files.readString(shared, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new PipelineConfigException(shared.toString(), 0, "", "cannot read the notifications file: "
+                        + e.getMessage());
+            }
+        }
+        return spec.withMoreChannels(settings.environmentChannels());
+    }
+
+    /** The database at {@code url} ({@code --db}), else the configured one; nothing connects before it is used. */
+    public Database database(Optional<String> url) {
+        return Database.open(url.map(settings.database()::withUrl).orElse(settings.database()));
+    }
+
+    /** The run history: every query of {@code sluice.runs}, with each run's notifications. */
+    public RunRepository history() {
+        return history;
+    }
+
+    public Notifier notifier(Database database) {
+        return new Notifier(database, history, outbox, channelFactory(), clock, sleeper, settings.notifyFirstRetry());
+    }
+
+    public Pipeline pipeline(Database database, RunProgress progress) {
+        SourceCache cache = new SourceCache(settings.cacheDirectory());
+        SourceFetcher fetcher = new SourceFetcher(cache, settings.tempDirectory(), sleeper, random, clock, progress);
+        return new Pipeline(database, fetcher, new TargetLoader(settings.lockTimeout()), history,
+                new SourceStateRepository(), outbox, notifier(database), progress, clock);
+    }
+
+    /** The channels a pipeline declares, to send to directly ({@code sluice notify test}). */
+    public Map<String, NotificationChannel> channels(PipelineSpec spec) {
+        return channelFactory().create(spec.notifications());
+    }
+
+    private ChannelFactory channelFactory() {
+        return ChannelFactory.from(settings.environment(), settings.channelTimeout());
+    }
+
+    /** The dashboard's read-only pool, connecting as sluice_reader. */
+    public HikariDataSource reader(Database database) {
+        return database.openReader(settings.readerPassword(), READER_POOL_SIZE);
+    }
+
+    /** Scheduled and manual runs, and the delivery loop, of a serving process. */
+    public PipelineService service(Database database, Pipeline pipeline, Duration shutdownWait) {
+        return new PipelineService(pipeline, notifier(database), shutdownWait, settings.deliveryInterval());
+    }
+
+    /** The dashboard and API over the reader's connections; run-now starts runs through {@code manualRuns}. */
+    public DashboardServer dashboard(List<PipelineSpec> specs, DataSource reader, Database database,
+                                     ManualRuns manualRuns) {
+        return new DashboardServer(specs, reader, history, Migrations.currentVersion(database.dataSource()),
+                settings.apiToken(), manualRuns);
+    }
+}

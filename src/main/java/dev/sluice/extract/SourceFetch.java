@@ -1,0 +1,120 @@
+package dev.sluice.extract;
+
+import dev.sluice.config.SourceSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * One source's fetch within a run. How its body is read is decided here, once, from what the last load remembered:
+ *
+ * <ul>
+ *   <li>{@link ReadPolicy#FOLLOW_DOWNLOAD} when there is no earlier body, or the server can answer a conditional GET:
+ *   a 200 then almost surely means another body, so the load reads it while it arrives (its sha256, known at the
+ *   end, still tells an identical body, and the load is then rolled back);</li>
+ *   <li>{@link ReadPolicy#AFTER_DOWNLOAD} when the server cannot say "not modified" (no ETag, no Last-Modified) or
+ *   the source is a local file: the body is downloaded and hashed first, so an identical one costs no load at
+ *   all.</li>
+ * </ul>
+ *
+ * A source that answered 304 is read from the cached copy of the body last loaded when it verifies, or downloaded
+ * again when the load needs it.
+ */
+final class SourceFetch {
+    enum ReadPolicy { FOLLOW_DOWNLOAD, AFTER_DOWNLOAD }
+
+    private final SourceFetcher fetcher;
+    private final SourceCache cache;
+    private final String pipeline;
+    private final SourceSpec source;
+    private final Optional<SourceState> lastLoaded;
+    private final ReadPolicy policy;
+    private BodyDownload download;
+    private SourceBody body;
+    private Optional<Path> cached = Optional.empty();
+
+    SourceFetch(SourceFetcher fetcher, SourceCache cache, String pipeline, SourceSpec source,
+                Optional<SourceState> lastLoaded) {
+        this.fetcher = fetcher;
+        this.cache = cache;
+        this.pipeline = pipeline;
+        this.source = source;
+        this.lastLoaded = lastLoaded;
+        String shownUrl = UrlRedactor.redact(source.url());
+        Optional<SourceState> conditional = lastLoaded.filter(s -> s.url().equals(shownUrl))
+                .filter(s -> s.etag().isPresent() || s.lastModified().isPresent())
+                .filter(s -> !source.url().getScheme().equalsIgnoreCase("file"));
+        this.policy = lastLoaded.isEmpty() || conditional.isPresent() ? ReadPolicy.FOLLOW_DOWNLOAD
+                : ReadPolicy.AFTER_DOWNLOAD;
+        this.download = fetcher.start(source, conditional, lastLoaded);
+    }
+
+    /**
+     * Whether the body is known to be the one last loaded without reading it: a 304, or a finished body with the
+     * same sha256. False as soon as a body followed while it downloads starts arriving.
+     */
+    synchronized boolean unchangedBeforeReading() {
+        return switch (policy) {
+            case FOLLOW_DOWNLOAD -> download.awaitStartOrEnd().map(Download::notModified).orElse(false);
+            case AFTER_DOWNLOAD -> download.await().unchanged();
+        };
+    }
+
+    /** The body to read; for a 304, the cached body last loaded, or the same body downloaded again. */
+    synchronized SourceBody body() {
+        if (body == null) {
+            body = chooseBody();
+        }
+        return body;
+    }
+
+    private SourceBody chooseBody() {
+        boolean notModified = switch (policy) {
+            case FOLLOW_DOWNLOAD -> download.awaitStartOrEnd().map(Download::notModified).orElse(false);
+            case AFTER_DOWNLOAD -> download.await().notModified();
+        };
+        if (!notModified) {
+            return download::open;
+        }
+        cached = cache.find(pipeline, source.name(), download.await().sha256());
+        if (cached.isPresent()) {
+            Path file = cached.get();
+            return () -> open(file);
+        }
+        download.discard();
+        download = fetcher.start(source, Optional.empty(), lastLoaded);
+        return download::open;
+    }
+
+    private InputStream open(Path file) {
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new LocalStorageException(source.name(), "cannot read the cached body " + file, e);
+        }
+    }
+
+    /** The finished download, waiting for it. */
+    synchronized Download download() {
+        return download.await();
+    }
+
+    /** The download if it completed by now; never waits. */
+    synchronized Optional<Download> completed() {
+        return download.completedNow();
+    }
+
+    /** After a committed load: the body just loaded becomes the cached one (a body read from the cache is there). */
+    synchronized void keep() {
+        if (body != null && cached.isEmpty() && download.completedNow().filter(d -> !d.notModified()).isPresent()) {
+            cache.keep(pipeline, source.name(), download.file());
+        }
+    }
+
+    /** Stops the download if it still runs and deletes its temporary file. */
+    synchronized void close() {
+        download.discard();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.sluice.extract;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.Sleeper;
+import dev.sluice.SluiceException;
+import dev.sluice.config.SourceSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
+
+/**
+ * Fetches a pipeline's sources: every body downloads in the background, in parallel, into a temporary file while
+ * the load reads it (conditional GET when the last load's state is known, and the sha256 of every body, so that a
+ * re-published identical file is recognised as unchanged). Entry point: {@link #fetch}.
+ */
+public final class SourceFetcher {
+    private final HttpSourceFetcher http;
+    private final SourceCache cache;
+    private final Path tempDir;
+    private final ExecutorService background = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-download");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public SourceFetcher(SourceCache cache, Path tempDir, Sleeper sleeper, RandomGenerator random, Clock clock,
+                         DownloadListener listener) {
+        this.http = new HttpSourceFetcher(sleeper, random, clock, listener);
+        this.cache = cache;
+        this.tempDir = tempDir;
+    }
+
+    /**
+     * Starts preparing what the downloads of these sources will need (HTTP clients), in the background: call it
+     * before connecting to the database, which takes as long.
+     */
+    public static void prepare(List<SourceSpec> sources) {
+        HttpClients.warmUp(sources.stream().filter(s -> !s.url().getScheme().equalsIgnoreCase("file"))
+                .map(s -> s.fetch().connectTimeout()).distinct().toList());
+    }
+
+    /**
+     * Starts fetching every source and returns at once: failures surface when a body or its result is asked for.
+     *
+     * @param lastLoaded what the last successful load remembered of each source (for conditional GET and sha256)
+     */
+    public Fetch fetch(String pipeline, List<SourceSpec> sources, Map<String, SourceState> lastLoaded) {
+        Map<String, SourceFetch> fetches = new LinkedHashMap<>();
+        for (SourceSpec source : sources) {
+            fetches.put(source.name(), new SourceFetch(this, cache, pipeline, source,
+                    Optional.ofNullable(lastLoaded.get(source.name()))));
+        }
+        return new Fetch(fetches);
+    }
+
+    /**
+     * Starts one download in the background.
+     *
+     * @param conditional the state to send If-None-Match / If-Modified-Since for, if any
+     * @param lastLoaded  the state whose sha256 tells an identical body
+     */
+    BodyDownload start(SourceSpec source, Optional<SourceState> conditional, Optional<SourceState> lastLoaded) {
+        Path file;
+        try {
+            Files.createDirectories(tempDir);
+            file = Files.createTempFile(tempDir, "sluice-" + source.name() + "-", ".csv");
+        } catch (IOException e) {
+            BodyDownload failed = new BodyDownload(source.name(), tempDir.resolve("unwritable"));
+            failed.failed(new LocalStorageException(source.name(), "cannot create a temporary file in " + tempDir,
+                    e));
+            return failed;
+        }
+        BodyDownload body = new BodyDownload(source.name(), file);
+        body.started(background.submit(() -> downloadInto(source, body, conditional, lastLoaded)));
+        return body;
+    }
+
+    private void downloadInto(SourceSpec source, BodyDownload body, Optional<SourceState> conditional,
+                              Optional<SourceState> lastLoaded) {
+        if (!body.begin()) {
+            return;
+        }
+        try {
+            String shownUrl = UrlRedactor.redact(source.url());
+            body.completed(source.url().getScheme().equalsIgnoreCase("file")
+                    ? fromFile(source, shownUrl, body, lastLoaded)
+                    : fromHttp(source, shownUrl, body, conditional, lastLoaded));
+        } catch (SluiceException e) {
+            body.failed(e);
+        } catch (RuntimeException e) {
+            body.failed(new SluiceException(ErrorKind.INTERNAL, source.name() + ": download failed: " + e, e));
+        } finally {
+            body.end();
+        }
+    }
+
+    private Download fromHttp(SourceSpec source, String shownUrl, BodyDownload body,
+                              Optional<SourceState> conditional, Optional<SourceState> lastLoaded) {
+        HttpSourceFetcher.Fetched fetched = http.fetch(source, shownUrl, conditional, body.file(),
+                new HttpSourceFetcher.AttemptObserver() {
+                    @Override
+                    public void attemptStarted() {
+                        body.attemptStarted();
+                    }
+
+                    @Override
+                    public void copied(long bytes) {
+                        body.wrote(bytes);
+                    }
+                });
+        if (fetched instanceof HttpSourceFetcher.Received received) {
+            return received(source, shownUrl, received.body(), fetched.validators(), lastLoaded);
+        }
+        SourceState known = conditional.orElseThrow();
+        return new Download(source.name(), shownUrl, known.bytes(), known.sha256(), fetched.validators(),
+                Download.Freshness.NOT_MODIFIED);
+    }
+
+    private static Download received(SourceSpec source, String shownUrl, BodyCopier.Copied body,
+                                     Download.Validators validators, Optional<SourceState> lastLoaded) {
+        boolean same = lastLoaded.map(s -> s.sha256().equals(body.sha256())).orElse(false);
+        return new Download(source.name(), shownUrl, body.bytes(), body.sha256(), validators,
+                same ? Download.Freshness.SAME_BODY : Download.Freshness.CHANGED);
+    }
+
+    private static Download fromFile(SourceSpec source, String shownUrl, BodyDownload body,
+                                     Optional<SourceState> lastLoaded) {
+        Path path = Path.of(source.url());
+        try (InputStream in = Files.newInputStream(path)) {
+            body.attemptStarted();
+            BodyCopier.Copied copied = BodyCopier.copy(source.name(), in, body.file(), source.fetch().maxBytes(),
+                    body::wrote);
+            BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
+            return received(source, shownUrl, copied, Download.Validators.NONE, lastLoaded);
+        } catch (NoSuchFileException e) {
+            throw new SourceUnavailableException(source.name(), source.name() + ": no such file " + path, false, e);
+        } catch (IOException e) {
+            throw new SourceUnavailableException(source.name(), source.name() + ": cannot read " + path + ": "
+                    + e.getMessage(), false, e);
+        }
+    }
+}

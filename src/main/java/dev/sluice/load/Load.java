@@ -1,0 +1,67 @@
+package dev.sluice.load;
+
+import dev.sluice.config.SourceSpec;
+import java.sql.Connection;
+import java.sql.Savepoint;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One load, inside the caller's transaction: {@link #stage} every source, then {@link #merge}. Nothing is visible
+ * to other sessions until the caller commits; any failure is followed by a rollback that leaves the target exactly
+ * as it was. How rows reach the target was chosen once, when the load began: see {@link LoadPlan}.
+ */
+public final class Load {
+    private static final Logger LOG = LoggerFactory.getLogger(Load.class);
+    static final int MAX_REPEATS = 10;
+
+    /** Writes a source's rows through the writer it is given, and returns what it wants to report. */
+    @FunctionalInterface
+    public interface Fill<T> {
+        T into(RowWriter writer);
+    }
+
+    private final Connection connection;
+    private final LoadPlan plan;
+
+    Load(Connection connection, LoadPlan plan) {
+        this.connection = connection;
+        this.plan = plan;
+    }
+
+    /**
+     * Streams a source's rows into the target or its staging table. When {@code fill} fails with an exception that
+     * {@code readAgain} accepts (the body it was reading restarted), everything it wrote is rolled back to a
+     * savepoint and {@code fill} runs again, at most {@link #MAX_REPEATS} times.
+     */
+    public <T> T stage(SourceSpec source, Fill<T> fill, Predicate<RuntimeException> readAgain) {
+        for (int attempt = 1; ; attempt++) {
+            Savepoint savepoint = Savepoints.set(connection);
+            try {
+                T result = plan.stage(source, fill);
+                Savepoints.release(connection, savepoint);
+                return result;
+            } catch (RuntimeException e) {
+                if (!readAgain.test(e) || attempt >= MAX_REPEATS) {
+                    throw e;
+                }
+                LOG.info("{}; reading it again", e.getMessage());
+                Savepoints.rollbackTo(connection, savepoint);
+            }
+        }
+    }
+
+    /**
+     * Checks what is left to check (keys, cleaning rules) and writes the target: only new and changed rows, logging
+     * the changes under the run's id. Nothing of the load's own is left behind.
+     */
+    public LoadOutcome merge() {
+        return plan.finish();
+    }
+
+    /** The plan's name, for the log. */
+    public String plan() {
+        return plan.getClass().getSimpleName();
+    }
+}

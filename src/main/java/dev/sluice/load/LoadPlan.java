@@ -1,0 +1,15 @@
+package dev.sluice.load;
+
+/**
+ * How the rows of a load reach the target, chosen once per load by {@link TargetLoader#begin} from the target's
+ * state and the pipeline's shape: {@link CopyIntoTarget} when there is nothing to compare with, else
+ * {@link StageAndMerge}. Each plan stages sources and then finishes, inside the load's transaction.
+ */
+sealed interface LoadPlan permits CopyIntoTarget, StageAndMerge {
+
+    /** Streams one source's rows; {@code fill} writes them and may be asked to once more. */
+    <T> T stage(dev.sluice.config.SourceSpec source, Load.Fill<T> fill);
+
+    /** Checks what is left to check and writes the target; the counts are exact. */
+    LoadOutcome finish();
+}

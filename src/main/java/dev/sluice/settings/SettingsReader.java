@@ -1,0 +1,216 @@
+package dev.sluice.settings;
+
+import dev.sluice.config.ChannelSpec;
+import dev.sluice.config.EmailChannelSpec;
+import dev.sluice.config.Secret;
+import dev.sluice.config.SnsChannelSpec;
+import dev.sluice.config.Units;
+import dev.sluice.config.WebhookChannelSpec;
+import dev.sluice.db.DatabaseSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** Reads {@link Settings} from the environment, one typed accessor per kind of value, each naming its variable. */
+final class SettingsReader {
+    private final Map<String, String> env;
+
+    SettingsReader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    Settings read(Path userHome, Path javaTemp) {
+        Path home = path(Setting.HOME).orElse(userHome.resolve(".sluice"));
+        DatabaseSettings database = new DatabaseSettings(text(Setting.DB_URL), text(Setting.DB_USER),
+                secret(Setting.DB_PASSWORD), home.resolve("pg"), integer(Setting.DB_POOL_SIZE, 10, 2, 200),
+                positive(Setting.DB_CONNECT_TIMEOUT, Duration.ofSeconds(10)));
+        return new Settings(home, database, positive(Setting.LOCK_TIMEOUT, Duration.ofMinutes(1)),
+                path(Setting.TMPDIR).orElse(javaTemp), paths(Setting.FILE_ROOTS), path(Setting.NOTIFICATIONS_FILE),
+                duration(Setting.NOTIFY_TIMEOUT, Duration.ofSeconds(30)),
+                positive(Setting.NOTIFY_FIRST_RETRY, Duration.ofSeconds(2)),
+                positive(Setting.CHANNEL_TIMEOUT, Duration.ofSeconds(10)),
+                positive(Setting.DELIVERY_INTERVAL, Duration.ofSeconds(15)),
+                positive(Setting.SHUTDOWN_TIMEOUT, Duration.ofSeconds(60)), secret(Setting.API_TOKEN),
+                secret(Setting.READER_PASSWORD), choice(Setting.LOG_LEVEL, Settings.LogLevel.class),
+                channels(), env, warnings());
+    }
+
+    private Optional<String> text(Setting setting) {
+        return Optional.ofNullable(env.get(setting.variable())).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    private SettingsException bad(Setting setting, String problem) {
+        return new SettingsException(setting.variable(), problem);
+    }
+
+    /** The value, or the content of the file {@code VARIABLE_FILE} names (its trailing newline removed). */
+    private Optional<Secret> secret(Setting setting) {
+        String direct = env.get(setting.variable());
+        String file = env.get(setting.variable() + "_FILE");
+        boolean hasDirect = direct != null && !direct.isEmpty();
+        boolean hasFile = file != null && !file.isBlank();
+        if (hasDirect && hasFile) {
+            throw bad(setting, "set it or " + setting.variable() + "_FILE, not both");
+        }
+        if (hasDirect) {
+            return Optional.of(Secret.of(direct));
+        }
+        if (!hasFile) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Secret.fromFile(Path.of(file.trim())));
+        } catch (IOException | InvalidPathException e) {
+            // The file's name is not secret; its content would be, and is never read into a message.
+            throw new SettingsException(setting.variable() + "_FILE", "cannot read the secret file " + file.trim()
+                    + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private Optional<Path> path(Setting setting) {
+        return text(setting).map(text -> {
+            try {
+                return Path.of(text);
+            } catch (InvalidPathException e) {
+                throw bad(setting, "not a valid path: '" + text + "'");
+            }
+        });
+    }
+
+    private List<Path> paths(Setting setting) {
+        return text(setting).map(text -> Arrays.stream(text.split(":")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(p -> {
+                    try {
+                        return Path.of(p);
+                    } catch (InvalidPathException e) {
+                        throw bad(setting, "not a valid path: '" + p + "'");
+                    }
+                }).toList()).orElse(List.of());
+    }
+
+    private Duration duration(Setting setting, Duration defaultValue) {
+        return text(setting).map(text -> Units.duration(text).orElseThrow(() -> bad(setting,
+                "expected a duration such as " + Units.DURATION_EXAMPLES + ", found '" + text + "'")))
+                .orElse(defaultValue);
+    }
+
+    private Duration positive(Setting setting, Duration defaultValue) {
+        Duration value = duration(setting, defaultValue);
+        if (value.isZero()) {
+            throw bad(setting, "must be longer than zero");
+        }
+        return value;
+    }
+
+    private int integer(Setting setting, int defaultValue, int min, int max) {
+        Optional<String> text = text(setting);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(text.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the range.
+        }
+        throw bad(setting, "expected a whole number from " + min + " to " + max + ", found '" + text.get() + "'");
+    }
+
+    private <E extends Enum<E>> Optional<E> choice(Setting setting, Class<E> type) {
+        return text(setting).map(text -> {
+            try {
+                return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw bad(setting, "expected one of " + Arrays.stream(type.getEnumConstants())
+                        .map(c -> c.name().toLowerCase(Locale.ROOT)).toList() + ", found '" + text + "'");
+            }
+        });
+    }
+
+    /** Channels configured by environment variables alone, for containers; none when none is set. */
+    private List<ChannelSpec> channels() {
+        List<ChannelSpec> channels = new ArrayList<>();
+        Optional<Secret> webhook = secret(Setting.WEBHOOK_URL);
+        if (webhook.isPresent()) {
+            requireHttpUrl(Setting.WEBHOOK_URL, webhook.get().reveal());
+            WebhookChannelSpec.Format format = choice(Setting.WEBHOOK_FORMAT, WebhookChannelSpec.Format.class)
+                    .orElse(WebhookChannelSpec.Format.JSON);
+            channels.add(new WebhookChannelSpec("env-webhook", ChannelSpec.DEFAULT_OUTCOMES, webhook.get(), format,
+                    secret(Setting.WEBHOOK_SECRET)));
+        }
+        Optional<String> host = text(Setting.SMTP_HOST);
+        if (host.isPresent()) {
+            channels.add(email(host.get()));
+        }
+        Optional<String> arn = text(Setting.SNS_TOPIC_ARN);
+        if (arn.isPresent()) {
+            Optional<URI> endpoint = text(Setting.SNS_ENDPOINT).map(text -> {
+                requireHttpUrl(Setting.SNS_ENDPOINT, text);
+                return URI.create(text);
+            });
+            channels.add(new SnsChannelSpec("env-sns", ChannelSpec.DEFAULT_OUTCOMES, arn.get(), endpoint,
+                    Optional.empty()));
+        }
+        return channels;
+    }
+
+    private EmailChannelSpec email(String host) {
+        EmailChannelSpec.SmtpTls tls = choice(Setting.SMTP_TLS, EmailChannelSpec.SmtpTls.class)
+                .orElse(EmailChannelSpec.SmtpTls.STARTTLS);
+        int defaultPort = switch (tls) {
+            case NONE -> 25;
+            case STARTTLS -> 587;
+            case TLS -> 465;
+        };
+        Optional<String> from = text(Setting.SMTP_FROM);
+        Optional<String> to = text(Setting.SMTP_TO);
+        if (from.isEmpty() || to.isEmpty()) {
+            throw bad(Setting.SMTP_HOST, Setting.SMTP_FROM.variable() + " and " + Setting.SMTP_TO.variable()
+                    + " are needed with " + Setting.SMTP_HOST.variable());
+        }
+        Optional<String> user = text(Setting.SMTP_USER);
+        Optional<Secret> password = secret(Setting.SMTP_PASSWORD);
+        if (password.isPresent() && user.isEmpty()) {
+            throw bad(Setting.SMTP_PASSWORD, "needs " + Setting.SMTP_USER.variable());
+        }
+        return new EmailChannelSpec("env-email", ChannelSpec.DEFAULT_OUTCOMES, host,
+                integer(Setting.SMTP_PORT, defaultPort, 1, 65535), tls, user, password, from.get(),
+                Arrays.stream(to.get().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
+
+    private void requireHttpUrl(Setting setting, String url) {
+        try {
+            URI uri = new URI(url.trim());
+            if (uri.getScheme() != null && uri.getScheme().matches("https?") && uri.getHost() != null) {
+                return;
+            }
+        } catch (URISyntaxException e) {
+            // Reported below without the value: it may be a credential.
+        }
+        throw bad(setting, "is not an http(s) URL");
+    }
+
+    /** One warning per {@code SLUICE_*} variable sluice does not know, with the nearest known name. */
+    private List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        for (String name : new TreeSet<>(env.keySet())) {
+            if (name.startsWith("SLUICE_") && Setting.of(name).isEmpty()) {
+                warnings.add(name + " is not a sluice setting" + Setting.nearest(name)
+                        .map(known -> "; did you mean " + known + "?").orElse(" (see the README's table of settings)"));
+            }
+        }
+        return warnings;
+    }
+}
