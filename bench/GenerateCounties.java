@@ -22,19 +22,90 @@ import java.util.SplittableRandom;
 public class GenerateCounties {
     static final int COUNTIES = 3_200;
     static final LocalDate FIRST = LocalDate.of(2020, 1, 21);
-    static final String[] STATES = {"Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado",
-        "Connecticut", "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas",
-        "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi",
-        "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York",
-        "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island",
-        "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington",
-        "West Virginia", "Wisconsin", "Wyoming"};
-    static final String[] NAMES = {"Adams", "Baker", "Clark", "Douglas", "Franklin", "Grant", "Harrison", "Jackson",
-        "Jefferson", "Lincoln", "Madison", "Marion", "Monroe", "Morgan", "Polk", "Union", "Warren", "Washington",
-        "Wayne", "Hamilton", "Greene", "Lake", "Lee", "Clay", "Marshall", "Johnson", "Montgomery", "Carroll"};
+    static final String[] STATES = {
+        "Alabama",
+        "Alaska",
+        "Arizona",
+        "Arkansas",
+        "California",
+        "Colorado",
+        "Connecticut",
+        "Delaware",
+        "Florida",
+        "Georgia",
+        "Hawaii",
+        "Idaho",
+        "Illinois",
+        "Indiana",
+        "Iowa",
+        "Kansas",
+        "Kentucky",
+        "Louisiana",
+        "Maine",
+        "Maryland",
+        "Massachusetts",
+        "Michigan",
+        "Minnesota",
+        "Mississippi",
+        "Missouri",
+        "Montana",
+        "Nebraska",
+        "Nevada",
+        "New Hampshire",
+        "New Jersey",
+        "New Mexico",
+        "New York",
+        "North Carolina",
+        "North Dakota",
+        "Ohio",
+        "Oklahoma",
+        "Oregon",
+        "Pennsylvania",
+        "Rhode Island",
+        "South Carolina",
+        "South Dakota",
+        "Tennessee",
+        "Texas",
+        "Utah",
+        "Vermont",
+        "Virginia",
+        "Washington",
+        "West Virginia",
+        "Wisconsin",
+        "Wyoming"
+    };
+    static final String[] NAMES = {
+        "Adams",
+        "Baker",
+        "Clark",
+        "Douglas",
+        "Franklin",
+        "Grant",
+        "Harrison",
+        "Jackson",
+        "Jefferson",
+        "Lincoln",
+        "Madison",
+        "Marion",
+        "Monroe",
+        "Morgan",
+        "Polk",
+        "Union",
+        "Warren",
+        "Washington",
+        "Wayne",
+        "Hamilton",
+        "Greene",
+        "Lake",
+        "Lee",
+        "Clay",
+        "Marshall",
+        "Johnson",
+        "Montgomery",
+        "Carroll"
+    };
 
-    record County(String name, String state, String fips) {
-    }
+    record County(String name, String state, String fips) {}
 
     static County county(int i) {
         String name = NAMES[i % NAMES.length] + (i >= NAMES.length ? " " + (i / NAMES.length) : "");
@@ -65,8 +136,8 @@ public class GenerateCounties {
             throws IOException {
         long[][] state = new long[COUNTIES][2];
         SplittableRandom random = new SplittableRandom(20_200_121L);
-        try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file),
-                StandardCharsets.UTF_8), 1 << 16)) {
+        try (Writer out = new BufferedWriter(
+                new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16)) {
             out.write(header);
             for (int d = 0; d < days + extraDays; d++) {
                 LocalDate date = FIRST.plusDays(d);
@@ -88,10 +159,14 @@ public class GenerateCounties {
         Path dir = Files.createDirectories(Path.of(args[1]));
         int days = (int) ((rows + COUNTIES - 1) / COUNTIES);
         String base = "counties-" + rows;
-        RowWriter plain = (out, date, c, cases, deaths) -> out.write(date + "," + quoted(c.name()) + ","
-                + c.state() + "," + c.fips() + "," + cases + "," + deaths + "\n");
+        RowWriter plain = (out, date, c, cases, deaths) -> out.write(
+                date + "," + quoted(c.name()) + "," + c.state() + "," + c.fips() + "," + cases + "," + deaths + "\n");
         write(dir.resolve(base + ".csv"), days, 0, false, "date,county,state,fips,cases,deaths\n", plain);
-        write(dir.resolve(base + "-reserialised.csv"), days, 0, false,
+        write(
+                dir.resolve(base + "-reserialised.csv"),
+                days,
+                0,
+                false,
                 "\"date\",\"county\",\"state\",\"fips\",\"cases\",\"deaths\"\r\n",
                 (out, date, c, cases, deaths) -> out.write("\"" + date + "\",\"" + c.name() + "\",\"" + c.state()
                         + "\",\"" + c.fips() + "\"," + cases + ".0," + deaths + ".0\r\n"));

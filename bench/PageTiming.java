@@ -22,22 +22,36 @@ public class PageTiming {
         for (int i = 0; i < runs; i++) {
             ChromeOptions options = new ChromeOptions();
             options.setBinary("/usr/bin/chromium");
-            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            options.addArguments(
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
                     "--user-data-dir=" + Files.createTempDirectory("sluice-bench-"));
-            ChromeDriver browser = new ChromeDriver(new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build(), options);
+            ChromeDriver browser = new ChromeDriver(
+                    new ChromeDriverService.Builder()
+                            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                            .usingAnyFreePort()
+                            .build(),
+                    options);
             try {
                 browser.get(args[0]);
-                new WebDriverWait(browser, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(20)).until(d ->
-                        "true".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.ready")));
+                new WebDriverWait(browser, Duration.ofSeconds(30))
+                        .pollingEvery(Duration.ofMillis(20))
+                        .until(d -> "true"
+                                .equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.ready")));
                 ready.add(Long.parseLong((String) browser.executeScript("return document.body.dataset.readyMs")));
             } finally {
                 browser.quit();
             }
         }
         Collections.sort(ready);
-        System.out.printf("page usable after navigation: median %d ms, max %d ms, all %s%n",
+        System.out.printf(
+                "page usable after navigation: median %d ms, max %d ms, all %s%n",
                 ready.get(ready.size() / 2), ready.get(ready.size() - 1), ready);
     }
 }

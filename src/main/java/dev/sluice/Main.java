@@ -27,7 +27,10 @@ import picocli.CommandLine.Command;
  * The {@code sluice} command: reads the settings once, builds the object graph ({@link Wiring}) and hands it to one
  * class per command. Exit codes: 0 success, 1 failure, 2 usage or configuration error, 3 skipped.
  */
-@Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        version = "sluice 0.1.0",
         description = "Daily CSV-to-PostgreSQL ETL: download, validate, merge, upsert only what changed.")
 public final class Main {
     private final Map<String, String> env;
@@ -73,8 +76,8 @@ public final class Main {
     public int execute(String... args) {
         Settings settings;
         try {
-            settings = Settings.read(env, Path.of(System.getProperty("user.home")),
-                    Path.of(System.getProperty("java.io.tmpdir")));
+            settings = Settings.read(
+                    env, Path.of(System.getProperty("user.home")), Path.of(System.getProperty("java.io.tmpdir")));
         } catch (SettingsException e) {
             err.println("sluice: " + e.getMessage());
             return 2;
@@ -94,8 +97,10 @@ public final class Main {
                 .addSubcommand("migrate", new MigrateCommand(wiring, terminal))
                 .addSubcommand("serve", new ServeCommand(wiring, terminal))
                 .addSubcommand("demo", new DemoCommand(wiring, terminal))
-                .addSubcommand("notify", new CommandLine(new NotifyCommand())
-                        .addSubcommand("test", new NotifyTestCommand(wiring, terminal)));
+                .addSubcommand(
+                        "notify",
+                        new CommandLine(new NotifyCommand())
+                                .addSubcommand("test", new NotifyTestCommand(wiring, terminal)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

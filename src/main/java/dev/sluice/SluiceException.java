@@ -26,8 +26,8 @@ public class SluiceException extends RuntimeException {
         this(kind, message, null, null, null, null, cause);
     }
 
-    public SluiceException(ErrorKind kind, String message, String source, Long line, String column, String value,
-                           Throwable cause) {
+    public SluiceException(
+            ErrorKind kind, String message, String source, Long line, String column, String value, Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.source = source;

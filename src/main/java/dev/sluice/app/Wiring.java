@@ -81,11 +81,11 @@ public final class Wiring {
         if (settings.notificationsFile().isPresent()) {
             Path shared = settings.notificationsFile().get();
             try {
-                spec = spec.withMoreChannels(new ChannelReader(settings.environment()).readFile(shared.toString(),
-                        Files.readString(shared, StandardCharsets.UTF_8)));
+                spec = spec.withMoreChannels(new ChannelReader(settings.environment())
+                        .readFile(shared.toString(), Files.readString(shared, StandardCharsets.UTF_8)));
             } catch (IOException e) {
-                throw new PipelineConfigException(shared.toString(), 0, "", "cannot read the notifications file: "
-                        + e.getMessage());
+                throw new PipelineConfigException(
+                        shared.toString(), 0, "", "cannot read the notifications file: " + e.getMessage());
             }
         }
         return spec.withMoreChannels(settings.environmentChannels());
@@ -108,8 +108,16 @@ public final class Wiring {
     public Pipeline pipeline(Database database, RunProgress progress) {
         SourceCache cache = new SourceCache(settings.cacheDirectory());
         SourceFetcher fetcher = new SourceFetcher(cache, settings.tempDirectory(), sleeper, random, clock, progress);
-        return new Pipeline(database, fetcher, new TargetLoader(settings.lockTimeout()), history,
-                new SourceStateRepository(), outbox, notifier(database), progress, clock);
+        return new Pipeline(
+                database,
+                fetcher,
+                new TargetLoader(settings.lockTimeout()),
+                history,
+                new SourceStateRepository(),
+                outbox,
+                notifier(database),
+                progress,
+                clock);
     }
 
     /** The channels a pipeline declares, to send to directly ({@code sluice notify test}). */
@@ -132,9 +140,14 @@ public final class Wiring {
     }
 
     /** The dashboard and API over the reader's connections; run-now starts runs through {@code manualRuns}. */
-    public DashboardServer dashboard(List<PipelineSpec> specs, DataSource reader, Database database,
-                                     ManualRuns manualRuns) {
-        return new DashboardServer(specs, reader, history, Migrations.currentVersion(database.dataSource()),
-                settings.apiToken(), manualRuns);
+    public DashboardServer dashboard(
+            List<PipelineSpec> specs, DataSource reader, Database database, ManualRuns manualRuns) {
+        return new DashboardServer(
+                specs,
+                reader,
+                history,
+                Migrations.currentVersion(database.dataSource()),
+                settings.apiToken(),
+                manualRuns);
     }
 }

@@ -1,10 +1,10 @@
 package dev.sluice.cli;
 
+import dev.sluice.app.Wiring;
 import dev.sluice.config.ColumnSpec;
 import dev.sluice.config.DecreasePolicy;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
-import dev.sluice.app.Wiring;
 import dev.sluice.pipeline.Pipeline;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;

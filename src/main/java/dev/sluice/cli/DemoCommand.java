@@ -1,13 +1,13 @@
 package dev.sluice.cli;
 
 import dev.sluice.RunStatus;
+import dev.sluice.app.Wiring;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.demo.Demo;
 import dev.sluice.history.Run;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.RunProgress;
-import dev.sluice.app.Wiring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,13 +26,18 @@ import picocli.CommandLine.Option;
  * {@code sluice demo}: the whole system offline, on synthetic data, in its own embedded database under
  * {@code $SLUICE_HOME/demo} (recreated each time, so real and synthetic data never mix), then the dashboard.
  */
-@Command(name = "demo", description = "Show the whole system offline: synthetic sources, several simulated days,"
-        + " then the dashboard.")
+@Command(
+        name = "demo",
+        description =
+                "Show the whole system offline: synthetic sources, several simulated days," + " then the dashboard.")
 public final class DemoCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;
 
-    @Option(names = "--days", defaultValue = "6", description = "Simulated days (default ${DEFAULT-VALUE}, at least 5).")
+    @Option(
+            names = "--days",
+            defaultValue = "6",
+            description = "Simulated days (default ${DEFAULT-VALUE}, at least 5).")
     int days;
 
     @Option(names = "--port", defaultValue = "8080", description = "Dashboard port (default ${DEFAULT-VALUE}).")
@@ -65,8 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
                 simulation.close();
                 return asExpected ? 0 : 1;
             }
-            Serving.untilStopped(demo, terminal, db, pipeline, List.of(spec), bind, port, Duration.ofSeconds(30),
-                    simulation);
+            Serving.untilStopped(
+                    demo, terminal, db, pipeline, List.of(spec), bind, port, Duration.ofSeconds(30), simulation);
             return 0;
         } catch (RuntimeException e) {
             db.close();
@@ -78,23 +83,36 @@ public final class DemoCommand implements Callable<Integer> {
     private void print(Demo.Day day) {
         Run run = day.run();
         String outcome = run.status() == RunStatus.FAILED
-                ? "FAILED " + run.error().map(e -> e.kind() + ": " + e.message()).orElse("")
-                : String.format(Locale.ROOT, "%s %,d inserted, %,d updated, %,d unchanged", run.status(),
-                        run.inserted(), run.updated(), run.unchanged());
+                ? "FAILED "
+                        + run.error().map(e -> e.kind() + ": " + e.message()).orElse("")
+                : String.format(
+                        Locale.ROOT,
+                        "%s %,d inserted, %,d updated, %,d unchanged",
+                        run.status(),
+                        run.inserted(),
+                        run.updated(),
+                        run.unchanged());
         String notified = day.notificationsReceived().isEmpty() ? "" : " (notified the demo inbox)";
-        terminal.out().printf(Locale.ROOT, "  day %d, files through %s: %s%s%n", day.number(), day.publishedThrough(),
-                outcome, notified);
+        terminal.out()
+                .printf(
+                        Locale.ROOT,
+                        "  day %d, files through %s: %s%s%n",
+                        day.number(),
+                        day.publishedThrough(),
+                        outcome,
+                        notified);
     }
 
     /** {@code $SLUICE_HOME/demo}, emptied: the demo starts from nothing every time, so it always shows the same. */
     private Path freshHome() {
         Path home = wiring.settings().home().resolve("demo");
         if (Files.exists(home.resolve("pg").resolve("postmaster.pid"))) {
-            throw new dev.sluice.config.PipelineConfigException(home.toString(), 0, "",
-                    "a demo is already running with this SLUICE_HOME; stop it first");
+            throw new dev.sluice.config.PipelineConfigException(
+                    home.toString(), 0, "", "a demo is already running with this SLUICE_HOME; stop it first");
         }
         try (Stream<Path> files = Files.exists(home) ? Files.walk(home) : Stream.empty()) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
             return Files.createDirectories(home);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,9 +5,9 @@ import dev.sluice.app.Wiring;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.history.Delivery;
+import dev.sluice.history.DeliveryStatus;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
-import dev.sluice.history.DeliveryStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -44,7 +44,8 @@ public final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Run> runs;
-        try (Database db = wiring.database(database.url()); Connection c = db.connect()) {
+        try (Database db = wiring.database(database.url());
+                Connection c = db.connect()) {
             runs = wiring.history().recent(c, Math.max(1, limit), Optional.ofNullable(pipeline));
         } catch (SQLException e) {
             throw DatabaseException.of("cannot read the run history", e);
@@ -55,16 +56,42 @@ public final class HistoryCommand implements Callable<Integer> {
             terminal.out().println(array.toString());
             return 0;
         }
-        terminal.out().printf(Locale.ROOT, "%6s  %-14s %-14s %-20s %8s %10s %10s %10s  %-24s  %s%n", "RUN",
-                "PIPELINE", "STATUS", "STARTED (UTC)", "SECONDS", "INSERTED", "UPDATED", "UNCHANGED", "NOTIFICATIONS",
-                "ERROR / WARNINGS");
+        terminal.out()
+                .printf(
+                        Locale.ROOT,
+                        "%6s  %-14s %-14s %-20s %8s %10s %10s %10s  %-24s  %s%n",
+                        "RUN",
+                        "PIPELINE",
+                        "STATUS",
+                        "STARTED (UTC)",
+                        "SECONDS",
+                        "INSERTED",
+                        "UPDATED",
+                        "UNCHANGED",
+                        "NOTIFICATIONS",
+                        "ERROR / WARNINGS");
         for (Run run : runs) {
-            String note = run.error().map(e -> e.describe())
-                    .orElse(run.warnings().isEmpty() ? "" : run.warnings().size() + " warnings: " + run.warnings().get(0));
-            terminal.out().printf(Locale.ROOT, "%6d  %-14s %-14s %-20s %8.1f %10d %10d %10d  %-24s  %s%n", run.id(),
-                    run.pipeline(), run.status(), run.startedAt().toString().replace('T', ' ').substring(0, 19),
-                    run.durationMs() / 1000.0, run.inserted(), run.updated(), run.unchanged(),
-                    deliveries(run.notifications()), shorten(note, 100));
+            String note = run.error()
+                    .map(e -> e.describe())
+                    .orElse(
+                            run.warnings().isEmpty()
+                                    ? ""
+                                    : run.warnings().size() + " warnings: "
+                                            + run.warnings().get(0));
+            terminal.out()
+                    .printf(
+                            Locale.ROOT,
+                            "%6d  %-14s %-14s %-20s %8.1f %10d %10d %10d  %-24s  %s%n",
+                            run.id(),
+                            run.pipeline(),
+                            run.status(),
+                            run.startedAt().toString().replace('T', ' ').substring(0, 19),
+                            run.durationMs() / 1000.0,
+                            run.inserted(),
+                            run.updated(),
+                            run.unchanged(),
+                            deliveries(run.notifications()),
+                            shorten(note, 100));
         }
         return 0;
     }
@@ -74,8 +101,12 @@ public final class HistoryCommand implements Callable<Integer> {
         if (deliveries.isEmpty()) {
             return "-";
         }
-        return String.join(", ", deliveries.stream().map(d -> d.channel() + " " + d.status()
-                + (d.status() == DeliveryStatus.DELIVERED ? "" : " x" + d.attempts())).toList());
+        return String.join(
+                ", ",
+                deliveries.stream()
+                        .map(d -> d.channel() + " " + d.status()
+                                + (d.status() == DeliveryStatus.DELIVERED ? "" : " x" + d.attempts()))
+                        .toList());
     }
 
     private static String shorten(String text, int max) {

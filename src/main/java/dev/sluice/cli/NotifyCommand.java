@@ -4,5 +4,4 @@ import picocli.CommandLine.Command;
 
 /** {@code sluice notify}: the notification commands. */
 @Command(name = "notify", description = "Notification commands.", mixinStandardHelpOptions = true)
-public final class NotifyCommand {
-}
+public final class NotifyCommand {}

@@ -40,11 +40,13 @@ public final class NotifyTestCommand implements Callable<Integer> {
             return 2;
         }
         if (channels.isEmpty()) {
-            terminal.out().println("no notification channel is configured for " + spec.name()
-                    + "; only the log is told about runs");
+            terminal.out()
+                    .println("no notification channel is configured for " + spec.name()
+                            + "; only the log is told about runs");
             return 0;
         }
-        Notification notification = Notification.test(spec.name(), wiring.clock().instant());
+        Notification notification =
+                Notification.test(spec.name(), wiring.clock().instant());
         int failures = 0;
         for (NotificationChannel target : channels.values()) {
             if (channel != null && !channel.equals(target.name())) {

@@ -26,8 +26,11 @@ public class Progress implements RunProgress {
     @Override
     public void progress(String source, long bytes, long total) {
         if (err != null) {
-            state.put(source, total > 0 ? String.format(Locale.ROOT, "%s %,d of %,d bytes", source, bytes, total)
-                    : String.format(Locale.ROOT, "%s %,d bytes", source, bytes));
+            state.put(
+                    source,
+                    total > 0
+                            ? String.format(Locale.ROOT, "%s %,d of %,d bytes", source, bytes, total)
+                            : String.format(Locale.ROOT, "%s %,d bytes", source, bytes));
             draw(bytes == total);
         }
     }

@@ -29,7 +29,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     DatabaseOption database = new DatabaseOption();
 
-    @Option(names = "--source", paramLabel = "NAME=URL",
+    @Option(
+            names = "--source",
+            paramLabel = "NAME=URL",
             description = "Read a source from another URL or a local file for this run (a mirror, a local copy).")
     Map<String, String> sources = new LinkedHashMap<>();
 
@@ -39,7 +41,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Load even when every source is unchanged since the last load.")
     boolean force;
 
-    @Option(names = "--notify-timeout", paramLabel = "SECONDS",
+    @Option(
+            names = "--notify-timeout",
+            paramLabel = "SECONDS",
             description = "How long to keep retrying this run's notifications before exiting (default:"
                     + " SLUICE_NOTIFY_TIMEOUT, 30 s); what is not delivered stays in the outbox for the next run or"
                     + " for sluice serve.")
@@ -58,7 +62,8 @@ public final class RunCommand implements Callable<Integer> {
         if (watched) {
             terminal.quietLogs().run();
         }
-        DeliveryPolicy delivery = DeliveryPolicy.waitUpTo(notifyTimeout.map(s -> Duration.ofSeconds(Math.max(0, s)))
+        DeliveryPolicy delivery = DeliveryPolicy.waitUpTo(notifyTimeout
+                .map(s -> Duration.ofSeconds(Math.max(0, s)))
                 .orElse(wiring.settings().notifyTimeout()));
         RunRequest request = force ? RunRequest.forced(Trigger.CLI) : RunRequest.of(Trigger.CLI);
         Run run;

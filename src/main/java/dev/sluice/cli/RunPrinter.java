@@ -11,18 +11,32 @@ import java.util.TreeMap;
 final class RunPrinter {
     private static final int SHOWN_WARNINGS = 10;
 
-    private RunPrinter() {
-    }
+    private RunPrinter() {}
 
     static void summary(PrintStream out, Run run) {
-        out.printf(Locale.ROOT, "%s %s (%s, %.1f s)%n", run.pipeline(), run.status(), run.label(),
+        out.printf(
+                Locale.ROOT,
+                "%s %s (%s, %.1f s)%n",
+                run.pipeline(),
+                run.status(),
+                run.label(),
                 run.durationMs() / 1000.0);
-        out.printf(Locale.ROOT, "  rows: %,d inserted, %,d updated, %,d unchanged%n", run.inserted(), run.updated(),
+        out.printf(
+                Locale.ROOT,
+                "  rows: %,d inserted, %,d updated, %,d unchanged%n",
+                run.inserted(),
+                run.updated(),
                 run.unchanged());
         for (Map.Entry<String, SourceSummary> e : new TreeMap<>(run.sources()).entrySet()) {
             SourceSummary s = e.getValue();
-            out.printf(Locale.ROOT, "  %s: %,d rows, %,d bytes%s  %s%n", e.getKey(), s.rows(), s.bytes(),
-                    s.notModified() ? " (not modified)" : "", s.url());
+            out.printf(
+                    Locale.ROOT,
+                    "  %s: %,d rows, %,d bytes%s  %s%n",
+                    e.getKey(),
+                    s.rows(),
+                    s.bytes(),
+                    s.notModified() ? " (not modified)" : "",
+                    s.url());
         }
         run.warnings().stream().limit(SHOWN_WARNINGS).forEach(w -> out.println("  warning: " + w));
         if (run.warnings().size() > SHOWN_WARNINGS) {
@@ -30,15 +44,26 @@ final class RunPrinter {
         }
         run.error().ifPresent(error -> {
             out.println("  error: " + error.describe());
-            error.problems().stream().skip(1).limit(SHOWN_WARNINGS).forEach(p -> out.println("    " + p.source()
-                    + " line " + p.line() + (p.column() == null ? "" : ", column " + p.column()) + ": "
-                    + (p.value() == null ? "" : "'" + p.value() + "' ") + p.reason()));
+            error.problems().stream()
+                    .skip(1)
+                    .limit(SHOWN_WARNINGS)
+                    .forEach(p -> out.println("    " + p.source()
+                            + " line " + p.line() + (p.column() == null ? "" : ", column " + p.column()) + ": "
+                            + (p.value() == null ? "" : "'" + p.value() + "' ") + p.reason()));
         });
     }
 
     static void line(PrintStream out, Run run) {
-        out.printf(Locale.ROOT, "run=%d pipeline=%s status=%s inserted=%d updated=%d unchanged=%d duration_ms=%d%s%n",
-                run.id(), run.pipeline(), run.status(), run.inserted(), run.updated(), run.unchanged(),
-                run.durationMs(), run.error().map(e -> " error=" + e.kind()).orElse(""));
+        out.printf(
+                Locale.ROOT,
+                "run=%d pipeline=%s status=%s inserted=%d updated=%d unchanged=%d duration_ms=%d%s%n",
+                run.id(),
+                run.pipeline(),
+                run.status(),
+                run.inserted(),
+                run.updated(),
+                run.unchanged(),
+                run.durationMs(),
+                run.error().map(e -> " error=" + e.kind()).orElse(""));
     }
 }

@@ -27,7 +27,9 @@ public final class ServeCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;
 
-    @Option(names = "--pipeline", paramLabel = "FILE|NAME",
+    @Option(
+            names = "--pipeline",
+            paramLabel = "FILE|NAME",
             description = "A pipeline to schedule and show; repeat for several. Default: covid-us.")
     List<String> pipelines = new ArrayList<>();
 
@@ -37,11 +39,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}; 0 picks one).")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
             description = "Address to listen on (default ${DEFAULT-VALUE}: this machine only).")
     String bind;
 
-    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS",
+    @Option(
+            names = "--shutdown-timeout",
+            paramLabel = "SECONDS",
             description = "How long a shutdown waits for runs in progress (default: SLUICE_SHUTDOWN_TIMEOUT, 60 s).")
     Optional<Integer> shutdownTimeout = Optional.empty();
 
@@ -53,12 +59,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         List<PipelineSpec> specs = readPipelines();
-        Duration wait = shutdownTimeout.map(s -> Duration.ofSeconds(Math.max(1, s)))
+        Duration wait = shutdownTimeout
+                .map(s -> Duration.ofSeconds(Math.max(1, s)))
                 .orElse(wiring.settings().shutdownTimeout());
         Database db = wiring.database(database.url());
         try {
-            Serving.untilStopped(wiring, terminal, db, wiring.pipeline(db, RunProgress.NONE), specs, bind, port, wait,
-                    () -> { });
+            Serving.untilStopped(
+                    wiring, terminal, db, wiring.pipeline(db, RunProgress.NONE), specs, bind, port, wait, () -> {});
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -17,12 +17,19 @@ import java.util.concurrent.CountDownLatch;
  * finish (or roll back), and closes the database last.
  */
 final class Serving {
-    private Serving() {
-    }
+    private Serving() {}
 
     /** @param alsoClose closed last, after the database (the demo's source server) */
-    static void untilStopped(Wiring wiring, Terminal terminal, Database db, Pipeline pipeline, List<PipelineSpec> specs,
-                             String bind, int port, Duration shutdownWait, AutoCloseable alsoClose)
+    static void untilStopped(
+            Wiring wiring,
+            Terminal terminal,
+            Database db,
+            Pipeline pipeline,
+            List<PipelineSpec> specs,
+            String bind,
+            int port,
+            Duration shutdownWait,
+            AutoCloseable alsoClose)
             throws InterruptedException {
         HikariDataSource reader = wiring.reader(db);
         PipelineService service = wiring.service(db, pipeline, shutdownWait);
@@ -35,24 +42,35 @@ final class Serving {
             reader.close();
             throw e;
         }
-        terminal.out().println("sluice: dashboard and API on http://" + bind + ":" + web.port() + "/ ("
-                + String.join(", ", specs.stream().map(s -> s.name() + s.schedule().map(c -> " at '" + c.cron()
-                + "' " + c.zone()).orElse(" (no schedule)")).toList()) + "); stop with Ctrl-C");
+        terminal.out()
+                .println("sluice: dashboard and API on http://" + bind + ":" + web.port() + "/ ("
+                        + String.join(
+                                ", ",
+                                specs.stream()
+                                        .map(s -> s.name()
+                                                + s.schedule()
+                                                        .map(c -> " at '" + c.cron() + "' " + c.zone())
+                                                        .orElse(" (no schedule)"))
+                                        .toList())
+                        + "); stop with Ctrl-C");
         terminal.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            terminal.err().println("sluice: shutting down");
-            web.close();
-            service.close();
-            reader.close();
-            db.close();
-            try {
-                alsoClose.close();
-            } catch (Exception e) {
-                terminal.err().println("sluice: " + e.getMessage());
-            }
-            stopped.countDown();
-        }, "sluice-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            terminal.err().println("sluice: shutting down");
+                            web.close();
+                            service.close();
+                            reader.close();
+                            db.close();
+                            try {
+                                alsoClose.close();
+                            } catch (Exception e) {
+                                terminal.err().println("sluice: " + e.getMessage());
+                            }
+                            stopped.countDown();
+                        },
+                        "sluice-shutdown"));
         stopped.await();
     }
 }

@@ -13,8 +13,7 @@ import java.util.Map;
  * the command line is the user's own choice, so it is not confined like {@code file:} URLs in pipeline files.
  */
 final class SourceOverrides {
-    private SourceOverrides() {
-    }
+    private SourceOverrides() {}
 
     static Map<String, URI> parse(Map<String, String> raw) {
         Map<String, URI> urls = new LinkedHashMap<>();

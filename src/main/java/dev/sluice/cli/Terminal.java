@@ -11,5 +11,4 @@ import java.io.PrintStream;
  * @param quietLogs   raises sluice's log level to WARN unless the operator chose one: on a terminal the progress line
  *                    and the summary say what INFO logs would, and interleaved log lines would garble them
  */
-public record Terminal(PrintStream out, PrintStream err, boolean interactive, Runnable quietLogs) {
-}
+public record Terminal(PrintStream out, PrintStream err, boolean interactive, Runnable quietLogs) {}

@@ -56,8 +56,8 @@ public final class ChannelReader {
     private ChannelSpec readChannel(ConfigNode node) {
         String type = node.text("type").trim().toLowerCase(Locale.ROOT);
         return switch (type) {
-            case "email" -> email(node.allowOnly("name", "type", "on", "host", "port", "tls", "user", "password",
-                    "from", "to"));
+            case "email" ->
+                email(node.allowOnly("name", "type", "on", "host", "port", "tls", "user", "password", "from", "to"));
             case "webhook" -> webhook(node.allowOnly("name", "type", "on", "url", "format", "signing_key"));
             case "sns" -> sns(node.allowOnly("name", "type", "on", "topic_arn", "endpoint", "region"));
             default -> throw node.error("type", "unknown channel type '" + type + "'; expected email, webhook or sns");
@@ -85,8 +85,10 @@ public final class ChannelReader {
                 }
                 on.add(status);
             } catch (IllegalArgumentException e) {
-                throw node.error("on", "unknown outcome '" + value + "'; expected succeeded, unchanged, failed or"
-                        + " skipped_locked");
+                throw node.error(
+                        "on",
+                        "unknown outcome '" + value + "'; expected succeeded, unchanged, failed or"
+                                + " skipped_locked");
             }
         }
         return on;
@@ -111,13 +113,15 @@ public final class ChannelReader {
         try {
             return Secret.fromFile(Path.of(file));
         } catch (java.io.IOException e) {
-            throw ref.error("file", "cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
+            throw ref.error(
+                    "file",
+                    "cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
         }
     }
 
     private EmailChannelSpec email(ConfigNode node) {
-        EmailChannelSpec.SmtpTls tls = node.enumValue("tls", EmailChannelSpec.SmtpTls.class,
-                EmailChannelSpec.SmtpTls.STARTTLS);
+        EmailChannelSpec.SmtpTls tls =
+                node.enumValue("tls", EmailChannelSpec.SmtpTls.class, EmailChannelSpec.SmtpTls.STARTTLS);
         int defaultPort = switch (tls) {
             case NONE -> 25;
             case STARTTLS -> 587;
@@ -132,8 +136,16 @@ public final class ChannelReader {
         to.forEach(address -> requireAddress(node, "to", address));
         String from = node.text("from").trim();
         requireAddress(node, "from", from);
-        return new EmailChannelSpec(name(node), outcomes(node), node.text("host").trim(),
-                node.integer("port", defaultPort, 1, 65535), tls, user, password, from, to);
+        return new EmailChannelSpec(
+                name(node),
+                outcomes(node),
+                node.text("host").trim(),
+                node.integer("port", defaultPort, 1, 65535),
+                tls,
+                user,
+                password,
+                from,
+                to);
     }
 
     private static void requireAddress(ConfigNode node, String field, String address) {
@@ -145,7 +157,10 @@ public final class ChannelReader {
     private WebhookChannelSpec webhook(ConfigNode node) {
         Secret url = secret(node, "url");
         requireHttpUrl(node, "url", url.reveal());
-        return new WebhookChannelSpec(name(node), outcomes(node), url,
+        return new WebhookChannelSpec(
+                name(node),
+                outcomes(node),
+                url,
                 node.enumValue("format", WebhookChannelSpec.Format.class, WebhookChannelSpec.Format.JSON),
                 node.has("signing_key") ? Optional.of(secret(node, "signing_key")) : Optional.empty());
     }
@@ -171,6 +186,11 @@ public final class ChannelReader {
             requireHttpUrl(node, "endpoint", text);
             return URI.create(text);
         });
-        return new SnsChannelSpec(name(node), outcomes(node), arn, endpoint, node.optionalText("region").map(String::trim));
+        return new SnsChannelSpec(
+                name(node),
+                outcomes(node),
+                arn,
+                endpoint,
+                node.optionalText("region").map(String::trim));
     }
 }

@@ -10,8 +10,8 @@ import java.util.Set;
  */
 public sealed interface ChannelSpec permits EmailChannelSpec, WebhookChannelSpec, SnsChannelSpec {
     /** Outcomes a channel wants when it does not say: everything but UNCHANGED, which is the quiet normal case. */
-    Set<RunStatus> DEFAULT_OUTCOMES = Set.copyOf(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED,
-            RunStatus.SKIPPED_LOCKED));
+    Set<RunStatus> DEFAULT_OUTCOMES =
+            Set.copyOf(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED_LOCKED));
 
     /** Unique among a pipeline's channels; names the channel in the outbox and in delivery reports. */
     String name();

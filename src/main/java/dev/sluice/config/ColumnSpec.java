@@ -15,8 +15,15 @@ import java.util.Objects;
  * @param max        largest valid value for numeric columns, or null
  * @param onDecrease the cumulative-series rule; {@link DecreasePolicy#ALLOW} for none
  */
-public record ColumnSpec(String header, String name, ColumnType type, String datePattern, boolean required,
-                         BigDecimal min, BigDecimal max, DecreasePolicy onDecrease) {
+public record ColumnSpec(
+        String header,
+        String name,
+        ColumnType type,
+        String datePattern,
+        boolean required,
+        BigDecimal min,
+        BigDecimal max,
+        DecreasePolicy onDecrease) {
     public ColumnSpec {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(name, "name");

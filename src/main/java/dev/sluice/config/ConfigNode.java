@@ -151,8 +151,12 @@ final class ConfigNode {
         try {
             return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw error(field, "unknown value '" + text + "'; expected one of " + Arrays.stream(type.getEnumConstants())
-                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+            throw error(
+                    field,
+                    "unknown value '" + text + "'; expected one of "
+                            + Arrays.stream(type.getEnumConstants())
+                                    .map(c -> c.name().toLowerCase(Locale.ROOT))
+                                    .toList());
         }
     }
 
@@ -162,8 +166,9 @@ final class ConfigNode {
             return defaultValue;
         }
         String text = text(field).trim();
-        return Units.duration(text).orElseThrow(() -> error(field, "expected a duration such as "
-                + Units.DURATION_EXAMPLES + ", found '" + text + "'"));
+        return Units.duration(text)
+                .orElseThrow(() -> error(
+                        field, "expected a duration such as " + Units.DURATION_EXAMPLES + ", found '" + text + "'"));
     }
 
     /** {@code 1048576}, {@code 512MiB}, {@code 2GiB}. */
@@ -172,8 +177,9 @@ final class ConfigNode {
             return defaultValue;
         }
         String text = text(field).trim();
-        return Units.size(text).orElseThrow(() -> error(field, "expected a size such as " + Units.SIZE_EXAMPLES
-                + ", found '" + text + "'"));
+        return Units.size(text)
+                .orElseThrow(() ->
+                        error(field, "expected a size such as " + Units.SIZE_EXAMPLES + ", found '" + text + "'"));
     }
 
     /** A list field; a single value is accepted as a list of one. */

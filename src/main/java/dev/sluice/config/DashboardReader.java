@@ -6,15 +6,14 @@ import java.util.Optional;
 
 /** Reads a pipeline's {@code dashboard:} section, checking that every column it names is numeric in the target. */
 final class DashboardReader {
-    private DashboardReader() {
-    }
+    private DashboardReader() {}
 
     static Optional<DashboardSpec> read(ConfigNode root, TargetSpec target) {
         if (!root.has("dashboard")) {
             return Optional.empty();
         }
-        ConfigNode node = root.child("dashboard").allowOnly("title", "banner", "cumulative", "daily", "ratios",
-                "credits");
+        ConfigNode node =
+                root.child("dashboard").allowOnly("title", "banner", "cumulative", "daily", "ratios", "credits");
         List<String> cumulative = node.has("cumulative") ? numericColumns(node, "cumulative", target) : List.of();
         List<String> daily = node.has("daily") ? numericColumns(node, "daily", target) : List.of();
         List<DashboardSpec.Ratio> ratios = new ArrayList<>();
@@ -25,8 +24,11 @@ final class DashboardReader {
                 if (!SqlIdentifier.isValid(name)) {
                     throw ratio.error("name", "must be a valid SQL name");
                 }
-                ratios.add(new DashboardSpec.Ratio(name, ratio.optionalText("label").orElse(name),
-                        numeric(ratio, "numerator", target), numeric(ratio, "denominator", target)));
+                ratios.add(new DashboardSpec.Ratio(
+                        name,
+                        ratio.optionalText("label").orElse(name),
+                        numeric(ratio, "numerator", target),
+                        numeric(ratio, "denominator", target)));
             }
         }
         List<DashboardSpec.Credit> credits = new ArrayList<>();
@@ -40,8 +42,13 @@ final class DashboardReader {
                 credits.add(new DashboardSpec.Credit(credit.text("text"), url, credit.text("licence")));
             }
         }
-        return Optional.of(new DashboardSpec(node.optionalText("title").orElse(target.table()),
-                node.optionalText("banner"), cumulative, daily, ratios, credits));
+        return Optional.of(new DashboardSpec(
+                node.optionalText("title").orElse(target.table()),
+                node.optionalText("banner"),
+                cumulative,
+                daily,
+                ratios,
+                credits));
     }
 
     private static List<String> numericColumns(ConfigNode node, String field, TargetSpec target) {
@@ -59,9 +66,15 @@ final class DashboardReader {
     }
 
     private static void check(ConfigNode node, String field, String column, TargetSpec target) {
-        TargetColumn found = target.columns().stream().filter(c -> c.name().equals(column)).findFirst()
-                .orElseThrow(() -> node.error(field, "'" + column + "' is not a column of the target "
-                        + target.columns().stream().map(TargetColumn::name).toList()));
+        TargetColumn found = target.columns().stream()
+                .filter(c -> c.name().equals(column))
+                .findFirst()
+                .orElseThrow(() -> node.error(
+                        field,
+                        "'" + column + "' is not a column of the target "
+                                + target.columns().stream()
+                                        .map(TargetColumn::name)
+                                        .toList()));
         if (!found.type().isNumeric()) {
             throw node.error(field, "'" + column + "' is not a numeric column");
         }

@@ -14,16 +14,19 @@ import java.util.Optional;
  * @param ratios     derived series {@code numerator / denominator}
  * @param credits    sources and licences, shown on the page
  */
-public record DashboardSpec(String title, Optional<String> banner, List<String> cumulative, List<String> daily,
-                            List<Ratio> ratios, List<Credit> credits) {
+public record DashboardSpec(
+        String title,
+        Optional<String> banner,
+        List<String> cumulative,
+        List<String> daily,
+        List<Ratio> ratios,
+        List<Credit> credits) {
 
     /** A ratio of two columns, shown as a percentage. */
-    public record Ratio(String name, String label, String numerator, String denominator) {
-    }
+    public record Ratio(String name, String label, String numerator, String denominator) {}
 
     /** Where the data comes from and under which licence. */
-    public record Credit(String text, String url, String licence) {
-    }
+    public record Credit(String text, String url, String licence) {}
 
     public DashboardSpec {
         cumulative = List.copyOf(cumulative);

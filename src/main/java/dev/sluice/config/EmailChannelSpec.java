@@ -13,10 +13,22 @@ import java.util.Set;
  * @param password the SMTP password, from the environment or a file
  * @param to       one or more recipients
  */
-public record EmailChannelSpec(String name, Set<RunStatus> on, String host, int port, SmtpTls tls,
-                               Optional<String> user, Optional<Secret> password, String from, List<String> to)
+public record EmailChannelSpec(
+        String name,
+        Set<RunStatus> on,
+        String host,
+        int port,
+        SmtpTls tls,
+        Optional<String> user,
+        Optional<Secret> password,
+        String from,
+        List<String> to)
         implements ChannelSpec {
-    public enum SmtpTls { NONE, STARTTLS, TLS }
+    public enum SmtpTls {
+        NONE,
+        STARTTLS,
+        TLS
+    }
 
     public EmailChannelSpec {
         on = Set.copyOf(on);

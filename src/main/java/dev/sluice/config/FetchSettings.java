@@ -14,10 +14,22 @@ import java.time.Duration;
  * @param maxRetryAfter    the longest Retry-After a server may ask for; longer fails the run at once
  * @param maxBytes         the largest body accepted
  */
-public record FetchSettings(Duration connectTimeout, Duration readTimeout, int attempts, Duration backoffBase,
-                            Duration backoffMax, Duration maxRetryAfter, long maxBytes) {
-    public static final FetchSettings DEFAULTS = new FetchSettings(Duration.ofSeconds(10), Duration.ofSeconds(60), 5,
-            Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(5), 1L << 30);
+public record FetchSettings(
+        Duration connectTimeout,
+        Duration readTimeout,
+        int attempts,
+        Duration backoffBase,
+        Duration backoffMax,
+        Duration maxRetryAfter,
+        long maxBytes) {
+    public static final FetchSettings DEFAULTS = new FetchSettings(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(60),
+            5,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5),
+            1L << 30);
 
     public FetchSettings {
         if (attempts < 1) {

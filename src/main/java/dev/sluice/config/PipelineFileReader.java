@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 public final class PipelineFileReader {
     /** Pipelines shipped in the jar, under {@code /pipelines/NAME.yaml}. */
     public static final List<String> BUNDLED = List.of("covid-us", "us-counties");
+
     public static final String DEFAULT_PIPELINE = "covid-us";
 
     private static final Pattern PIPELINE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -46,7 +47,8 @@ public final class PipelineFileReader {
      * @param env            where {@code {env: NAME}} secrets of notification channels are looked up
      */
     public PipelineFileReader(List<Path> extraFileRoots, Map<String, String> env) {
-        this.extraFileRoots = extraFileRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.extraFileRoots =
+                extraFileRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         this.channels = new ChannelReader(env);
     }
 
@@ -55,7 +57,9 @@ public final class PipelineFileReader {
         Path path = Path.of(pathOrName);
         if (Files.isRegularFile(path)) {
             try {
-                return parse(path.toString(), Files.readString(path, StandardCharsets.UTF_8),
+                return parse(
+                        path.toString(),
+                        Files.readString(path, StandardCharsets.UTF_8),
                         Optional.of(path.toAbsolutePath().getParent()));
             } catch (IOException e) {
                 throw new PipelineConfigException(pathOrName, 0, "", "cannot read the file: " + e.getMessage());
@@ -64,8 +68,8 @@ public final class PipelineFileReader {
         if (BUNDLED.contains(pathOrName)) {
             return parse("bundled:" + pathOrName, bundledText(pathOrName), Optional.empty());
         }
-        throw new PipelineConfigException(pathOrName, 0, "",
-                "no such file, and no bundled pipeline of that name; bundled pipelines: " + BUNDLED);
+        throw new PipelineConfigException(
+                pathOrName, 0, "", "no such file, and no bundled pipeline of that name; bundled pipelines: " + BUNDLED);
     }
 
     /** The YAML text of a bundled pipeline, for users who want to start their own from it. */
@@ -90,19 +94,37 @@ public final class PipelineFileReader {
      */
     public PipelineSpec parse(String origin, String text, Optional<Path> baseDir) {
         ConfigNode root = ConfigTree.parse(origin, text).root();
-        root.allowOnly("name", "description", "schedule", "sources", "join", "target", "invalid_rows",
-                "max_problems", "notifications", "dashboard");
+        root.allowOnly(
+                "name",
+                "description",
+                "schedule",
+                "sources",
+                "join",
+                "target",
+                "invalid_rows",
+                "max_problems",
+                "notifications",
+                "dashboard");
         String name = root.text("name").trim();
         if (!PIPELINE_NAME.matcher(name).matches()) {
-            throw root.error("name", "must be lower-case letters, digits, '-' or '_', at most 63, found '" + name + "'");
+            throw root.error(
+                    "name", "must be lower-case letters, digits, '-' or '_', at most 63, found '" + name + "'");
         }
         List<SourceSpec> sources = readSources(root, baseDir);
         Optional<JoinSpec> join = readJoin(root, sources);
         TargetSpec target = readTarget(root, sources, join);
-        return new PipelineSpec(name, root.optionalText("description").orElse(""), origin, sha256(text),
-                readSchedule(root), sources, join, target,
+        return new PipelineSpec(
+                name,
+                root.optionalText("description").orElse(""),
+                origin,
+                sha256(text),
+                readSchedule(root),
+                sources,
+                join,
+                target,
                 root.enumValue("invalid_rows", InvalidRowPolicy.class, InvalidRowPolicy.FAIL_RUN),
-                root.integer("max_problems", DEFAULT_MAX_PROBLEMS, 1, 100_000), channels.read(root),
+                root.integer("max_problems", DEFAULT_MAX_PROBLEMS, 1, 100_000),
+                channels.read(root),
                 DashboardReader.read(root, target));
     }
 
@@ -111,8 +133,10 @@ public final class PipelineFileReader {
             node.allowOnly("cron", "zone");
             String cron = node.text("cron").trim();
             if (cron.split("\\s+").length != 6) {
-                throw node.error("cron", "expected six fields (second minute hour day-of-month month day-of-week),"
-                        + " found '" + cron + "'");
+                throw node.error(
+                        "cron",
+                        "expected six fields (second minute hour day-of-month month day-of-week)," + " found '" + cron
+                                + "'");
             }
             String zone = node.optionalText("zone").orElse("UTC");
             ZoneId zoneId;
@@ -167,9 +191,13 @@ public final class PipelineFileReader {
         }
         List<String> key = node.textList("key");
         for (String keyColumn : key) {
-            ColumnSpec column = columns.stream().filter(c -> c.name().equals(keyColumn)).findFirst()
-                    .orElseThrow(() -> node.error("key", "'" + keyColumn + "' is not one of this source's columns "
-                            + columns.stream().map(ColumnSpec::name).toList()));
+            ColumnSpec column = columns.stream()
+                    .filter(c -> c.name().equals(keyColumn))
+                    .findFirst()
+                    .orElseThrow(() -> node.error(
+                            "key",
+                            "'" + keyColumn + "' is not one of this source's columns "
+                                    + columns.stream().map(ColumnSpec::name).toList()));
             if (!column.required()) {
                 throw node.error("key", "key column '" + keyColumn + "' must be required");
             }
@@ -179,7 +207,10 @@ public final class PipelineFileReader {
         }
         checkDecreaseRules(node, columns, key);
         List<RowFilter> filters = node.has("filters")
-                ? node.list("filters").stream().map(PipelineFileReader::readFilter).toList() : List.of();
+                ? node.list("filters").stream()
+                        .map(PipelineFileReader::readFilter)
+                        .toList()
+                : List.of();
         return new SourceSpec(name, url, delimiter.charAt(0), columns, filters, key, readFetch(node));
     }
 
@@ -189,7 +220,8 @@ public final class PipelineFileReader {
             return;
         }
         long dateKeys = columns.stream()
-                .filter(c -> key.contains(c.name()) && c.type() == ColumnType.DATE).count();
+                .filter(c -> key.contains(c.name()) && c.type() == ColumnType.DATE)
+                .count();
         if (dateKeys != 1) {
             throw node.error("key", "on_decrease needs exactly one date column in the key to order the series by");
         }
@@ -257,8 +289,10 @@ public final class PipelineFileReader {
                 return path.toUri();
             }
         }
-        throw node.error("url", "file " + path + " is outside the pipeline file's directory; "
-                + "allow other directories with SLUICE_FILE_ROOTS");
+        throw node.error(
+                "url",
+                "file " + path + " is outside the pipeline file's directory; "
+                        + "allow other directories with SLUICE_FILE_ROOTS");
     }
 
     private static ColumnSpec readColumn(ConfigNode node) {
@@ -266,8 +300,10 @@ public final class PipelineFileReader {
         String header = node.text("header").trim();
         String name = node.has("as") ? sqlName(node, "as") : header;
         if (!SqlIdentifier.isValid(name)) {
-            throw node.error("header", "'" + header + "' is not a valid SQL name (lower-case letters, digits and _):"
-                    + " add  as: some_name");
+            throw node.error(
+                    "header",
+                    "'" + header + "' is not a valid SQL name (lower-case letters, digits and _):"
+                            + " add  as: some_name");
         }
         ColumnType type = node.enumValue("type", ColumnType.class, ColumnType.TEXT);
         String pattern = null;
@@ -290,8 +326,15 @@ public final class PipelineFileReader {
         if (min.isPresent() && max.isPresent() && min.get().compareTo(max.get()) > 0) {
             throw node.error("min", "is greater than max");
         }
-        return new ColumnSpec(header, name, type, pattern, node.bool("required", true), min.orElse(null),
-                max.orElse(null), onDecrease);
+        return new ColumnSpec(
+                header,
+                name,
+                type,
+                pattern,
+                node.bool("required", true),
+                min.orElse(null),
+                max.orElse(null),
+                onDecrease);
     }
 
     private static RowFilter readFilter(ConfigNode node) {
@@ -302,13 +345,17 @@ public final class PipelineFileReader {
             throw node.error("needs exactly one of equals, in, empty");
         }
         if (node.has("equals")) {
-            return new RowFilter(header, RowFilter.Test.EQUALS, List.of(node.text("equals").trim()));
+            return new RowFilter(
+                    header, RowFilter.Test.EQUALS, List.of(node.text("equals").trim()));
         }
         if (node.has("in")) {
-            return new RowFilter(header, RowFilter.Test.IN, node.textList("in").stream().map(String::trim).toList());
+            return new RowFilter(
+                    header,
+                    RowFilter.Test.IN,
+                    node.textList("in").stream().map(String::trim).toList());
         }
-        return new RowFilter(header, node.bool("empty", true) ? RowFilter.Test.EMPTY : RowFilter.Test.NOT_EMPTY,
-                List.of());
+        return new RowFilter(
+                header, node.bool("empty", true) ? RowFilter.Test.EMPTY : RowFilter.Test.NOT_EMPTY, List.of());
     }
 
     private static FetchSettings readFetch(ConfigNode source) {
@@ -316,13 +363,23 @@ public final class PipelineFileReader {
             return FetchSettings.DEFAULTS;
         }
         ConfigNode node = source.child("fetch");
-        node.allowOnly("connect_timeout", "read_timeout", "attempts", "backoff", "max_backoff", "max_retry_after",
+        node.allowOnly(
+                "connect_timeout",
+                "read_timeout",
+                "attempts",
+                "backoff",
+                "max_backoff",
+                "max_retry_after",
                 "max_bytes");
         FetchSettings d = FetchSettings.DEFAULTS;
-        return new FetchSettings(node.duration("connect_timeout", d.connectTimeout()),
-                node.duration("read_timeout", d.readTimeout()), node.integer("attempts", d.attempts(), 1, 20),
-                node.duration("backoff", d.backoffBase()), node.duration("max_backoff", d.backoffMax()),
-                node.duration("max_retry_after", d.maxRetryAfter()), node.bytes("max_bytes", d.maxBytes()));
+        return new FetchSettings(
+                node.duration("connect_timeout", d.connectTimeout()),
+                node.duration("read_timeout", d.readTimeout()),
+                node.integer("attempts", d.attempts(), 1, 20),
+                node.duration("backoff", d.backoffBase()),
+                node.duration("max_backoff", d.backoffMax()),
+                node.duration("max_retry_after", d.maxRetryAfter()),
+                node.bytes("max_bytes", d.maxBytes()));
     }
 
     private static Optional<JoinSpec> readJoin(ConfigNode root, List<SourceSpec> sources) {
@@ -338,11 +395,13 @@ public final class PipelineFileReader {
         List<String> on = node.textList("on");
         for (SourceSpec source : sources) {
             if (!new HashSet<>(source.key()).equals(new HashSet<>(on))) {
-                throw node.error("on", "must be the key of every source; source '" + source.name() + "' has key "
-                        + source.key());
+                throw node.error(
+                        "on",
+                        "must be the key of every source; source '" + source.name() + "' has key " + source.key());
             }
             for (String keyColumn : on) {
-                ColumnType first = sources.get(0).column(keyColumn).orElseThrow().type();
+                ColumnType first =
+                        sources.get(0).column(keyColumn).orElseThrow().type();
                 if (source.column(keyColumn).orElseThrow().type() != first) {
                     throw node.error("on", "column '" + keyColumn + "' has different types in different sources");
                 }
@@ -374,7 +433,10 @@ public final class PipelineFileReader {
         Map<String, TargetColumn> columns = new LinkedHashMap<>();
         for (String keyColumn : key) {
             ColumnSpec column = sources.get(0).column(keyColumn).orElseThrow();
-            columns.put(keyColumn, new TargetColumn(keyColumn, column.type(), true, true, sources.get(0).name()));
+            columns.put(
+                    keyColumn,
+                    new TargetColumn(
+                            keyColumn, column.type(), true, true, sources.get(0).name()));
         }
         JoinType joinType = join.map(JoinSpec::type).orElse(JoinType.INNER);
         for (int i = 0; i < sources.size(); i++) {
@@ -382,21 +444,28 @@ public final class PipelineFileReader {
             boolean alwaysPresent = joinType == JoinType.INNER || (joinType == JoinType.LEFT && i == 0);
             for (ColumnSpec column : source.columns()) {
                 if (!key.contains(column.name())) {
-                    boolean notNull = column.required() && alwaysPresent && column.onDecrease() != DecreasePolicy.SET_NULL;
-                    columns.put(column.name(), new TargetColumn(column.name(), column.type(), notNull, false,
-                            source.name()));
+                    boolean notNull =
+                            column.required() && alwaysPresent && column.onDecrease() != DecreasePolicy.SET_NULL;
+                    columns.put(
+                            column.name(),
+                            new TargetColumn(column.name(), column.type(), notNull, false, source.name()));
                 }
             }
         }
-        return new TargetSpec(schema, table, List.copyOf(columns.values()),
+        return new TargetSpec(
+                schema,
+                table,
+                List.copyOf(columns.values()),
                 node.integer("change_log_limit", DEFAULT_CHANGE_LOG_LIMIT, 0, 10_000_000));
     }
 
     private static String sqlName(ConfigNode node, String field) {
         String name = node.text(field).trim();
         if (!SqlIdentifier.isValid(name)) {
-            throw node.error(field, "'" + name + "' is not a valid SQL name: use lower-case letters, digits and _,"
-                    + " starting with a letter or _, at most 63 characters");
+            throw node.error(
+                    field,
+                    "'" + name + "' is not a valid SQL name: use lower-case letters, digits and _,"
+                            + " starting with a letter or _, at most 63 characters");
         }
         return name;
     }

@@ -24,10 +24,19 @@ import java.util.Optional;
  * @param notifications where run outcomes are sent, besides the log
  * @param dashboard   how the dashboard shows the target, or empty for the generic view
  */
-public record PipelineSpec(String name, String description, String origin, String fingerprint,
-                           Optional<ScheduleSpec> schedule, List<SourceSpec> sources, Optional<JoinSpec> join,
-                           TargetSpec target, InvalidRowPolicy invalidRows, int maxProblems,
-                           List<ChannelSpec> notifications, Optional<DashboardSpec> dashboard) {
+public record PipelineSpec(
+        String name,
+        String description,
+        String origin,
+        String fingerprint,
+        Optional<ScheduleSpec> schedule,
+        List<SourceSpec> sources,
+        Optional<JoinSpec> join,
+        TargetSpec target,
+        InvalidRowPolicy invalidRows,
+        int maxProblems,
+        List<ChannelSpec> notifications,
+        Optional<DashboardSpec> dashboard) {
     public PipelineSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(origin, "origin");
@@ -39,31 +48,77 @@ public record PipelineSpec(String name, String description, String origin, Strin
 
     /** The same pipeline with other sources (other URLs or download settings). */
     public PipelineSpec withSources(List<SourceSpec> otherSources) {
-        return new PipelineSpec(name, description, origin, fingerprint, schedule, otherSources, join, target,
-                invalidRows, maxProblems, notifications, dashboard);
+        return new PipelineSpec(
+                name,
+                description,
+                origin,
+                fingerprint,
+                schedule,
+                otherSources,
+                join,
+                target,
+                invalidRows,
+                maxProblems,
+                notifications,
+                dashboard);
     }
 
     /** The same pipeline on another schedule, or on none. */
     public PipelineSpec withSchedule(Optional<ScheduleSpec> otherSchedule) {
-        return new PipelineSpec(name, description, origin, fingerprint, otherSchedule, sources, join, target,
-                invalidRows, maxProblems, notifications, dashboard);
+        return new PipelineSpec(
+                name,
+                description,
+                origin,
+                fingerprint,
+                otherSchedule,
+                sources,
+                join,
+                target,
+                invalidRows,
+                maxProblems,
+                notifications,
+                dashboard);
     }
 
     /** The same pipeline with another dashboard view. */
     public PipelineSpec withDashboard(DashboardSpec view) {
-        return new PipelineSpec(name, description, origin, fingerprint, schedule, sources, join, target,
-                invalidRows, maxProblems, notifications, Optional.of(view));
+        return new PipelineSpec(
+                name,
+                description,
+                origin,
+                fingerprint,
+                schedule,
+                sources,
+                join,
+                target,
+                invalidRows,
+                maxProblems,
+                notifications,
+                Optional.of(view));
     }
 
     /** The date column of the target's key, which the dashboard charts over; empty when the key has none. */
     public Optional<TargetColumn> dateKey() {
-        return target.keyColumns().stream().filter(c -> c.type() == ColumnType.DATE).findFirst();
+        return target.keyColumns().stream()
+                .filter(c -> c.type() == ColumnType.DATE)
+                .findFirst();
     }
 
     /** The same pipeline as if its file had another content: for tests of definition changes. */
     public PipelineSpec withFingerprint(String otherFingerprint) {
-        return new PipelineSpec(name, description, origin, otherFingerprint, schedule, sources, join, target,
-                invalidRows, maxProblems, notifications, dashboard);
+        return new PipelineSpec(
+                name,
+                description,
+                origin,
+                otherFingerprint,
+                schedule,
+                sources,
+                join,
+                target,
+                invalidRows,
+                maxProblems,
+                notifications,
+                dashboard);
     }
 
     /**
@@ -74,13 +129,24 @@ public record PipelineSpec(String name, String description, String origin, Strin
         List<ChannelSpec> all = new java.util.ArrayList<>(notifications);
         for (ChannelSpec channel : more) {
             if (all.stream().anyMatch(c -> c.name().equals(channel.name()))) {
-                throw new PipelineConfigException(origin, 0, "notifications",
-                        "two channels are named '" + channel.name() + "'");
+                throw new PipelineConfigException(
+                        origin, 0, "notifications", "two channels are named '" + channel.name() + "'");
             }
             all.add(channel);
         }
-        return new PipelineSpec(name, description, origin, fingerprint, schedule, sources, join, target,
-                invalidRows, maxProblems, all, dashboard);
+        return new PipelineSpec(
+                name,
+                description,
+                origin,
+                fingerprint,
+                schedule,
+                sources,
+                join,
+                target,
+                invalidRows,
+                maxProblems,
+                all,
+                dashboard);
     }
 
     public Optional<SourceSpec> source(String sourceName) {
@@ -94,7 +160,10 @@ public record PipelineSpec(String name, String description, String origin, Strin
     public PipelineSpec withSourceUrls(Map<String, URI> overrides) {
         for (String sourceName : overrides.keySet()) {
             if (source(sourceName).isEmpty()) {
-                throw new PipelineConfigException(origin, 0, "--source",
+                throw new PipelineConfigException(
+                        origin,
+                        0,
+                        "--source",
                         "unknown source '" + sourceName + "'; the pipeline's sources are "
                                 + sources.stream().map(SourceSpec::name).toList());
             }

@@ -11,7 +11,12 @@ import java.util.Objects;
  * @param values for {@link Test#EQUALS} one value, for {@link Test#IN} one or more; empty otherwise
  */
 public record RowFilter(String header, Test test, List<String> values) {
-    public enum Test { EQUALS, IN, EMPTY, NOT_EMPTY }
+    public enum Test {
+        EQUALS,
+        IN,
+        EMPTY,
+        NOT_EMPTY
+    }
 
     public RowFilter {
         Objects.requireNonNull(header, "header");

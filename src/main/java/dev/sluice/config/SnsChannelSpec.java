@@ -12,8 +12,9 @@ import java.util.Set;
  * @param endpoint another endpoint than AWS's (LocalStack, a VPC endpoint)
  * @param region   a region, when the default chain has none
  */
-public record SnsChannelSpec(String name, Set<RunStatus> on, String topicArn, Optional<URI> endpoint,
-                             Optional<String> region) implements ChannelSpec {
+public record SnsChannelSpec(
+        String name, Set<RunStatus> on, String topicArn, Optional<URI> endpoint, Optional<String> region)
+        implements ChannelSpec {
     public SnsChannelSpec {
         on = Set.copyOf(on);
     }

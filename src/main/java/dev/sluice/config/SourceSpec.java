@@ -16,8 +16,14 @@ import java.util.Optional;
  * @param key       the SQL names of the columns that identify a row; unique within the source
  * @param fetch     download settings
  */
-public record SourceSpec(String name, URI url, char delimiter, List<ColumnSpec> columns, List<RowFilter> filters,
-                         List<String> key, FetchSettings fetch) {
+public record SourceSpec(
+        String name,
+        URI url,
+        char delimiter,
+        List<ColumnSpec> columns,
+        List<RowFilter> filters,
+        List<String> key,
+        FetchSettings fetch) {
     public SourceSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");

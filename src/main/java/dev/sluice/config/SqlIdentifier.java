@@ -11,8 +11,7 @@ import java.util.regex.Pattern;
 public final class SqlIdentifier {
     private static final Pattern VALID = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private SqlIdentifier() {
-    }
+    private SqlIdentifier() {}
 
     public static boolean isValid(String name) {
         return name != null && VALID.matcher(name).matches();

@@ -16,8 +16,7 @@ public final class Units {
     public static final String DURATION_EXAMPLES = "500ms, 10s, 2m or 1h";
     public static final String SIZE_EXAMPLES = "1048576, 512MiB or 2GiB";
 
-    private Units() {
-    }
+    private Units() {}
 
     /** The duration {@code text} writes, or empty when it is not one. */
     public static Optional<Duration> duration(String text) {
@@ -26,12 +25,13 @@ public final class Units {
             return Optional.empty();
         }
         long amount = Long.parseLong(m.group(1));
-        return Optional.of(switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        });
+        return Optional.of(
+                switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                });
     }
 
     /** The positive number of bytes {@code text} writes, or empty when it is not one (or out of range). */
@@ -40,13 +40,15 @@ public final class Units {
         if (!m.matches()) {
             return Optional.empty();
         }
-        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-            case "KiB" -> 10;
-            case "MiB" -> 20;
-            case "GiB" -> 30;
-            case "TiB" -> 40;
-            default -> 0;
-        };
+        int shift = m.group(2) == null
+                ? 0
+                : switch (m.group(2)) {
+                    case "KiB" -> 10;
+                    case "MiB" -> 20;
+                    case "GiB" -> 30;
+                    case "TiB" -> 40;
+                    default -> 0;
+                };
         long amount;
         try {
             amount = Long.parseLong(m.group(1));

@@ -11,9 +11,12 @@ import java.util.Set;
  *                   and Mattermost incoming webhooks accept
  * @param signingKey when present, the body is signed with HMAC-SHA256 in the {@code X-Sluice-Signature-256} header
  */
-public record WebhookChannelSpec(String name, Set<RunStatus> on, Secret url, Format format,
-                                 Optional<Secret> signingKey) implements ChannelSpec {
-    public enum Format { JSON, SLACK }
+public record WebhookChannelSpec(String name, Set<RunStatus> on, Secret url, Format format, Optional<Secret> signingKey)
+        implements ChannelSpec {
+    public enum Format {
+        JSON,
+        SLACK
+    }
 
     public WebhookChannelSpec {
         on = Set.copyOf(on);

@@ -79,8 +79,9 @@ public final class Database implements AutoCloseable {
                 server.close();
             }
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new DatabaseException("cannot connect to the database at " + DatabaseSettings.redact(jdbcUrl) + ": "
-                    + cause.getMessage(), e);
+            throw new DatabaseException(
+                    "cannot connect to the database at " + DatabaseSettings.redact(jdbcUrl) + ": " + cause.getMessage(),
+                    e);
         }
         long connected = System.nanoTime();
         try {
@@ -92,7 +93,9 @@ public final class Database implements AutoCloseable {
             }
             throw e;
         }
-        LOG.debug("database connected in {} ms, migrations checked in {} ms", (connected - started) / 1_000_000,
+        LOG.debug(
+                "database connected in {} ms, migrations checked in {} ms",
+                (connected - started) / 1_000_000,
                 (System.nanoTime() - connected) / 1_000_000);
         pool = created;
         embedded = server;
@@ -116,7 +119,8 @@ public final class Database implements AutoCloseable {
         pool();
         HikariConfig config = new HikariConfig();
         config.setPoolName("sluice-reader");
-        config.setJdbcUrl(url.replaceAll("(?i)([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", ""));
+        config.setJdbcUrl(
+                url.replaceAll("(?i)([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", ""));
         config.setUsername(READER_ROLE);
         password.ifPresent(secret -> config.setPassword(secret.reveal()));
         config.setReadOnly(true);
@@ -130,10 +134,12 @@ public final class Database implements AutoCloseable {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new DatabaseException("the dashboard cannot connect to " + describe() + " as " + READER_ROLE + ": "
-                    + cause.getMessage() + ". Run `sluice migrate` as a user allowed to create roles, and for a"
-                    + " password-protected server set SLUICE_READER_PASSWORD and ALTER ROLE " + READER_ROLE
-                    + " PASSWORD to it", e);
+            throw new DatabaseException(
+                    "the dashboard cannot connect to " + describe() + " as " + READER_ROLE + ": "
+                            + cause.getMessage() + ". Run `sluice migrate` as a user allowed to create roles, and for a"
+                            + " password-protected server set SLUICE_READER_PASSWORD and ALTER ROLE " + READER_ROLE
+                            + " PASSWORD to it",
+                    e);
         }
     }
 
@@ -149,8 +155,11 @@ public final class Database implements AutoCloseable {
 
     /** The URL with credentials removed ({@code embedded} before the embedded server is started). */
     public synchronized String describe() {
-        return url != null ? DatabaseSettings.redact(url) : settings.jdbcUrl().map(DatabaseSettings::redact)
-                .orElse("the embedded PostgreSQL in " + settings.embeddedDirectory());
+        return url != null
+                ? DatabaseSettings.redact(url)
+                : settings.jdbcUrl()
+                        .map(DatabaseSettings::redact)
+                        .orElse("the embedded PostgreSQL in " + settings.embeddedDirectory());
     }
 
     /** Drops a connection from the pool instead of returning it: used when its session state is unknown. */

@@ -19,8 +19,13 @@ import java.util.regex.Pattern;
  * @param poolSize          connections opened at most
  * @param connectTimeout    how long to wait for a connection
  */
-public record DatabaseSettings(Optional<String> jdbcUrl, Optional<String> user, Optional<Secret> password,
-                               Path embeddedDirectory, int poolSize, Duration connectTimeout) {
+public record DatabaseSettings(
+        Optional<String> jdbcUrl,
+        Optional<String> user,
+        Optional<Secret> password,
+        Path embeddedDirectory,
+        int poolSize,
+        Duration connectTimeout) {
     // pgjdbc separates parameters with '&' only: a password runs to the next '&', ';' included.
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&]*");
     private static final Pattern URL_USERINFO = Pattern.compile("(//)[^/@]*@");
@@ -40,6 +45,8 @@ public record DatabaseSettings(Optional<String> jdbcUrl, Optional<String> user, 
 
     /** The URL without any password or user-info, fit for messages. */
     public static String redact(String jdbcUrl) {
-        return URL_USERINFO.matcher(URL_PASSWORD.matcher(jdbcUrl).replaceAll("$1***")).replaceAll("$1***@");
+        return URL_USERINFO
+                .matcher(URL_PASSWORD.matcher(jdbcUrl).replaceAll("$1***"))
+                .replaceAll("$1***@");
     }
 }

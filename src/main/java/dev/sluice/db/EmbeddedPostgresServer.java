@@ -54,13 +54,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         .setServerConfig("synchronous_commit", "on")
                         .setPGStartupWait(START_TIMEOUT)
                         .start();
-                LOG.debug("started the embedded PostgreSQL on port {} with data in {}", server.getPort(), dataDirectory);
+                LOG.debug(
+                        "started the embedded PostgreSQL on port {} with data in {}", server.getPort(), dataDirectory);
                 return new EmbeddedPostgresServer(server, server.getPort());
             } catch (IOException | IllegalStateException e) {
                 // Another process is starting it at this moment (zonky's lock) or an old server is shutting down.
                 if (System.nanoTime() > deadline) {
-                    throw new DatabaseException("cannot start the embedded PostgreSQL in " + dataDirectory + ": "
-                            + e.getMessage(), e);
+                    throw new DatabaseException(
+                            "cannot start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
                 }
                 LOG.debug("embedded PostgreSQL not startable yet ({}); retrying", e.getMessage());
                 sleep(Duration.ofMillis(250));
@@ -133,8 +134,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         String own = Database.applicationName();
         while (System.nanoTime() < deadline) {
             try (Connection c = DriverManager.getConnection(url(port), "postgres", "");
-                 PreparedStatement st = c.prepareStatement("select count(*) from pg_stat_activity"
-                         + " where application_name like 'sluice-%' and application_name <> ?")) {
+                    PreparedStatement st = c.prepareStatement("select count(*) from pg_stat_activity"
+                            + " where application_name like 'sluice-%' and application_name <> ?")) {
                 st.setString(1, own);
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();

@@ -15,12 +15,13 @@ public final class Migrations {
     /** The highest migration in db/migration; MigrationsTest keeps this in step with the files. */
     public static final int LATEST = 4;
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     private static boolean upToDate(DataSource dataSource) {
-        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select to_regclass('sluice.flyway_schema_history') is not null")) {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs =
+                        st.executeQuery("select to_regclass('sluice.flyway_schema_history') is not null")) {
             rs.next();
             if (!rs.getBoolean(1)) {
                 return false;
@@ -28,10 +29,11 @@ public final class Migrations {
         } catch (java.sql.SQLException e) {
             return false;
         }
-        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select coalesce(max(version::int) filter (where success), 0),"
-                     + " count(*) filter (where not success) from sluice.flyway_schema_history"
-                     + " where version is not null")) {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("select coalesce(max(version::int) filter (where success), 0),"
+                        + " count(*) filter (where not success) from sluice.flyway_schema_history"
+                        + " where version is not null")) {
             rs.next();
             return rs.getInt(1) == LATEST && rs.getInt(2) == 0;
         } catch (java.sql.SQLException e) {
@@ -41,9 +43,10 @@ public final class Migrations {
 
     /** The highest migration applied successfully: what readiness checks against. */
     public static int currentVersion(DataSource dataSource) {
-        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select coalesce(max(version::int), 0)"
-                     + " from sluice.flyway_schema_history where success")) {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(
+                        "select coalesce(max(version::int), 0)" + " from sluice.flyway_schema_history where success")) {
             rs.next();
             return rs.getInt(1);
         } catch (java.sql.SQLException e) {

@@ -30,8 +30,7 @@ public final class Demo implements AutoCloseable {
             + " but invented. These are not real COVID-19 figures.";
 
     /** What one simulated day did. */
-    public record Day(int number, LocalDate publishedThrough, Run run, List<String> notificationsReceived) {
-    }
+    public record Day(int number, LocalDate publishedThrough, Run run, List<String> notificationsReceived) {}
 
     private final DemoSourceServer server = new DemoSourceServer();
     private final SyntheticSources sources;
@@ -44,13 +43,17 @@ public final class Demo implements AutoCloseable {
 
     /** The bundled covid-us pipeline reading the demo's files, labelled synthetic, notifying the demo inbox. */
     public PipelineSpec pipeline(PipelineSpec covidUs) {
-        WebhookChannelSpec inbox = new WebhookChannelSpec("demo-inbox",
+        WebhookChannelSpec inbox = new WebhookChannelSpec(
+                "demo-inbox",
                 EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED_LOCKED),
-                Secret.of(server.url("/inbox").toString()), WebhookChannelSpec.Format.JSON, Optional.empty());
-        PipelineSpec spec = covidUs.withSourceUrls(Map.of("nyt", server.url("/nyt/us.csv"),
-                "jhu", server.url("/jhu/time-series-19-covid-combined.csv")))
+                Secret.of(server.url("/inbox").toString()),
+                WebhookChannelSpec.Format.JSON,
+                Optional.empty());
+        PipelineSpec spec = covidUs.withSourceUrls(Map.of(
+                        "nyt", server.url("/nyt/us.csv"), "jhu", server.url("/jhu/time-series-19-covid-combined.csv")))
                 .withMoreChannels(List.<ChannelSpec>of(inbox));
-        return spec.withDashboard(spec.dashboard().orElseThrow().withBanner(BANNER)).withSchedule(Optional.empty());
+        return spec.withDashboard(spec.dashboard().orElseThrow().withBanner(BANNER))
+                .withSchedule(Optional.empty());
     }
 
     /** Publishes each day's files and runs the pipeline once per day, delivering notifications before the next day. */
@@ -60,8 +63,8 @@ public final class Demo implements AutoCloseable {
             server.publish("/nyt/us.csv", sources.nyt(day));
             server.publish("/jhu/time-series-19-covid-combined.csv", sources.jhu(day));
             int before = server.received().size();
-            Run run = pipeline.runAndDeliver(spec, RunRequest.of(Trigger.DEMO),
-                    DeliveryPolicy.waitUpTo(Duration.ofSeconds(5)));
+            Run run = pipeline.runAndDeliver(
+                    spec, RunRequest.of(Trigger.DEMO), DeliveryPolicy.waitUpTo(Duration.ofSeconds(5)));
             List<String> received = server.received();
             Day result = new Day(day, SyntheticSources.lastDate(day), run, received.subList(before, received.size()));
             results.add(result);

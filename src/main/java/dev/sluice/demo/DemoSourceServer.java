@@ -52,7 +52,8 @@ final class DemoSourceServer implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/inbox") && exchange.getRequestMethod().equals("POST")) {
-                String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                String body =
+                        new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 received.add(body);
                 exchange.sendResponseHeaders(204, -1);
                 return;

@@ -34,8 +34,12 @@ public final class SyntheticSources {
         newDeaths = new long[length];
         SplittableRandom random = new SplittableRandom(SEED);
         for (int t = 0; t < length; t++) {
-            double wave = 1 + 30_000 * bump(t, 80, 35) + 70_000 * bump(t, 350, 45) + 55_000 * bump(t, 560, 35)
-                    + 180_000 * bump(t, 720, 20) + 8_000 * bump(t, 450, 120);
+            double wave = 1
+                    + 30_000 * bump(t, 80, 35)
+                    + 70_000 * bump(t, 350, 45)
+                    + 55_000 * bump(t, 560, 35)
+                    + 180_000 * bump(t, 720, 20)
+                    + 8_000 * bump(t, 450, 120);
             int dayOfWeek = FIRST_DATE.plusDays(t).getDayOfWeek().getValue();
             double weekly = dayOfWeek >= 6 ? 0.7 : 1.0;
             newCases[t] = Math.max(0, Math.round(wave * weekly * (0.9 + 0.2 * random.nextDouble())));
@@ -102,13 +106,35 @@ public final class SyntheticSources {
             }
             LocalDate date = FIRST_DATE.plusDays(t);
             long shownRecovered = date.isBefore(RECOVERIES_STOP) ? recovered : 0;
-            text.append(date).append(",Afghanistan,,").append(cases / 900).append(',').append(recovered / 900)
-                    .append(',').append(deaths / 900).append('\n');
-            text.append(date).append(",\"Korea, South\",,").append(cases / 700).append(',').append(recovered / 700)
-                    .append(',').append(deaths / 1400).append('\n');
-            text.append(date).append(",US,,").append(cases + cases / 200).append(',').append(shownRecovered)
-                    .append(',').append(deaths).append('\n');
-            text.append(date).append(",US,Washington,").append(cases / 45).append(",0,").append(deaths / 60)
+            text.append(date)
+                    .append(",Afghanistan,,")
+                    .append(cases / 900)
+                    .append(',')
+                    .append(recovered / 900)
+                    .append(',')
+                    .append(deaths / 900)
+                    .append('\n');
+            text.append(date)
+                    .append(",\"Korea, South\",,")
+                    .append(cases / 700)
+                    .append(',')
+                    .append(recovered / 700)
+                    .append(',')
+                    .append(deaths / 1400)
+                    .append('\n');
+            text.append(date)
+                    .append(",US,,")
+                    .append(cases + cases / 200)
+                    .append(',')
+                    .append(shownRecovered)
+                    .append(',')
+                    .append(deaths)
+                    .append('\n');
+            text.append(date)
+                    .append(",US,Washington,")
+                    .append(cases / 45)
+                    .append(",0,")
+                    .append(deaths / 60)
                     .append('\n');
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);

@@ -17,16 +17,14 @@ import java.util.HexFormat;
 final class BodyCopier {
     private static final int BUFFER = 1 << 16;
 
-    record Copied(long bytes, String sha256, byte[] prefix, int prefixLength) {
-    }
+    record Copied(long bytes, String sha256, byte[] prefix, int prefixLength) {}
 
     /** Told of each chunk copied: progress display, stall detection. */
     interface Progress {
         void copied(long bytesSoFar);
     }
 
-    private BodyCopier() {
-    }
+    private BodyCopier() {}
 
     static MessageDigest sha256() {
         try {
@@ -40,8 +38,7 @@ final class BodyCopier {
      * @throws IOException from the input (a network error: the caller may retry)
      * @throws LocalStorageException when the local file cannot be written (disk full: retrying will not help)
      */
-    static Copied copy(String source, InputStream in, Path file, long maxBytes, Progress progress)
-            throws IOException {
+    static Copied copy(String source, InputStream in, Path file, long maxBytes, Progress progress) throws IOException {
         MessageDigest digest = sha256();
         byte[] prefix = new byte[BodySniffer.PREFIX_BYTES];
         int prefixLength = 0;
@@ -54,7 +51,9 @@ final class BodyCopier {
             while ((n = in.read(buffer)) != -1) {
                 total += n;
                 if (total > maxBytes) {
-                    throw new SourceRejectedException(ErrorKind.TOO_LARGE, source,
+                    throw new SourceRejectedException(
+                            ErrorKind.TOO_LARGE,
+                            source,
                             source + ": the body is larger than the limit of " + maxBytes + " bytes (fetch.max_bytes)");
                 }
                 if (prefixLength < prefix.length) {

@@ -80,8 +80,7 @@ final class BodyDownload {
     }
 
     /** What a reader may know now: written bytes of an attempt, and whether the download ended. */
-    record State(int attempt, long written, boolean complete, SluiceException failure) {
-    }
+    record State(int attempt, long written, boolean complete, SluiceException failure) {}
 
     /** Waits until more than {@code position} bytes of {@code attempt} are written, the attempt changes, or the end. */
     synchronized State awaitBeyond(int attemptSeen, long position) throws InterruptedException {
@@ -172,8 +171,9 @@ final class BodyDownload {
 
     private synchronized void awaitStopped() throws InterruptedException {
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        for (long left = STOP_TIMEOUT.toMillis(); running && left > 0;
-             left = (deadline - System.nanoTime()) / 1_000_000) {
+        for (long left = STOP_TIMEOUT.toMillis();
+                running && left > 0;
+                left = (deadline - System.nanoTime()) / 1_000_000) {
             wait(left);
         }
     }

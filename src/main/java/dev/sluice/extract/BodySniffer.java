@@ -10,14 +10,16 @@ import java.nio.charset.StandardCharsets;
 final class BodySniffer {
     static final int PREFIX_BYTES = 256;
 
-    private BodySniffer() {
-    }
+    private BodySniffer() {}
 
     /** A server that says it sends HTML is believed before a byte of the body is read. */
     static void checkContentType(String source, java.util.Optional<String> contentType) {
-        if (contentType.isPresent() && contentType.get().toLowerCase(java.util.Locale.ROOT).contains("html")) {
-            throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is HTML, not CSV"
-                    + " (Content-Type " + contentType.get() + ")");
+        if (contentType.isPresent()
+                && contentType.get().toLowerCase(java.util.Locale.ROOT).contains("html")) {
+            throw new SourceRejectedException(
+                    ErrorKind.NOT_CSV,
+                    source,
+                    source + ": the body is HTML, not CSV" + " (Content-Type " + contentType.get() + ")");
         }
     }
 
@@ -25,9 +27,12 @@ final class BodySniffer {
         if (length == 0) {
             throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is empty");
         }
-        if (prefixLength >= 2 && ((prefix[0] == (byte) 0xFE && prefix[1] == (byte) 0xFF)
-                || (prefix[0] == (byte) 0xFF && prefix[1] == (byte) 0xFE))) {
-            throw new SourceRejectedException(ErrorKind.NOT_CSV, source,
+        if (prefixLength >= 2
+                && ((prefix[0] == (byte) 0xFE && prefix[1] == (byte) 0xFF)
+                        || (prefix[0] == (byte) 0xFF && prefix[1] == (byte) 0xFE))) {
+            throw new SourceRejectedException(
+                    ErrorKind.NOT_CSV,
+                    source,
                     source + ": the body is UTF-16 (byte order mark " + String.format("%02X %02X", prefix[0], prefix[1])
                             + "); sluice reads UTF-8");
         }
@@ -42,8 +47,8 @@ final class BodySniffer {
         if (start < prefixLength && prefix[start] == '<') {
             String begins = new String(prefix, start, Math.min(prefixLength - start, 40), StandardCharsets.UTF_8)
                     .replaceAll("\\s+", " ");
-            throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is HTML, not CSV"
-                    + "; it begins '" + begins + "'");
+            throw new SourceRejectedException(
+                    ErrorKind.NOT_CSV, source, source + ": the body is HTML, not CSV" + "; it begins '" + begins + "'");
         }
     }
 
@@ -67,7 +72,9 @@ final class BodySniffer {
         String hint = prefixLength >= 2 && prefix[0] == (byte) 0x1F && prefix[1] == (byte) 0x8B
                 ? "; it begins like gzip, served without Content-Encoding: gzip"
                 : nuls * 3 >= prefixLength ? "; it looks like UTF-16 (sluice reads UTF-8)" : "";
-        throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is not text: a NUL byte at"
-                + " offset " + first + hint);
+        throw new SourceRejectedException(
+                ErrorKind.NOT_CSV,
+                source,
+                source + ": the body is not text: a NUL byte at" + " offset " + first + hint);
     }
 }

@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param validators what the server said to send back next time
  * @param freshness  how the body compares with the one last loaded
  */
-public record Download(String source, String url, long bytes, String sha256, Validators validators,
-                       Freshness freshness) {
+public record Download(
+        String source, String url, long bytes, String sha256, Validators validators, Freshness freshness) {
 
     /** How a body compares with the one last loaded. */
     public enum Freshness {

@@ -46,8 +46,8 @@ final class FollowingInputStream extends InputStream {
         if (state.written() <= position) {
             return -1; // complete, and all read
         }
-        int n = channel.read(ByteBuffer.wrap(target, offset, (int) Math.min(length, state.written() - position)),
-                position);
+        int n = channel.read(
+                ByteBuffer.wrap(target, offset, (int) Math.min(length, state.written() - position)), position);
         position += n;
         return n;
     }

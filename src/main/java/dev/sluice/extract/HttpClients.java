@@ -13,15 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HttpClients {
     private static final Map<Duration, HttpClient> CLIENTS = new ConcurrentHashMap<>();
 
-    private HttpClients() {
-    }
+    private HttpClients() {}
 
     static HttpClient forConnectTimeout(Duration timeout) {
         // computeIfAbsent makes a caller wait for a warm-up already building the same client.
-        return CLIENTS.computeIfAbsent(timeout, t -> HttpClient.newBuilder()
-                .connectTimeout(t)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build());
+        return CLIENTS.computeIfAbsent(
+                timeout,
+                t -> HttpClient.newBuilder()
+                        .connectTimeout(t)
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .build());
     }
 
     static void warmUp(Iterable<Duration> timeouts) {

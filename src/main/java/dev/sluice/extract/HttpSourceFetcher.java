@@ -1,7 +1,7 @@
 package dev.sluice.extract;
 
-import dev.sluice.Sleeper;
 import dev.sluice.ErrorKind;
+import dev.sluice.Sleeper;
 import dev.sluice.config.FetchSettings;
 import dev.sluice.config.SourceSpec;
 import java.io.IOException;
@@ -36,18 +36,17 @@ final class HttpSourceFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSourceFetcher.class);
     /** The JDK client's default redirect limit (jdk.httpclient.redirects.retrylimit). */
     static final int MAX_REDIRECTS = 5;
+
     static final String USER_AGENT = "sluice/0.1 (+https://github.com/sluice-etl/sluice)";
 
     /** Told when an attempt starts writing the file anew, and how far it got: a reader may be following it. */
     interface AttemptObserver {
         AttemptObserver NONE = new AttemptObserver() {
             @Override
-            public void attemptStarted() {
-            }
+            public void attemptStarted() {}
 
             @Override
-            public void copied(long bytes) {
-            }
+            public void copied(long bytes) {}
         };
 
         void attemptStarted();
@@ -61,12 +60,10 @@ final class HttpSourceFetcher {
     }
 
     /** The server answered 304 to the conditional GET: the body last loaded is still current. */
-    record NotModified(Download.Validators validators) implements Fetched {
-    }
+    record NotModified(Download.Validators validators) implements Fetched {}
 
     /** A body, written whole to the file. */
-    record Received(Download.Validators validators, BodyCopier.Copied body) implements Fetched {
-    }
+    record Received(Download.Validators validators, BodyCopier.Copied body) implements Fetched {}
 
     /** One attempt failed; whether and when to try again. */
     private static final class AttemptFailed extends Exception {
@@ -93,8 +90,12 @@ final class HttpSourceFetcher {
         this.listener = listener;
     }
 
-    Fetched fetch(SourceSpec source, String shownUrl, Optional<SourceState> conditional, Path file,
-                  AttemptObserver observer) {
+    Fetched fetch(
+            SourceSpec source,
+            String shownUrl,
+            Optional<SourceState> conditional,
+            Path file,
+            AttemptObserver observer) {
         FetchSettings settings = source.fetch();
         Backoff backoff = new Backoff(settings, random);
         for (int attempt = 1; ; attempt++) {
@@ -104,21 +105,29 @@ final class HttpSourceFetcher {
                 String message = source.name() + ": " + shownUrl + ": " + failed.getMessage();
                 if (Thread.currentThread().isInterrupted()) {
                     // The run no longer wants this body (it failed, or is shutting down): stop, do not retry.
-                    throw new SourceUnavailableException(source.name(), source.name() + ": download cancelled", false,
-                            failed);
+                    throw new SourceUnavailableException(
+                            source.name(), source.name() + ": download cancelled", false, failed);
                 }
                 if (!failed.retryable || attempt >= settings.attempts()) {
                     String attempts = attempt > 1 ? " (after " + attempt + " attempts)" : "";
-                    throw new SourceUnavailableException(source.name(), message + attempts, failed.retryable,
-                            failed.getCause());
+                    throw new SourceUnavailableException(
+                            source.name(), message + attempts, failed.retryable, failed.getCause());
                 }
                 if (failed.retryAfter.isPresent() && failed.retryAfter.get().compareTo(settings.maxRetryAfter()) > 0) {
-                    throw new SourceUnavailableException(source.name(), message + "; the server asked to retry after "
-                            + failed.retryAfter.get().toSeconds() + " s, longer than fetch.max_retry_after ("
-                            + settings.maxRetryAfter().toSeconds() + " s)", true, failed.getCause());
+                    throw new SourceUnavailableException(
+                            source.name(),
+                            message + "; the server asked to retry after "
+                                    + failed.retryAfter.get().toSeconds() + " s, longer than fetch.max_retry_after ("
+                                    + settings.maxRetryAfter().toSeconds() + " s)",
+                            true,
+                            failed.getCause());
                 }
                 Duration delay = backoff.delay(attempt, failed.retryAfter);
-                LOG.warn("{}; retrying in {} ms (attempt {} of {})", message, delay.toMillis(), attempt + 1,
+                LOG.warn(
+                        "{}; retrying in {} ms (attempt {} of {})",
+                        message,
+                        delay.toMillis(),
+                        attempt + 1,
                         settings.attempts());
                 pause(source, delay);
             }
@@ -130,19 +139,21 @@ final class HttpSourceFetcher {
             sleeper.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SourceUnavailableException(source.name(), source.name() + ": interrupted while waiting to retry",
-                    false, e);
+            throw new SourceUnavailableException(
+                    source.name(), source.name() + ": interrupted while waiting to retry", false, e);
         }
     }
 
-    private Fetched attempt(SourceSpec source, Optional<SourceState> conditional, Path file,
-                            AttemptObserver observer) throws AttemptFailed {
+    private Fetched attempt(SourceSpec source, Optional<SourceState> conditional, Path file, AttemptObserver observer)
+            throws AttemptFailed {
         FetchSettings settings = source.fetch();
         HttpRequest.Builder request = HttpRequest.newBuilder(source.url())
                 .timeout(settings.readTimeout())
                 // Over plain http the JDK would attempt an h2c upgrade, which some servers and proxies mishandle.
-                .version(source.url().getScheme().equalsIgnoreCase("http") ? HttpClient.Version.HTTP_1_1
-                        : HttpClient.Version.HTTP_2)
+                .version(
+                        source.url().getScheme().equalsIgnoreCase("http")
+                                ? HttpClient.Version.HTTP_1_1
+                                : HttpClient.Version.HTTP_2)
                 .header("User-Agent", USER_AGENT)
                 .header("Accept-Encoding", "gzip")
                 .GET();
@@ -157,8 +168,8 @@ final class HttpSourceFetcher {
         } catch (TimedBodyStream.StalledException e) {
             throw new AttemptFailed("the body stalled: " + e.getMessage(), true, Optional.empty(), e);
         } catch (IOException e) {
-            throw new AttemptFailed("the connection broke while reading the body: " + describe(e), true,
-                    Optional.empty(), e);
+            throw new AttemptFailed(
+                    "the connection broke while reading the body: " + describe(e), true, Optional.empty(), e);
         }
     }
 
@@ -166,16 +177,19 @@ final class HttpSourceFetcher {
         return HttpClients.forConnectTimeout(settings.connectTimeout());
     }
 
-    private static HttpResponse<InputStream> send(HttpClient client, HttpRequest request, TimedBodyStream body,
-                                                  FetchSettings settings) throws AttemptFailed {
+    private static HttpResponse<InputStream> send(
+            HttpClient client, HttpRequest request, TimedBodyStream body, FetchSettings settings) throws AttemptFailed {
         try {
             return client.send(request, info -> body);
         } catch (HttpConnectTimeoutException e) {
-            throw new AttemptFailed("could not connect within " + settings.connectTimeout().toSeconds() + " s", true,
-                    Optional.empty(), e);
+            throw new AttemptFailed(
+                    "could not connect within " + settings.connectTimeout().toSeconds() + " s",
+                    true,
+                    Optional.empty(),
+                    e);
         } catch (HttpTimeoutException e) {
-            throw new AttemptFailed("no response within " + settings.readTimeout().toSeconds() + " s", true,
-                    Optional.empty(), e);
+            throw new AttemptFailed(
+                    "no response within " + settings.readTimeout().toSeconds() + " s", true, Optional.empty(), e);
         } catch (IOException e) {
             throw new AttemptFailed("connection failed: " + describe(e), true, Optional.empty(), e);
         } catch (InterruptedException e) {
@@ -184,49 +198,63 @@ final class HttpSourceFetcher {
         }
     }
 
-    private Fetched receive(SourceSpec source, Optional<SourceState> conditional, Path file,
-                            HttpResponse<InputStream> response, InputStream raw, AttemptObserver observer)
+    private Fetched receive(
+            SourceSpec source,
+            Optional<SourceState> conditional,
+            Path file,
+            HttpResponse<InputStream> response,
+            InputStream raw,
+            AttemptObserver observer)
             throws IOException, AttemptFailed {
         int status = response.statusCode();
         HttpHeaders headers = response.headers();
         Optional<String> etag = headers.firstValue("ETag");
         Optional<String> lastModified = headers.firstValue("Last-Modified");
         if (status == 304 && conditional.isPresent()) {
-            return new NotModified(new Download.Validators(etag.or(() -> conditional.get().etag()),
+            return new NotModified(new Download.Validators(
+                    etag.or(() -> conditional.get().etag()),
                     lastModified.or(() -> conditional.get().lastModified())));
         }
         if (status == 429 || status >= 500) {
             throw new AttemptFailed("HTTP " + status, true, retryAfter(headers), null);
         }
         if (status >= 300 && status < 400 && headers.firstValue("Location").isPresent()) {
-            throw new AttemptFailed(unfollowedRedirect(response, headers.firstValue("Location").get()), false,
-                    Optional.empty(), null);
+            throw new AttemptFailed(
+                    unfollowedRedirect(response, headers.firstValue("Location").get()), false, Optional.empty(), null);
         }
         if (status != 200) {
             throw new AttemptFailed("HTTP " + status + " (expected 200)", false, Optional.empty(), null);
         }
-        String encoding = headers.firstValue("Content-Encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
+        String encoding =
+                headers.firstValue("Content-Encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
         long announced = headers.firstValueAsLong("Content-Length").orElse(-1L);
         boolean identity = encoding.equals("identity");
         if (!identity && !encoding.equals("gzip")) {
             throw new AttemptFailed("unsupported Content-Encoding '" + encoding + "'", false, Optional.empty(), null);
         }
         if (identity && announced > source.fetch().maxBytes()) {
-            throw new SourceRejectedException(ErrorKind.TOO_LARGE, source.name(), source.name() + ": the body is "
-                    + announced + " bytes, over the limit of " + source.fetch().maxBytes() + " (fetch.max_bytes)");
+            throw new SourceRejectedException(
+                    ErrorKind.TOO_LARGE,
+                    source.name(),
+                    source.name() + ": the body is " + announced + " bytes, over the limit of "
+                            + source.fetch().maxBytes() + " (fetch.max_bytes)");
         }
         // Known before a byte of the body is read: a reader following the download must not parse it.
         BodySniffer.checkContentType(source.name(), headers.firstValue("Content-Type"));
         InputStream in = identity ? raw : new GZIPInputStream(raw, 1 << 16);
         long shownTotal = identity ? announced : -1;
         observer.attemptStarted();
-        BodyCopier.Copied copied = BodyCopier.copy(source.name(), in, file, source.fetch().maxBytes(), bytes -> {
-            observer.copied(bytes);
-            listener.progress(source.name(), bytes, shownTotal);
-        });
+        BodyCopier.Copied copied =
+                BodyCopier.copy(source.name(), in, file, source.fetch().maxBytes(), bytes -> {
+                    observer.copied(bytes);
+                    listener.progress(source.name(), bytes, shownTotal);
+                });
         if (identity && announced >= 0 && copied.bytes() != announced) {
-            throw new AttemptFailed("the body was cut off: " + copied.bytes() + " of " + announced + " bytes", true,
-                    Optional.empty(), null);
+            throw new AttemptFailed(
+                    "the body was cut off: " + copied.bytes() + " of " + announced + " bytes",
+                    true,
+                    Optional.empty(),
+                    null);
         }
         BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
         return new Received(new Download.Validators(etag, lastModified), copied);
@@ -246,8 +274,8 @@ final class HttpSourceFetcher {
         String why = "https".equalsIgnoreCase(response.uri().getScheme()) && "http".equalsIgnoreCase(target.getScheme())
                 ? "a redirect from https to http is refused"
                 : "more than " + MAX_REDIRECTS + " redirects";
-        return "HTTP " + response.statusCode() + ": redirect to " + UrlRedactor.redact(target) + " not followed ("
-                + why + ")";
+        return "HTTP " + response.statusCode() + ": redirect to " + UrlRedactor.redact(target) + " not followed (" + why
+                + ")";
     }
 
     /** Retry-After is either seconds or an HTTP date. */

@@ -23,7 +23,10 @@ import java.util.Optional;
  * again when the load needs it.
  */
 final class SourceFetch {
-    enum ReadPolicy { FOLLOW_DOWNLOAD, AFTER_DOWNLOAD }
+    enum ReadPolicy {
+        FOLLOW_DOWNLOAD,
+        AFTER_DOWNLOAD
+    }
 
     private final SourceFetcher fetcher;
     private final SourceCache cache;
@@ -35,18 +38,24 @@ final class SourceFetch {
     private SourceBody body;
     private Optional<Path> cached = Optional.empty();
 
-    SourceFetch(SourceFetcher fetcher, SourceCache cache, String pipeline, SourceSpec source,
-                Optional<SourceState> lastLoaded) {
+    SourceFetch(
+            SourceFetcher fetcher,
+            SourceCache cache,
+            String pipeline,
+            SourceSpec source,
+            Optional<SourceState> lastLoaded) {
         this.fetcher = fetcher;
         this.cache = cache;
         this.pipeline = pipeline;
         this.source = source;
         this.lastLoaded = lastLoaded;
         String shownUrl = UrlRedactor.redact(source.url());
-        Optional<SourceState> conditional = lastLoaded.filter(s -> s.url().equals(shownUrl))
+        Optional<SourceState> conditional = lastLoaded
+                .filter(s -> s.url().equals(shownUrl))
                 .filter(s -> s.etag().isPresent() || s.lastModified().isPresent())
                 .filter(s -> !source.url().getScheme().equalsIgnoreCase("file"));
-        this.policy = lastLoaded.isEmpty() || conditional.isPresent() ? ReadPolicy.FOLLOW_DOWNLOAD
+        this.policy = lastLoaded.isEmpty() || conditional.isPresent()
+                ? ReadPolicy.FOLLOW_DOWNLOAD
                 : ReadPolicy.AFTER_DOWNLOAD;
         this.download = fetcher.start(source, conditional, lastLoaded);
     }
@@ -57,7 +66,8 @@ final class SourceFetch {
      */
     synchronized boolean unchangedBeforeReading() {
         return switch (policy) {
-            case FOLLOW_DOWNLOAD -> download.awaitStartOrEnd().map(Download::notModified).orElse(false);
+            case FOLLOW_DOWNLOAD ->
+                download.awaitStartOrEnd().map(Download::notModified).orElse(false);
             case AFTER_DOWNLOAD -> download.await().unchanged();
         };
     }
@@ -72,7 +82,8 @@ final class SourceFetch {
 
     private SourceBody chooseBody() {
         boolean notModified = switch (policy) {
-            case FOLLOW_DOWNLOAD -> download.awaitStartOrEnd().map(Download::notModified).orElse(false);
+            case FOLLOW_DOWNLOAD ->
+                download.awaitStartOrEnd().map(Download::notModified).orElse(false);
             case AFTER_DOWNLOAD -> download.await().notModified();
         };
         if (!notModified) {
@@ -108,7 +119,9 @@ final class SourceFetch {
 
     /** After a committed load: the body just loaded becomes the cached one (a body read from the cache is there). */
     synchronized void keep() {
-        if (body != null && cached.isEmpty() && download.completedNow().filter(d -> !d.notModified()).isPresent()) {
+        if (body != null
+                && cached.isEmpty()
+                && download.completedNow().filter(d -> !d.notModified()).isPresent()) {
             cache.keep(pipeline, source.name(), download.file());
         }
     }

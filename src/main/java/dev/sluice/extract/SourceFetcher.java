@@ -33,8 +33,13 @@ public final class SourceFetcher {
         return thread;
     });
 
-    public SourceFetcher(SourceCache cache, Path tempDir, Sleeper sleeper, RandomGenerator random, Clock clock,
-                         DownloadListener listener) {
+    public SourceFetcher(
+            SourceCache cache,
+            Path tempDir,
+            Sleeper sleeper,
+            RandomGenerator random,
+            Clock clock,
+            DownloadListener listener) {
         this.http = new HttpSourceFetcher(sleeper, random, clock, listener);
         this.cache = cache;
         this.tempDir = tempDir;
@@ -45,8 +50,11 @@ public final class SourceFetcher {
      * before connecting to the database, which takes as long.
      */
     public static void prepare(List<SourceSpec> sources) {
-        HttpClients.warmUp(sources.stream().filter(s -> !s.url().getScheme().equalsIgnoreCase("file"))
-                .map(s -> s.fetch().connectTimeout()).distinct().toList());
+        HttpClients.warmUp(sources.stream()
+                .filter(s -> !s.url().getScheme().equalsIgnoreCase("file"))
+                .map(s -> s.fetch().connectTimeout())
+                .distinct()
+                .toList());
     }
 
     /**
@@ -57,8 +65,9 @@ public final class SourceFetcher {
     public Fetch fetch(String pipeline, List<SourceSpec> sources, Map<String, SourceState> lastLoaded) {
         Map<String, SourceFetch> fetches = new LinkedHashMap<>();
         for (SourceSpec source : sources) {
-            fetches.put(source.name(), new SourceFetch(this, cache, pipeline, source,
-                    Optional.ofNullable(lastLoaded.get(source.name()))));
+            fetches.put(
+                    source.name(),
+                    new SourceFetch(this, cache, pipeline, source, Optional.ofNullable(lastLoaded.get(source.name()))));
         }
         return new Fetch(fetches);
     }
@@ -76,8 +85,7 @@ public final class SourceFetcher {
             file = Files.createTempFile(tempDir, "sluice-" + source.name() + "-", ".csv");
         } catch (IOException e) {
             BodyDownload failed = new BodyDownload(source.name(), tempDir.resolve("unwritable"));
-            failed.failed(new LocalStorageException(source.name(), "cannot create a temporary file in " + tempDir,
-                    e));
+            failed.failed(new LocalStorageException(source.name(), "cannot create a temporary file in " + tempDir, e));
             return failed;
         }
         BodyDownload body = new BodyDownload(source.name(), file);
@@ -85,16 +93,17 @@ public final class SourceFetcher {
         return body;
     }
 
-    private void downloadInto(SourceSpec source, BodyDownload body, Optional<SourceState> conditional,
-                              Optional<SourceState> lastLoaded) {
+    private void downloadInto(
+            SourceSpec source, BodyDownload body, Optional<SourceState> conditional, Optional<SourceState> lastLoaded) {
         if (!body.begin()) {
             return;
         }
         try {
             String shownUrl = UrlRedactor.redact(source.url());
-            body.completed(source.url().getScheme().equalsIgnoreCase("file")
-                    ? fromFile(source, shownUrl, body, lastLoaded)
-                    : fromHttp(source, shownUrl, body, conditional, lastLoaded));
+            body.completed(
+                    source.url().getScheme().equalsIgnoreCase("file")
+                            ? fromFile(source, shownUrl, body, lastLoaded)
+                            : fromHttp(source, shownUrl, body, conditional, lastLoaded));
         } catch (SluiceException e) {
             body.failed(e);
         } catch (RuntimeException e) {
@@ -104,10 +113,14 @@ public final class SourceFetcher {
         }
     }
 
-    private Download fromHttp(SourceSpec source, String shownUrl, BodyDownload body,
-                              Optional<SourceState> conditional, Optional<SourceState> lastLoaded) {
-        HttpSourceFetcher.Fetched fetched = http.fetch(source, shownUrl, conditional, body.file(),
-                new HttpSourceFetcher.AttemptObserver() {
+    private Download fromHttp(
+            SourceSpec source,
+            String shownUrl,
+            BodyDownload body,
+            Optional<SourceState> conditional,
+            Optional<SourceState> lastLoaded) {
+        HttpSourceFetcher.Fetched fetched =
+                http.fetch(source, shownUrl, conditional, body.file(), new HttpSourceFetcher.AttemptObserver() {
                     @Override
                     public void attemptStarted() {
                         body.attemptStarted();
@@ -122,31 +135,45 @@ public final class SourceFetcher {
             return received(source, shownUrl, received.body(), fetched.validators(), lastLoaded);
         }
         SourceState known = conditional.orElseThrow();
-        return new Download(source.name(), shownUrl, known.bytes(), known.sha256(), fetched.validators(),
+        return new Download(
+                source.name(),
+                shownUrl,
+                known.bytes(),
+                known.sha256(),
+                fetched.validators(),
                 Download.Freshness.NOT_MODIFIED);
     }
 
-    private static Download received(SourceSpec source, String shownUrl, BodyCopier.Copied body,
-                                     Download.Validators validators, Optional<SourceState> lastLoaded) {
+    private static Download received(
+            SourceSpec source,
+            String shownUrl,
+            BodyCopier.Copied body,
+            Download.Validators validators,
+            Optional<SourceState> lastLoaded) {
         boolean same = lastLoaded.map(s -> s.sha256().equals(body.sha256())).orElse(false);
-        return new Download(source.name(), shownUrl, body.bytes(), body.sha256(), validators,
+        return new Download(
+                source.name(),
+                shownUrl,
+                body.bytes(),
+                body.sha256(),
+                validators,
                 same ? Download.Freshness.SAME_BODY : Download.Freshness.CHANGED);
     }
 
-    private static Download fromFile(SourceSpec source, String shownUrl, BodyDownload body,
-                                     Optional<SourceState> lastLoaded) {
+    private static Download fromFile(
+            SourceSpec source, String shownUrl, BodyDownload body, Optional<SourceState> lastLoaded) {
         Path path = Path.of(source.url());
         try (InputStream in = Files.newInputStream(path)) {
             body.attemptStarted();
-            BodyCopier.Copied copied = BodyCopier.copy(source.name(), in, body.file(), source.fetch().maxBytes(),
-                    body::wrote);
+            BodyCopier.Copied copied = BodyCopier.copy(
+                    source.name(), in, body.file(), source.fetch().maxBytes(), body::wrote);
             BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
             return received(source, shownUrl, copied, Download.Validators.NONE, lastLoaded);
         } catch (NoSuchFileException e) {
             throw new SourceUnavailableException(source.name(), source.name() + ": no such file " + path, false, e);
         } catch (IOException e) {
-            throw new SourceUnavailableException(source.name(), source.name() + ": cannot read " + path + ": "
-                    + e.getMessage(), false, e);
+            throw new SourceUnavailableException(
+                    source.name(), source.name() + ": cannot read " + path + ": " + e.getMessage(), false, e);
         }
     }
 }

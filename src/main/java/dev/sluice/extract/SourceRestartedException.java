@@ -11,7 +11,13 @@ public class SourceRestartedException extends SluiceException {
     private static final long serialVersionUID = 1L;
 
     public SourceRestartedException(String source) {
-        super(ErrorKind.SOURCE_UNAVAILABLE, source + ": the download was retried while being read", source, null,
-                null, null, null);
+        super(
+                ErrorKind.SOURCE_UNAVAILABLE,
+                source + ": the download was retried while being read",
+                source,
+                null,
+                null,
+                null,
+                null);
     }
 }

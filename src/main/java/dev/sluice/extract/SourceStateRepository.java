@@ -22,9 +22,16 @@ public final class SourceStateRepository {
             st.setString(1, pipeline);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    states.put(rs.getString(1), new SourceState(rs.getString(1), rs.getString(2),
-                            Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4)),
-                            rs.getString(5), rs.getLong(6), rs.getLong(7)));
+                    states.put(
+                            rs.getString(1),
+                            new SourceState(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    Optional.ofNullable(rs.getString(3)),
+                                    Optional.ofNullable(rs.getString(4)),
+                                    rs.getString(5),
+                                    rs.getLong(6),
+                                    rs.getLong(7)));
                 }
             }
         }

@@ -33,11 +33,9 @@ final class TimedBodyStream extends InputStream implements HttpResponse.BodySubs
         }
     }
 
-    private record Chunk(List<ByteBuffer> buffers) {
-    }
+    private record Chunk(List<ByteBuffer> buffers) {}
 
-    private record Failure(Throwable cause) {
-    }
+    private record Failure(Throwable cause) {}
 
     private static final Object END = new Object();
     /**

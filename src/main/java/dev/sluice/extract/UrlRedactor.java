@@ -11,8 +11,7 @@ public final class UrlRedactor {
     private static final Pattern SECRET_PARAM = Pattern.compile(
             "(?i)([?&][^=&#]*(?:token|key|secret|passw|pwd|sig|auth|credential|session)[^=&#]*=)[^&#]*");
 
-    private UrlRedactor() {
-    }
+    private UrlRedactor() {}
 
     public static String redact(URI url) {
         String text = url.toString();

@@ -7,5 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * after.
  */
 public record Change(long runId, int seq, Operation operation, JsonNode key, JsonNode oldValues, JsonNode newValues) {
-    public enum Operation { INSERT, UPDATE }
+    public enum Operation {
+        INSERT,
+        UPDATE
+    }
 }

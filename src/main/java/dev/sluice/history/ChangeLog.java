@@ -13,8 +13,7 @@ import java.util.List;
  * pages and notifications read it through {@link #read}.
  */
 public final class ChangeLog {
-    private ChangeLog() {
-    }
+    private ChangeLog() {}
 
     /**
      * The statement that fills a run's change log from {@code select}, a query yielding the columns {@code seq}
@@ -35,7 +34,10 @@ public final class ChangeLog {
             List<Change> changes = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    changes.add(new Change(rs.getLong(1), rs.getInt(2), Change.Operation.valueOf(rs.getString(3)),
+                    changes.add(new Change(
+                            rs.getLong(1),
+                            rs.getInt(2),
+                            Change.Operation.valueOf(rs.getString(3)),
                             RunJson.parse(rs.getString(4)),
                             rs.getString(5) == null ? null : RunJson.parse(rs.getString(5)),
                             RunJson.parse(rs.getString(6))));

@@ -8,6 +8,9 @@ import java.util.Optional;
  *
  * @param lastError why the last attempt failed, never containing a secret
  */
-public record Delivery(String channel, DeliveryStatus status, int attempts, Optional<String> lastError,
-                       Optional<Instant> deliveredAt) {
-}
+public record Delivery(
+        String channel,
+        DeliveryStatus status,
+        int attempts,
+        Optional<String> lastError,
+        Optional<Instant> deliveredAt) {}

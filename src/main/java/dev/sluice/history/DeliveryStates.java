@@ -25,8 +25,7 @@ public interface DeliveryStates {
     };
 
     /** Notifications not delivered yet, per pipeline and channel. */
-    record Backlog(String pipeline, String channel, long pending) {
-    }
+    record Backlog(String pipeline, String channel, long pending) {}
 
     /** The deliveries of each of these runs, by channel name; runs without any are absent. */
     Map<Long, List<Delivery>> of(Connection connection, Collection<Long> runIds) throws SQLException;

@@ -18,9 +18,15 @@ import java.util.Optional;
  * @param lastSuccess  when a run last left the target matching its sources (SUCCEEDED or UNCHANGED)
  * @param inProgress   runs recorded as RUNNING
  */
-public record PipelineStatistics(String pipeline, Map<RunStatus, Long> runs, long finished, Duration timeFinished,
-                                 Optional<Duration> lastDuration, RowCounts rowsWritten,
-                                 Optional<Instant> lastSuccess, long inProgress) {
+public record PipelineStatistics(
+        String pipeline,
+        Map<RunStatus, Long> runs,
+        long finished,
+        Duration timeFinished,
+        Optional<Duration> lastDuration,
+        RowCounts rowsWritten,
+        Optional<Instant> lastSuccess,
+        long inProgress) {
     public PipelineStatistics {
         runs = Map.copyOf(runs);
     }

@@ -12,8 +12,8 @@ public record RowCounts(long inserted, long updated, long unchanged) {
 
     public RowCounts {
         if (inserted < 0 || updated < 0 || unchanged < 0) {
-            throw new IllegalArgumentException("counts are never negative: " + inserted + ", " + updated + ", "
-                    + unchanged);
+            throw new IllegalArgumentException(
+                    "counts are never negative: " + inserted + ", " + updated + ", " + unchanged);
         }
     }
 

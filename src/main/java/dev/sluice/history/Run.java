@@ -16,10 +16,19 @@ import java.util.Optional;
  * @param changesLogged changed rows kept in the change log
  * @param notifications where its notifications stand, by channel
  */
-public record Run(long id, String pipeline, Trigger trigger, RunStatus status, Instant startedAt,
-                  Optional<Instant> finishedAt, RowCounts rows, Map<String, SourceSummary> sources,
-                  List<String> warnings, Optional<RunError> error, long changesLogged,
-                  List<Delivery> notifications) {
+public record Run(
+        long id,
+        String pipeline,
+        Trigger trigger,
+        RunStatus status,
+        Instant startedAt,
+        Optional<Instant> finishedAt,
+        RowCounts rows,
+        Map<String, SourceSummary> sources,
+        List<String> warnings,
+        Optional<RunError> error,
+        long changesLogged,
+        List<Delivery> notifications) {
     /** The id of a run that could not be recorded: its database was unreachable. */
     public static final long UNRECORDED = 0;
 
@@ -30,10 +39,21 @@ public record Run(long id, String pipeline, Trigger trigger, RunStatus status, I
     }
 
     /** A run that failed before it could be recorded: no database to record it in. */
-    public static Run unrecorded(String pipeline, Trigger trigger, Instant startedAt, Instant finishedAt,
-                                 RunError error) {
-        return new Run(UNRECORDED, pipeline, trigger, RunStatus.FAILED, startedAt, Optional.of(finishedAt),
-                RowCounts.NONE, Map.of(), List.of(), Optional.of(error), 0, List.of());
+    public static Run unrecorded(
+            String pipeline, Trigger trigger, Instant startedAt, Instant finishedAt, RunError error) {
+        return new Run(
+                UNRECORDED,
+                pipeline,
+                trigger,
+                RunStatus.FAILED,
+                startedAt,
+                Optional.of(finishedAt),
+                RowCounts.NONE,
+                Map.of(),
+                List.of(),
+                Optional.of(error),
+                0,
+                List.of());
     }
 
     /** Whether the run is in {@code sluice.runs}: false when its database could not be reached to record it. */
@@ -60,11 +80,24 @@ public record Run(long id, String pipeline, Trigger trigger, RunStatus status, I
 
     /** The same run with these notification states. */
     public Run withNotifications(List<Delivery> deliveries) {
-        return new Run(id, pipeline, trigger, status, startedAt, finishedAt, rows, sources, warnings, error,
-                changesLogged, deliveries);
+        return new Run(
+                id,
+                pipeline,
+                trigger,
+                status,
+                startedAt,
+                finishedAt,
+                rows,
+                sources,
+                warnings,
+                error,
+                changesLogged,
+                deliveries);
     }
 
     public long durationMs() {
-        return finishedAt.map(end -> Duration.between(startedAt, end).toMillis()).orElse(0L);
+        return finishedAt
+                .map(end -> Duration.between(startedAt, end).toMillis())
+                .orElse(0L);
     }
 }

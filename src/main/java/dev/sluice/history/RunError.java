@@ -8,8 +8,8 @@ import java.util.List;
  * Why a run failed: the error kind and, where they apply, the source, line, column and raw value of the
  * (first) problem, plus the collected problems when there were several.
  */
-public record RunError(ErrorKind kind, String source, Long line, String column, String value, String message,
-                       List<Problem> problems) {
+public record RunError(
+        ErrorKind kind, String source, Long line, String column, String value, String message, List<Problem> problems) {
 
     /** What a NUL character in a source's text is shown as: PostgreSQL cannot store NUL in text or jsonb. */
     static final char SHOWN_NUL = '\u2400';

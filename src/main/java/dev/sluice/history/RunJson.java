@@ -18,8 +18,7 @@ import java.util.Map;
 public final class RunJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private RunJson() {
-    }
+    private RunJson() {}
 
     public static ObjectNode toJson(Run run) {
         ObjectNode json = MAPPER.createObjectNode();
@@ -98,9 +97,15 @@ public final class RunJson {
         JsonNode json = parse(text);
         for (Map.Entry<String, JsonNode> field : json.properties()) {
             JsonNode s = field.getValue();
-            sources.put(field.getKey(), new SourceSummary(s.path("url").asText(), s.path("rows").asLong(),
-                    s.path("bytes").asLong(), textOrNull(s, "sha256"), textOrNull(s, "etag"),
-                    s.path("notModified").asBoolean()));
+            sources.put(
+                    field.getKey(),
+                    new SourceSummary(
+                            s.path("url").asText(),
+                            s.path("rows").asLong(),
+                            s.path("bytes").asLong(),
+                            textOrNull(s, "sha256"),
+                            textOrNull(s, "etag"),
+                            s.path("notModified").asBoolean()));
         }
         return sources;
     }
@@ -114,12 +119,22 @@ public final class RunJson {
     static RunError parseError(String text) {
         JsonNode json = parse(text);
         List<RunError.Problem> problems = new ArrayList<>();
-        json.path("problems").forEach(p -> problems.add(new RunError.Problem(p.path("source").asText(),
-                p.path("line").asLong(), textOrNull(p, "column"), textOrNull(p, "value"), p.path("reason").asText())));
+        json.path("problems")
+                .forEach(p -> problems.add(new RunError.Problem(
+                        p.path("source").asText(),
+                        p.path("line").asLong(),
+                        textOrNull(p, "column"),
+                        textOrNull(p, "value"),
+                        p.path("reason").asText())));
         JsonNode line = json.path("line");
-        return new RunError(ErrorKind.valueOf(json.path("kind").asText()), textOrNull(json, "source"),
-                line.isNumber() ? line.asLong() : null, textOrNull(json, "column"), textOrNull(json, "value"),
-                json.path("message").asText(), problems);
+        return new RunError(
+                ErrorKind.valueOf(json.path("kind").asText()),
+                textOrNull(json, "source"),
+                line.isNumber() ? line.asLong() : null,
+                textOrNull(json, "column"),
+                textOrNull(json, "value"),
+                json.path("message").asText(),
+                problems);
     }
 
     static String write(JsonNode json) {

@@ -6,15 +6,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The end of a run, written over its RUNNING row. Made by the factories, one per kind of end. */
-public record RunOutcome(RunStatus status, RowCounts rows, Map<String, SourceSummary> sources,
-                         List<String> warnings, Optional<RunError> error, long changesLogged) {
+public record RunOutcome(
+        RunStatus status,
+        RowCounts rows,
+        Map<String, SourceSummary> sources,
+        List<String> warnings,
+        Optional<RunError> error,
+        long changesLogged) {
     public RunOutcome {
         sources = Map.copyOf(sources);
         warnings = List.copyOf(warnings);
     }
 
-    public static RunOutcome succeeded(RowCounts rows, Map<String, SourceSummary> sources, List<String> warnings,
-                                       long changesLogged) {
+    public static RunOutcome succeeded(
+            RowCounts rows, Map<String, SourceSummary> sources, List<String> warnings, long changesLogged) {
         return new RunOutcome(RunStatus.SUCCEEDED, rows, sources, warnings, Optional.empty(), changesLogged);
     }
 
@@ -27,7 +32,7 @@ public record RunOutcome(RunStatus status, RowCounts rows, Map<String, SourceSum
     }
 
     static RunOutcome skipped(String warning) {
-        return new RunOutcome(RunStatus.SKIPPED_LOCKED, RowCounts.NONE, Map.of(), List.of(warning),
-                Optional.empty(), 0);
+        return new RunOutcome(
+                RunStatus.SKIPPED_LOCKED, RowCounts.NONE, Map.of(), List.of(warning), Optional.empty(), 0);
     }
 }

@@ -49,8 +49,7 @@ public final class RunRepository {
     }
 
     /** The last run that left the target matching its sources: SUCCEEDED, or UNCHANGED. */
-    public record GoodLoad(long runId, String fingerprint, Instant finishedAt) {
-    }
+    public record GoodLoad(long runId, String fingerprint, Instant finishedAt) {}
 
     /** Inserts a RUNNING row and returns its id. */
     public long start(Connection connection, String pipeline, Trigger trigger, String fingerprint) {
@@ -82,7 +81,11 @@ public final class RunRepository {
             st.setLong(5, outcome.rows().unchanged());
             st.setString(6, RunJson.write(RunJson.sourcesJson(outcome.sources())));
             st.setString(7, RunJson.write(RunJson.MAPPER.valueToTree(outcome.warnings())));
-            st.setString(8, outcome.error().map(e -> RunJson.write(RunJson.errorJson(e))).orElse(null));
+            st.setString(
+                    8,
+                    outcome.error()
+                            .map(e -> RunJson.write(RunJson.errorJson(e)))
+                            .orElse(null));
             st.setLong(9, outcome.changesLogged());
             st.setLong(10, id);
             try (ResultSet rs = st.executeQuery()) {
@@ -99,8 +102,10 @@ public final class RunRepository {
     /** Records a run that did not start because another run of the pipeline holds the lock. */
     public Run recordSkipped(Connection connection, String pipeline, Trigger trigger, String fingerprint) {
         long id = start(connection, pipeline, trigger, fingerprint);
-        return finish(connection, id, RunOutcome.skipped("another run of " + pipeline
-                + " is in progress; this one did nothing"));
+        return finish(
+                connection,
+                id,
+                RunOutcome.skipped("another run of " + pipeline + " is in progress; this one did nothing"));
     }
 
     /**
@@ -108,10 +113,17 @@ public final class RunRepository {
      * kill, a crash, a lost machine). Their transaction was rolled back by PostgreSQL; only the record is left.
      */
     public List<Run> failInterrupted(Connection connection, String pipeline) {
-        RunError error = new RunError(ErrorKind.INTERRUPTED, null, null, null, null,
-                "the process running this run ended before it finished; nothing it loaded was committed", List.of());
+        RunError error = new RunError(
+                ErrorKind.INTERRUPTED,
+                null,
+                null,
+                null,
+                null,
+                "the process running this run ended before it finished; nothing it loaded was committed",
+                List.of());
         try (PreparedStatement st = connection.prepareStatement("update sluice.runs set status = 'FAILED',"
-                + " finished_at = ?, error = ?::jsonb where pipeline = ? and status = 'RUNNING' returning " + COLUMNS)) {
+                + " finished_at = ?, error = ?::jsonb where pipeline = ? and status = 'RUNNING' returning "
+                + COLUMNS)) {
             st.setTimestamp(1, Timestamp.from(clock.instant()));
             st.setString(2, RunJson.write(RunJson.errorJson(error)));
             st.setString(3, pipeline);
@@ -134,8 +146,12 @@ public final class RunRepository {
                 + " order by id desc limit 1")) {
             st.setString(1, pipeline);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(new GoodLoad(rs.getLong(1), rs.getString(2),
-                        rs.getTimestamp(3).toInstant())) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new GoodLoad(
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getTimestamp(3).toInstant()))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw DatabaseException.of("cannot read the last run of " + pipeline, e);
@@ -146,8 +162,8 @@ public final class RunRepository {
     public List<Run> recent(Connection connection, int limit, Optional<String> pipeline) throws SQLException {
         String where = pipeline.isPresent() ? " where pipeline = ?" : "";
         List<Run> runs = new ArrayList<>();
-        try (PreparedStatement st = connection.prepareStatement("select " + COLUMNS + " from sluice.runs" + where
-                + " order by id desc limit ?")) {
+        try (PreparedStatement st = connection.prepareStatement(
+                "select " + COLUMNS + " from sluice.runs" + where + " order by id desc limit ?")) {
             int i = 1;
             if (pipeline.isPresent()) {
                 st.setString(i++, pipeline.get());
@@ -164,13 +180,15 @@ public final class RunRepository {
 
     /** One run with its notifications. */
     public Optional<Run> find(Connection connection, long id) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement("select " + COLUMNS + " from sluice.runs where id = ?")) {
+        try (PreparedStatement st =
+                connection.prepareStatement("select " + COLUMNS + " from sluice.runs where id = ?")) {
             st.setLong(1, id);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(withDeliveries(connection, List.of(read(rs, List.of()))).get(0));
+                return Optional.of(
+                        withDeliveries(connection, List.of(read(rs, List.of()))).get(0));
             }
         }
     }
@@ -179,8 +197,11 @@ public final class RunRepository {
         if (runs.isEmpty()) {
             return runs;
         }
-        Map<Long, List<Delivery>> states = deliveries.of(connection, runs.stream().map(Run::id).toList());
-        return runs.stream().map(run -> run.withNotifications(states.getOrDefault(run.id(), List.of()))).toList();
+        Map<Long, List<Delivery>> states =
+                deliveries.of(connection, runs.stream().map(Run::id).toList());
+        return runs.stream()
+                .map(run -> run.withNotifications(states.getOrDefault(run.id(), List.of())))
+                .toList();
     }
 
     /** Every pipeline's run history in figures, for {@code /metrics}; in pipeline order. */
@@ -211,10 +232,15 @@ public final class RunRepository {
                 while (rs.next()) {
                     String pipeline = rs.getString(1);
                     Timestamp success = rs.getTimestamp(7);
-                    statistics.add(new PipelineStatistics(pipeline, byStatus.getOrDefault(pipeline, Map.of()),
-                            rs.getLong(2), Duration.ofMillis(rs.getLong(3)), Optional.ofNullable(last.get(pipeline)),
+                    statistics.add(new PipelineStatistics(
+                            pipeline,
+                            byStatus.getOrDefault(pipeline, Map.of()),
+                            rs.getLong(2),
+                            Duration.ofMillis(rs.getLong(3)),
+                            Optional.ofNullable(last.get(pipeline)),
                             new RowCounts(rs.getLong(4), rs.getLong(5), rs.getLong(6)),
-                            Optional.ofNullable(success).map(Timestamp::toInstant), rs.getLong(8)));
+                            Optional.ofNullable(success).map(Timestamp::toInstant),
+                            rs.getLong(8)));
                 }
             }
         }
@@ -229,11 +255,18 @@ public final class RunRepository {
     private static Run read(ResultSet rs, List<Delivery> notifications) throws SQLException {
         Timestamp finished = rs.getTimestamp(6);
         String error = rs.getString(12);
-        return new Run(rs.getLong(1), rs.getString(2), Trigger.valueOf(rs.getString(3)),
-                RunStatus.valueOf(rs.getString(4)), rs.getTimestamp(5).toInstant(),
+        return new Run(
+                rs.getLong(1),
+                rs.getString(2),
+                Trigger.valueOf(rs.getString(3)),
+                RunStatus.valueOf(rs.getString(4)),
+                rs.getTimestamp(5).toInstant(),
                 Optional.ofNullable(finished).map(Timestamp::toInstant),
-                new RowCounts(rs.getLong(7), rs.getLong(8), rs.getLong(9)), RunJson.parseSources(rs.getString(10)),
-                RunJson.parseWarnings(rs.getString(11)), Optional.ofNullable(error).map(RunJson::parseError),
-                rs.getLong(13), notifications);
+                new RowCounts(rs.getLong(7), rs.getLong(8), rs.getLong(9)),
+                RunJson.parseSources(rs.getString(10)),
+                RunJson.parseWarnings(rs.getString(11)),
+                Optional.ofNullable(error).map(RunJson::parseError),
+                rs.getLong(13),
+                notifications);
     }
 }

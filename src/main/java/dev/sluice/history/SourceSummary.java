@@ -10,5 +10,4 @@ package dev.sluice.history;
  * @param etag        the server's ETag, or null
  * @param notModified the server answered 304
  */
-public record SourceSummary(String url, long rows, long bytes, String sha256, String etag, boolean notModified) {
-}
+public record SourceSummary(String url, long rows, long bytes, String sha256, String etag, boolean notModified) {}

@@ -12,15 +12,20 @@ import java.time.LocalDate;
  * Each row is {@code _line} (the source line, for error messages) followed by the source's columns.
  */
 final class BinaryCopyEncoder {
-    static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0
+    };
     static final byte[] TRAILER = {(byte) 0xFF, (byte) 0xFF};
 
     /** Days from 1970-01-01 (Java's epoch) to 2000-01-01 (PostgreSQL's). */
     private static final long PG_EPOCH_DAY = 10_957;
+
     private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
 
     /** Which table the rows go to: a staging table's rows start with the source line; a target's do not. */
-    enum Layout { STAGING, TARGET }
+    enum Layout {
+        STAGING,
+        TARGET
+    }
 
     private final ColumnType[] types;
     private final boolean withLine;

@@ -54,8 +54,9 @@ final class CopyIntoTarget implements LoadPlan {
 
     /** Whether this plan can load a pipeline at all: it has nothing to join and no rule to apply across rows. */
     static boolean fits(PipelineSpec spec) {
-        return spec.sources().size() == 1 && spec.sources().get(0).columns().stream()
-                .allMatch(c -> c.onDecrease() == dev.sluice.config.DecreasePolicy.ALLOW);
+        return spec.sources().size() == 1
+                && spec.sources().get(0).columns().stream()
+                        .allMatch(c -> c.onDecrease() == dev.sluice.config.DecreasePolicy.ALLOW);
     }
 
     @Override
@@ -84,16 +85,21 @@ final class CopyIntoTarget implements LoadPlan {
         try {
             TargetTable.addPrimaryKey(connection, spec.target());
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot add the primary key of " + spec.target().qualifiedName(), e);
+            throw DatabaseException.of(
+                    "cannot add the primary key of " + spec.target().qualifiedName(), e);
         }
     }
 
     private CopyIn copyIn(SourceSpec source) {
-        String columns = source.columns().stream().map(c -> SqlIdentifier.quote(c.name()))
+        String columns = source.columns().stream()
+                .map(c -> SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
         try {
-            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("copy "
-                    + spec.target().qualifiedName() + " (" + columns + ") from stdin with (format binary)");
+            return connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn("copy " + spec.target().qualifiedName() + " (" + columns
+                            + ") from stdin with (format binary)");
         } catch (SQLException e) {
             throw DatabaseException.of("cannot start copying the rows of " + source.name(), e);
         }
@@ -111,7 +117,8 @@ final class CopyIntoTarget implements LoadPlan {
             throw DatabaseException.of("cannot find the repeated key of " + source.name(), failed);
         }
         String detail = e instanceof PSQLException p && p.getServerErrorMessage() != null
-                ? p.getServerErrorMessage().getDetail() : e.getMessage();
+                ? p.getServerErrorMessage().getDetail()
+                : e.getMessage();
         return refused.unlocated(String.valueOf(detail));
     }
 
@@ -121,7 +128,8 @@ final class CopyIntoTarget implements LoadPlan {
             long logged = new TargetMerger(spec).logFirstRowsAsInserted(connection, runId);
             return new LoadOutcome(new RowCounts(copied, 0, 0), logged, List.of());
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot log the first rows of " + spec.target().qualifiedName(), e);
+            throw DatabaseException.of(
+                    "cannot log the first rows of " + spec.target().qualifiedName(), e);
         }
     }
 }

@@ -28,8 +28,7 @@ final class DecreaseRules {
     private static final String FALLS = "sluice_falls";
     private static final int EVENTS_SHOWN = 10;
 
-    private DecreaseRules() {
-    }
+    private DecreaseRules() {}
 
     static List<String> apply(Connection connection, StagedSource staged) throws SQLException {
         List<String> warnings = new ArrayList<>();
@@ -41,20 +40,28 @@ final class DecreaseRules {
         return warnings;
     }
 
-    private record Fall(long line, String date, String series, BigDecimal value, BigDecimal priorMax, long streak,
-                        long events) {
-    }
+    private record Fall(
+            long line, String date, String series, BigDecimal value, BigDecimal priorMax, long streak, long events) {}
 
     private static List<String> applyTo(Connection connection, StagedSource staged, ColumnSpec column)
             throws SQLException {
         List<String> partition = staged.source().key().stream()
-                .filter(k -> staged.source().column(k).orElseThrow().type() != ColumnType.DATE).toList();
-        String date = staged.source().key().stream().filter(k -> !partition.contains(k)).findFirst()
-                .map(SqlIdentifier::quote).orElseThrow();
-        String partitionBy = partition.isEmpty() ? "" : "partition by "
-                + partition.stream().map(SqlIdentifier::quote).collect(Collectors.joining(", ")) + " ";
-        String series = partition.isEmpty() ? "''" : partition.stream().map(p -> SqlIdentifier.quote(p) + "::text")
-                .collect(Collectors.joining(" || ', ' || "));
+                .filter(k -> staged.source().column(k).orElseThrow().type() != ColumnType.DATE)
+                .toList();
+        String date = staged.source().key().stream()
+                .filter(k -> !partition.contains(k))
+                .findFirst()
+                .map(SqlIdentifier::quote)
+                .orElseThrow();
+        String partitionBy = partition.isEmpty()
+                ? ""
+                : "partition by " + partition.stream().map(SqlIdentifier::quote).collect(Collectors.joining(", "))
+                        + " ";
+        String series = partition.isEmpty()
+                ? "''"
+                : partition.stream()
+                        .map(p -> SqlIdentifier.quote(p) + "::text")
+                        .collect(Collectors.joining(" || ', ' || "));
         String value = SqlIdentifier.quote(column.name());
         try (Statement st = connection.createStatement()) {
             // below: lower than every earlier value's maximum; continues: the previous date was below it too.
@@ -83,15 +90,27 @@ final class DecreaseRules {
                 + " sum(case when continues then 0 else 1 end) over (partition by series order by d) as streak_id"
                 + " from " + FALLS + ") s) e where nth = 1 order by d, series limit " + EVENTS_SHOWN)) {
             while (rs.next()) {
-                events.add(new Fall(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
-                        rs.getBigDecimal(5), rs.getLong(6), rs.getLong(7)));
+                events.add(new Fall(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getBigDecimal(4),
+                        rs.getBigDecimal(5),
+                        rs.getLong(6),
+                        rs.getLong(7)));
             }
         }
         return events;
     }
 
-    private static List<String> act(Statement st, StagedSource staged, ColumnSpec column, String value,
-                                    List<String> partition, List<Fall> events) throws SQLException {
+    private static List<String> act(
+            Statement st,
+            StagedSource staged,
+            ColumnSpec column,
+            String value,
+            List<String> partition,
+            List<Fall> events)
+            throws SQLException {
         String outcome = switch (column.onDecrease()) {
             case SET_NULL -> "stored as NULL";
             case WARN -> "kept as reported";
@@ -100,8 +119,10 @@ final class DecreaseRules {
         List<String> warnings = new ArrayList<>();
         for (Fall fall : events) {
             String where = partition.isEmpty() ? "" : " for " + String.join(", ", partition) + " " + fall.series();
-            String following = fall.streak() > 1 ? " (and the " + (fall.streak() - 1) + " following values,"
-                    + " still below " + format(fall.priorMax()) + ")" : "";
+            String following = fall.streak() > 1
+                    ? " (and the " + (fall.streak() - 1) + " following values," + " still below "
+                            + format(fall.priorMax()) + ")"
+                    : "";
             warnings.add(staged.source().name() + ": " + column.name() + " fell from " + format(fall.priorMax())
                     + " to " + format(fall.value()) + " on " + fall.date() + where + "; " + outcome + following);
         }
@@ -112,8 +133,12 @@ final class DecreaseRules {
         }
         if (column.onDecrease() == DecreasePolicy.FAIL) {
             Fall first = events.get(0);
-            throw new RuleViolationException(staged.source().name(), first.line(), column.header(),
-                    first.value().toPlainString(), warnings.get(0));
+            throw new RuleViolationException(
+                    staged.source().name(),
+                    first.line(),
+                    column.header(),
+                    first.value().toPlainString(),
+                    warnings.get(0));
         }
         if (column.onDecrease() == DecreasePolicy.SET_NULL) {
             st.executeUpdate("update " + staged.table() + " set " + value + " = null where _line in"

@@ -18,12 +18,19 @@ public class DuplicateKeyException extends SluiceException {
      * @param otherKeys how many other keys are duplicated too, when counted
      */
     public DuplicateKeyException(String source, String keyHeaders, String key, List<Long> lines, long otherKeys) {
-        super(ErrorKind.DUPLICATE_KEY, message(source, keyHeaders, key, lines, otherKeys), source,
-                lines.size() > 1 ? lines.get(1) : null, keyHeaders, key, null);
+        super(
+                ErrorKind.DUPLICATE_KEY,
+                message(source, keyHeaders, key, lines, otherKeys),
+                source,
+                lines.size() > 1 ? lines.get(1) : null,
+                keyHeaders,
+                key,
+                null);
     }
 
     private static String message(String source, String keyHeaders, String key, List<Long> lines, long otherKeys) {
-        String where = lines.isEmpty() ? " appears more than once"
+        String where = lines.isEmpty()
+                ? " appears more than once"
                 : " appears on lines " + lines.stream().map(String::valueOf).collect(Collectors.joining(", "));
         String more = otherKeys > 0 ? " (" + otherKeys + " more keys are duplicated)" : "";
         return source + ": key " + keyHeaders + " = " + key + where + more;

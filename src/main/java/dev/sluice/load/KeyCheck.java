@@ -36,7 +36,8 @@ final class KeyCheck {
         this.source = source;
         List<ColumnSpec> columns = source.columns();
         keyIndexes = source.key().stream().mapToInt(k -> indexOf(columns, k)).toArray();
-        keyHeaders = source.key().stream().map(k -> columns.get(indexOf(columns, k)).header())
+        keyHeaders = source.key().stream()
+                .map(k -> columns.get(indexOf(columns, k)).header())
                 .collect(Collectors.joining(", "));
     }
 
@@ -107,15 +108,21 @@ final class KeyCheck {
 
     /** Finds a key that appears twice in a staged source, in SQL (set-based, so reading stays in constant memory). */
     void inStaging(Connection connection, StagedSource staged) throws SQLException {
-        String keyText = source.key().stream().map(k -> SqlIdentifier.quote(k) + "::text")
+        String keyText = source.key().stream()
+                .map(k -> SqlIdentifier.quote(k) + "::text")
                 .collect(Collectors.joining(" || ', ' || "));
         String sql = "select " + keyText + ", (array_agg(_line order by _line))[1:" + LINES_SHOWN + "],"
                 + " count(*) over () from " + staged.table() + " group by " + staged.quotedKey()
                 + " having count(*) > 1 order by min(_line) limit 1";
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             if (rs.next()) {
-                throw new DuplicateKeyException(source.name(), keyHeaders, rs.getString(1),
-                        List.of((Long[]) rs.getArray(2).getArray()), rs.getLong(3) - 1);
+                throw new DuplicateKeyException(
+                        source.name(),
+                        keyHeaders,
+                        rs.getString(1),
+                        List.of((Long[]) rs.getArray(2).getArray()),
+                        rs.getLong(3) - 1);
             }
         }
     }

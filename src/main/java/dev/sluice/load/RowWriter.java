@@ -26,8 +26,8 @@ public final class RowWriter {
     RowWriter(SourceSpec source, CopyIn copy, BinaryCopyEncoder.Layout layout, KeyCheck keys) {
         this.source = source.name();
         this.copy = copy;
-        this.encoder = new BinaryCopyEncoder(source.columns().stream().map(ColumnSpec::type)
-                .toArray(ColumnType[]::new), layout);
+        this.encoder = new BinaryCopyEncoder(
+                source.columns().stream().map(ColumnSpec::type).toArray(ColumnType[]::new), layout);
         this.keys = keys;
     }
 
@@ -92,8 +92,8 @@ public final class RowWriter {
         try {
             long stored = copy.endCopy();
             if (stored != rows) {
-                throw new DatabaseException("copying " + source + ": the server stored " + stored + " rows of " + rows,
-                        null);
+                throw new DatabaseException(
+                        "copying " + source + ": the server stored " + stored + " rows of " + rows, null);
             }
         } catch (SQLException e) {
             throw DatabaseException.of("cannot copy the rows of " + source, e);

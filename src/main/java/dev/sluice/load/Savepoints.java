@@ -7,8 +7,7 @@ import java.sql.Savepoint;
 
 /** Savepoints inside the load's transaction, failing as {@link DatabaseException}. */
 final class Savepoints {
-    private Savepoints() {
-    }
+    private Savepoints() {}
 
     static Savepoint set(Connection connection) {
         try {

@@ -43,7 +43,9 @@ final class StageAndMerge implements LoadPlan {
     static RowWriter copyInto(Connection connection, SourceSpec source, String table, KeyCheck keys) {
         try (Statement st = connection.createStatement()) {
             st.execute(StagedSource.createStatement(source, table));
-            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
+            CopyIn copy = connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
                     .copyIn(StagedSource.copyStatement(source, table));
             return new RowWriter(source, copy, BinaryCopyEncoder.Layout.STAGING, keys);
         } catch (SQLException e) {

@@ -28,7 +28,8 @@ record StagedSource(SourceSpec source, String table, long rows, KeyCheck keys) {
     }
 
     static String copyStatement(SourceSpec source, String table) {
-        String columns = source.columns().stream().map(c -> SqlIdentifier.quote(c.name()))
+        String columns = source.columns().stream()
+                .map(c -> SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
         return "copy " + table + " (_line, " + columns + ") from stdin with (format binary)";
     }

@@ -35,8 +35,8 @@ public final class TargetLoader {
             boolean copyFits = CopyIntoTarget.fits(spec);
             if (TargetTable.ensure(connection, spec.target()) == TargetTable.State.CREATED_NOW) {
                 if (copyFits) {
-                    return new Load(connection, new CopyIntoTarget(connection, spec, runId,
-                            CopyIntoTarget.Target.CREATED_NOW));
+                    return new Load(
+                            connection, new CopyIntoTarget(connection, spec, runId, CopyIntoTarget.Target.CREATED_NOW));
                 }
                 TargetTable.addPrimaryKey(connection, spec.target());
                 return new Load(connection, new StageAndMerge(connection, spec, runId));
@@ -45,16 +45,20 @@ public final class TargetLoader {
                 // Other writers wait until the load commits (readers do not): the comparison with the target,
                 // and the check that it is empty, stay true until the end.
                 st.execute("lock table " + spec.target().qualifiedName() + " in share row exclusive mode");
-                try (var rs = st.executeQuery("select not exists (select 1 from " + spec.target().qualifiedName()
-                        + ")")) {
+                try (var rs = st.executeQuery(
+                        "select not exists (select 1 from " + spec.target().qualifiedName() + ")")) {
                     rs.next();
                     boolean empty = rs.getBoolean(1);
-                    return new Load(connection, empty && copyFits ? new CopyIntoTarget(connection, spec, runId,
-                            CopyIntoTarget.Target.EXISTING_EMPTY) : new StageAndMerge(connection, spec, runId));
+                    return new Load(
+                            connection,
+                            empty && copyFits
+                                    ? new CopyIntoTarget(connection, spec, runId, CopyIntoTarget.Target.EXISTING_EMPTY)
+                                    : new StageAndMerge(connection, spec, runId));
                 }
             }
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot prepare the target table " + spec.target().qualifiedName(), e);
+            throw DatabaseException.of(
+                    "cannot prepare the target table " + spec.target().qualifiedName(), e);
         }
     }
 

@@ -70,7 +70,8 @@ final class TargetMerger {
         List<TargetColumn> values = target.valueColumns();
         String order = keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
         String select = "select row_number() over (order by " + order + ") as seq, 'INSERT' as operation, "
-                + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name())) + " as key, null::jsonb as old_values, "
+                + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name()))
+                + " as key, null::jsonb as old_values, "
                 + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name())) + " as new_values"
                 + " from (select * from " + target.qualifiedName() + " order by " + order + " limit ?) t";
         return logChanges(connection, runId, select);
@@ -91,7 +92,12 @@ final class TargetMerger {
         String joinWord = join.type().name().toLowerCase(Locale.ROOT) + " join ";
         StringBuilder from = new StringBuilder(staged.get(0).table());
         for (int i = 1; i < staged.size(); i++) {
-            from.append(' ').append(joinWord).append(staged.get(i).table()).append(" using (").append(using).append(')');
+            from.append(' ')
+                    .append(joinWord)
+                    .append(staged.get(i).table())
+                    .append(" using (")
+                    .append(using)
+                    .append(')');
         }
         // Key columns unqualified: with USING, a FULL join's key is the coalesce of both sides.
         return "create unlogged table " + merged + " as select " + columnList("") + " from " + from;
@@ -103,26 +109,29 @@ final class TargetMerger {
                 .mapToObj(i -> ", t." + SqlIdentifier.quote(values.get(i).name()) + " as _old_" + i)
                 .collect(Collectors.joining());
         String firstKey = SqlIdentifier.quote(target.keyColumns().get(0).name());
-        String on = target.keyColumns().stream().map(c -> "t." + SqlIdentifier.quote(c.name()) + " = m."
-                + SqlIdentifier.quote(c.name())).collect(Collectors.joining(" and "));
-        String differs = values.isEmpty() ? "" : " or row(" + columnList("t.", values) + ") is distinct from row("
-                + columnList("m.", values) + ")";
+        String on = target.keyColumns().stream()
+                .map(c -> "t." + SqlIdentifier.quote(c.name()) + " = m." + SqlIdentifier.quote(c.name()))
+                .collect(Collectors.joining(" and "));
+        String differs = values.isEmpty()
+                ? ""
+                : " or row(" + columnList("t.", values) + ") is distinct from row(" + columnList("m.", values) + ")";
         return "create temp table " + CHANGES + " on commit drop as select " + columnList("m.") + ", t." + firstKey
                 + " is null as _new" + oldValues + " from " + merged + " m left join " + target.qualifiedName()
                 + " t on " + on + " where t." + firstKey + " is null" + differs;
     }
 
     private String insertStatement() {
-        return "insert into " + target.qualifiedName() + " (" + columnList("") + ") select " + columnList("")
-                + " from " + CHANGES + " where _new";
+        return "insert into " + target.qualifiedName() + " (" + columnList("") + ") select " + columnList("") + " from "
+                + CHANGES + " where _new";
     }
 
     private String updateStatement() {
         String set = target.valueColumns().stream()
                 .map(c -> SqlIdentifier.quote(c.name()) + " = c." + SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
-        String on = target.keyColumns().stream().map(c -> "t." + SqlIdentifier.quote(c.name()) + " = c."
-                + SqlIdentifier.quote(c.name())).collect(Collectors.joining(" and "));
+        String on = target.keyColumns().stream()
+                .map(c -> "t." + SqlIdentifier.quote(c.name()) + " = c." + SqlIdentifier.quote(c.name()))
+                .collect(Collectors.joining(" and "));
         return "update " + target.qualifiedName() + " t set " + set + " from " + CHANGES + " c where not c._new and "
                 + on;
     }

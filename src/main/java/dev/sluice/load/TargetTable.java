@@ -25,8 +25,7 @@ final class TargetTable {
             "numeric", Set.of("numeric"),
             "text", Set.of("text", "character varying"));
 
-    private TargetTable() {
-    }
+    private TargetTable() {}
 
     /** The table's full definition, as {@code sluice check} shows it. */
     static String createStatement(TargetSpec target) {
@@ -45,7 +44,9 @@ final class TargetTable {
     }
 
     private static String keyList(TargetSpec target) {
-        return target.keyColumns().stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
+        return target.keyColumns().stream()
+                .map(c -> SqlIdentifier.quote(c.name()))
+                .collect(Collectors.joining(", "));
     }
 
     /** What {@link #ensure} found. */
@@ -64,8 +65,8 @@ final class TargetTable {
     static State ensure(Connection connection, TargetSpec target) throws SQLException {
         boolean exists;
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("select to_regclass('" + target.qualifiedName().replace("'", "''")
-                     + "') is not null")) {
+                ResultSet rs = st.executeQuery(
+                        "select to_regclass('" + target.qualifiedName().replace("'", "''") + "') is not null")) {
             rs.next();
             exists = rs.getBoolean(1);
         }
@@ -94,7 +95,8 @@ final class TargetTable {
     /** The dashboard's SELECT-only role may read every target (when the role exists: see migration V3). */
     private static void grantToReader(Statement st, TargetSpec target) throws SQLException {
         try (ResultSet rs = st.executeQuery("select exists (select 1 from pg_roles where rolname = 'sluice_reader')"
-                + " and not has_table_privilege('sluice_reader', '" + target.qualifiedName().replace("'", "''")
+                + " and not has_table_privilege('sluice_reader', '"
+                + target.qualifiedName().replace("'", "''")
                 + "', 'select')")) {
             rs.next();
             if (!rs.getBoolean(1)) {
@@ -105,8 +107,7 @@ final class TargetTable {
         st.execute("grant select on " + target.qualifiedName() + " to sluice_reader");
     }
 
-    private record Existing(String type, boolean notNull, boolean hasDefault) {
-    }
+    private record Existing(String type, boolean notNull, boolean hasDefault) {}
 
     private static void verify(Connection connection, TargetSpec target) throws SQLException {
         Map<String, Existing> existing = new HashMap<>();
@@ -124,23 +125,35 @@ final class TargetTable {
         for (TargetColumn column : target.columns()) {
             Existing found = existing.remove(column.name());
             if (found == null) {
-                throw new TargetSchemaException(table, column.name(), "has no column " + column.name()
-                        + "; add it: alter table " + target.qualifiedName() + " add column "
-                        + SqlIdentifier.quote(column.name()) + " " + column.type().sqlType());
+                throw new TargetSchemaException(
+                        table,
+                        column.name(),
+                        "has no column " + column.name()
+                                + "; add it: alter table " + target.qualifiedName() + " add column "
+                                + SqlIdentifier.quote(column.name()) + " "
+                                + column.type().sqlType());
             }
             if (!ACCEPTED_TYPES.get(column.type().sqlType()).contains(found.type())) {
-                throw new TargetSchemaException(table, column.name(), "column " + column.name() + " is "
-                        + found.type() + "; the pipeline loads " + column.type().sqlType());
+                throw new TargetSchemaException(
+                        table,
+                        column.name(),
+                        "column " + column.name() + " is " + found.type() + "; the pipeline loads "
+                                + column.type().sqlType());
             }
             if (found.notNull() && !column.notNull()) {
-                throw new TargetSchemaException(table, column.name(), "column " + column.name()
-                        + " is NOT NULL, but the pipeline can load NULL into it");
+                throw new TargetSchemaException(
+                        table,
+                        column.name(),
+                        "column " + column.name() + " is NOT NULL, but the pipeline can load NULL into it");
             }
         }
         for (Map.Entry<String, Existing> extra : existing.entrySet()) {
             if (extra.getValue().notNull() && !extra.getValue().hasDefault()) {
-                throw new TargetSchemaException(table, extra.getKey(), "column " + extra.getKey()
-                        + " is NOT NULL without a default, and the pipeline does not load it");
+                throw new TargetSchemaException(
+                        table,
+                        extra.getKey(),
+                        "column " + extra.getKey()
+                                + " is NOT NULL without a default, and the pipeline does not load it");
             }
         }
         verifyUniqueKey(connection, target, table);
@@ -148,7 +161,8 @@ final class TargetTable {
 
     /** The merge compares rows by key; without a unique key, "the row for this key" is not well defined. */
     private static void verifyUniqueKey(Connection connection, TargetSpec target, String table) throws SQLException {
-        List<String> key = target.keyColumns().stream().map(TargetColumn::name).sorted().toList();
+        List<String> key =
+                target.keyColumns().stream().map(TargetColumn::name).sorted().toList();
         try (PreparedStatement st = connection.prepareStatement("""
                 select array(select a.attname::text from unnest(i.indkey) k join pg_attribute a
                              on a.attrelid = i.indrelid and a.attnum = k order by 1)

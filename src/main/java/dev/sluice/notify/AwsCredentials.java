@@ -13,8 +13,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * A class of its own so that only a pipeline with an SNS channel loads the SDK's classes.
  */
 final class AwsCredentials {
-    private AwsCredentials() {
-    }
+    private AwsCredentials() {}
 
     static AwsCredentialsProvider from(Map<String, String> environment) {
         Optional<String> keyId = value(environment, "AWS_ACCESS_KEY_ID");
@@ -23,9 +22,10 @@ final class AwsCredentials {
             return DefaultCredentialsProvider.builder().build();
         }
         Optional<String> token = value(environment, "AWS_SESSION_TOKEN");
-        return StaticCredentialsProvider.create(token.isPresent()
-                ? AwsSessionCredentials.create(keyId.get(), secret.get(), token.get())
-                : AwsBasicCredentials.create(keyId.get(), secret.get()));
+        return StaticCredentialsProvider.create(
+                token.isPresent()
+                        ? AwsSessionCredentials.create(keyId.get(), secret.get(), token.get())
+                        : AwsBasicCredentials.create(keyId.get(), secret.get()));
     }
 
     private static Optional<String> value(Map<String, String> environment, String name) {

@@ -16,7 +16,8 @@ public final class ConsoleChannel {
         Notification notification = Notification.of(run, List.of());
         String subject = MessageText.subject(notification);
         switch (run.status()) {
-            case FAILED -> LOG.error("{} -- {}", subject, run.error().map(e -> e.message()).orElse(""));
+            case FAILED ->
+                LOG.error("{} -- {}", subject, run.error().map(e -> e.message()).orElse(""));
             case SKIPPED_LOCKED -> LOG.warn(subject);
             default -> LOG.info(subject);
         }

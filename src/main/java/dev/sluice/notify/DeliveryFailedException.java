@@ -19,7 +19,8 @@ public class DeliveryFailedException extends SluiceException {
      * secret), or only the type of anything else, whose message might.
      */
     static String reason(String channel, RuntimeException e) {
-        return e instanceof DeliveryFailedException ? e.getMessage()
+        return e instanceof DeliveryFailedException
+                ? e.getMessage()
                 : channel + ": unexpected " + e.getClass().getSimpleName();
     }
 }

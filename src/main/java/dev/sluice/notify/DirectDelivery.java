@@ -29,8 +29,7 @@ final class DirectDelivery {
     private final Sleeper sleeper;
     private final Duration firstRetry;
 
-    DirectDelivery(Map<String, NotificationChannel> channels, Clock clock, Sleeper sleeper,
-                          Duration firstRetry) {
+    DirectDelivery(Map<String, NotificationChannel> channels, Clock clock, Sleeper sleeper, Duration firstRetry) {
         this.channels = Map.copyOf(channels);
         this.clock = clock;
         this.sleeper = sleeper;
@@ -56,17 +55,28 @@ final class DirectDelivery {
             try {
                 channel.deliver(notification);
                 LOG.info("notification of the unrecorded run delivered to {}", channel.name());
-                return new Delivery(channel.name(), DeliveryStatus.DELIVERED, attempts, Optional.empty(),
+                return new Delivery(
+                        channel.name(),
+                        DeliveryStatus.DELIVERED,
+                        attempts,
+                        Optional.empty(),
                         Optional.of(clock.instant()));
             } catch (RuntimeException e) {
                 String reason = DeliveryFailedException.reason(channel.name(), e);
                 Duration delay = NotificationDispatcher.delayAfter(firstRetry, attempts);
                 if (!clock.instant().plus(delay).isBefore(deadline) || !pause(delay)) {
-                    LOG.error("notification of the unrecorded run to {} failed after {} attempts and is lost: {}",
-                            channel.name(), attempts, reason);
-                    return new Delivery(channel.name(), DeliveryStatus.GAVE_UP, attempts, Optional.of(reason), Optional.empty());
+                    LOG.error(
+                            "notification of the unrecorded run to {} failed after {} attempts and is lost: {}",
+                            channel.name(),
+                            attempts,
+                            reason);
+                    return new Delivery(
+                            channel.name(), DeliveryStatus.GAVE_UP, attempts, Optional.of(reason), Optional.empty());
                 }
-                LOG.warn("notification of the unrecorded run to {} failed (attempt {}): {}", channel.name(), attempts,
+                LOG.warn(
+                        "notification of the unrecorded run to {} failed (attempt {}): {}",
+                        channel.name(),
+                        attempts,
                         reason);
             }
         }

@@ -42,7 +42,7 @@ final class EmailChannel implements NotificationChannel {
                 props.put("mail.smtp.ssl.enable", "true");
                 props.put("mail.smtp.ssl.checkserveridentity", "true");
             }
-            case NONE -> { }
+            case NONE -> {}
         }
         this.session = Session.getInstance(props);
     }
@@ -68,13 +68,16 @@ final class EmailChannel implements NotificationChannel {
             alternatives.addBodyPart(html);
             message.setContent(alternatives);
             if (spec.user().isPresent()) {
-                Transport.send(message, spec.user().get(), spec.password().map(p -> p.reveal()).orElse(""));
+                Transport.send(
+                        message,
+                        spec.user().get(),
+                        spec.password().map(p -> p.reveal()).orElse(""));
             } else {
                 Transport.send(message);
             }
         } catch (MessagingException e) {
-            throw new DeliveryFailedException(spec.name(), "SMTP " + spec.host() + ":" + spec.port() + ": "
-                    + describe(e), null);
+            throw new DeliveryFailedException(
+                    spec.name(), "SMTP " + spec.host() + ":" + spec.port() + ": " + describe(e), null);
         }
     }
 
@@ -91,7 +94,9 @@ final class EmailChannel implements NotificationChannel {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        String message = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getMessage().strip();
         return root == e ? message : message + " (" + root.getClass().getSimpleName() + ")";
     }
 

@@ -2,8 +2,7 @@ package dev.sluice.notify;
 
 /** HTML escaping for message bodies: every value that comes from a source file or a run is escaped. */
 final class Html {
-    private Html() {
-    }
+    private Html() {}
 
     static String escape(String text) {
         if (text == null) {

@@ -21,8 +21,7 @@ import java.util.TreeMap;
  * URLs, and channels' settings never reach this class.
  */
 final class MessageText {
-    private MessageText() {
-    }
+    private MessageText() {}
 
     static String subject(Notification n) {
         Run run = n.run();
@@ -30,14 +29,20 @@ final class MessageText {
         if (n.test()) {
             return prefix + "TEST: notification settings work";
         }
-        return prefix + run.status() + ": " + switch (run.status()) {
-            case SUCCEEDED -> String.format(Locale.ROOT, "%,d inserted, %,d updated, %,d unchanged", run.inserted(),
-                    run.updated(), run.unchanged());
-            case UNCHANGED -> "every source is as last loaded";
-            case SKIPPED_LOCKED -> "another run was in progress";
-            case FAILED -> run.error().map(MessageText::where).orElse("unknown error");
-            case RUNNING -> "in progress";
-        };
+        return prefix + run.status() + ": "
+                + switch (run.status()) {
+                    case SUCCEEDED ->
+                        String.format(
+                                Locale.ROOT,
+                                "%,d inserted, %,d updated, %,d unchanged",
+                                run.inserted(),
+                                run.updated(),
+                                run.unchanged());
+                    case UNCHANGED -> "every source is as last loaded";
+                    case SKIPPED_LOCKED -> "another run was in progress";
+                    case FAILED -> run.error().map(MessageText::where).orElse("unknown error");
+                    case RUNNING -> "in progress";
+                };
     }
 
     /** {@code INVALID_VALUE in nyt line 20, column deaths}. */
@@ -62,18 +67,42 @@ final class MessageText {
             text.append("This is a test notification from sluice; nothing was loaded.\n\n");
         }
         text.append("Pipeline: ").append(run.pipeline()).append('\n');
-        text.append("Status:   ").append(run.status()).append(" (").append(run.label()).append(", ")
-                .append(seconds(run)).append(", ").append(run.trigger()).append(")\n");
-        text.append("Rows:     ").append(String.format(Locale.ROOT, "%,d inserted, %,d updated, %,d unchanged",
-                run.inserted(), run.updated(), run.unchanged())).append('\n');
+        text.append("Status:   ")
+                .append(run.status())
+                .append(" (")
+                .append(run.label())
+                .append(", ")
+                .append(seconds(run))
+                .append(", ")
+                .append(run.trigger())
+                .append(")\n");
+        text.append("Rows:     ")
+                .append(String.format(
+                        Locale.ROOT,
+                        "%,d inserted, %,d updated, %,d unchanged",
+                        run.inserted(),
+                        run.updated(),
+                        run.unchanged()))
+                .append('\n');
         for (Map.Entry<String, SourceSummary> s : new TreeMap<>(run.sources()).entrySet()) {
-            text.append("Source:   ").append(s.getKey()).append(String.format(Locale.ROOT, " %,d rows, %,d bytes",
-                    s.getValue().rows(), s.getValue().bytes())).append(s.getValue().notModified() ? " (not modified)" : "")
-                    .append(", ").append(s.getValue().url()).append('\n');
+            text.append("Source:   ")
+                    .append(s.getKey())
+                    .append(String.format(
+                            Locale.ROOT,
+                            " %,d rows, %,d bytes",
+                            s.getValue().rows(),
+                            s.getValue().bytes()))
+                    .append(s.getValue().notModified() ? " (not modified)" : "")
+                    .append(", ")
+                    .append(s.getValue().url())
+                    .append('\n');
         }
         if (!n.changes().isEmpty()) {
-            text.append("\nChanged rows (").append(n.changes().size()).append(" of ")
-                    .append(String.format(Locale.ROOT, "%,d", n.changedRows())).append("):\n");
+            text.append("\nChanged rows (")
+                    .append(n.changes().size())
+                    .append(" of ")
+                    .append(String.format(Locale.ROOT, "%,d", n.changedRows()))
+                    .append("):\n");
             n.changes().forEach(c -> text.append("  ").append(describe(c)).append('\n'));
         }
         if (!run.warnings().isEmpty()) {
@@ -84,9 +113,13 @@ final class MessageText {
             text.append("\nError:\n");
             text.append("  kind:    ").append(e.kind()).append('\n');
             text.append("  source:  ").append(orDash(e.source())).append('\n');
-            text.append("  line:    ").append(e.line() == null ? "-" : e.line().toString()).append('\n');
+            text.append("  line:    ")
+                    .append(e.line() == null ? "-" : e.line().toString())
+                    .append('\n');
             text.append("  column:  ").append(orDash(e.column())).append('\n');
-            text.append("  value:   ").append(e.value() == null ? "-" : "'" + e.value() + "'").append('\n');
+            text.append("  value:   ")
+                    .append(e.value() == null ? "-" : "'" + e.value() + "'")
+                    .append('\n');
             text.append("  message: ").append(e.message()).append('\n');
         });
         return text.toString();
@@ -101,18 +134,27 @@ final class MessageText {
         row(html, "Inserted", String.format(Locale.ROOT, "%,d", run.inserted()));
         row(html, "Updated", String.format(Locale.ROOT, "%,d", run.updated()));
         row(html, "Unchanged", String.format(Locale.ROOT, "%,d", run.unchanged()));
-        new TreeMap<>(run.sources()).forEach((name, s) -> row(html, "Source " + name,
-                String.format(Locale.ROOT, "%,d rows, %,d bytes", s.rows(), s.bytes()) + ", " + s.url()));
+        new TreeMap<>(run.sources())
+                .forEach((name, s) -> row(
+                        html,
+                        "Source " + name,
+                        String.format(Locale.ROOT, "%,d rows, %,d bytes", s.rows(), s.bytes()) + ", " + s.url()));
         html.append("</table>");
         if (!n.changes().isEmpty()) {
-            html.append("<h3>Changed rows (").append(n.changes().size()).append(" of ").append(n.changedRows())
+            html.append("<h3>Changed rows (")
+                    .append(n.changes().size())
+                    .append(" of ")
+                    .append(n.changedRows())
                     .append(")</h3><ul>");
-            n.changes().forEach(c -> html.append("<li>").append(Html.escape(describe(c))).append("</li>"));
+            n.changes()
+                    .forEach(c ->
+                            html.append("<li>").append(Html.escape(describe(c))).append("</li>"));
             html.append("</ul>");
         }
         if (!run.warnings().isEmpty()) {
             html.append("<h3>Warnings</h3><ul>");
-            run.warnings().forEach(w -> html.append("<li>").append(Html.escape(w)).append("</li>"));
+            run.warnings()
+                    .forEach(w -> html.append("<li>").append(Html.escape(w)).append("</li>"));
             html.append("</ul>");
         }
         run.error().ifPresent(e -> {
@@ -129,8 +171,11 @@ final class MessageText {
     }
 
     private static void row(StringBuilder html, String label, String value) {
-        html.append("<tr><th align=\"left\">").append(Html.escape(label)).append("</th><td>")
-                .append(Html.escape(value)).append("</td></tr>");
+        html.append("<tr><th align=\"left\">")
+                .append(Html.escape(label))
+                .append("</th><td>")
+                .append(Html.escape(value))
+                .append("</td></tr>");
     }
 
     /** A message that Slack and Mattermost incoming webhooks accept: text with their light markup, escaped. */
@@ -142,7 +187,10 @@ final class MessageText {
     }
 
     private static String slackEscape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("```", "'''");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("```", "'''");
     }
 
     /** The run as {@code sluice run --json} prints it, with its changed rows; delivery state left out. */
@@ -166,7 +214,8 @@ final class MessageText {
         List<String> key = new ArrayList<>();
         change.key().properties().forEach(e -> key.add(e.getKey() + "=" + value(e.getValue())));
         List<String> values = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = change.newValues().properties().iterator();
+        Iterator<Map.Entry<String, JsonNode>> fields =
+                change.newValues().properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (change.oldValues() == null) {

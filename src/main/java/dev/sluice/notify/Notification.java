@@ -38,9 +38,19 @@ public record Notification(Run run, List<Change> changes, Purpose purpose) {
 
     /** A sample, not a real run, that proves a channel's settings work. */
     public static Notification test(String pipeline, Instant now) {
-        Run sample = new Run(Run.UNRECORDED, pipeline, Trigger.MANUAL, RunStatus.SUCCEEDED, now, Optional.of(now),
-                RowCounts.NONE, Map.of("example", new SourceSummary("https://example.org/data.csv", 0, 0, "-", null,
-                false)), List.of("this is a test notification; nothing was loaded"), Optional.empty(), 0, List.of());
+        Run sample = new Run(
+                Run.UNRECORDED,
+                pipeline,
+                Trigger.MANUAL,
+                RunStatus.SUCCEEDED,
+                now,
+                Optional.of(now),
+                RowCounts.NONE,
+                Map.of("example", new SourceSummary("https://example.org/data.csv", 0, 0, "-", null, false)),
+                List.of("this is a test notification; nothing was loaded"),
+                Optional.empty(),
+                0,
+                List.of());
         return new Notification(sample, List.of(), Purpose.TEST);
     }
 
@@ -58,7 +68,9 @@ public record Notification(Run run, List<Change> changes, Purpose purpose) {
      * could not be recorded has no id; its start time in milliseconds tells it apart.
      */
     public String deliveryId(String channel) {
-        String which = run.recorded() ? "run-" + run.id() : "unrecorded-" + run.startedAt().toEpochMilli();
+        String which = run.recorded()
+                ? "run-" + run.id()
+                : "unrecorded-" + run.startedAt().toEpochMilli();
         return "sluice-" + run.pipeline() + "-" + which + "-" + channel;
     }
 }

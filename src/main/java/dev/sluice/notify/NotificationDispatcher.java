@@ -30,11 +30,16 @@ public final class NotificationDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationDispatcher.class);
     /** About two and a half hours of attempts with the default first retry of 2 s. */
     public static final int MAX_ATTEMPTS = 20;
+
     private static final Duration MAX_DELAY = Duration.ofMinutes(10);
     private static final int MAX_ERROR_CHARS = 500;
 
     /** What one claim found. */
-    private enum Attempt { NONE_DUE, DELIVERED, FAILED }
+    private enum Attempt {
+        NONE_DUE,
+        DELIVERED,
+        FAILED
+    }
 
     private final Database database;
     private final RunRepository runs;
@@ -45,9 +50,15 @@ public final class NotificationDispatcher {
     private final Sleeper sleeper;
     private final Duration firstRetry;
 
-    NotificationDispatcher(Database database, RunRepository runs, Outbox outbox, String pipeline,
-                           Map<String, NotificationChannel> channels, Clock clock, Sleeper sleeper,
-                           Duration firstRetry) {
+    NotificationDispatcher(
+            Database database,
+            RunRepository runs,
+            Outbox outbox,
+            String pipeline,
+            Map<String, NotificationChannel> channels,
+            Clock clock,
+            Sleeper sleeper,
+            Duration firstRetry) {
         this.database = database;
         this.runs = runs;
         this.outbox = outbox;
@@ -151,10 +162,19 @@ public final class NotificationDispatcher {
             String reason = DeliveryFailedException.reason(claimed.channel(), e);
             boolean giveUp = claimed.attempt() >= MAX_ATTEMPTS;
             Instant next = clock.instant().plus(delayAfter(firstRetry, claimed.attempt()));
-            outbox.mark(c, claimed, giveUp ? DeliveryStatus.GAVE_UP : DeliveryStatus.PENDING,
-                    Optional.of(shorten(reason)), Optional.of(next));
-            LOG.warn("notification of run {} to {} failed (attempt {}): {}{}", claimed.runId(), claimed.channel(),
-                    claimed.attempt(), reason, giveUp ? "; giving up" : "; next attempt at " + next);
+            outbox.mark(
+                    c,
+                    claimed,
+                    giveUp ? DeliveryStatus.GAVE_UP : DeliveryStatus.PENDING,
+                    Optional.of(shorten(reason)),
+                    Optional.of(next));
+            LOG.warn(
+                    "notification of run {} to {} failed (attempt {}): {}{}",
+                    claimed.runId(),
+                    claimed.channel(),
+                    claimed.attempt(),
+                    reason,
+                    giveUp ? "; giving up" : "; next attempt at " + next);
             return Attempt.FAILED;
         }
     }

@@ -35,8 +35,14 @@ public final class Notifier {
     /** One dispatcher per pipeline definition: channels (an SNS client, say) are built once. */
     private final Map<PipelineSpec, NotificationDispatcher> dispatchers = new ConcurrentHashMap<>();
 
-    public Notifier(Database database, RunRepository runs, Outbox outbox, ChannelFactory factory, Clock clock,
-                    Sleeper sleeper, Duration firstRetry) {
+    public Notifier(
+            Database database,
+            RunRepository runs,
+            Outbox outbox,
+            ChannelFactory factory,
+            Clock clock,
+            Sleeper sleeper,
+            Duration firstRetry) {
         this.database = database;
         this.runs = runs;
         this.outbox = outbox;
@@ -48,8 +54,17 @@ public final class Notifier {
 
     /** The dispatcher of a pipeline's channels. */
     public NotificationDispatcher dispatcher(PipelineSpec spec) {
-        return dispatchers.computeIfAbsent(spec, s -> new NotificationDispatcher(database, runs, outbox, s.name(),
-                factory.create(s.notifications()), clock, sleeper, firstRetry));
+        return dispatchers.computeIfAbsent(
+                spec,
+                s -> new NotificationDispatcher(
+                        database,
+                        runs,
+                        outbox,
+                        s.name(),
+                        factory.create(s.notifications()),
+                        clock,
+                        sleeper,
+                        firstRetry));
     }
 
     /**
@@ -64,7 +79,10 @@ public final class Notifier {
                 return runs.find(c, run.id()).orElse(run);
             }
         } catch (DatabaseException | SQLException e) {
-            LOG.warn("{} of {} is recorded, but its notifications stay in the outbox: {}", run.label(), run.pipeline(),
+            LOG.warn(
+                    "{} of {} is recorded, but its notifications stay in the outbox: {}",
+                    run.label(),
+                    run.pipeline(),
                     e.getMessage());
             return run;
         }
@@ -75,8 +93,9 @@ public final class Notifier {
      * {@code patience} runs out (none: one attempt each): the outbox is out of reach with the database.
      */
     public Run deliverUnrecorded(Run run, PipelineSpec spec, Duration patience) {
-        return run.withNotifications(new DirectDelivery(factory.create(spec.notifications()), clock, sleeper,
-                firstRetry).deliver(run, spec.notifications(), patience));
+        return run.withNotifications(
+                new DirectDelivery(factory.create(spec.notifications()), clock, sleeper, firstRetry)
+                        .deliver(run, spec.notifications(), patience));
     }
 
     /** Delivers every due notification of these pipelines: retries, and what other processes left behind. */

@@ -35,7 +35,8 @@ public final class Outbox implements DeliveryStates {
 
     /** One row per channel that wants this outcome; enqueueing again is a no-op. Returns the rows added. */
     public int enqueue(Connection connection, Run run, List<ChannelSpec> channels) {
-        List<ChannelSpec> wanting = channels.stream().filter(c -> c.on().contains(run.status())).toList();
+        List<ChannelSpec> wanting =
+                channels.stream().filter(c -> c.on().contains(run.status())).toList();
         if (wanting.isEmpty()) {
             return 0;
         }
@@ -71,10 +72,14 @@ public final class Outbox implements DeliveryStates {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     Timestamp delivered = rs.getTimestamp(6);
-                    deliveries.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>()).add(new Delivery(
-                            rs.getString(2), DeliveryStatus.valueOf(rs.getString(3)), rs.getInt(4),
-                            Optional.ofNullable(rs.getString(5)),
-                            Optional.ofNullable(delivered).map(Timestamp::toInstant)));
+                    deliveries
+                            .computeIfAbsent(rs.getLong(1), id -> new ArrayList<>())
+                            .add(new Delivery(
+                                    rs.getString(2),
+                                    DeliveryStatus.valueOf(rs.getString(3)),
+                                    rs.getInt(4),
+                                    Optional.ofNullable(rs.getString(5)),
+                                    Optional.ofNullable(delivered).map(Timestamp::toInstant)));
                 }
             }
         }
@@ -85,8 +90,8 @@ public final class Outbox implements DeliveryStates {
     public List<Backlog> backlog(Connection connection) throws SQLException {
         List<Backlog> backlog = new ArrayList<>();
         try (PreparedStatement st = connection.prepareStatement("select pipeline, channel, count(*)"
-                + " from sluice.notification_outbox where status = 'PENDING' group by 1, 2 order by 1, 2");
-             ResultSet rs = st.executeQuery()) {
+                        + " from sluice.notification_outbox where status = 'PENDING' group by 1, 2 order by 1, 2");
+                ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 backlog.add(new Backlog(rs.getString(1), rs.getString(2), rs.getLong(3)));
             }
@@ -95,8 +100,7 @@ public final class Outbox implements DeliveryStates {
     }
 
     /** A due notification, claimed for one attempt. */
-    record Claimed(long id, long runId, String channel, int attempt) {
-    }
+    record Claimed(long id, long runId, String channel, int attempt) {}
 
     /**
      * Claims the oldest due notification of a pipeline to one of {@code channels}, locking its row for the caller's
@@ -110,8 +114,9 @@ public final class Outbox implements DeliveryStates {
             st.setTimestamp(2, Timestamp.from(clock.instant()));
             st.setArray(3, c.createArrayOf("text", channels.toArray()));
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                        rs.getInt(4) + 1)) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4) + 1))
+                        : Optional.empty();
             }
         }
     }

@@ -47,13 +47,24 @@ final class SnsChannel implements NotificationChannel {
                     .message(MessageText.plainText(notification))
                     .messageAttributes(Map.of(
                             "pipeline", text(notification.run().pipeline()),
-                            "status", text(notification.test() ? "TEST" : notification.run().status().name()),
-                            "runId", MessageAttributeValue.builder().dataType("Number")
-                                    .stringValue(String.valueOf(notification.run().id())).build()))
+                            "status",
+                                    text(
+                                            notification.test()
+                                                    ? "TEST"
+                                                    : notification
+                                                            .run()
+                                                            .status()
+                                                            .name()),
+                            "runId",
+                                    MessageAttributeValue.builder()
+                                            .dataType("Number")
+                                            .stringValue(String.valueOf(
+                                                    notification.run().id()))
+                                            .build()))
                     .build());
         } catch (SdkException e) {
-            throw new DeliveryFailedException(spec.name(), "SNS publish to " + spec.topicArn() + " failed: "
-                    + e.getMessage(), null);
+            throw new DeliveryFailedException(
+                    spec.name(), "SNS publish to " + spec.topicArn() + " failed: " + e.getMessage(), null);
         }
     }
 
@@ -73,7 +84,10 @@ final class SnsChannel implements NotificationChannel {
     }
 
     private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
     }
 
     static String asciiSubject(String subject) {

@@ -31,7 +31,9 @@ final class WebhookChannel implements NotificationChannel {
     WebhookChannel(WebhookChannelSpec spec, Duration timeout) {
         this.spec = spec;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
@@ -42,10 +44,13 @@ final class WebhookChannel implements NotificationChannel {
 
     @Override
     public void deliver(Notification notification) {
-        String body = (spec.format() == WebhookChannelSpec.Format.SLACK ? MessageText.slack(notification)
-                : MessageText.json(notification)).toString();
+        String body = (spec.format() == WebhookChannelSpec.Format.SLACK
+                        ? MessageText.slack(notification)
+                        : MessageText.json(notification))
+                .toString();
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(spec.url().reveal()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(spec.url().reveal()))
                 .timeout(timeout)
                 .version(HttpClient.Version.HTTP_1_1)
                 .header("Content-Type", "application/json; charset=utf-8")
@@ -55,7 +60,8 @@ final class WebhookChannel implements NotificationChannel {
         spec.signingKey().ifPresent(key -> request.header(SIGNATURE_HEADER, "sha256=" + hmac(key.reveal(), bytes)));
         int status;
         try {
-            status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            status = client.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             throw new DeliveryFailedException(spec.name(), "webhook unreachable: " + withoutUrl(e), null);
         } catch (InterruptedException e) {

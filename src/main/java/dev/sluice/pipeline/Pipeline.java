@@ -51,9 +51,16 @@ public final class Pipeline {
     private final Clock clock;
     private final Set<RunSession> active = ConcurrentHashMap.newKeySet();
 
-    public Pipeline(Database database, SourceFetcher fetcher, TargetLoader loader, RunRepository runs,
-                    SourceStateRepository states, Outbox outbox, Notifier notifier, RunProgress progress,
-                    Clock clock) {
+    public Pipeline(
+            Database database,
+            SourceFetcher fetcher,
+            TargetLoader loader,
+            RunRepository runs,
+            SourceStateRepository states,
+            Outbox outbox,
+            Notifier notifier,
+            RunProgress progress,
+            Clock clock) {
         this.database = database;
         this.fetcher = fetcher;
         this.loader = loader;
@@ -72,8 +79,8 @@ public final class Pipeline {
         try {
             return notifier.deliver(run(spec, request), spec, policy.patience());
         } catch (DatabaseException e) {
-            Run unrecorded = recorder.announceUnrecorded(Run.unrecorded(spec.name(), request.trigger(), started,
-                    clock.instant(), RunError.of(e, List.of())));
+            Run unrecorded = recorder.announceUnrecorded(Run.unrecorded(
+                    spec.name(), request.trigger(), started, clock.instant(), RunError.of(e, List.of())));
             return notifier.deliverUnrecorded(unrecorded, spec, policy.patience());
         }
     }
@@ -119,7 +126,10 @@ public final class Pipeline {
             return recorder.failed(session, run, fetch.completed(), e);
         } catch (RuntimeException e) {
             LOG.error("run {} of {} failed unexpectedly", run.id(), run.spec().name(), e);
-            return recorder.failed(session, run, fetch.completed(),
+            return recorder.failed(
+                    session,
+                    run,
+                    fetch.completed(),
                     new SluiceException(ErrorKind.INTERNAL, "unexpected error: " + e, e));
         }
     }
@@ -130,8 +140,12 @@ public final class Pipeline {
         Map<String, SourceReport> reports = new LinkedHashMap<>();
         for (SourceSpec source : spec.sources()) {
             SourceBody body = fetch.body(source.name());
-            reports.put(source.name(), load.stage(source, writer -> validator.validate(source, body::open,
-                    writer::write), SourceRestartedException.class::isInstance));
+            reports.put(
+                    source.name(),
+                    load.stage(
+                            source,
+                            writer -> validator.validate(source, body::open, writer::write),
+                            SourceRestartedException.class::isInstance));
         }
         return reports;
     }

@@ -7,11 +7,9 @@ import dev.sluice.transform.SourceValidator;
 public interface RunProgress extends DownloadListener, SourceValidator.RowProgress {
     RunProgress NONE = new RunProgress() {
         @Override
-        public void progress(String source, long bytes, long total) {
-        }
+        public void progress(String source, long bytes, long total) {}
 
         @Override
-        public void rows(String source, long rowsRead) {
-        }
+        public void rows(String source, long rowsRead) {}
     };
 }

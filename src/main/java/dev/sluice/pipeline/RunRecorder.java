@@ -41,8 +41,12 @@ final class RunRecorder {
     private final Outbox outbox;
     private final ConsoleChannel console;
 
-    RunRecorder(Database database, RunRepository runs, SourceStateRepository states, Outbox outbox,
-                ConsoleChannel console) {
+    RunRecorder(
+            Database database,
+            RunRepository runs,
+            SourceStateRepository states,
+            Outbox outbox,
+            ConsoleChannel console) {
         this.database = database;
         this.runs = runs;
         this.states = states;
@@ -54,8 +58,12 @@ final class RunRecorder {
      * A run in progress, with what the last good load of its pipeline left: the sources' state and whether the
      * pipeline file is the same.
      */
-    record StartedRun(long id, PipelineSpec spec, RunRequest request, Map<String, SourceState> lastLoaded,
-                      Optional<String> lastFingerprint) {
+    record StartedRun(
+            long id,
+            PipelineSpec spec,
+            RunRequest request,
+            Map<String, SourceState> lastLoaded,
+            Optional<String> lastFingerprint) {
         /** Whether bodies all found unchanged may end the run as UNCHANGED: not forced, and the same definition. */
         boolean mayEndUnchanged() {
             return request.reload() == RunRequest.Reload.WHEN_CHANGED
@@ -78,18 +86,19 @@ final class RunRecorder {
     StartedRun start(RunSession session, PipelineSpec spec, RunRequest request) {
         Connection connection = session.connection();
         inTransaction(connection, c -> {
-            List<Run> interrupted = runs.failInterrupted(c, spec.name());
-            interrupted.forEach(run -> outbox.enqueue(c, run, spec.notifications()));
-            return interrupted;
-        }).forEach(this::announce);
+                    List<Run> interrupted = runs.failInterrupted(c, spec.name());
+                    interrupted.forEach(run -> outbox.enqueue(c, run, spec.notifications()));
+                    return interrupted;
+                })
+                .forEach(this::announce);
         Map<String, SourceState> lastLoaded;
         try {
             lastLoaded = states.load(connection, spec.name());
         } catch (SQLException e) {
             throw DatabaseException.of("cannot read the source state of " + spec.name(), e);
         }
-        Optional<String> lastFingerprint = runs.lastGoodLoad(connection, spec.name())
-                .map(RunRepository.GoodLoad::fingerprint);
+        Optional<String> lastFingerprint =
+                runs.lastGoodLoad(connection, spec.name()).map(RunRepository.GoodLoad::fingerprint);
         long id = runs.start(connection, spec.name(), request.trigger(), spec.fingerprint());
         return new StartedRun(id, spec, request, lastLoaded, lastFingerprint);
     }
@@ -99,21 +108,36 @@ final class RunRecorder {
         session.rollback();
         Map<String, Long> rows = new LinkedHashMap<>();
         run.lastLoaded().forEach((name, state) -> rows.put(name, state.rows()));
-        return record(session.connection(), run, RunOutcome.unchanged(SourceSummaries.of(downloads, Map.of(),
-                run.lastLoaded())), downloads, rows);
+        return record(
+                session.connection(),
+                run,
+                RunOutcome.unchanged(SourceSummaries.of(downloads, Map.of(), run.lastLoaded())),
+                downloads,
+                rows);
     }
 
     /** Records a load's success in its own transaction, still open on the session, and commits it all. */
-    Run succeeded(RunSession session, StartedRun run, LoadOutcome outcome, Map<String, SourceReport> reports,
-                  List<Download> downloads) {
+    Run succeeded(
+            RunSession session,
+            StartedRun run,
+            LoadOutcome outcome,
+            Map<String, SourceReport> reports,
+            List<Download> downloads) {
         Map<String, Long> rows = new LinkedHashMap<>();
         reports.forEach((name, report) -> rows.put(name, report.rowsKept()));
         List<String> warnings = new ArrayList<>();
         reports.values().forEach(report -> warnings.addAll(report.warnings()));
         warnings.addAll(outcome.warnings());
-        return commit(session.connection(), run, RunOutcome.succeeded(outcome.rows(),
-                SourceSummaries.of(downloads, rows, run.lastLoaded()), warnings, outcome.changesLogged()),
-                downloads, rows);
+        return commit(
+                session.connection(),
+                run,
+                RunOutcome.succeeded(
+                        outcome.rows(),
+                        SourceSummaries.of(downloads, rows, run.lastLoaded()),
+                        warnings,
+                        outcome.changesLogged()),
+                downloads,
+                rows);
     }
 
     /**
@@ -122,8 +146,8 @@ final class RunRecorder {
      * propagates and the RUNNING row is marked interrupted by the next run.
      */
     Run failed(RunSession session, StartedRun run, List<Download> fetched, SluiceException failure) {
-        RunOutcome outcome = RunOutcome.failed(SourceSummaries.of(fetched, Map.of(), run.lastLoaded()),
-                RunError.of(failure, problems(failure)));
+        RunOutcome outcome = RunOutcome.failed(
+                SourceSummaries.of(fetched, Map.of(), run.lastLoaded()), RunError.of(failure, problems(failure)));
         if (session.rollback()) {
             try {
                 return record(session.connection(), run, outcome, List.of(), Map.of());
@@ -143,16 +167,22 @@ final class RunRecorder {
             return List.of();
         }
         return invalid.problems().stream()
-                .map(p -> new RunError.Problem(p.source(), p.line(), p.column(), p.value(), p.reason())).toList();
+                .map(p -> new RunError.Problem(p.source(), p.line(), p.column(), p.value(), p.reason()))
+                .toList();
     }
 
     /** Opens a transaction and does {@link #commit}. */
-    private Run record(Connection connection, StartedRun run, RunOutcome outcome, List<Download> downloads,
-                       Map<String, Long> rows) {
+    private Run record(
+            Connection connection,
+            StartedRun run,
+            RunOutcome outcome,
+            List<Download> downloads,
+            Map<String, Long> rows) {
         try {
             connection.setAutoCommit(false);
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot record run " + run.id() + " of " + run.spec().name(), e);
+            throw DatabaseException.of(
+                    "cannot record run " + run.id() + " of " + run.spec().name(), e);
         }
         return commit(connection, run, outcome, downloads, rows);
     }
@@ -162,8 +192,12 @@ final class RunRecorder {
      * state is saved too: only a committed load (or a confirmed unchanged run) may update what the next run's
      * conditional GET sends.
      */
-    private Run commit(Connection connection, StartedRun started, RunOutcome outcome, List<Download> downloads,
-                       Map<String, Long> rows) {
+    private Run commit(
+            Connection connection,
+            StartedRun started,
+            RunOutcome outcome,
+            List<Download> downloads,
+            Map<String, Long> rows) {
         try {
             Run run = runs.finish(connection, started.id(), outcome);
             outbox.enqueue(connection, run, started.spec().notifications());
@@ -174,7 +208,10 @@ final class RunRecorder {
             connection.setAutoCommit(true);
             return announce(run);
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot record run " + started.id() + " of " + started.spec().name(), e);
+            throw DatabaseException.of(
+                    "cannot record run " + started.id() + " of "
+                            + started.spec().name(),
+                    e);
         }
     }
 

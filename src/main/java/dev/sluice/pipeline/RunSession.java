@@ -34,7 +34,8 @@ final class RunSession implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             database.discard(connection);
             closeQuietly(connection);
-            throw e instanceof SQLException sql ? DatabaseException.of("cannot start a run of " + pipeline, sql)
+            throw e instanceof SQLException sql
+                    ? DatabaseException.of("cannot start a run of " + pipeline, sql)
                     : (RuntimeException) e;
         }
     }

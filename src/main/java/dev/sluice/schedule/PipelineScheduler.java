@@ -28,8 +28,13 @@ public final class PipelineScheduler implements AutoCloseable {
 
     /** One recurring task per pipeline that has a schedule; the task runs {@code runner} for it. */
     public static List<RecurringTask<Void>> tasks(List<PipelineSpec> pipelines, Consumer<PipelineSpec> runner) {
-        return pipelines.stream().filter(p -> p.schedule().isPresent())
-                .map(p -> Tasks.recurring(taskName(p), Schedules.cron(p.schedule().get().cron(), p.schedule().get().zone()))
+        return pipelines.stream()
+                .filter(p -> p.schedule().isPresent())
+                .map(p -> Tasks.recurring(
+                                taskName(p),
+                                Schedules.cron(
+                                        p.schedule().get().cron(),
+                                        p.schedule().get().zone()))
                         .execute((instance, context) -> runner.accept(p)))
                 .toList();
     }
@@ -41,8 +46,8 @@ public final class PipelineScheduler implements AutoCloseable {
     /**
      * @param shutdownWait how long {@link #close} waits for runs in progress to finish
      */
-    public static PipelineScheduler start(DataSource dataSource, List<PipelineSpec> pipelines,
-                                          Consumer<PipelineSpec> runner, Duration shutdownWait) {
+    public static PipelineScheduler start(
+            DataSource dataSource, List<PipelineSpec> pipelines, Consumer<PipelineSpec> runner, Duration shutdownWait) {
         List<RecurringTask<Void>> tasks = tasks(pipelines, runner);
         // Start tasks are also the scheduler's known tasks; listing them twice would register them twice.
         Scheduler scheduler = Scheduler.create(dataSource)

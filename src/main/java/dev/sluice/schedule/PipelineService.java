@@ -34,8 +34,8 @@ public final class PipelineService implements AutoCloseable {
     private final Duration shutdownWait;
     private final Duration deliveryInterval;
     private final ExecutorService manualRuns = Executors.newSingleThreadExecutor(daemon("sluice-manual-run"));
-    private final ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor(
-            daemon("sluice-deliveries"));
+    private final ScheduledExecutorService deliveries =
+            Executors.newSingleThreadScheduledExecutor(daemon("sluice-deliveries"));
     private List<PipelineSpec> served = List.of();
     private PipelineScheduler scheduler;
 
@@ -61,8 +61,8 @@ public final class PipelineService implements AutoCloseable {
     public void start(DataSource dataSource, List<PipelineSpec> pipelines) {
         served = List.copyOf(pipelines);
         scheduler = PipelineScheduler.start(dataSource, pipelines, spec -> run(spec, Trigger.SCHEDULE), shutdownWait);
-        deliveries.scheduleWithFixedDelay(() -> notifier.deliverDue(served), 0, deliveryInterval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        deliveries.scheduleWithFixedDelay(
+                () -> notifier.deliverDue(served), 0, deliveryInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs a pipeline now; its notifications are tried at once, and retried by the delivery loop. */
@@ -85,20 +85,23 @@ public final class PipelineService implements AutoCloseable {
     public void close() {
         deliveries.shutdownNow();
         manualRuns.shutdown();
-        Thread stopping = new Thread(() -> {
-            if (scheduler != null) {
-                scheduler.close();
-            }
-        }, "sluice-scheduler-stop");
+        Thread stopping = new Thread(
+                () -> {
+                    if (scheduler != null) {
+                        scheduler.close();
+                    }
+                },
+                "sluice-scheduler-stop");
         stopping.start();
         long deadline = System.nanoTime() + shutdownWait.toNanos();
         try {
             stopping.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             // Manual runs get what is left of the same grace period, not a grace period of their own.
-            boolean manualDone = manualRuns.awaitTermination(Math.max(0, deadline - System.nanoTime()),
-                    TimeUnit.NANOSECONDS);
+            boolean manualDone =
+                    manualRuns.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (stopping.isAlive() || !manualDone) {
-                LOG.warn("runs still in progress after {} s; aborting them so they roll back and are recorded",
+                LOG.warn(
+                        "runs still in progress after {} s; aborting them so they roll back and are recorded",
                         shutdownWait.toSeconds());
                 pipeline.abortRunning();
                 stopping.join(RECORD_AFTER_ABORT.toMillis());

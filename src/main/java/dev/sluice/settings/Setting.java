@@ -16,27 +16,47 @@ public enum Setting {
     DB_PASSWORD("SLUICE_DB_PASSWORD", "", "database password; never put it in `--db`, where `ps` shows it", true),
     DB_POOL_SIZE("SLUICE_DB_POOL_SIZE", "10", "connections sluice opens at most (runs, deliveries, the scheduler)"),
     DB_CONNECT_TIMEOUT("SLUICE_DB_CONNECT_TIMEOUT", "10s", "how long to wait for a database connection"),
-    LOCK_TIMEOUT("SLUICE_LOCK_TIMEOUT", "1m", "how long a load waits for a lock on its target table (held by a"
-            + " long report, say) before it fails"),
+    LOCK_TIMEOUT(
+            "SLUICE_LOCK_TIMEOUT",
+            "1m",
+            "how long a load waits for a lock on its target table (held by a" + " long report, say) before it fails"),
     TMPDIR("SLUICE_TMPDIR", "`java.io.tmpdir`", "where downloads are written while a run lasts"),
-    FILE_ROOTS("SLUICE_FILE_ROOTS", "", "extra directories (`:`-separated) that `file:` sources in pipeline files may"
-            + " read"),
-    NOTIFICATIONS_FILE("SLUICE_NOTIFICATIONS_FILE", "", "a YAML file with a `notifications:` list shared by every"
-            + " pipeline"),
-    NOTIFY_TIMEOUT("SLUICE_NOTIFY_TIMEOUT", "30s", "how long `sluice run` keeps retrying its notifications before it"
-            + " exits (`--notify-timeout` wins)"),
-    NOTIFY_FIRST_RETRY("SLUICE_NOTIFY_FIRST_RETRY", "2s", "the wait before a failed notification's first retry;"
-            + " it doubles with each attempt, to at most 10 minutes, 20 attempts in all"),
+    FILE_ROOTS(
+            "SLUICE_FILE_ROOTS",
+            "",
+            "extra directories (`:`-separated) that `file:` sources in pipeline files may" + " read"),
+    NOTIFICATIONS_FILE(
+            "SLUICE_NOTIFICATIONS_FILE", "", "a YAML file with a `notifications:` list shared by every" + " pipeline"),
+    NOTIFY_TIMEOUT(
+            "SLUICE_NOTIFY_TIMEOUT",
+            "30s",
+            "how long `sluice run` keeps retrying its notifications before it" + " exits (`--notify-timeout` wins)"),
+    NOTIFY_FIRST_RETRY(
+            "SLUICE_NOTIFY_FIRST_RETRY",
+            "2s",
+            "the wait before a failed notification's first retry;"
+                    + " it doubles with each attempt, to at most 10 minutes, 20 attempts in all"),
     CHANNEL_TIMEOUT("SLUICE_CHANNEL_TIMEOUT", "10s", "connect and read timeout of one delivery (SMTP, webhook, SNS)"),
     DELIVERY_INTERVAL("SLUICE_DELIVERY_INTERVAL", "15s", "how often `sluice serve` retries pending notifications"),
-    SHUTDOWN_TIMEOUT("SLUICE_SHUTDOWN_TIMEOUT", "60s", "how long `sluice serve` waits for runs in progress when it is"
-            + " stopped (`--shutdown-timeout` wins)"),
-    API_TOKEN("SLUICE_API_TOKEN", "", "bearer token for run-now in `sluice serve`; without it run-now is"
-            + " disabled", true),
-    READER_PASSWORD("SLUICE_READER_PASSWORD", "", "password of the dashboard's role `sluice_reader`, when the server"
-            + " wants one", true),
-    LOG_LEVEL("SLUICE_LOG_LEVEL", "INFO", "sluice's log level on stderr: `ERROR`, `WARN`, `INFO`, `DEBUG` or `TRACE`"
-            + " (a terminal run shows WARN and a progress line unless this is set)"),
+    SHUTDOWN_TIMEOUT(
+            "SLUICE_SHUTDOWN_TIMEOUT",
+            "60s",
+            "how long `sluice serve` waits for runs in progress when it is" + " stopped (`--shutdown-timeout` wins)"),
+    API_TOKEN(
+            "SLUICE_API_TOKEN",
+            "",
+            "bearer token for run-now in `sluice serve`; without it run-now is" + " disabled",
+            true),
+    READER_PASSWORD(
+            "SLUICE_READER_PASSWORD",
+            "",
+            "password of the dashboard's role `sluice_reader`, when the server" + " wants one",
+            true),
+    LOG_LEVEL(
+            "SLUICE_LOG_LEVEL",
+            "INFO",
+            "sluice's log level on stderr: `ERROR`, `WARN`, `INFO`, `DEBUG` or `TRACE`"
+                    + " (a terminal run shows WARN and a progress line unless this is set)"),
     JAVA_OPTS("SLUICE_JAVA_OPTS", "", "JVM options used by the `./sluice` launcher (read by the launcher only)"),
     WEBHOOK_URL("SLUICE_WEBHOOK_URL", "", "channel `env-webhook`: the URL to POST each run to", true),
     WEBHOOK_FORMAT("SLUICE_WEBHOOK_FORMAT", "json", "channel `env-webhook`: `json` or `slack`"),
@@ -47,10 +67,14 @@ public enum Setting {
     SMTP_USER("SLUICE_SMTP_USER", "", "channel `env-email`: the SMTP user"),
     SMTP_PASSWORD("SLUICE_SMTP_PASSWORD", "", "channel `env-email`: the SMTP password", true),
     SMTP_FROM("SLUICE_SMTP_FROM", "", "channel `env-email`: the sender (required with `SLUICE_SMTP_HOST`)"),
-    SMTP_TO("SLUICE_SMTP_TO", "", "channel `env-email`: comma-separated recipients (required with"
-            + " `SLUICE_SMTP_HOST`)"),
-    SNS_TOPIC_ARN("SLUICE_SNS_TOPIC_ARN", "", "channel `env-sns`: the topic (credentials and region from the usual"
-            + " `AWS_*` variables)"),
+    SMTP_TO(
+            "SLUICE_SMTP_TO",
+            "",
+            "channel `env-email`: comma-separated recipients (required with" + " `SLUICE_SMTP_HOST`)"),
+    SNS_TOPIC_ARN(
+            "SLUICE_SNS_TOPIC_ARN",
+            "",
+            "channel `env-sns`: the topic (credentials and region from the usual" + " `AWS_*` variables)"),
     SNS_ENDPOINT("SLUICE_SNS_ENDPOINT", "", "channel `env-sns`: another endpoint than AWS's");
 
     private final String variable;
@@ -98,7 +122,8 @@ public enum Setting {
     /** The known variable nearest to an unknown one, when it is near enough to be a typo. */
     static Optional<String> nearest(String unknown) {
         return Arrays.stream(values())
-                .flatMap(s -> s.secret ? java.util.stream.Stream.of(s.variable, s.variable + "_FILE")
+                .flatMap(s -> s.secret
+                        ? java.util.stream.Stream.of(s.variable, s.variable + "_FILE")
                         : java.util.stream.Stream.of(s.variable))
                 .min(Comparator.comparingInt(known -> distance(known, unknown)))
                 .filter(known -> distance(known, unknown) <= Math.max(2, unknown.length() / 6));

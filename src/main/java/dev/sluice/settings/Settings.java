@@ -35,15 +35,33 @@ import java.util.Optional;
  *                            AWS SDK finds its {@code AWS_*} variables
  * @param warnings            what the operator should know (an unknown {@code SLUICE_*} variable, say)
  */
-public record Settings(Path home, DatabaseSettings database, Duration lockTimeout, Path tempDirectory,
-                       List<Path> fileRoots, Optional<Path> notificationsFile, Duration notifyTimeout,
-                       Duration notifyFirstRetry, Duration channelTimeout, Duration deliveryInterval, Duration shutdownTimeout,
-                       Optional<Secret> apiToken, Optional<Secret> readerPassword, Optional<LogLevel> logLevel,
-                       List<ChannelSpec> environmentChannels, Map<String, String> environment,
-                       List<String> warnings) {
+public record Settings(
+        Path home,
+        DatabaseSettings database,
+        Duration lockTimeout,
+        Path tempDirectory,
+        List<Path> fileRoots,
+        Optional<Path> notificationsFile,
+        Duration notifyTimeout,
+        Duration notifyFirstRetry,
+        Duration channelTimeout,
+        Duration deliveryInterval,
+        Duration shutdownTimeout,
+        Optional<Secret> apiToken,
+        Optional<Secret> readerPassword,
+        Optional<LogLevel> logLevel,
+        List<ChannelSpec> environmentChannels,
+        Map<String, String> environment,
+        List<String> warnings) {
 
     /** sluice's log levels, as {@code SLUICE_LOG_LEVEL} names them. */
-    public enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+    public enum LogLevel {
+        ERROR,
+        WARN,
+        INFO,
+        DEBUG,
+        TRACE
+    }
 
     public Settings {
         Objects.requireNonNull(home, "home");
@@ -67,20 +85,60 @@ public record Settings(Path home, DatabaseSettings database, Duration lockTimeou
 
     /** The same settings in another home, always on the embedded database there: the demo's own world. */
     public Settings isolatedAt(Path otherHome) {
-        DatabaseSettings embedded = new DatabaseSettings(Optional.empty(), Optional.empty(), Optional.empty(),
-                otherHome.resolve("pg"), database.poolSize(), database.connectTimeout());
-        return new Settings(otherHome, embedded, lockTimeout, tempDirectory, fileRoots, notificationsFile,
-                notifyTimeout, notifyFirstRetry, channelTimeout, deliveryInterval, shutdownTimeout, apiToken, readerPassword, logLevel,
-                environmentChannels, environment, warnings);
+        DatabaseSettings embedded = new DatabaseSettings(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                otherHome.resolve("pg"),
+                database.poolSize(),
+                database.connectTimeout());
+        return new Settings(
+                otherHome,
+                embedded,
+                lockTimeout,
+                tempDirectory,
+                fileRoots,
+                notificationsFile,
+                notifyTimeout,
+                notifyFirstRetry,
+                channelTimeout,
+                deliveryInterval,
+                shutdownTimeout,
+                apiToken,
+                readerPassword,
+                logLevel,
+                environmentChannels,
+                environment,
+                warnings);
     }
 
     /** The same settings on the database at {@code jdbcUrl}. */
     public Settings withDatabaseUrl(String jdbcUrl) {
-        DatabaseSettings other = new DatabaseSettings(Optional.of(jdbcUrl), database.user(), database.password(),
-                database.embeddedDirectory(), database.poolSize(), database.connectTimeout());
-        return new Settings(home, other, lockTimeout, tempDirectory, fileRoots, notificationsFile, notifyTimeout,
-                notifyFirstRetry, channelTimeout, deliveryInterval, shutdownTimeout, apiToken, readerPassword, logLevel,
-                environmentChannels, environment, warnings);
+        DatabaseSettings other = new DatabaseSettings(
+                Optional.of(jdbcUrl),
+                database.user(),
+                database.password(),
+                database.embeddedDirectory(),
+                database.poolSize(),
+                database.connectTimeout());
+        return new Settings(
+                home,
+                other,
+                lockTimeout,
+                tempDirectory,
+                fileRoots,
+                notificationsFile,
+                notifyTimeout,
+                notifyFirstRetry,
+                channelTimeout,
+                deliveryInterval,
+                shutdownTimeout,
+                apiToken,
+                readerPassword,
+                logLevel,
+                environmentChannels,
+                environment,
+                warnings);
     }
 
     /** Where the cache of last good bodies lives. */

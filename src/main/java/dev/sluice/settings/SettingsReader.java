@@ -31,22 +31,37 @@ final class SettingsReader {
 
     Settings read(Path userHome, Path javaTemp) {
         Path home = path(Setting.HOME).orElse(userHome.resolve(".sluice"));
-        DatabaseSettings database = new DatabaseSettings(text(Setting.DB_URL), text(Setting.DB_USER),
-                secret(Setting.DB_PASSWORD), home.resolve("pg"), integer(Setting.DB_POOL_SIZE, 10, 2, 200),
+        DatabaseSettings database = new DatabaseSettings(
+                text(Setting.DB_URL),
+                text(Setting.DB_USER),
+                secret(Setting.DB_PASSWORD),
+                home.resolve("pg"),
+                integer(Setting.DB_POOL_SIZE, 10, 2, 200),
                 positive(Setting.DB_CONNECT_TIMEOUT, Duration.ofSeconds(10)));
-        return new Settings(home, database, positive(Setting.LOCK_TIMEOUT, Duration.ofMinutes(1)),
-                path(Setting.TMPDIR).orElse(javaTemp), paths(Setting.FILE_ROOTS), path(Setting.NOTIFICATIONS_FILE),
+        return new Settings(
+                home,
+                database,
+                positive(Setting.LOCK_TIMEOUT, Duration.ofMinutes(1)),
+                path(Setting.TMPDIR).orElse(javaTemp),
+                paths(Setting.FILE_ROOTS),
+                path(Setting.NOTIFICATIONS_FILE),
                 duration(Setting.NOTIFY_TIMEOUT, Duration.ofSeconds(30)),
                 positive(Setting.NOTIFY_FIRST_RETRY, Duration.ofSeconds(2)),
                 positive(Setting.CHANNEL_TIMEOUT, Duration.ofSeconds(10)),
                 positive(Setting.DELIVERY_INTERVAL, Duration.ofSeconds(15)),
-                positive(Setting.SHUTDOWN_TIMEOUT, Duration.ofSeconds(60)), secret(Setting.API_TOKEN),
-                secret(Setting.READER_PASSWORD), choice(Setting.LOG_LEVEL, Settings.LogLevel.class),
-                channels(), env, warnings());
+                positive(Setting.SHUTDOWN_TIMEOUT, Duration.ofSeconds(60)),
+                secret(Setting.API_TOKEN),
+                secret(Setting.READER_PASSWORD),
+                choice(Setting.LOG_LEVEL, Settings.LogLevel.class),
+                channels(),
+                env,
+                warnings());
     }
 
     private Optional<String> text(Setting setting) {
-        return Optional.ofNullable(env.get(setting.variable())).map(String::trim).filter(s -> !s.isEmpty());
+        return Optional.ofNullable(env.get(setting.variable()))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty());
     }
 
     private SettingsException bad(Setting setting, String problem) {
@@ -72,8 +87,10 @@ final class SettingsReader {
             return Optional.of(Secret.fromFile(Path.of(file.trim())));
         } catch (IOException | InvalidPathException e) {
             // The file's name is not secret; its content would be, and is never read into a message.
-            throw new SettingsException(setting.variable() + "_FILE", "cannot read the secret file " + file.trim()
-                    + ": " + e.getClass().getSimpleName());
+            throw new SettingsException(
+                    setting.variable() + "_FILE",
+                    "cannot read the secret file " + file.trim() + ": "
+                            + e.getClass().getSimpleName());
         }
     }
 
@@ -88,19 +105,27 @@ final class SettingsReader {
     }
 
     private List<Path> paths(Setting setting) {
-        return text(setting).map(text -> Arrays.stream(text.split(":")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(p -> {
-                    try {
-                        return Path.of(p);
-                    } catch (InvalidPathException e) {
-                        throw bad(setting, "not a valid path: '" + p + "'");
-                    }
-                }).toList()).orElse(List.of());
+        return text(setting)
+                .map(text -> Arrays.stream(text.split(":"))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .map(p -> {
+                            try {
+                                return Path.of(p);
+                            } catch (InvalidPathException e) {
+                                throw bad(setting, "not a valid path: '" + p + "'");
+                            }
+                        })
+                        .toList())
+                .orElse(List.of());
     }
 
     private Duration duration(Setting setting, Duration defaultValue) {
-        return text(setting).map(text -> Units.duration(text).orElseThrow(() -> bad(setting,
-                "expected a duration such as " + Units.DURATION_EXAMPLES + ", found '" + text + "'")))
+        return text(setting)
+                .map(text -> Units.duration(text)
+                        .orElseThrow(() -> bad(
+                                setting,
+                                "expected a duration such as " + Units.DURATION_EXAMPLES + ", found '" + text + "'")))
                 .orElse(defaultValue);
     }
 
@@ -133,8 +158,13 @@ final class SettingsReader {
             try {
                 return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw bad(setting, "expected one of " + Arrays.stream(type.getEnumConstants())
-                        .map(c -> c.name().toLowerCase(Locale.ROOT)).toList() + ", found '" + text + "'");
+                throw bad(
+                        setting,
+                        "expected one of "
+                                + Arrays.stream(type.getEnumConstants())
+                                        .map(c -> c.name().toLowerCase(Locale.ROOT))
+                                        .toList()
+                                + ", found '" + text + "'");
             }
         });
     }
@@ -147,7 +177,11 @@ final class SettingsReader {
             requireHttpUrl(Setting.WEBHOOK_URL, webhook.get().reveal());
             WebhookChannelSpec.Format format = choice(Setting.WEBHOOK_FORMAT, WebhookChannelSpec.Format.class)
                     .orElse(WebhookChannelSpec.Format.JSON);
-            channels.add(new WebhookChannelSpec("env-webhook", ChannelSpec.DEFAULT_OUTCOMES, webhook.get(), format,
+            channels.add(new WebhookChannelSpec(
+                    "env-webhook",
+                    ChannelSpec.DEFAULT_OUTCOMES,
+                    webhook.get(),
+                    format,
                     secret(Setting.WEBHOOK_SECRET)));
         }
         Optional<String> host = text(Setting.SMTP_HOST);
@@ -160,15 +194,15 @@ final class SettingsReader {
                 requireHttpUrl(Setting.SNS_ENDPOINT, text);
                 return URI.create(text);
             });
-            channels.add(new SnsChannelSpec("env-sns", ChannelSpec.DEFAULT_OUTCOMES, arn.get(), endpoint,
-                    Optional.empty()));
+            channels.add(
+                    new SnsChannelSpec("env-sns", ChannelSpec.DEFAULT_OUTCOMES, arn.get(), endpoint, Optional.empty()));
         }
         return channels;
     }
 
     private EmailChannelSpec email(String host) {
-        EmailChannelSpec.SmtpTls tls = choice(Setting.SMTP_TLS, EmailChannelSpec.SmtpTls.class)
-                .orElse(EmailChannelSpec.SmtpTls.STARTTLS);
+        EmailChannelSpec.SmtpTls tls =
+                choice(Setting.SMTP_TLS, EmailChannelSpec.SmtpTls.class).orElse(EmailChannelSpec.SmtpTls.STARTTLS);
         int defaultPort = switch (tls) {
             case NONE -> 25;
             case STARTTLS -> 587;
@@ -177,17 +211,29 @@ final class SettingsReader {
         Optional<String> from = text(Setting.SMTP_FROM);
         Optional<String> to = text(Setting.SMTP_TO);
         if (from.isEmpty() || to.isEmpty()) {
-            throw bad(Setting.SMTP_HOST, Setting.SMTP_FROM.variable() + " and " + Setting.SMTP_TO.variable()
-                    + " are needed with " + Setting.SMTP_HOST.variable());
+            throw bad(
+                    Setting.SMTP_HOST,
+                    Setting.SMTP_FROM.variable() + " and " + Setting.SMTP_TO.variable() + " are needed with "
+                            + Setting.SMTP_HOST.variable());
         }
         Optional<String> user = text(Setting.SMTP_USER);
         Optional<Secret> password = secret(Setting.SMTP_PASSWORD);
         if (password.isPresent() && user.isEmpty()) {
             throw bad(Setting.SMTP_PASSWORD, "needs " + Setting.SMTP_USER.variable());
         }
-        return new EmailChannelSpec("env-email", ChannelSpec.DEFAULT_OUTCOMES, host,
-                integer(Setting.SMTP_PORT, defaultPort, 1, 65535), tls, user, password, from.get(),
-                Arrays.stream(to.get().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        return new EmailChannelSpec(
+                "env-email",
+                ChannelSpec.DEFAULT_OUTCOMES,
+                host,
+                integer(Setting.SMTP_PORT, defaultPort, 1, 65535),
+                tls,
+                user,
+                password,
+                from.get(),
+                Arrays.stream(to.get().split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList());
     }
 
     private void requireHttpUrl(Setting setting, String url) {
@@ -207,8 +253,10 @@ final class SettingsReader {
         List<String> warnings = new ArrayList<>();
         for (String name : new TreeSet<>(env.keySet())) {
             if (name.startsWith("SLUICE_") && Setting.of(name).isEmpty()) {
-                warnings.add(name + " is not a sluice setting" + Setting.nearest(name)
-                        .map(known -> "; did you mean " + known + "?").orElse(" (see the README's table of settings)"));
+                warnings.add(name + " is not a sluice setting"
+                        + Setting.nearest(name)
+                                .map(known -> "; did you mean " + known + "?")
+                                .orElse(" (see the README's table of settings)"));
             }
         }
         return warnings;

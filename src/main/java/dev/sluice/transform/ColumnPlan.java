@@ -67,8 +67,15 @@ final class ColumnPlan {
                 missing.add(name);
             }
             if (duplicated.contains(name)) {
-                throw new InvalidRowsException(dev.sluice.ErrorKind.MISSING_COLUMN, List.of(new RowProblem(
-                        source.name(), 1, name, null, "appears twice in the header; which one to load is ambiguous")), 1);
+                throw new InvalidRowsException(
+                        dev.sluice.ErrorKind.MISSING_COLUMN,
+                        List.of(new RowProblem(
+                                source.name(),
+                                1,
+                                name,
+                                null,
+                                "appears twice in the header; which one to load is ambiguous")),
+                        1);
             }
         }
         if (!missing.isEmpty()) {

@@ -22,7 +22,8 @@ final class DateParser implements ValueParser {
     DateParser(String pattern) {
         this.pattern = pattern;
         // 'y' is year-of-era, which STRICT resolving rejects without an era; 'u' is the proleptic year users mean.
-        this.formatter = ISO.equals(pattern) ? null
+        this.formatter = ISO.equals(pattern)
+                ? null
                 : DateTimeFormatter.ofPattern(pattern.replace('y', 'u')).withResolverStyle(ResolverStyle.STRICT);
     }
 

@@ -87,8 +87,10 @@ final class IntegerParser implements ValueParser {
         for (int i = from; i < length; i++) {
             char c = text.charAt(i);
             if (c != '0') {
-                throw new InvalidValueException(c >= '1' && c <= '9'
-                        ? "has a fraction; the column holds whole numbers" : "is not a whole number");
+                throw new InvalidValueException(
+                        c >= '1' && c <= '9'
+                                ? "has a fraction; the column holds whole numbers"
+                                : "is not a whole number");
             }
         }
     }

@@ -15,8 +15,14 @@ public class InvalidRowsException extends SluiceException {
     private final long problemCount;
 
     public InvalidRowsException(ErrorKind kind, List<RowProblem> problems, long problemCount) {
-        super(kind, summary(problems, problemCount), problems.get(0).source(), problems.get(0).line(),
-                problems.get(0).column(), problems.get(0).value(), null);
+        super(
+                kind,
+                summary(problems, problemCount),
+                problems.get(0).source(),
+                problems.get(0).line(),
+                problems.get(0).column(),
+                problems.get(0).value(),
+                null);
         this.problems = List.copyOf(problems);
         this.problemCount = problemCount;
     }

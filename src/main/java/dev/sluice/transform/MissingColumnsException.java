@@ -11,9 +11,14 @@ public class MissingColumnsException extends SluiceException {
     private final transient List<String> missing;
 
     public MissingColumnsException(String source, List<String> missing, List<String> header, String hint) {
-        super(ErrorKind.MISSING_COLUMN, source + ": the header has no column " + String.join(", ", missing)
-                        + "; it has " + header + hint,
-                source, 1L, missing.get(0), null, null);
+        super(
+                ErrorKind.MISSING_COLUMN,
+                source + ": the header has no column " + String.join(", ", missing) + "; it has " + header + hint,
+                source,
+                1L,
+                missing.get(0),
+                null,
+                null);
         this.missing = List.copyOf(missing);
     }
 

@@ -14,8 +14,15 @@ import java.util.List;
  * @param problemCount every problem, counted even past the cap
  * @param warnings     human-readable warnings
  */
-public record SourceReport(String source, long rowsRead, long rowsKept, long rowsFiltered, long rowsInvalid,
-                           List<RowProblem> problems, long problemCount, List<String> warnings) {
+public record SourceReport(
+        String source,
+        long rowsRead,
+        long rowsKept,
+        long rowsFiltered,
+        long rowsInvalid,
+        List<RowProblem> problems,
+        long problemCount,
+        List<String> warnings) {
     public SourceReport {
         problems = List.copyOf(problems);
         warnings = List.copyOf(warnings);

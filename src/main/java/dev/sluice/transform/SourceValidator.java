@@ -28,7 +28,7 @@ public final class SourceValidator {
     /** Told how many rows of a source have been read so far, for progress on a terminal. */
     @FunctionalInterface
     public interface RowProgress {
-        RowProgress NONE = (source, rows) -> { };
+        RowProgress NONE = (source, rows) -> {};
 
         void rows(String source, long rowsRead);
     }
@@ -61,11 +61,14 @@ public final class SourceValidator {
         RowCounts counts = new RowCounts();
         // The body is closed even when opening the reader fails: reading its first bytes may already throw (a
         // download that failed, a body sniffed as HTML), and a body still arriving holds its file open.
-        try (InputStream closedAtEnd = body.open(); CsvReader<CsvRecord> csv = open(source, closedAtEnd)) {
+        try (InputStream closedAtEnd = body.open();
+                CsvReader<CsvRecord> csv = open(source, closedAtEnd)) {
             Iterator<CsvRecord> records = csv.iterator();
             if (!records.hasNext()) {
-                throw new InvalidRowsException(ErrorKind.NOT_CSV, List.of(new RowProblem(source.name(), 1, null, null,
-                        "the file has no header")), 1);
+                throw new InvalidRowsException(
+                        ErrorKind.NOT_CSV,
+                        List.of(new RowProblem(source.name(), 1, null, null, "the file has no header")),
+                        1);
             }
             CsvRecord header = records.next();
             counts.lastLine = header.getStartingLineNumber();
@@ -82,19 +85,24 @@ public final class SourceValidator {
             // FastCSV says a field outgrew its buffer as a possibly unclosed quote; say what it is first.
             String reason = e.getMessage() != null && e.getMessage().contains("maximum buffer size")
                     ? "has a field longer than " + String.format(java.util.Locale.ROOT, "%,d", MAX_FIELD_CHARS)
-                    + " characters, the longest sluice reads (an unclosed quote, or not CSV)"
+                            + " characters, the longest sluice reads (an unclosed quote, or not CSV)"
                     : "is not well-formed CSV: " + e.getMessage();
             throw structural(problems, counts, reason);
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof StrictUtf8Reader.InvalidUtf8Exception invalid) {
-                throw problems.exceptionLedBy(ErrorKind.NOT_CSV, lineAt(source, body, invalid.offset()),
+                throw problems.exceptionLedBy(
+                        ErrorKind.NOT_CSV,
+                        lineAt(source, body, invalid.offset()),
                         "is not valid UTF-8 (byte " + invalid.offset() + ")");
             }
-            throw new SluiceException(ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: "
-                    + e.getCause().getMessage(), e);
+            throw new SluiceException(
+                    ErrorKind.LOCAL_IO,
+                    source.name() + ": cannot read the downloaded file: "
+                            + e.getCause().getMessage(),
+                    e);
         } catch (IOException e) {
-            throw new SluiceException(ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: "
-                    + e.getMessage(), e);
+            throw new SluiceException(
+                    ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: " + e.getMessage(), e);
         }
         return finish(source, counts, problems);
     }
@@ -134,8 +142,8 @@ public final class SourceValidator {
                 }
             }
         } catch (IOException e) {
-            throw new SluiceException(ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: "
-                    + e.getMessage(), e);
+            throw new SluiceException(
+                    ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: " + e.getMessage(), e);
         }
         return line;
     }
@@ -149,8 +157,13 @@ public final class SourceValidator {
         long lastLine;
     }
 
-    private void readRows(SourceSpec source, Iterator<CsvRecord> records, ColumnPlan plan, ProblemLog problems,
-                          RowCounts counts, RowSink sink) {
+    private void readRows(
+            SourceSpec source,
+            Iterator<CsvRecord> records,
+            ColumnPlan plan,
+            ProblemLog problems,
+            RowCounts counts,
+            RowSink sink) {
         Object[] values = new Object[plan.parsers.length];
         while (records.hasNext()) {
             CsvRecord record = records.next();
@@ -161,7 +174,10 @@ public final class SourceValidator {
                 progress.rows(source.name(), counts.read);
             }
             if (record.getFieldCount() != plan.headerFieldCount) {
-                problems.add(line, null, String.join(String.valueOf(source.delimiter()), record.getFields()),
+                problems.add(
+                        line,
+                        null,
+                        String.join(String.valueOf(source.delimiter()), record.getFields()),
                         "has " + record.getFieldCount() + " fields; the header has " + plan.headerFieldCount);
                 counts.invalid++;
             } else if (!passesFilters(plan, record)) {
@@ -186,8 +202,7 @@ public final class SourceValidator {
         return true;
     }
 
-    private static boolean typeRow(ColumnPlan plan, CsvRecord record, long line, ProblemLog problems,
-                                   Object[] values) {
+    private static boolean typeRow(ColumnPlan plan, CsvRecord record, long line, ProblemLog problems, Object[] values) {
         boolean valid = true;
         for (int i = 0; i < values.length; i++) {
             String raw = record.getField(plan.columnIndex[i]);
@@ -216,8 +231,10 @@ public final class SourceValidator {
 
     private SourceReport finish(SourceSpec source, RowCounts counts, ProblemLog problems) {
         if (counts.read == 0) {
-            throw new InvalidRowsException(ErrorKind.EMPTY_SOURCE, List.of(new RowProblem(source.name(), 1, null, null,
-                    "the file has a header but no data rows")), 1);
+            throw new InvalidRowsException(
+                    ErrorKind.EMPTY_SOURCE,
+                    List.of(new RowProblem(source.name(), 1, null, null, "the file has a header but no data rows")),
+                    1);
         }
         List<String> warnings = new ArrayList<>();
         if (problems.count() > 0) {
@@ -228,11 +245,21 @@ public final class SourceValidator {
                     + problems.first().describe());
         }
         if (counts.kept == 0 && counts.filtered > 0) {
-            warnings.add(source.name() + ": the filters (" + String.join(", ",
-                    source.filters().stream().map(RowFilter::describe).toList()) + ") kept none of " + counts.read
+            warnings.add(source.name() + ": the filters ("
+                    + String.join(
+                            ", ",
+                            source.filters().stream().map(RowFilter::describe).toList()) + ") kept none of "
+                    + counts.read
                     + " rows");
         }
-        return new SourceReport(source.name(), counts.read, counts.kept, counts.filtered, counts.invalid,
-                problems.problems(), problems.count(), warnings);
+        return new SourceReport(
+                source.name(),
+                counts.read,
+                counts.kept,
+                counts.filtered,
+                counts.invalid,
+                problems.problems(),
+                problems.count(),
+                warnings);
     }
 }

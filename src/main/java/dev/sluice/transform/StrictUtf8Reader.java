@@ -33,12 +33,14 @@ final class StrictUtf8Reader extends Reader {
     }
 
     private final InputStream in;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
     /** File offset of {@code bytes.array()[0]}. */
     private long base;
+
     private boolean endOfInput;
     private boolean flushed;
 

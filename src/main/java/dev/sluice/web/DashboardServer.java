@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DashboardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
-            + " img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
-            + " form-action 'none'";
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+                    + " img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
+                    + " form-action 'none'";
 
     private final Javalin app;
 
@@ -39,8 +40,13 @@ public final class DashboardServer implements AutoCloseable {
      * @param apiToken              the bearer token for "run now"; empty disables it
      * @param manualRuns            starts a run in the background
      */
-    public DashboardServer(List<PipelineSpec> pipelines, DataSource reader, RunRepository history,
-                           int expectedSchemaVersion, Optional<Secret> apiToken, ManualRuns manualRuns) {
+    public DashboardServer(
+            List<PipelineSpec> pipelines,
+            DataSource reader,
+            RunRepository history,
+            int expectedSchemaVersion,
+            Optional<Secret> apiToken,
+            ManualRuns manualRuns) {
         Map<String, PipelineSpec> byName = new LinkedHashMap<>();
         pipelines.forEach(p -> byName.put(p.name(), p));
         DataApi data = new DataApi(byName, reader, history);
@@ -93,8 +99,8 @@ public final class DashboardServer implements AutoCloseable {
     /** ECharts from its WebJar, found by the version the WebJar declares, so the page never names a version. */
     private static byte[] echarts() {
         Properties pom = new Properties();
-        try (InputStream in = DashboardServer.class.getResourceAsStream(
-                "/META-INF/maven/org.webjars/echarts/pom.properties")) {
+        try (InputStream in =
+                DashboardServer.class.getResourceAsStream("/META-INF/maven/org.webjars/echarts/pom.properties")) {
             if (in == null) {
                 throw new IllegalStateException("the ECharts WebJar is missing from the classpath");
             }

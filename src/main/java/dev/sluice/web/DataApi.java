@@ -67,15 +67,22 @@ final class DataApi {
             json.put("chartable", SeriesQuery.chartable(spec));
             json.put("generic", spec.dashboard().isEmpty());
             ArrayNode columns = json.putArray("columns");
-            spec.target().columns().forEach(c -> columns.addObject().put("name", c.name())
-                    .put("type", c.type().name().toLowerCase(java.util.Locale.ROOT)).put("key", c.key()));
+            spec.target()
+                    .columns()
+                    .forEach(c -> columns.addObject()
+                            .put("name", c.name())
+                            .put("type", c.type().name().toLowerCase(java.util.Locale.ROOT))
+                            .put("key", c.key()));
             json.set("cumulative", RunJson.MAPPER.valueToTree(view.cumulative()));
             json.set("daily", RunJson.MAPPER.valueToTree(view.daily()));
             ArrayNode ratios = json.putArray("ratios");
             view.ratios().forEach(r -> ratios.addObject().put("name", r.name()).put("label", r.label()));
             ArrayNode credits = json.putArray("credits");
-            view.credits().forEach(c -> credits.addObject().put("text", c.text()).put("url", c.url())
-                    .put("licence", c.licence()));
+            view.credits()
+                    .forEach(c -> credits.addObject()
+                            .put("text", c.text())
+                            .put("url", c.url())
+                            .put("licence", c.licence()));
             spec.schedule().ifPresent(s -> json.put("schedule", s.cron() + " " + s.zone()));
         }
         JsonResponses.json(ctx, array);
@@ -86,8 +93,10 @@ final class DataApi {
         try {
             String from = ctx.queryParam("from");
             String to = ctx.queryParam("to");
-            return Optional.of(new LocalDate[] {from == null || from.isBlank() ? null : LocalDate.parse(from),
-                to == null || to.isBlank() ? null : LocalDate.parse(to)});
+            return Optional.of(new LocalDate[] {
+                from == null || from.isBlank() ? null : LocalDate.parse(from),
+                to == null || to.isBlank() ? null : LocalDate.parse(to)
+            });
         } catch (DateTimeParseException e) {
             JsonResponses.error(ctx, 400, "from and to must be dates of the form yyyy-MM-dd");
             return Optional.empty();
@@ -95,13 +104,19 @@ final class DataApi {
     }
 
     private static String rowsSql(PipelineSpec spec, boolean filtered) {
-        String columns = spec.target().columns().stream().map(c -> SqlIdentifier.quote(c.name()))
+        String columns = spec.target().columns().stream()
+                .map(c -> SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
-        String order = spec.target().keyColumns().stream().map(c -> SqlIdentifier.quote(c.name()))
+        String order = spec.target().keyColumns().stream()
+                .map(c -> SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
-        String where = filtered ? " where (?::date is null or " + SqlIdentifier.quote(spec.dateKey().orElseThrow().name())
-                + " >= ?::date) and (?::date is null or " + SqlIdentifier.quote(spec.dateKey().orElseThrow().name())
-                + " <= ?::date)" : "";
+        String where = filtered
+                ? " where (?::date is null or "
+                        + SqlIdentifier.quote(spec.dateKey().orElseThrow().name())
+                        + " >= ?::date) and (?::date is null or "
+                        + SqlIdentifier.quote(spec.dateKey().orElseThrow().name())
+                        + " <= ?::date)"
+                : "";
         return "select " + columns + " from " + spec.target().qualifiedName() + where + " order by " + order;
     }
 
@@ -181,7 +196,9 @@ final class DataApi {
         }
         List<TargetColumn> columns = spec.get().target().columns();
         ctx.contentType("text/csv; charset=utf-8");
-        ctx.header("Content-Disposition", "attachment; filename=\"" + spec.get().target().table() + ".csv\"");
+        ctx.header(
+                "Content-Disposition",
+                "attachment; filename=\"" + spec.get().target().table() + ".csv\"");
         Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
         streamRows(spec.get(), range.get(), rs -> {
             out.write(columns.stream().map(TargetColumn::name).collect(Collectors.joining(",")) + "\n");
@@ -202,7 +219,8 @@ final class DataApi {
     /** Quotes a field when it holds a comma, quote or line break; a leading = + - @ is neutralised for spreadsheets. */
     static String csvField(String value) {
         String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !value.matches("-?\\d+(\\.\\d+)?")
-                ? "'" + value : value;
+                ? "'" + value
+                : value;
         if (safe.indexOf(',') >= 0 || safe.indexOf('"') >= 0 || safe.indexOf('\n') >= 0 || safe.indexOf('\r') >= 0) {
             return '"' + safe.replace("\"", "\"\"") + '"';
         }
@@ -234,8 +252,9 @@ final class DataApi {
         JsonResponses.json(ctx, json);
     }
 
-    private static void addSeries(Connection c, SeriesQuery query, LocalDate[] range, ArrayNode dates,
-                                  Map<String, ArrayNode> arrays) throws SQLException {
+    private static void addSeries(
+            Connection c, SeriesQuery query, LocalDate[] range, ArrayNode dates, Map<String, ArrayNode> arrays)
+            throws SQLException {
         try (PreparedStatement st = c.prepareStatement(query.sql())) {
             bindRange(st, 1, range);
             try (ResultSet rs = st.executeQuery()) {

@@ -10,8 +10,7 @@ import java.sql.SQLException;
 
 /** Small helpers shared by the API handlers: JSON output and typed column values. */
 final class JsonResponses {
-    private JsonResponses() {
-    }
+    private JsonResponses() {}
 
     static void json(Context ctx, Object value) {
         ctx.contentType("application/json; charset=utf-8");

@@ -1,10 +1,10 @@
 package dev.sluice.web;
 
-import io.javalin.http.Context;
 import dev.sluice.RunStatus;
 import dev.sluice.history.DeliveryStates;
 import dev.sluice.history.PipelineStatistics;
 import dev.sluice.history.RunRepository;
+import io.javalin.http.Context;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,32 +36,63 @@ final class MetricsApi {
         }
         StringBuilder out = new StringBuilder();
         family(out, "sluice_runs_total", "counter", "Runs recorded, by pipeline and outcome.");
-        statistics.forEach(p -> new TreeMap<>(p.runs()).forEach((status, count) ->
-                sample(out, "sluice_runs_total", "pipeline", p.pipeline(), "status", status.name(), count)));
+        statistics.forEach(p -> new TreeMap<>(p.runs())
+                .forEach((status, count) ->
+                        sample(out, "sluice_runs_total", "pipeline", p.pipeline(), "status", status.name(), count)));
         family(out, "sluice_run_duration_seconds", "summary", "Duration of finished runs.");
         statistics.stream().filter(p -> p.finished() > 0).forEach(p -> {
             line(out, "sluice_run_duration_seconds_count", p.pipeline(), null, null, p.finished());
             line(out, "sluice_run_duration_seconds_sum", p.pipeline(), null, null, seconds(p.timeFinished()));
         });
         family(out, "sluice_last_run_duration_seconds", "gauge", "Duration of the last finished run.");
-        statistics.forEach(p -> p.lastDuration().ifPresent(d ->
-                line(out, "sluice_last_run_duration_seconds", p.pipeline(), null, null, seconds(d))));
+        statistics.forEach(p -> p.lastDuration()
+                .ifPresent(d -> line(out, "sluice_last_run_duration_seconds", p.pipeline(), null, null, seconds(d))));
         family(out, "sluice_rows_total", "counter", "Rows written or confirmed by successful runs.");
-        statistics.stream().filter(p -> p.runs().containsKey(RunStatus.SUCCEEDED)).forEach(p -> {
-            line(out, "sluice_rows_total", p.pipeline(), "change", "inserted", p.rowsWritten().inserted());
-            line(out, "sluice_rows_total", p.pipeline(), "change", "updated", p.rowsWritten().updated());
-            line(out, "sluice_rows_total", p.pipeline(), "change", "unchanged", p.rowsWritten().unchanged());
-        });
-        family(out, "sluice_last_success_timestamp_seconds", "gauge",
+        statistics.stream()
+                .filter(p -> p.runs().containsKey(RunStatus.SUCCEEDED))
+                .forEach(p -> {
+                    line(
+                            out,
+                            "sluice_rows_total",
+                            p.pipeline(),
+                            "change",
+                            "inserted",
+                            p.rowsWritten().inserted());
+                    line(
+                            out,
+                            "sluice_rows_total",
+                            p.pipeline(),
+                            "change",
+                            "updated",
+                            p.rowsWritten().updated());
+                    line(
+                            out,
+                            "sluice_rows_total",
+                            p.pipeline(),
+                            "change",
+                            "unchanged",
+                            p.rowsWritten().unchanged());
+                });
+        family(
+                out,
+                "sluice_last_success_timestamp_seconds",
+                "gauge",
                 "When a run last left the target matching its sources (SUCCEEDED or UNCHANGED).");
-        statistics.forEach(p -> p.lastSuccess().ifPresent(at -> line(out, "sluice_last_success_timestamp_seconds",
-                p.pipeline(), null, null, at.toEpochMilli() / 1000.0)));
+        statistics.forEach(p -> p.lastSuccess()
+                .ifPresent(at -> line(
+                        out,
+                        "sluice_last_success_timestamp_seconds",
+                        p.pipeline(),
+                        null,
+                        null,
+                        at.toEpochMilli() / 1000.0)));
         family(out, "sluice_runs_in_progress", "gauge", "Runs recorded as RUNNING.");
-        statistics.stream().filter(p -> p.inProgress() > 0).forEach(p ->
-                line(out, "sluice_runs_in_progress", p.pipeline(), null, null, p.inProgress()));
+        statistics.stream()
+                .filter(p -> p.inProgress() > 0)
+                .forEach(p -> line(out, "sluice_runs_in_progress", p.pipeline(), null, null, p.inProgress()));
         family(out, "sluice_notification_backlog", "gauge", "Notifications not yet delivered, by channel.");
-        backlog.forEach(b -> line(out, "sluice_notification_backlog", b.pipeline(), "channel", b.channel(),
-                b.pending()));
+        backlog.forEach(
+                b -> line(out, "sluice_notification_backlog", b.pipeline(), "channel", b.channel(), b.pending()));
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
         ctx.result(out.toString());
     }
@@ -76,19 +107,31 @@ final class MetricsApi {
     }
 
     private static void sample(StringBuilder out, String name, String k1, String v1, String k2, String v2, long value) {
-        out.append(name).append('{').append(k1).append("=\"").append(escape(v1)).append("\",").append(k2)
-                .append("=\"").append(escape(v2)).append("\"} ").append(value).append('\n');
+        out.append(name)
+                .append('{')
+                .append(k1)
+                .append("=\"")
+                .append(escape(v1))
+                .append("\",")
+                .append(k2)
+                .append("=\"")
+                .append(escape(v2))
+                .append("\"} ")
+                .append(value)
+                .append('\n');
     }
 
-    private static void line(StringBuilder out, String name, String pipeline, String key, String keyValue,
-                             double value) {
+    private static void line(
+            StringBuilder out, String name, String pipeline, String key, String keyValue, double value) {
         out.append(name).append("{pipeline=\"").append(escape(pipeline)).append('"');
         if (key != null) {
             out.append(',').append(key).append("=\"").append(escape(keyValue)).append('"');
         }
         out.append("} ");
-        out.append(value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
-                : String.format(Locale.ROOT, "%.3f", value));
+        out.append(
+                value == Math.rint(value) && Math.abs(value) < 1e15
+                        ? String.valueOf((long) value)
+                        : String.format(Locale.ROOT, "%.3f", value));
         out.append('\n');
     }
 

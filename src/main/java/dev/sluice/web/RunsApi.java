@@ -30,8 +30,12 @@ final class RunsApi {
     void list(Context ctx) throws SQLException {
         int limit;
         try {
-            limit = Math.max(1, Math.min(MAX_LIMIT, Integer.parseInt(ctx.queryParamMap().containsKey("limit")
-                    ? ctx.queryParam("limit") : "50")));
+            limit = Math.max(
+                    1,
+                    Math.min(
+                            MAX_LIMIT,
+                            Integer.parseInt(
+                                    ctx.queryParamMap().containsKey("limit") ? ctx.queryParam("limit") : "50")));
         } catch (NumberFormatException e) {
             JsonResponses.error(ctx, 400, "limit must be a number");
             return;

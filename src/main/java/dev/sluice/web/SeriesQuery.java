@@ -17,8 +17,7 @@ import java.util.List;
  */
 final class SeriesQuery {
     /** One series of the result: its name in the JSON, and its column label in the SQL result. */
-    record Series(String name, String label) {
-    }
+    record Series(String name, String label) {}
 
     private final String sql;
     private final List<Series> series;
@@ -38,9 +37,17 @@ final class SeriesQuery {
 
     /** The view to chart: the pipeline's own, or every numeric column when it declares none. */
     static DashboardSpec viewOf(PipelineSpec spec) {
-        return spec.dashboard().orElseGet(() -> new DashboardSpec(spec.name(), java.util.Optional.empty(),
-                spec.target().valueColumns().stream().filter(c -> c.type().isNumeric()).map(TargetColumn::name)
-                        .toList(), List.of(), List.of(), List.of()));
+        return spec.dashboard()
+                .orElseGet(() -> new DashboardSpec(
+                        spec.name(),
+                        java.util.Optional.empty(),
+                        spec.target().valueColumns().stream()
+                                .filter(c -> c.type().isNumeric())
+                                .map(TargetColumn::name)
+                                .toList(),
+                        List.of(),
+                        List.of(),
+                        List.of()));
     }
 
     static SeriesQuery of(PipelineSpec spec) {
@@ -53,7 +60,8 @@ final class SeriesQuery {
             add(columns, r.numerator());
             add(columns, r.denominator());
         });
-        List<String> sums = columns.stream().map(c -> "sum(" + SqlIdentifier.quote(c) + ") as " + SqlIdentifier.quote(c))
+        List<String> sums = columns.stream()
+                .map(c -> "sum(" + SqlIdentifier.quote(c) + ") as " + SqlIdentifier.quote(c))
                 .toList();
         List<Series> series = new ArrayList<>();
         List<String> outer = new ArrayList<>();
@@ -98,7 +106,8 @@ final class SeriesQuery {
 
     /** Whether a pipeline can be charted at all: it needs a date in its key. */
     static boolean chartable(PipelineSpec spec) {
-        return spec.dateKey().isPresent() && spec.target().valueColumns().stream()
-                .anyMatch(c -> c.type() == ColumnType.INTEGER || c.type() == ColumnType.DECIMAL);
+        return spec.dateKey().isPresent()
+                && spec.target().valueColumns().stream()
+                        .anyMatch(c -> c.type() == ColumnType.INTEGER || c.type() == ColumnType.DECIMAL);
     }
 }

@@ -22,8 +22,12 @@ final class ServiceApi {
     private final Optional<Secret> apiToken;
     private final ManualRuns manualRuns;
 
-    ServiceApi(Map<String, PipelineSpec> pipelines, DataSource reader, int expectedSchemaVersion,
-               Optional<Secret> apiToken, ManualRuns manualRuns) {
+    ServiceApi(
+            Map<String, PipelineSpec> pipelines,
+            DataSource reader,
+            int expectedSchemaVersion,
+            Optional<Secret> apiToken,
+            ManualRuns manualRuns) {
         this.pipelines = pipelines;
         this.reader = reader;
         this.expectedSchemaVersion = expectedSchemaVersion;
@@ -48,7 +52,8 @@ final class ServiceApi {
     private Optional<String> readinessProblem() {
         try {
             int version = Migrations.currentVersion(reader);
-            return version >= expectedSchemaVersion ? Optional.empty()
+            return version >= expectedSchemaVersion
+                    ? Optional.empty()
                     : Optional.of("schema version " + version + ", expected " + expectedSchemaVersion);
         } catch (DatabaseException e) {
             return Optional.of("database unreachable: " + e.getMessage());
@@ -61,9 +66,12 @@ final class ServiceApi {
             return;
         }
         String header = ctx.header("Authorization");
-        String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+        String presented = header != null && header.startsWith("Bearer ")
+                ? header.substring(7).trim()
+                : "";
         // Constant-time comparison: the time to reject must not reveal how much of the token was right.
-        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
+        if (!MessageDigest.isEqual(
+                presented.getBytes(StandardCharsets.UTF_8),
                 apiToken.get().reveal().getBytes(StandardCharsets.UTF_8))) {
             ctx.header("WWW-Authenticate", "Bearer");
             JsonResponses.error(ctx, 401, "a valid bearer token is required");
@@ -76,7 +84,7 @@ final class ServiceApi {
         }
         manualRuns.start(spec);
         ctx.status(202);
-        JsonResponses.json(ctx, Map.of("pipeline", spec.name(), "accepted", true,
-                "runs", "/api/runs?pipeline=" + spec.name()));
+        JsonResponses.json(
+                ctx, Map.of("pipeline", spec.name(), "accepted", true, "runs", "/api/runs?pipeline=" + spec.name()));
     }
 }

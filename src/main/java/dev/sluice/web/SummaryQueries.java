@@ -15,24 +15,32 @@ import java.sql.Statement;
  * in December 2020 while cases go on: each says its own date).
  */
 final class SummaryQueries {
-    private SummaryQueries() {
-    }
+    private SummaryQueries() {}
 
     static void fill(Connection c, PipelineSpec spec, RunRepository runs, ObjectNode json) throws SQLException {
         // Before the first successful load there is no table: an empty one says the same.
-        String table = DataApi.targetExists(c, spec) ? spec.target().qualifiedName()
-                : "(select " + spec.target().columns().stream().map(col -> "null::" + col.type().sqlType() + " as "
-                        + SqlIdentifier.quote(col.name())).collect(java.util.stream.Collectors.joining(", "))
+        String table = DataApi.targetExists(c, spec)
+                ? spec.target().qualifiedName()
+                : "(select "
+                        + spec.target().columns().stream()
+                                .map(col -> "null::" + col.type().sqlType() + " as " + SqlIdentifier.quote(col.name()))
+                                .collect(java.util.stream.Collectors.joining(", "))
                         + " where false) as never_loaded";
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*)"
-                + spec.dateKey().map(d -> ", max(" + SqlIdentifier.quote(d.name()) + ")::text").orElse(", null")
-                + " from " + table)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select count(*)"
+                        + spec.dateKey()
+                                .map(d -> ", max(" + SqlIdentifier.quote(d.name()) + ")::text")
+                                .orElse(", null")
+                        + " from " + table)) {
             rs.next();
             json.put("rows", rs.getLong(1));
             json.put("dataUpTo", rs.getString(2));
         }
-        json.put("lastLoadedAt", runs.lastGoodLoad(c, spec.name()).map(load -> load.finishedAt().toString())
-                .orElse(null));
+        json.put(
+                "lastLoadedAt",
+                runs.lastGoodLoad(c, spec.name())
+                        .map(load -> load.finishedAt().toString())
+                        .orElse(null));
         ObjectNode latest = json.putObject("latest");
         if (spec.dateKey().isEmpty()) {
             return;
@@ -40,9 +48,11 @@ final class SummaryQueries {
         String date = SqlIdentifier.quote(spec.dateKey().get().name());
         for (String column : SeriesQuery.viewOf(spec).cumulative()) {
             String c1 = SqlIdentifier.quote(column);
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select " + date + "::text, sum("
-                    + c1 + ") from " + table + " group by " + date + " having sum(" + c1 + ") is not null order by "
-                    + date + " desc limit 1")) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("select " + date + "::text, sum("
+                            + c1 + ") from " + table + " group by " + date + " having sum(" + c1
+                            + ") is not null order by "
+                            + date + " desc limit 1")) {
                 ObjectNode value = latest.putObject(column);
                 if (rs.next()) {
                     value.put("date", rs.getString(1));

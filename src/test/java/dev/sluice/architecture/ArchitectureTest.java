@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sluice");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.sluice");
 
     private static final String[] STAGES = {"extract", "transform", "load", "notify"};
     private static final String[] FRONTS = {"pipeline", "schedule", "web", "cli", "app", "demo", "aws"};
@@ -35,17 +36,28 @@ class ArchitectureTest {
     @Test
     void stages_never_import_each_other_nor_what_composes_them() {
         for (String stage : STAGES) {
-            noClasses().that().resideInAPackage("dev.sluice." + stage + "..").should().dependOnClassesThat()
-                    .resideInAnyPackage(packages(Stream.concat(Arrays.stream(except(STAGES, stage)),
-                            Stream.concat(Arrays.stream(FRONTS), Stream.of("settings"))).toArray(String[]::new)))
-                    .because("stages meet only in pipeline").check(CLASSES);
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.sluice." + stage + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(packages(Stream.concat(
+                                    Arrays.stream(except(STAGES, stage)),
+                                    Stream.concat(Arrays.stream(FRONTS), Stream.of("settings")))
+                            .toArray(String[]::new)))
+                    .because("stages meet only in pipeline")
+                    .check(CLASSES);
         }
     }
 
     @Test
     void only_the_pipeline_and_the_wiring_use_extract_transform_and_load() {
         for (String stage : new String[] {"extract", "transform", "load"}) {
-            classes().that().resideInAPackage("dev.sluice." + stage + "..").should().onlyBeAccessed()
+            classes()
+                    .that()
+                    .resideInAPackage("dev.sluice." + stage + "..")
+                    .should()
+                    .onlyBeAccessed()
                     .byAnyPackage("dev.sluice." + stage + "..", "dev.sluice.pipeline..", "dev.sluice.app..")
                     .check(CLASSES);
         }
@@ -53,34 +65,55 @@ class ArchitectureTest {
 
     @Test
     void the_history_is_a_core_that_depends_on_no_stage_and_no_front() {
-        noClasses().that().resideInAPackage("dev.sluice.history..").should().dependOnClassesThat()
-                .resideInAnyPackage(packages(Stream.concat(Arrays.stream(STAGES),
-                        Stream.concat(Arrays.stream(FRONTS), Stream.of("settings"))).toArray(String[]::new)))
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sluice.history..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(packages(Stream.concat(
+                                Arrays.stream(STAGES), Stream.concat(Arrays.stream(FRONTS), Stream.of("settings")))
+                        .toArray(String[]::new)))
                 .check(CLASSES);
     }
 
     @Test
     void config_and_db_depend_on_nothing_of_sluice_but_the_kernel() {
-        noClasses().that().resideInAnyPackage("dev.sluice.config..", "dev.sluice.db..").should()
-                .dependOnClassesThat().resideInAnyPackage(packages(Stream.concat(Arrays.stream(STAGES),
-                        Stream.concat(Arrays.stream(FRONTS), Stream.of("history", "settings")))
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.sluice.config..", "dev.sluice.db..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(packages(Stream.concat(
+                                Arrays.stream(STAGES),
+                                Stream.concat(Arrays.stream(FRONTS), Stream.of("history", "settings")))
                         .toArray(String[]::new)))
                 .check(CLASSES);
     }
 
     @Test
     void the_web_reads_through_the_history_and_starts_nothing_but_a_run() {
-        noClasses().that().resideInAPackage("dev.sluice.web..").should().dependOnClassesThat()
-                .resideInAnyPackage(packages(Stream.concat(Arrays.stream(STAGES), Arrays.stream(
-                        except(FRONTS, "web"))).toArray(String[]::new)))
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sluice.web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(packages(Stream.concat(Arrays.stream(STAGES), Arrays.stream(except(FRONTS, "web")))
+                        .toArray(String[]::new)))
                 .check(CLASSES);
     }
 
     @Test
     void the_kernel_depends_on_no_package_of_sluice() {
-        noClasses().that().resideInAPackage("dev.sluice").and().doNotHaveSimpleName("Main").should()
-                .dependOnClassesThat().resideInAnyPackage(packages(Stream.concat(Arrays.stream(STAGES),
-                        Stream.concat(Arrays.stream(FRONTS), Stream.of("history", "settings", "config", "db")))
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sluice")
+                .and()
+                .doNotHaveSimpleName("Main")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(packages(Stream.concat(
+                                Arrays.stream(STAGES),
+                                Stream.concat(Arrays.stream(FRONTS), Stream.of("history", "settings", "config", "db")))
                         .toArray(String[]::new)))
                 .check(CLASSES);
     }
@@ -92,8 +125,17 @@ class ArchitectureTest {
 
     @Test
     void names_say_what_a_class_does() {
-        noClasses().should().haveSimpleNameEndingWith("Manager").orShould().haveSimpleNameEndingWith("Helper")
-                .orShould().haveSimpleNameEndingWith("Util").orShould().haveSimpleNameEndingWith("Utils")
-                .orShould().haveSimpleNameEndingWith("Processor").check(CLASSES);
+        noClasses()
+                .should()
+                .haveSimpleNameEndingWith("Manager")
+                .orShould()
+                .haveSimpleNameEndingWith("Helper")
+                .orShould()
+                .haveSimpleNameEndingWith("Util")
+                .orShould()
+                .haveSimpleNameEndingWith("Utils")
+                .orShould()
+                .haveSimpleNameEndingWith("Processor")
+                .check(CLASSES);
     }
 }

@@ -23,11 +23,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line as scripts use it: a separate process, its stdout, stderr and exit code. */
 class CommandLineIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> RUN_FIELDS = List.of("runId", "pipeline", "status", "inserted", "updated",
-            "unchanged", "durationMs", "sources", "warnings", "error");
+    private static final List<String> RUN_FIELDS = List.of(
+            "runId",
+            "pipeline",
+            "status",
+            "inserted",
+            "updated",
+            "unchanged",
+            "durationMs",
+            "sources",
+            "warnings",
+            "error");
 
     @TempDir
     Path home;
+
     private SourceServer server;
     private String db;
     private Map<String, String> env;
@@ -46,8 +56,14 @@ class CommandLineIT {
     }
 
     private String[] run(String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--db", db, "--source",
-                "nyt=" + server.url("/nyt.csv"), "--source", "jhu=" + server.url("/jhu.csv")));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "run",
+                "--db",
+                db,
+                "--source",
+                "nyt=" + server.url("/nyt.csv"),
+                "--source",
+                "jhu=" + server.url("/jhu.csv")));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
@@ -78,7 +94,8 @@ class CommandLineIT {
 
     @Test
     void a_failed_run_exits_1_with_the_error_in_the_json() throws Exception {
-        server.script("/nyt.csv", SourceServer.body("date,cases,deaths\n2020-01-21,-1,0\n".getBytes(StandardCharsets.UTF_8)));
+        server.script(
+                "/nyt.csv", SourceServer.body("date,cases,deaths\n2020-01-21,-1,0\n".getBytes(StandardCharsets.UTF_8)));
         SluiceProcess.Result result = SluiceProcess.run(env, run("--json"));
 
         assertThat(result.exitCode()).isEqualTo(1);
@@ -111,16 +128,21 @@ class CommandLineIT {
     void run_delivers_its_notifications_before_it_exits_and_reports_their_state() throws Exception {
         try (SourceServer receiver = new SourceServer()) {
             receiver.script("/hook", SourceServer.status(200));
-            Map<String, String> withWebhook = Map.of("SLUICE_HOME", home.toString(),
-                    "SLUICE_WEBHOOK_URL", receiver.url("/hook").toString());
+            Map<String, String> withWebhook = Map.of(
+                    "SLUICE_HOME",
+                    home.toString(),
+                    "SLUICE_WEBHOOK_URL",
+                    receiver.url("/hook").toString());
             SluiceProcess.Result result = SluiceProcess.run(withWebhook, run("--json"));
 
             assertThat(result.exitCode()).isZero();
             assertThat(receiver.requests("/hook")).hasSize(1);
-            JsonNode delivery = JSON.readTree(result.stdout()).get("notifications").get(0);
+            JsonNode delivery =
+                    JSON.readTree(result.stdout()).get("notifications").get(0);
             assertThat(delivery.get("channel").asText()).isEqualTo("env-webhook");
             assertThat(delivery.get("status").asText()).isEqualTo("DELIVERED");
-            assertThat(result.stdout() + result.stderr()).doesNotContain(receiver.url("/hook").toString());
+            assertThat(result.stdout() + result.stderr())
+                    .doesNotContain(receiver.url("/hook").toString());
         }
     }
 
@@ -129,8 +151,11 @@ class CommandLineIT {
             throws Exception {
         try (SourceServer receiver = new SourceServer()) {
             receiver.script("/hook", SourceServer.status(503));
-            Map<String, String> withWebhook = Map.of("SLUICE_HOME", home.toString(),
-                    "SLUICE_WEBHOOK_URL", receiver.url("/hook").toString());
+            Map<String, String> withWebhook = Map.of(
+                    "SLUICE_HOME",
+                    home.toString(),
+                    "SLUICE_WEBHOOK_URL",
+                    receiver.url("/hook").toString());
             long started = System.nanoTime();
             SluiceProcess.Result result = SluiceProcess.run(withWebhook, run("--json", "--notify-timeout", "3"));
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
@@ -151,8 +176,11 @@ class CommandLineIT {
     void notify_test_sends_a_sample_through_each_channel_and_says_what_happened() throws Exception {
         try (SourceServer receiver = new SourceServer()) {
             receiver.script("/hook", SourceServer.status(200));
-            Map<String, String> withWebhook = Map.of("SLUICE_HOME", home.toString(),
-                    "SLUICE_WEBHOOK_URL", receiver.url("/hook").toString());
+            Map<String, String> withWebhook = Map.of(
+                    "SLUICE_HOME",
+                    home.toString(),
+                    "SLUICE_WEBHOOK_URL",
+                    receiver.url("/hook").toString());
             SluiceProcess.Result ok = SluiceProcess.run(withWebhook, "notify", "test");
             assertThat(ok.exitCode()).isZero();
             assertThat(ok.stdout()).contains("env-webhook: delivered");
@@ -171,11 +199,12 @@ class CommandLineIT {
 
     @Test
     void an_unreachable_database_exits_1_with_a_clear_message_that_never_shows_the_password() {
-        SluiceProcess.Result result = SluiceProcess.run(env, "run", "--db",
-                "jdbc:postgresql://127.0.0.1:1/sluice?user=etl&password=s3cr3t-pw");
+        SluiceProcess.Result result = SluiceProcess.run(
+                env, "run", "--db", "jdbc:postgresql://127.0.0.1:1/sluice?user=etl&password=s3cr3t-pw");
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stderr()).contains("cannot connect to the database at jdbc:postgresql://127.0.0.1:1/sluice")
+        assertThat(result.stderr())
+                .contains("cannot connect to the database at jdbc:postgresql://127.0.0.1:1/sluice")
                 .contains("password=***");
         assertThat(result.stdout() + result.stderr()).doesNotContain("s3cr3t-pw");
     }
@@ -184,7 +213,8 @@ class CommandLineIT {
     void check_validates_the_bundled_pipeline_and_shows_its_target() {
         SluiceProcess.Result check = SluiceProcess.run(env, "check");
         assertThat(check.exitCode()).isZero();
-        assertThat(check.stdout()).contains("pipeline covid-us is valid")
+        assertThat(check.stdout())
+                .contains("pipeline covid-us is valid")
                 .contains("create table if not exists \"public\".\"covid_us_daily\"");
     }
 
@@ -192,8 +222,9 @@ class CommandLineIT {
     void a_run_started_while_another_holds_the_lock_exits_3() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch gate = new CountDownLatch(1);
-        server.script("/nyt.csv", SourceServer.gated(entered, gate,
-                SourceServer.body(SourceServer.read(SharedData.nyt("2022-04-19")))));
+        server.script(
+                "/nyt.csv",
+                SourceServer.gated(entered, gate, SourceServer.body(SourceServer.read(SharedData.nyt("2022-04-19")))));
         Path out = Files.createTempFile(home, "first", ".out");
         Process first = SluiceProcess.start(env, out, home.resolve("first.err"), run("--json"));
         assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
@@ -218,14 +249,21 @@ class CommandLineIT {
         assertThat(runs.size()).isEqualTo(2);
         assertThat(runs.get(0).get("status").asText()).isEqualTo("UNCHANGED");
         assertThat(runs.get(1).get("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(runs.get(0).get("runId").asLong()).isGreaterThan(runs.get(1).get("runId").asLong());
+        assertThat(runs.get(0).get("runId").asLong())
+                .isGreaterThan(runs.get(1).get("runId").asLong());
         RUN_FIELDS.forEach(field -> assertThat(runs.get(0).has(field)).as(field).isTrue());
     }
 
     @Test
     void without_a_database_url_an_embedded_database_persists_under_sluice_home() throws Exception {
-        String[] args = {"run", "--json", "--source", "nyt=" + SharedData.nyt("2022-04-19"),
-            "--source", "jhu=" + SharedData.jhu("2021-02-01")};
+        String[] args = {
+            "run",
+            "--json",
+            "--source",
+            "nyt=" + SharedData.nyt("2022-04-19"),
+            "--source",
+            "jhu=" + SharedData.jhu("2021-02-01")
+        };
         SluiceProcess.Result first = SluiceProcess.run(env, args);
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         assertThat(JSON.readTree(first.stdout()).get("inserted").asLong()).isEqualTo(820);
@@ -233,8 +271,11 @@ class CommandLineIT {
 
         SluiceProcess.Result second = SluiceProcess.run(env, args);
         assertThat(JSON.readTree(second.stdout()).get("status").asText()).isEqualTo("UNCHANGED");
-        assertThat(home.resolve("pg").resolve("postmaster.pid")).as("the server stops with the process").doesNotExist();
+        assertThat(home.resolve("pg").resolve("postmaster.pid"))
+                .as("the server stops with the process")
+                .doesNotExist();
         // PostgreSQL keeps the options of its last start: commits are durable, not zonky's asynchronous default.
-        assertThat(Files.readString(home.resolve("pg").resolve("postmaster.opts"))).contains("synchronous_commit=on");
+        assertThat(Files.readString(home.resolve("pg").resolve("postmaster.opts")))
+                .contains("synchronous_commit=on");
     }
 }

@@ -31,6 +31,7 @@ class ServeIT {
 
     @TempDir
     Path home;
+
     private SourceServer sources;
     private String db;
     private Process serve;
@@ -54,9 +55,11 @@ class ServeIT {
     /** The bundled covid-us pipeline reading the loopback server, on another schedule, with one attempt. */
     private Path pipelineFile(String cron) throws Exception {
         String yaml = PipelineFileReader.bundledText("covid-us")
-                .replace("https://raw.githubusercontent.com/nytimes/covid-19-data/master/us.csv",
+                .replace(
+                        "https://raw.githubusercontent.com/nytimes/covid-19-data/master/us.csv",
                         sources.url("/nyt.csv") + "\n    fetch: { read_timeout: 30s, attempts: 1 }")
-                .replace("https://raw.githubusercontent.com/datasets/covid-19/master/data/time-series-19-covid-combined.csv",
+                .replace(
+                        "https://raw.githubusercontent.com/datasets/covid-19/master/data/time-series-19-covid-combined.csv",
                         sources.url("/jhu.csv").toString())
                 .replace("cron: \"0 0 19 * * *\"", "cron: \"" + cron + "\"");
         Path file = home.resolve("covid-us.yaml");
@@ -66,9 +69,19 @@ class ServeIT {
 
     private int startServe(Path pipeline, int shutdownTimeout) throws Exception {
         out = home.resolve("serve.out");
-        serve = SluiceProcess.start(Map.of("SLUICE_HOME", home.toString(), "SLUICE_API_TOKEN", TOKEN), out,
-                home.resolve("serve.err"), "serve", "--pipeline", pipeline.toString(), "--db", db, "--port", "0",
-                "--shutdown-timeout", String.valueOf(shutdownTimeout));
+        serve = SluiceProcess.start(
+                Map.of("SLUICE_HOME", home.toString(), "SLUICE_API_TOKEN", TOKEN),
+                out,
+                home.resolve("serve.err"),
+                "serve",
+                "--pipeline",
+                pipeline.toString(),
+                "--db",
+                db,
+                "--port",
+                "0",
+                "--shutdown-timeout",
+                String.valueOf(shutdownTimeout));
         return SluiceProcess.awaitPort(serve, out, home.resolve("serve.err"));
     }
 
@@ -80,8 +93,9 @@ class ServeIT {
     }
 
     private String query(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement();
-             var rs = st.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(db);
+                Statement st = c.createStatement();
+                var rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -105,17 +119,20 @@ class ServeIT {
 
         serve.destroy();
         assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(query("select count(*) from sluice.runs where status = 'RUNNING'")).isEqualTo("0");
+        assertThat(query("select count(*) from sluice.runs where status = 'RUNNING'"))
+                .isEqualTo("0");
     }
 
     @Test
     void sigterm_lets_a_run_in_progress_finish_and_record_itself() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch gate = new CountDownLatch(1);
-        sources.script("/nyt.csv", SourceServer.gated(entered, gate,
-                SourceServer.body(SourceServer.read(SharedData.nyt("2022-04-19")))));
+        sources.script(
+                "/nyt.csv",
+                SourceServer.gated(entered, gate, SourceServer.body(SourceServer.read(SharedData.nyt("2022-04-19")))));
         int port = startServe(pipelineFile("0 0 19 * * *"), 30);
-        assertThat(request(port, "POST", "/api/pipelines/covid-us/runs").statusCode()).isEqualTo(202);
+        assertThat(request(port, "POST", "/api/pipelines/covid-us/runs").statusCode())
+                .isEqualTo(202);
         assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
 
         serve.destroy(); // SIGTERM
@@ -124,7 +141,8 @@ class ServeIT {
         gate.countDown();
 
         assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(query("select status || ' ' || trigger || ' ' || inserted from sluice.runs order by id desc limit 1"))
+        assertThat(query(
+                        "select status || ' ' || trigger || ' ' || inserted from sluice.runs order by id desc limit 1"))
                 .as(query("select error::text from sluice.runs order by id desc limit 1"))
                 .isEqualTo("SUCCEEDED MANUAL 820");
         assertThat(query("select count(*) from covid_us_daily")).isEqualTo("820");
@@ -133,17 +151,22 @@ class ServeIT {
     @Test
     void a_run_still_in_progress_after_the_shutdown_timeout_rolls_back_and_is_recorded_failed() throws Exception {
         int port = startServe(pipelineFile("0 0 19 * * *"), 2);
-        assertThat(request(port, "POST", "/api/pipelines/covid-us/runs").statusCode()).isEqualTo(202);
+        assertThat(request(port, "POST", "/api/pipelines/covid-us/runs").statusCode())
+                .isEqualTo(202);
         awaitQuery("select status from sluice.runs order by id desc limit 1", "SUCCEEDED");
         String loaded = query("select md5(string_agg(t::text, '|' order by date)) from covid_us_daily t");
 
         sources.serveFile("/jhu.csv", SharedData.jhu("2021-01-01")); // a change to load
-        try (Connection blocker = DriverManager.getConnection(db); Statement st = blocker.createStatement()) {
+        try (Connection blocker = DriverManager.getConnection(db);
+                Statement st = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             st.execute("lock table covid_us_daily in access exclusive mode"); // the load will wait for this lock
-            assertThat(request(port, "POST", "/api/pipelines/covid-us/runs").statusCode()).isEqualTo(202);
-            awaitQuery("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
-                    + " and application_name like 'sluice-%'", "1");
+            assertThat(request(port, "POST", "/api/pipelines/covid-us/runs").statusCode())
+                    .isEqualTo(202);
+            awaitQuery(
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                            + " and application_name like 'sluice-%'",
+                    "1");
 
             serve.destroy();
             assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -151,7 +174,9 @@ class ServeIT {
         }
         assertThat(query("select status || ' ' || (error->>'kind') from sluice.runs order by id desc limit 1"))
                 .isEqualTo("FAILED DATABASE");
-        assertThat(query("select count(*) from sluice.runs where status = 'RUNNING'")).isEqualTo("0");
-        assertThat(query("select md5(string_agg(t::text, '|' order by date)) from covid_us_daily t")).isEqualTo(loaded);
+        assertThat(query("select count(*) from sluice.runs where status = 'RUNNING'"))
+                .isEqualTo("0");
+        assertThat(query("select md5(string_agg(t::text, '|' order by date)) from covid_us_daily t"))
+                .isEqualTo(loaded);
     }
 }

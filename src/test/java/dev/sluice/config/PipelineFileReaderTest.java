@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +31,8 @@ class PipelineFileReaderTest {
     private final PipelineFileReader reader = new PipelineFileReader(List.of(), Map.of());
 
     private PipelineConfigException error(String yaml) {
-        PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class,
-                () -> reader.parse("demo.yaml", yaml, Optional.empty()));
+        PipelineConfigException e = catchThrowableOfType(
+                PipelineConfigException.class, () -> reader.parse("demo.yaml", yaml, Optional.empty()));
         assertThat(e).as("expected the file to be rejected").isNotNull();
         return e;
     }
@@ -40,24 +40,27 @@ class PipelineFileReaderTest {
     @Test
     void the_bundled_covid_us_pipeline_declares_the_issue_s_target_table() {
         PipelineSpec spec = reader.read("covid-us");
-        assertThat(spec.target().columns()).extracting(TargetColumn::name, c -> c.type().sqlType(),
-                TargetColumn::notNull).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("date", "date", true),
-                org.assertj.core.groups.Tuple.tuple("cases", "bigint", true),
-                org.assertj.core.groups.Tuple.tuple("deaths", "bigint", true),
-                org.assertj.core.groups.Tuple.tuple("recovered", "bigint", false));
+        assertThat(spec.target().columns())
+                .extracting(TargetColumn::name, c -> c.type().sqlType(), TargetColumn::notNull)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("date", "date", true),
+                        org.assertj.core.groups.Tuple.tuple("cases", "bigint", true),
+                        org.assertj.core.groups.Tuple.tuple("deaths", "bigint", true),
+                        org.assertj.core.groups.Tuple.tuple("recovered", "bigint", false));
         assertThat(spec.target().qualifiedName()).isEqualTo("\"public\".\"covid_us_daily\"");
         assertThat(spec.join().orElseThrow().type()).isEqualTo(JoinType.LEFT);
         assertThat(spec.invalidRows()).isEqualTo(InvalidRowPolicy.FAIL_RUN);
         assertThat(spec.schedule().orElseThrow().cron()).isEqualTo("0 0 19 * * *");
-        assertThat(spec.source("jhu").orElseThrow().filters()).extracting(RowFilter::describe)
+        assertThat(spec.source("jhu").orElseThrow().filters())
+                .extracting(RowFilter::describe)
                 .containsExactly("Country/Region = US", "Province/State is empty");
     }
 
     @Test
     void the_bundled_us_counties_pipeline_has_a_two_column_key() {
         PipelineSpec spec = reader.read("us-counties");
-        assertThat(spec.target().columns()).extracting(TargetColumn::name)
+        assertThat(spec.target().columns())
+                .extracting(TargetColumn::name)
                 .containsExactly("date", "fips", "county", "state", "cases", "deaths");
         assertThat(spec.target().keyColumns()).extracting(TargetColumn::name).containsExactly("date", "fips");
     }
@@ -71,22 +74,24 @@ class PipelineFileReaderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "unknown field           | '    key: [day]'                  | '    kye: [day]'                     | 5 | sources[0].kye",
-        "unknown type            | 'type: integer, min'              | 'type: integr, min'                 | 8 | sources[0].columns[1].type",
-        "quote in a table name   | 'table: demo_table'               | 'table: \"demo;drop table x\"'      | 10 | target.table",
-        "reserved schema         | 'table: demo_table'               | 'table: demo_table\n  schema: sluice' | 11 | target.schema",
-        "key not a column        | 'key: [day]'                      | 'key: [date]'                       | 5 | sources[0].key",
-        "bad header as SQL name  | '{ header: n, type'               | '{ header: N-1, type'               | 8 | sources[0].columns[1].header",
-        "ftp url                 | 'https://example.org/a.csv'       | 'ftp://example.org/a.csv'           | 4 | sources[0].url",
-        "min above max           | 'min: 0 }'                        | 'min: 5, max: 1 }'                  | 8 | sources[0].columns[1].min",
-        "text with a min         | 'type: integer, min: 0'           | 'type: text, min: 0'                | 8 | sources[0].columns[1]",
-        "bad date pattern        | 'type: date }'                    | 'type: date, pattern: yyyy-bb }'    | 7 | sources[0].columns[0].pattern",
-        "bad invalid_rows        | 'target:'                         | 'invalid_rows: ignore\ntarget:'     | 9 | invalid_rows",
-        "bad pipeline name       | 'name: demo'                      | 'name: Demo Pipeline'               | 1 | name",
-    })
-    void an_invalid_file_is_rejected_with_its_line_and_field(String what, String from, String to, int line,
-                                                             String field) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "unknown field           | '    key: [day]'                  | '    kye: [day]'                     | 5 | sources[0].kye",
+                "unknown type            | 'type: integer, min'              | 'type: integr, min'                 | 8 | sources[0].columns[1].type",
+                "quote in a table name   | 'table: demo_table'               | 'table: \"demo;drop table x\"'      | 10 | target.table",
+                "reserved schema         | 'table: demo_table'               | 'table: demo_table\n  schema: sluice' | 11 | target.schema",
+                "key not a column        | 'key: [day]'                      | 'key: [date]'                       | 5 | sources[0].key",
+                "bad header as SQL name  | '{ header: n, type'               | '{ header: N-1, type'               | 8 | sources[0].columns[1].header",
+                "ftp url                 | 'https://example.org/a.csv'       | 'ftp://example.org/a.csv'           | 4 | sources[0].url",
+                "min above max           | 'min: 0 }'                        | 'min: 5, max: 1 }'                  | 8 | sources[0].columns[1].min",
+                "text with a min         | 'type: integer, min: 0'           | 'type: text, min: 0'                | 8 | sources[0].columns[1]",
+                "bad date pattern        | 'type: date }'                    | 'type: date, pattern: yyyy-bb }'    | 7 | sources[0].columns[0].pattern",
+                "bad invalid_rows        | 'target:'                         | 'invalid_rows: ignore\ntarget:'     | 9 | invalid_rows",
+                "bad pipeline name       | 'name: demo'                      | 'name: Demo Pipeline'               | 1 | name",
+            })
+    void an_invalid_file_is_rejected_with_its_line_and_field(
+            String what, String from, String to, int line, String field) {
         String yaml = VALID.replace(from.strip(), to.strip().replace("\\n", "\n"));
         assertThat(yaml).as("the test edit applies").isNotEqualTo(VALID);
         PipelineConfigException e = error(yaml);
@@ -121,9 +126,12 @@ class PipelineFileReaderTest {
                 join: { type: full, on: [day] }
                 target:""");
         PipelineSpec spec = reader.parse("demo.yaml", two, Optional.empty());
-        assertThat(spec.target().columns()).extracting(TargetColumn::name, TargetColumn::notNull)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("day", true),
-                        org.assertj.core.groups.Tuple.tuple("n", false), org.assertj.core.groups.Tuple.tuple("m", false));
+        assertThat(spec.target().columns())
+                .extracting(TargetColumn::name, TargetColumn::notNull)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("day", true),
+                        org.assertj.core.groups.Tuple.tuple("n", false),
+                        org.assertj.core.groups.Tuple.tuple("m", false));
         assertThat(error(two.replace("as: m, ", "")).getMessage()).contains("column 'n' comes from two sources");
         assertThat(error(two.replace("join: { type: full, on: [day] }\n", "")).getMessage())
                 .contains("missing required field 'join'");
@@ -135,15 +143,18 @@ class PipelineFileReaderTest {
         Files.writeString(data.resolve("a.csv"), "Day,n\n");
         Path file = dir.resolve("p.yaml");
         Files.writeString(file, VALID.replace("https://example.org/a.csv", "file:data/a.csv"));
-        assertThat(reader.read(file.toString()).sources().get(0).url()).isEqualTo(data.resolve("a.csv").toUri());
+        assertThat(reader.read(file.toString()).sources().get(0).url())
+                .isEqualTo(data.resolve("a.csv").toUri());
 
         Files.writeString(file, VALID.replace("https://example.org/a.csv", "file:../../etc/passwd"));
-        PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class, () -> reader.read(file.toString()));
+        PipelineConfigException e =
+                catchThrowableOfType(PipelineConfigException.class, () -> reader.read(file.toString()));
         assertThat(e.field()).isEqualTo("sources[0].url");
         assertThat(e.problem()).contains("outside the pipeline file's directory");
 
         PipelineFileReader allowing = new PipelineFileReader(List.of(Path.of("/etc")), Map.of());
-        assertThat(allowing.read(file.toString()).sources().get(0).url().getPath()).isEqualTo("/etc/passwd");
+        assertThat(allowing.read(file.toString()).sources().get(0).url().getPath())
+                .isEqualTo("/etc/passwd");
     }
 
     @Test
@@ -161,9 +172,13 @@ class PipelineFileReaderTest {
     @Test
     void source_overrides_must_name_existing_sources() {
         PipelineSpec spec = reader.read("covid-us");
-        PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class,
+        PipelineConfigException e = catchThrowableOfType(
+                PipelineConfigException.class,
                 () -> spec.withSourceUrls(java.util.Map.of("nty", java.net.URI.create("file:/tmp/x.csv"))));
-        assertThat(e.getMessage()).contains("unknown source 'nty'").contains("nyt").contains("jhu");
+        assertThat(e.getMessage())
+                .contains("unknown source 'nty'")
+                .contains("nyt")
+                .contains("jhu");
     }
 
     @Test

@@ -30,7 +30,8 @@ class SyntheticSourcesTest {
         assertThat(jhu.get(0)).isEqualTo("Date,Country/Region,Province/State,Confirmed,Recovered,Deaths");
         assertThat(jhu.get(jhu.size() - 1)).isEmpty(); // a final newline, like JHU
         assertThat(jhu).anySatisfy(l -> assertThat(l).startsWith("2020-01-22,\"Korea, South\",,"));
-        assertThat(jhu).anySatisfy(l -> assertThat(l).startsWith("2020-12-14,US,,").contains(",0,"));
+        assertThat(jhu)
+                .anySatisfy(l -> assertThat(l).startsWith("2020-12-14,US,,").contains(",0,"));
         assertThat(jhu).anySatisfy(l -> assertThat(l).startsWith("2020-06-01,US,Washington,"));
     }
 
@@ -40,10 +41,13 @@ class SyntheticSourcesTest {
         List<String> day3 = lines(sources.nyt(3));
         assertThat(day3).hasSize(day2.size() + 1);
         long changed = java.util.stream.IntStream.range(0, day2.size())
-                .filter(i -> !day2.get(i).equals(day3.get(i))).count();
+                .filter(i -> !day2.get(i).equals(day3.get(i)))
+                .count();
         assertThat(changed).isEqualTo(40); // 30 revised dates, then 10 later cumulative totals carry the revision
         assertThat(lines(sources.nyt(4))).anySatisfy(l -> assertThat(l).endsWith(",-12"));
         assertThat(lines(sources.nyt(5))).noneSatisfy(l -> assertThat(l).endsWith(",-12"));
-        assertThat(lines(sources.nyt(5)).subList(0, day3.size())).isEqualTo(day3).as("no re-revision later");
+        assertThat(lines(sources.nyt(5)).subList(0, day3.size()))
+                .isEqualTo(day3)
+                .as("no re-revision later");
     }
 }

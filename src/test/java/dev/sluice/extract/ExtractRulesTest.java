@@ -16,8 +16,14 @@ class ExtractRulesTest {
 
     @Test
     void backoff_doubles_up_to_the_maximum_with_half_of_it_random() {
-        FetchSettings settings = new FetchSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 10,
-                Duration.ofMillis(1000), Duration.ofMillis(8000), Duration.ofMinutes(1), 1);
+        FetchSettings settings = new FetchSettings(
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                10,
+                Duration.ofMillis(1000),
+                Duration.ofMillis(8000),
+                Duration.ofMinutes(1),
+                1);
         Backoff backoff = new Backoff(settings, new Random(1));
         long[][] bounds = {{500, 1000}, {1000, 2000}, {2000, 4000}, {4000, 8000}, {4000, 8000}, {4000, 8000}};
         for (int attempt = 1; attempt <= bounds.length; attempt++) {
@@ -48,12 +54,15 @@ class ExtractRulesTest {
 
     @Test
     void html_empty_and_utf16_bodies_are_rejected_before_parsing() {
-        assertThat(sniff("  \n<!DOCTYPE html><html>", "text/plain").getMessage()).contains("HTML")
+        assertThat(sniff("  \n<!DOCTYPE html><html>", "text/plain").getMessage())
+                .contains("HTML")
                 .contains("<!DOCTYPE html>");
-        assertThat(sniff("date,cases\n", "text/html; charset=utf-8").getMessage()).contains("Content-Type text/html");
+        assertThat(sniff("date,cases\n", "text/html; charset=utf-8").getMessage())
+                .contains("Content-Type text/html");
         assertThat(sniff("", null).getMessage()).contains("empty");
-        SourceRejectedException utf16 = catchThrowableOfType(SourceRejectedException.class, () ->
-                BodySniffer.check("nyt", 4, new byte[] {(byte) 0xFF, (byte) 0xFE, 'd', 0}, 4));
+        SourceRejectedException utf16 = catchThrowableOfType(
+                SourceRejectedException.class,
+                () -> BodySniffer.check("nyt", 4, new byte[] {(byte) 0xFF, (byte) 0xFE, 'd', 0}, 4));
         assertThat(utf16.getMessage()).contains("UTF-16");
         assertThat(utf16.kind()).isEqualTo(ErrorKind.NOT_CSV);
         assertThat(sniff("\uFEFFdate,cases\n2020-01-01,1\n", "text/csv")).isNull();

@@ -60,7 +60,9 @@ class NotificationsIT {
     void start() {
         rig = new TestRig();
         receiver = new SourceServer();
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2022-04-19")).serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2022-04-19"))
+                .serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
     }
 
     @AfterEach
@@ -70,7 +72,11 @@ class NotificationsIT {
     }
 
     private WebhookChannelSpec webhook(String name, WebhookChannelSpec.Format format, Set<RunStatus> on) {
-        return new WebhookChannelSpec(name, on, Secret.of(receiver.url("/hook/" + name).toString()), format,
+        return new WebhookChannelSpec(
+                name,
+                on,
+                Secret.of(receiver.url("/hook/" + name).toString()),
+                format,
                 Optional.of(Secret.of("hmac-key-5678")));
     }
 
@@ -89,7 +95,8 @@ class NotificationsIT {
         receiver.script("/hook/ops", SourceServer.status(204));
         PipelineSpec spec = withChannels(webhook("ops", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES));
         Run run = rig.run(spec);
-        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10))).isTrue();
+        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10)))
+                .isTrue();
 
         List<SourceServer.Request> posts = receiver.requests("/hook/ops");
         assertThat(posts).hasSize(1);
@@ -105,7 +112,8 @@ class NotificationsIT {
         assertThat(body.get("changes")).hasSize(10);
         assertThat(body.get("changes").get(0).get("key").get("date").asText()).isEqualTo("2020-01-21");
         assertThat(body.get("warnings").toString()).contains("recovered fell from 6,298,082 to 0 on 2020-12-14");
-        assertThat(rig.text("select status || '/' || attempts from sluice.notification_outbox")).hasValue("DELIVERED/1");
+        assertThat(rig.text("select status || '/' || attempts from sluice.notification_outbox"))
+                .hasValue("DELIVERED/1");
     }
 
     @Test
@@ -117,7 +125,8 @@ class NotificationsIT {
 
         assertThat(dispatcher.settle(run.id(), Duration.ofSeconds(20))).isTrue();
         assertThat(receiver.requests("/hook/ops")).hasSize(3);
-        assertThat(rig.text("select status || '/' || attempts from sluice.notification_outbox")).hasValue("DELIVERED/3");
+        assertThat(rig.text("select status || '/' || attempts from sluice.notification_outbox"))
+                .hasValue("DELIVERED/3");
         assertThat(dispatcher.deliverDue()).isZero();
         assertThat(receiver.requests("/hook/ops")).hasSize(3);
         assertThat(dispatcher.delayAfter(1)).isEqualTo(Duration.ofMillis(50));
@@ -131,7 +140,8 @@ class NotificationsIT {
         PipelineSpec spec = withChannels(webhook("ops", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES));
         Run run = rig.run(spec);
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofMillis(300))).isFalse();
+        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofMillis(300)))
+                .isFalse();
         assertThat(rig.text("select status from sluice.notification_outbox")).hasValue("PENDING");
         int failedAttempts = receiver.requests("/hook/ops").size();
         assertThat(failedAttempts).isPositive();
@@ -145,19 +155,23 @@ class NotificationsIT {
         }
         assertThat(receiver.requests("/hook/ops")).hasSize(failedAttempts + 1);
         assertThat(rig.text("select status from sluice.notification_outbox")).hasValue("DELIVERED");
-        assertThat(rig.text("select last_error from sluice.notification_outbox")).isEmpty();
+        assertThat(rig.text("select last_error from sluice.notification_outbox"))
+                .isEmpty();
     }
 
     @Test
     void a_failed_run_notifies_the_error_kind_source_line_column_and_value() throws Exception {
-        rig.server.script("/nyt.csv", SourceServer.body("date,cases,deaths\n2020-01-21,1,0\n2020-01-22,x,0\n"
-                .getBytes(StandardCharsets.UTF_8)));
+        rig.server.script(
+                "/nyt.csv",
+                SourceServer.body(
+                        "date,cases,deaths\n2020-01-21,1,0\n2020-01-22,x,0\n".getBytes(StandardCharsets.UTF_8)));
         receiver.script("/hook/ops", SourceServer.status(200));
         PipelineSpec spec = withChannels(webhook("ops", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES));
         Run run = rig.run(spec);
         rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10));
 
-        JsonNode error = JSON.readTree(receiver.requests("/hook/ops").get(0).body()).get("error");
+        JsonNode error =
+                JSON.readTree(receiver.requests("/hook/ops").get(0).body()).get("error");
         assertThat(error.get("kind").asText()).isEqualTo("INVALID_VALUE");
         assertThat(error.get("source").asText()).isEqualTo("nyt");
         assertThat(error.get("line").asLong()).isEqualTo(3);
@@ -168,7 +182,8 @@ class NotificationsIT {
     @Test
     void slack_format_is_a_text_message_with_the_subject_in_bold() throws Exception {
         receiver.script("/hook/slack", SourceServer.status(200));
-        PipelineSpec spec = withChannels(webhook("slack", WebhookChannelSpec.Format.SLACK, ChannelSpec.DEFAULT_OUTCOMES));
+        PipelineSpec spec =
+                withChannels(webhook("slack", WebhookChannelSpec.Format.SLACK, ChannelSpec.DEFAULT_OUTCOMES));
         Run run = rig.run(spec);
         rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10));
 
@@ -181,7 +196,8 @@ class NotificationsIT {
     @Test
     void channels_are_told_only_the_outcomes_they_want_and_unchanged_is_quiet_by_default() {
         receiver.script("/hook/all", SourceServer.status(200)).script("/hook/failures", SourceServer.status(200));
-        PipelineSpec spec = withChannels(webhook("all", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES),
+        PipelineSpec spec = withChannels(
+                webhook("all", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES),
                 webhook("failures", WebhookChannelSpec.Format.JSON, Set.of(RunStatus.FAILED)));
         Run first = rig.run(spec);
         Run second = rig.run(spec);
@@ -190,32 +206,43 @@ class NotificationsIT {
         assertThat(second.status()).isEqualTo(RunStatus.UNCHANGED);
         assertThat(receiver.requests("/hook/all")).hasSize(1);
         assertThat(receiver.requests("/hook/failures")).isEmpty();
-        assertThat(rig.count("select count(*) from sluice.notification_outbox where run_id = " + first.id())).isEqualTo(1);
-        assertThat(rig.count("select count(*) from sluice.notification_outbox where run_id = " + second.id())).isZero();
+        assertThat(rig.count("select count(*) from sluice.notification_outbox where run_id = " + first.id()))
+                .isEqualTo(1);
+        assertThat(rig.count("select count(*) from sluice.notification_outbox where run_id = " + second.id()))
+                .isZero();
     }
 
     @Test
     void email_reaches_every_recipient_with_a_text_and_an_html_part() throws Exception {
-        EmailChannelSpec email = new EmailChannelSpec("mail", ChannelSpec.DEFAULT_OUTCOMES, "127.0.0.1",
-                MAIL.getSmtp().getPort(), EmailChannelSpec.SmtpTls.NONE, Optional.of("etl@example.org"),
-                Optional.of(Secret.of("smtp-pass-1234")), "sluice@example.org",
+        EmailChannelSpec email = new EmailChannelSpec(
+                "mail",
+                ChannelSpec.DEFAULT_OUTCOMES,
+                "127.0.0.1",
+                MAIL.getSmtp().getPort(),
+                EmailChannelSpec.SmtpTls.NONE,
+                Optional.of("etl@example.org"),
+                Optional.of(Secret.of("smtp-pass-1234")),
+                "sluice@example.org",
                 List.of("data-team@example.org", "oncall@example.org"));
         PipelineSpec spec = withChannels(email);
         Run run = rig.run(spec);
-        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10))).isTrue();
+        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10)))
+                .isTrue();
 
         MimeMessage[] received = MAIL.getReceivedMessages();
         assertThat(received).hasSize(2); // one message, one copy per recipient mailbox
         MimeMessage message = received[0];
         assertThat(message.getSubject()).isEqualTo("[sluice] covid-us SUCCEEDED: 820 inserted, 0 updated, 0 unchanged");
-        assertThat(Arrays.stream(message.getRecipients(Message.RecipientType.TO)).map(Object::toString))
+        assertThat(Arrays.stream(message.getRecipients(Message.RecipientType.TO))
+                        .map(Object::toString))
                 .containsExactly("data-team@example.org", "oncall@example.org");
         assertThat(message.getHeader("Message-ID")[0]).isEqualTo("<sluice-covid-us-run-" + run.id() + "-mail@sluice>");
         MimeMultipart parts = (MimeMultipart) message.getContent();
         assertThat(parts.getContentType()).startsWith("multipart/alternative");
         assertThat(parts.getCount()).isEqualTo(2);
         assertThat(parts.getBodyPart(0).getContentType()).startsWith("text/plain");
-        assertThat((String) parts.getBodyPart(0).getContent()).contains("820 inserted, 0 updated, 0 unchanged")
+        assertThat((String) parts.getBodyPart(0).getContent())
+                .contains("820 inserted, 0 updated, 0 unchanged")
                 .contains("INSERT date=2020-01-21: cases 1, deaths 0, recovered NULL");
         assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
         assertThat((String) parts.getBodyPart(1).getContent()).contains("<th align=\"left\">Inserted</th><td>820</td>");
@@ -225,35 +252,46 @@ class NotificationsIT {
     void sns_publishes_subject_message_and_attributes_through_the_query_protocol() {
         // SNS endpoints are host roots: the SDK posts to "/".
         receiver.script("/", SourceServer.respond(200, "text/xml", SNS_OK));
-        SnsChannelSpec sns = new SnsChannelSpec("topic", ChannelSpec.DEFAULT_OUTCOMES,
-                "arn:aws:sns:us-east-1:123456789012:sluice-runs", Optional.of(receiver.url("")),
+        SnsChannelSpec sns = new SnsChannelSpec(
+                "topic",
+                ChannelSpec.DEFAULT_OUTCOMES,
+                "arn:aws:sns:us-east-1:123456789012:sluice-runs",
+                Optional.of(receiver.url("")),
                 Optional.of("us-east-1"));
         PipelineSpec spec = withChannels(sns);
         Run run = rig.run(spec);
-        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10))).isTrue();
+        assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofSeconds(10)))
+                .isTrue();
 
         SourceServer.Request publish = receiver.requests("/").get(0);
         assertThat(publish.header("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKIDTEST/");
         Map<String, String> form = form(publish.bodyText());
-        assertThat(form).containsEntry("Action", "Publish")
+        assertThat(form)
+                .containsEntry("Action", "Publish")
                 .containsEntry("TopicArn", "arn:aws:sns:us-east-1:123456789012:sluice-runs")
                 .containsEntry("Subject", "[sluice] covid-us SUCCEEDED: 820 inserted, 0 updated, 0 unchanged");
         assertThat(form.get("Message")).contains("Rows:     820 inserted, 0 updated, 0 unchanged");
         Map<String, String> attributes = new LinkedHashMap<>();
         for (int i = 1; form.containsKey("MessageAttributes.entry." + i + ".Name"); i++) {
-            attributes.put(form.get("MessageAttributes.entry." + i + ".Name"),
+            attributes.put(
+                    form.get("MessageAttributes.entry." + i + ".Name"),
                     form.get("MessageAttributes.entry." + i + ".Value.DataType") + ":"
                             + form.get("MessageAttributes.entry." + i + ".Value.StringValue"));
         }
-        assertThat(attributes).containsEntry("pipeline", "String:covid-us").containsEntry("status", "String:SUCCEEDED")
+        assertThat(attributes)
+                .containsEntry("pipeline", "String:covid-us")
+                .containsEntry("status", "String:SUCCEEDED")
                 .containsEntry("runId", "Number:" + run.id());
     }
 
     private static Map<String, String> form(String body) {
-        return Arrays.stream(body.split("&")).map(pair -> pair.split("=", 2)).collect(Collectors.toMap(
-                kv -> URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                kv -> kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "", (a, b) -> b,
-                LinkedHashMap::new));
+        return Arrays.stream(body.split("&"))
+                .map(pair -> pair.split("=", 2))
+                .collect(Collectors.toMap(
+                        kv -> URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv -> kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "",
+                        (a, b) -> b,
+                        LinkedHashMap::new));
     }
 
     @Test

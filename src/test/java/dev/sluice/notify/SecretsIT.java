@@ -15,14 +15,12 @@ import dev.sluice.config.WebhookChannelSpec;
 import dev.sluice.history.DeliveryStatus;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
-import dev.sluice.history.RunRepository;
 import dev.sluice.testing.CapturedLogs;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
 import java.net.URI;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,56 +37,93 @@ class SecretsIT {
     static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("etl@example.org", "the-real-password"));
 
-    private static final List<String> SECRETS = List.of("hook-token-Zq81", "hmac-key-Rt55", "smtp-pass-Wx09",
-            "aws-secret-key-do-not-log", "source-pass-Kd32", "source-token-Mm77");
+    private static final List<String> SECRETS = List.of(
+            "hook-token-Zq81",
+            "hmac-key-Rt55",
+            "smtp-pass-Wx09",
+            "aws-secret-key-do-not-log",
+            "source-pass-Kd32",
+            "source-token-Mm77");
 
     @Test
     void no_secret_appears_in_logs_outbox_errors_or_run_records() throws Exception {
-        try (TestRig rig = new TestRig(); SourceServer receiver = new SourceServer(); CapturedLogs logs = new CapturedLogs()) {
+        try (TestRig rig = new TestRig();
+                SourceServer receiver = new SourceServer();
+                CapturedLogs logs = new CapturedLogs()) {
             receiver.script("/services/hook-token-Zq81", SourceServer.status(500));
-            receiver.script("/", SourceServer.respond(403, "text/xml", "<ErrorResponse><Error><Type>Sender</Type>"
-                    + "<Code>InvalidClientTokenId</Code><Message>The security token is invalid.</Message></Error>"
-                    + "</ErrorResponse>"));
+            receiver.script(
+                    "/",
+                    SourceServer.respond(
+                            403,
+                            "text/xml",
+                            "<ErrorResponse><Error><Type>Sender</Type>"
+                                    + "<Code>InvalidClientTokenId</Code><Message>The security token is invalid.</Message></Error>"
+                                    + "</ErrorResponse>"));
             rig.server.script("/nyt.csv", SourceServer.body("date,cases,deaths\n2020-01-21,-1,0\n".getBytes()));
             rig.server.serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
-            URI secretSource = URI.create("http://etl:source-pass-Kd32@127.0.0.1:" + rig.server.url("/").getPort()
-                    + "/nyt.csv?token=source-token-Mm77");
+            URI secretSource = URI.create("http://etl:source-pass-Kd32@127.0.0.1:"
+                    + rig.server.url("/").getPort() + "/nyt.csv?token=source-token-Mm77");
             List<ChannelSpec> channels = List.of(
-                    new WebhookChannelSpec("hook", ChannelSpec.DEFAULT_OUTCOMES,
+                    new WebhookChannelSpec(
+                            "hook",
+                            ChannelSpec.DEFAULT_OUTCOMES,
                             Secret.of(receiver.url("/services/hook-token-Zq81").toString()),
-                            WebhookChannelSpec.Format.SLACK, Optional.of(Secret.of("hmac-key-Rt55"))),
-                    new EmailChannelSpec("mail", ChannelSpec.DEFAULT_OUTCOMES, "127.0.0.1", MAIL.getSmtp().getPort(),
-                            EmailChannelSpec.SmtpTls.NONE, Optional.of("etl@example.org"),
-                            Optional.of(Secret.of("smtp-pass-Wx09")), "sluice@example.org", List.of("a@example.org")),
-                    new SnsChannelSpec("sns", ChannelSpec.DEFAULT_OUTCOMES, "arn:aws:sns:us-east-1:123456789012:t",
-                            Optional.of(receiver.url("")), Optional.of("us-east-1")));
-            PipelineSpec spec = TestRig.withUrl(rig.covidUs(), "nyt", secretSource).withMoreChannels(channels);
+                            WebhookChannelSpec.Format.SLACK,
+                            Optional.of(Secret.of("hmac-key-Rt55"))),
+                    new EmailChannelSpec(
+                            "mail",
+                            ChannelSpec.DEFAULT_OUTCOMES,
+                            "127.0.0.1",
+                            MAIL.getSmtp().getPort(),
+                            EmailChannelSpec.SmtpTls.NONE,
+                            Optional.of("etl@example.org"),
+                            Optional.of(Secret.of("smtp-pass-Wx09")),
+                            "sluice@example.org",
+                            List.of("a@example.org")),
+                    new SnsChannelSpec(
+                            "sns",
+                            ChannelSpec.DEFAULT_OUTCOMES,
+                            "arn:aws:sns:us-east-1:123456789012:t",
+                            Optional.of(receiver.url("")),
+                            Optional.of("us-east-1")));
+            PipelineSpec spec =
+                    TestRig.withUrl(rig.covidUs(), "nyt", secretSource).withMoreChannels(channels);
 
             Run run = rig.run(spec);
             assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-            assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofMillis(500))).isFalse();
+            assertThat(rig.dispatcher(spec).settle(run.id(), Duration.ofMillis(500)))
+                    .isFalse();
 
             StringBuilder everything = new StringBuilder(logs.text());
-            rig.rows("select coalesce(last_error, '') from sluice.notification_outbox").forEach(r -> everything
-                    .append(r.get(0)).append('\n'));
+            rig.rows("select coalesce(last_error, '') from sluice.notification_outbox")
+                    .forEach(r -> everything.append(r.get(0)).append('\n'));
             try (Connection c = rig.database.connect()) {
                 Run recorded = rig.wiring.history().find(c, run.id()).orElseThrow();
                 everything.append(RunJson.toJson(recorded));
                 assertThat(recorded.notifications()).extracting(d -> d.status()).containsOnly(DeliveryStatus.PENDING);
-                assertThat(recorded.notifications()).allSatisfy(d -> assertThat(d.lastError()).isPresent());
+                assertThat(recorded.notifications())
+                        .allSatisfy(d -> assertThat(d.lastError()).isPresent());
             }
             Notification sample = Notification.of(run, List.of());
-            everything.append(MessageText.plainText(sample)).append(MessageText.html(sample))
-                    .append(MessageText.slack(sample)).append(MessageText.json(sample));
+            everything
+                    .append(MessageText.plainText(sample))
+                    .append(MessageText.html(sample))
+                    .append(MessageText.slack(sample))
+                    .append(MessageText.json(sample));
 
             for (String secret : SECRETS) {
                 assertThat(everything.toString()).as("a secret leaked").doesNotContain(secret);
             }
-            assertThat(everything.toString()).contains("hook: webhook answered HTTP 500")
-                    .contains("mail: SMTP").contains("The security token is invalid")
-                    .contains("http://***@127.0.0.1").contains("token=***");
+            assertThat(everything.toString())
+                    .contains("hook: webhook answered HTTP 500")
+                    .contains("mail: SMTP")
+                    .contains("The security token is invalid")
+                    .contains("http://***@127.0.0.1")
+                    .contains("token=***");
             assertThat(Map.of("spec", spec.notifications().toString())).doesNotContainValue("hook-token-Zq81");
-            assertThat(spec.notifications().toString()).doesNotContain("hook-token-Zq81").doesNotContain("smtp-pass");
+            assertThat(spec.notifications().toString())
+                    .doesNotContain("hook-token-Zq81")
+                    .doesNotContain("smtp-pass");
         }
     }
 }

@@ -42,7 +42,9 @@ class FirstLoadIT {
         rig.server.script("/nyt.csv", SourceServer.cutOff(NYT, 12_000), SourceServer.body(NYT));
         Run run = rig.run(rig.covidUs());
 
-        assertThat(run.status()).as(run.error().map(Object::toString).orElse("")).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.status())
+                .as(run.error().map(Object::toString).orElse(""))
+                .isEqualTo(RunStatus.SUCCEEDED);
         assertThat(run.inserted()).isEqualTo(820);
         assertThat(rig.count("select count(*) from covid_us_daily")).isEqualTo(820);
         assertThat(rig.server.requests("/nyt.csv")).hasSize(2);
@@ -70,7 +72,9 @@ class FirstLoadIT {
         Run run = rig.run(rig.covidUs());
 
         assertThat(run.error().orElseThrow().kind()).isEqualTo(ErrorKind.NOT_CSV);
-        assertThat(targetExists()).as("the table created by the failed first load is rolled back").isFalse();
+        assertThat(targetExists())
+                .as("the table created by the failed first load is rolled back")
+                .isFalse();
         assertThat(rig.openFiles()).as("downloads left open").isEmpty();
     }
 
@@ -88,8 +92,10 @@ class FirstLoadIT {
     @Test
     void an_invalid_value_fails_the_first_load_and_leaves_no_table() {
         String text = new String(NYT, StandardCharsets.UTF_8).replace("\n2021-01-05,", "\n2021-01-05,-3,");
-        rig.server.script("/nyt.csv", SourceServer.body(text.replaceFirst("\n2021-01-05,-3,\\d+,", "\n2021-01-05,-3,")
-                .getBytes(StandardCharsets.UTF_8)));
+        rig.server.script(
+                "/nyt.csv",
+                SourceServer.body(text.replaceFirst("\n2021-01-05,-3,\\d+,", "\n2021-01-05,-3,")
+                        .getBytes(StandardCharsets.UTF_8)));
         Run run = rig.run(rig.covidUs());
 
         assertThat(run.error().orElseThrow().kind()).isEqualTo(ErrorKind.INVALID_VALUE);
@@ -105,7 +111,9 @@ class FirstLoadIT {
         Run run = rig.run(rig.covidUs());
 
         assertThat(run.error().orElseThrow().kind()).isEqualTo(ErrorKind.SOURCE_UNAVAILABLE);
-        assertThat(run.error().orElseThrow().message()).contains("bytes received: 12000").contains("after 3 attempts");
+        assertThat(run.error().orElseThrow().message())
+                .contains("bytes received: 12000")
+                .contains("after 3 attempts");
         assertThat(targetExists()).isFalse();
     }
 

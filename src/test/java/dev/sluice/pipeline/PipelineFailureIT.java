@@ -3,11 +3,11 @@ package dev.sluice.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.RunStatus;
 import dev.sluice.config.FetchSettings;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
-import dev.sluice.RunStatus;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
@@ -40,7 +40,9 @@ class PipelineFailureIT {
     @BeforeEach
     void loadOnce() {
         rig = new TestRig();
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2020-08-13")).serveFile("/jhu.csv", SharedData.jhu("2020-09-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2020-08-13"))
+                .serveFile("/jhu.csv", SharedData.jhu("2020-09-01"));
         assertThat(rig.run(rig.covidUs()).status()).isEqualTo(RunStatus.SUCCEEDED);
         loaded = rig.tableState("covid_us_daily", "date");
     }
@@ -59,35 +61,79 @@ class PipelineFailureIT {
 
     static Stream<Arguments> malformed() {
         return Stream.of(
-                Arguments.of("missing required column", NYT_TEXT.replace(",deaths\n", "\n").replaceAll(",\\d+\n", "\n"),
-                        ErrorKind.MISSING_COLUMN, 1L, "deaths", null),
-                Arguments.of("non-numeric value", editLine(10, l -> l.replaceFirst(",\\d+,", ",abc,")),
-                        ErrorKind.INVALID_VALUE, 10L, "cases", "abc"),
-                Arguments.of("negative count", editLine(20, l -> l.replaceFirst(",\\d+$", ",-1")),
-                        ErrorKind.INVALID_VALUE, 20L, "deaths", "-1"),
-                Arguments.of("fraction in an integer", editLine(30, l -> l.replaceFirst(",(\\d+),", ",$1.5,")),
-                        ErrorKind.INVALID_VALUE, 30L, "cases", null),
-                Arguments.of("impossible date", editLine(40, l -> "2020-02-30" + l.substring(10)),
-                        ErrorKind.INVALID_VALUE, 40L, "date", "2020-02-30"),
-                Arguments.of("bigint overflow", editLine(50, l -> l.replaceFirst(",\\d+,", ",99999999999999999999,")),
-                        ErrorKind.INVALID_VALUE, 50L, "cases", "99999999999999999999"),
-                Arguments.of("empty required field", editLine(60, l -> l.replaceFirst(",\\d+$", ",")),
-                        ErrorKind.INVALID_VALUE, 60L, "deaths", ""),
-                Arguments.of("duplicate key", NYT_TEXT.replace("\n2020-03-01,", "\n2020-03-01,1,0\n2020-03-01,"),
-                        ErrorKind.DUPLICATE_KEY, 43L, "date", "2020-03-01"),
+                Arguments.of(
+                        "missing required column",
+                        NYT_TEXT.replace(",deaths\n", "\n").replaceAll(",\\d+\n", "\n"),
+                        ErrorKind.MISSING_COLUMN,
+                        1L,
+                        "deaths",
+                        null),
+                Arguments.of(
+                        "non-numeric value",
+                        editLine(10, l -> l.replaceFirst(",\\d+,", ",abc,")),
+                        ErrorKind.INVALID_VALUE,
+                        10L,
+                        "cases",
+                        "abc"),
+                Arguments.of(
+                        "negative count",
+                        editLine(20, l -> l.replaceFirst(",\\d+$", ",-1")),
+                        ErrorKind.INVALID_VALUE,
+                        20L,
+                        "deaths",
+                        "-1"),
+                Arguments.of(
+                        "fraction in an integer",
+                        editLine(30, l -> l.replaceFirst(",(\\d+),", ",$1.5,")),
+                        ErrorKind.INVALID_VALUE,
+                        30L,
+                        "cases",
+                        null),
+                Arguments.of(
+                        "impossible date",
+                        editLine(40, l -> "2020-02-30" + l.substring(10)),
+                        ErrorKind.INVALID_VALUE,
+                        40L,
+                        "date",
+                        "2020-02-30"),
+                Arguments.of(
+                        "bigint overflow",
+                        editLine(50, l -> l.replaceFirst(",\\d+,", ",99999999999999999999,")),
+                        ErrorKind.INVALID_VALUE,
+                        50L,
+                        "cases",
+                        "99999999999999999999"),
+                Arguments.of(
+                        "empty required field",
+                        editLine(60, l -> l.replaceFirst(",\\d+$", ",")),
+                        ErrorKind.INVALID_VALUE,
+                        60L,
+                        "deaths",
+                        ""),
+                Arguments.of(
+                        "duplicate key",
+                        NYT_TEXT.replace("\n2020-03-01,", "\n2020-03-01,1,0\n2020-03-01,"),
+                        ErrorKind.DUPLICATE_KEY,
+                        43L,
+                        "date",
+                        "2020-03-01"),
                 // The last line "2022-04-19,80645527,987999" cut to "2022-04-19,806": two fields of three.
-                Arguments.of("cut-off last line", NYT_TEXT.substring(0, NYT_TEXT.length() - 12),
-                        ErrorKind.INVALID_VALUE, 821L, null, null),
-                Arguments.of("wrong delimiter", NYT_TEXT.replace(',', ';'),
-                        ErrorKind.MISSING_COLUMN, 1L, "date", null),
+                Arguments.of(
+                        "cut-off last line",
+                        NYT_TEXT.substring(0, NYT_TEXT.length() - 12),
+                        ErrorKind.INVALID_VALUE,
+                        821L,
+                        null,
+                        null),
+                Arguments.of("wrong delimiter", NYT_TEXT.replace(',', ';'), ErrorKind.MISSING_COLUMN, 1L, "date", null),
                 Arguments.of("header only", "date,cases,deaths\n", ErrorKind.EMPTY_SOURCE, 1L, null, null),
                 Arguments.of("unbalanced quote", editLine(70, l -> "\"" + l), ErrorKind.NOT_CSV, null, null, null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
-    void a_malformed_source_fails_with_its_location_and_leaves_the_target_as_it_was(String name, String body,
-            ErrorKind kind, Long line, String column, String value) {
+    void a_malformed_source_fails_with_its_location_and_leaves_the_target_as_it_was(
+            String name, String body, ErrorKind kind, Long line, String column, String value) {
         rig.server.script("/nyt.csv", SourceServer.body(body.getBytes(StandardCharsets.UTF_8)));
         Run run = rig.run(rig.covidUs());
 
@@ -104,7 +150,8 @@ class PipelineFailureIT {
         }
         assertThat(error.message()).contains("nyt");
         assertThat(rig.tableState("covid_us_daily", "date")).isEqualTo(loaded);
-        assertThat(rig.text("select status from sluice.runs where id = " + run.id())).hasValue("FAILED");
+        assertThat(rig.text("select status from sluice.runs where id = " + run.id()))
+                .hasValue("FAILED");
     }
 
     @Test
@@ -131,12 +178,16 @@ class PipelineFailureIT {
     void every_invalid_value_is_reported_not_only_the_first() {
         String body = editLine(10, l -> l.replaceFirst(",\\d+,", ",x,"));
         body = body.replace("\n2020-06-01,", "\n2020-06-01,-5,");
-        rig.server.script("/nyt.csv", SourceServer.body(body.replace("\n2020-06-01,-5,-5,", "\n2020-06-01,-5,")
-                .getBytes(StandardCharsets.UTF_8)));
+        rig.server.script(
+                "/nyt.csv",
+                SourceServer.body(
+                        body.replace("\n2020-06-01,-5,-5,", "\n2020-06-01,-5,").getBytes(StandardCharsets.UTF_8)));
         Run run = rig.run(rig.covidUs());
 
-        assertThat(run.error().orElseThrow().problems()).hasSizeGreaterThanOrEqualTo(2)
-                .extracting(RunError.Problem::line).contains(10L);
+        assertThat(run.error().orElseThrow().problems())
+                .hasSizeGreaterThanOrEqualTo(2)
+                .extracting(RunError.Problem::line)
+                .contains(10L);
         assertThat(run.error().orElseThrow().message()).startsWith("2 problems in nyt");
     }
 
@@ -193,8 +244,14 @@ class PipelineFailureIT {
 
     @Test
     void a_stalled_body_times_out_instead_of_hanging() {
-        FetchSettings quick = new FetchSettings(Duration.ofSeconds(2), Duration.ofMillis(300), 2,
-                Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1), 1L << 20);
+        FetchSettings quick = new FetchSettings(
+                Duration.ofSeconds(2),
+                Duration.ofMillis(300),
+                2,
+                Duration.ofMillis(10),
+                Duration.ofMillis(10),
+                Duration.ofSeconds(1),
+                1L << 20);
         PipelineSpec spec = TestRig.withFetch(rig.covidUs(), quick);
         rig.server.script("/nyt.csv", SourceServer.stall(NYT, 1000, Duration.ofSeconds(5)));
         Run run = rig.run(spec);
@@ -218,7 +275,8 @@ class PipelineFailureIT {
         assertThat(second.status()).isEqualTo(RunStatus.SKIPPED_LOCKED);
         assertThat(second.status().exitCode()).isEqualTo(3);
         assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(rig.count("select count(*) from sluice.runs where status = 'SKIPPED_LOCKED'")).isEqualTo(1);
+        assertThat(rig.count("select count(*) from sluice.runs where status = 'SKIPPED_LOCKED'"))
+                .isEqualTo(1);
     }
 
     @Test

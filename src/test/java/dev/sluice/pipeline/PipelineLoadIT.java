@@ -2,8 +2,8 @@ package dev.sluice.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.history.Run;
 import dev.sluice.RunStatus;
+import dev.sluice.history.Run;
 import dev.sluice.testing.ExpectedCovidTable;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
@@ -54,9 +54,11 @@ class PipelineLoadIT {
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(rig.count("select count(*) from expected")).isEqualTo(820);
         assertThat(rig.count("select count(*) from (select date, cases, deaths, recovered from covid_us_daily"
-                + " except select * from expected) d")).isZero();
+                        + " except select * from expected) d"))
+                .isZero();
         assertThat(rig.count("select count(*) from (select * from expected except"
-                + " select date, cases, deaths, recovered from covid_us_daily) d")).isZero();
+                        + " select date, cases, deaths, recovered from covid_us_daily) d"))
+                .isZero();
         assertThat(run.inserted()).isEqualTo(820);
         assertThat(run.updated()).isZero();
         assertThat(run.unchanged()).isZero();
@@ -69,16 +71,17 @@ class PipelineLoadIT {
         load(SharedData.nyt("2022-04-19"), SharedData.jhu("2021-02-01"));
         // Values read off the files with grep; see ../shared/data/covid/README.md for the quirks.
         assertThat(rig.rows("select date, cases, deaths, recovered from covid_us_daily where date in ('2020-01-21',"
-                + " '2020-01-22', '2020-05-11', '2020-05-12', '2020-12-13', '2020-12-14', '2021-06-04', '2022-04-19')"
-                + " order by date")).containsExactly(
-                listOf("2020-01-21", "1", "0", null),           // NYT starts a day before JHU
-                List.of("2020-01-22", "1", "0", "0"),             // a genuine early zero stays
-                List.of("2020-05-11", "1354449", "80748", "232733"),
-                listOf("2020-05-12", "1376749", "82400", null),   // 230,287 < 232,733: NULL
-                List.of("2020-12-13", "16368898", "299338", "6298082"),
-                listOf("2020-12-14", "16569783", "301016", null), // JHU stopped reporting: 0 -> NULL
-                listOf("2021-06-04", "33312812", "596176", null), // a decrease of cases is kept
-                listOf("2022-04-19", "80645527", "987999", null)); // JHU snapshot ends in early 2021
+                        + " '2020-01-22', '2020-05-11', '2020-05-12', '2020-12-13', '2020-12-14', '2021-06-04', '2022-04-19')"
+                        + " order by date"))
+                .containsExactly(
+                        listOf("2020-01-21", "1", "0", null), // NYT starts a day before JHU
+                        List.of("2020-01-22", "1", "0", "0"), // a genuine early zero stays
+                        List.of("2020-05-11", "1354449", "80748", "232733"),
+                        listOf("2020-05-12", "1376749", "82400", null), // 230,287 < 232,733: NULL
+                        List.of("2020-12-13", "16368898", "299338", "6298082"),
+                        listOf("2020-12-14", "16569783", "301016", null), // JHU stopped reporting: 0 -> NULL
+                        listOf("2021-06-04", "33312812", "596176", null), // a decrease of cases is kept
+                        listOf("2022-04-19", "80645527", "987999", null)); // JHU snapshot ends in early 2021
     }
 
     private static List<String> listOf(String... values) {
@@ -92,12 +95,16 @@ class PipelineLoadIT {
     @Test
     void initial_load_warns_about_decreases_and_values_stored_as_null() {
         Run run = load(SharedData.nyt("2022-04-19"), SharedData.jhu("2021-02-01"));
-        assertThat(run.warnings()).anySatisfy(w -> assertThat(w)
-                .contains("recovered fell from 6,298,082 to 0 on 2020-12-14").contains("stored as NULL"));
-        assertThat(run.warnings()).anySatisfy(w -> assertThat(w)
-                .contains("cases fell from 33,336,811 to 33,312,812 on 2021-06-04").contains("kept"));
-        assertThat(run.warnings()).anySatisfy(w -> assertThat(w)
-                .contains("deaths fell from").contains("on 2022-03-14"));
+        assertThat(run.warnings())
+                .anySatisfy(w -> assertThat(w)
+                        .contains("recovered fell from 6,298,082 to 0 on 2020-12-14")
+                        .contains("stored as NULL"));
+        assertThat(run.warnings())
+                .anySatisfy(w -> assertThat(w)
+                        .contains("cases fell from 33,336,811 to 33,312,812 on 2021-06-04")
+                        .contains("kept"));
+        assertThat(run.warnings())
+                .anySatisfy(w -> assertThat(w).contains("deaths fell from").contains("on 2022-03-14"));
     }
 
     @Test
@@ -111,8 +118,8 @@ class PipelineLoadIT {
         expect("before", nyt1, jhu1);
         expect("after", nyt2, jhu2);
 
-        long inserted = rig.count("select count(*) from after a where not exists"
-                + " (select 1 from before b where b.date = a.date)");
+        long inserted = rig.count(
+                "select count(*) from after a where not exists" + " (select 1 from before b where b.date = a.date)");
         long updated = rig.count("select count(*) from after a join before b using (date)"
                 + " where (a.cases, a.deaths, a.recovered) is distinct from (b.cases, b.deaths, b.recovered)");
         long unchanged = rig.count("select count(*) from after a join before b using (date)"
@@ -123,14 +130,18 @@ class PipelineLoadIT {
         assertThat(List.of(next.inserted(), next.updated(), next.unchanged()))
                 .containsExactly(inserted, updated, unchanged);
         assertThat(rig.count("select count(*) from (select date, cases, deaths, recovered from covid_us_daily"
-                + " except select * from after) d")).isZero();
+                        + " except select * from after) d"))
+                .isZero();
         // The change log holds each changed key once, with the old values of updates.
         assertThat(rig.count("select count(*) from sluice.change_log where run_id = " + next.id()))
                 .isEqualTo(inserted + updated);
-        assertThat(rig.count("select count(*) from sluice.change_log l join before b"
-                + " on b.date = (l.key->>'date')::date where l.run_id = " + next.id() + " and l.operation = 'UPDATE'"
-                + " and ((l.old_values->>'cases')::bigint, (l.old_values->>'deaths')::bigint,"
-                + " (l.old_values->>'recovered')::bigint) is not distinct from (b.cases, b.deaths, b.recovered)"))
+        assertThat(
+                        rig.count(
+                                "select count(*) from sluice.change_log l join before b"
+                                        + " on b.date = (l.key->>'date')::date where l.run_id = " + next.id()
+                                        + " and l.operation = 'UPDATE'"
+                                        + " and ((l.old_values->>'cases')::bigint, (l.old_values->>'deaths')::bigint,"
+                                        + " (l.old_values->>'recovered')::bigint) is not distinct from (b.cases, b.deaths, b.recovered)"))
                 .isEqualTo(updated);
     }
 
@@ -147,7 +158,8 @@ class PipelineLoadIT {
         assertThat(next.updated()).isEqualTo(updated);
         assertThat(next.inserted()).isZero();
         assertThat(next.unchanged()).isEqualTo(820 - updated);
-        assertThat(rig.text("select recovered::text from covid_us_daily where date = '2020-10-27'")).hasValue("3487666");
+        assertThat(rig.text("select recovered::text from covid_us_daily where date = '2020-10-27'"))
+                .hasValue("3487666");
     }
 
     @Test
@@ -175,13 +187,19 @@ class PipelineLoadIT {
         StringBuilder text = new StringBuilder("\uFEFF deaths , note,date ,cases\r\n");
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            text.append(f[2]).append(".0,x,").append(f[0]).append(',').append(f[1]).append("\r\n");
+            text.append(f[2])
+                    .append(".0,x,")
+                    .append(f[0])
+                    .append(',')
+                    .append(f[1])
+                    .append("\r\n");
         }
         rig.server.script("/nyt.csv", SourceServer.body(text.toString().getBytes(StandardCharsets.UTF_8)));
         Run rerun = rig.run(rig.covidUs());
 
         assertThat(rerun.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(List.of(rerun.inserted(), rerun.updated(), rerun.unchanged())).containsExactly(0L, 0L, 820L);
+        assertThat(List.of(rerun.inserted(), rerun.updated(), rerun.unchanged()))
+                .containsExactly(0L, 0L, 820L);
         assertThat(rig.tableState("covid_us_daily", ORDER)).isEqualTo(before);
     }
 
@@ -226,7 +244,8 @@ class PipelineLoadIT {
 
     @Test
     void gzip_encoded_bodies_are_decoded_before_hashing_and_parsing() {
-        rig.server.script("/nyt.csv", SourceServer.gzipped(SourceServer.read(SharedData.nyt("2022-04-19"))))
+        rig.server
+                .script("/nyt.csv", SourceServer.gzipped(SourceServer.read(SharedData.nyt("2022-04-19"))))
                 .serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
         Run run = rig.run(rig.covidUs());
 
@@ -240,9 +259,10 @@ class PipelineLoadIT {
         Run run = load(SharedData.nyt("2020-08-13"), SharedData.jhu("2020-03-23"));
 
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(run.warnings()).anySatisfy(w -> assertThat(w).contains("jhu: the filters")
-                .contains("kept none of 29707 rows"));
-        assertThat(rig.count("select count(*) from covid_us_daily where recovered is not null")).isZero();
+        assertThat(run.warnings())
+                .anySatisfy(w -> assertThat(w).contains("jhu: the filters").contains("kept none of 29707 rows"));
+        assertThat(rig.count("select count(*) from covid_us_daily where recovered is not null"))
+                .isZero();
         assertThat(rig.count("select count(*) from covid_us_daily")).isEqualTo(206);
     }
 }

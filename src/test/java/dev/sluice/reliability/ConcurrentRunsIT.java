@@ -41,26 +41,40 @@ class ConcurrentRunsIT {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch gate = new CountDownLatch(1);
         try (SourceServer server = new SourceServer()) {
-            server.script("/nyt.csv", SourceServer.gated(entered, gate,
-                    SourceServer.body(SourceServer.read(SharedData.nyt("2022-04-19")))));
+            server.script(
+                    "/nyt.csv",
+                    SourceServer.gated(
+                            entered, gate, SourceServer.body(SourceServer.read(SharedData.nyt("2022-04-19")))));
             server.serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
-            String[] args = {"run", "--db", db, "--json", "--source", "nyt=" + server.url("/nyt.csv"),
-                "--source", "jhu=" + server.url("/jhu.csv")};
+            String[] args = {
+                "run",
+                "--db",
+                db,
+                "--json",
+                "--source",
+                "nyt=" + server.url("/nyt.csv"),
+                "--source",
+                "jhu=" + server.url("/jhu.csv")
+            };
             List<Process> processes = new ArrayList<>();
             List<Path> outputs = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 Path out = home.resolve("run-" + i + ".json");
                 outputs.add(out);
-                processes.add(SluiceProcess.start(Map.of("SLUICE_HOME", home.toString()), out,
-                        home.resolve("run-" + i + ".err"), args));
+                processes.add(SluiceProcess.start(
+                        Map.of("SLUICE_HOME", home.toString()), out, home.resolve("run-" + i + ".err"), args));
             }
-            assertThat(entered.await(120, TimeUnit.SECONDS)).as("one run reached its download").isTrue();
+            assertThat(entered.await(120, TimeUnit.SECONDS))
+                    .as("one run reached its download")
+                    .isTrue();
             // While the holder's download is held open, every other run must end by itself.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (processes.stream().filter(Process::isAlive).count() > 1 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(processes.stream().filter(Process::isAlive).count()).as("runs still alive").isEqualTo(1);
+            assertThat(processes.stream().filter(Process::isAlive).count())
+                    .as("runs still alive")
+                    .isEqualTo(1);
             gate.countDown();
             for (Process process : processes) {
                 assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -79,9 +93,10 @@ class ConcurrentRunsIT {
             assertThat(statuses).filteredOn("SUCCEEDED"::equals).hasSize(1);
             assertThat(statuses).filteredOn("SKIPPED_LOCKED"::equals).hasSize(runs - 1);
             assertThat(server.requests("/nyt.csv")).hasSize(1);
-            try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("select count(*) filter (where status = 'SUCCEEDED'),"
-                         + " count(*) filter (where status = 'SKIPPED_LOCKED'), count(*) from sluice.runs")) {
+            try (Connection c = DriverManager.getConnection(db);
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("select count(*) filter (where status = 'SUCCEEDED'),"
+                            + " count(*) filter (where status = 'SKIPPED_LOCKED'), count(*) from sluice.runs")) {
                 rs.next();
                 assertThat(List.of(rs.getInt(1), rs.getInt(2), rs.getInt(3))).isEqualTo(List.of(1, runs - 1, runs));
             }

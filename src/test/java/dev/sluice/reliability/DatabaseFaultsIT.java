@@ -50,6 +50,7 @@ class DatabaseFaultsIT {
 
     @TempDir
     Path home;
+
     private KillablePostgres postgres;
     private TestRig rig;
     private FailureWitness witness;
@@ -60,10 +61,14 @@ class DatabaseFaultsIT {
         postgres = new KillablePostgres();
         rig = new TestRig(postgres.createDatabase("faults"));
         witness = new FailureWitness(rig, "covid_us_daily", "date");
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2020-08-13")).serveFile("/jhu.csv", SharedData.jhu("2020-09-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2020-08-13"))
+                .serveFile("/jhu.csv", SharedData.jhu("2020-09-01"));
         spec = witness.watch(rig.covidUs());
         assertThat(rig.run(spec).status()).isEqualTo(RunStatus.SUCCEEDED);
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2022-04-19")).serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2022-04-19"))
+                .serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
     }
 
     @AfterEach
@@ -79,8 +84,9 @@ class DatabaseFaultsIT {
 
     /** Waits until one of this JVM's sluice sessions waits for a lock, that is, until the load is blocked. */
     private void awaitLoadWaitingForLock() throws Exception {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement("select count(*) from pg_stat_activity"
-                + " where wait_event_type = 'Lock' and application_name = ?")) {
+        try (Connection c = connect();
+                PreparedStatement st = c.prepareStatement("select count(*) from pg_stat_activity"
+                        + " where wait_event_type = 'Lock' and application_name = ?")) {
             st.setString(1, Database.applicationName());
             for (int i = 0; i < 1500; i++) {
                 try (ResultSet rs = st.executeQuery()) {
@@ -131,8 +137,10 @@ class DatabaseFaultsIT {
             ExpectedCovidTable.create(c, "expected", SharedData.nyt("2022-04-19"), SharedData.jhu("2021-02-01"));
         }
         assertThat(rig.count("select count(*) from (select date, cases, deaths, recovered from covid_us_daily"
-                + " except select * from expected) d")).isZero();
-        assertThat(rig.count("select count(*) from expected")).isEqualTo(rig.count("select count(*) from covid_us_daily"));
+                        + " except select * from expected) d"))
+                .isZero();
+        assertThat(rig.count("select count(*) from expected"))
+                .isEqualTo(rig.count("select count(*) from covid_us_daily"));
 
         JsonNode failure = witness.notification(spec, crashed);
         assertThat(failure.get("status").asText()).isEqualTo("FAILED");
@@ -155,8 +163,9 @@ class DatabaseFaultsIT {
             assertThat(dispatcher.deliverDue()).isZero();
         }
         assertThat(witness.notification(spec, run.id()).get("runId").asLong()).isEqualTo(run.id());
-        assertThat(rig.text("select status || '/' || attempts from sluice.notification_outbox where run_id = "
-                + run.id())).hasValue("DELIVERED/1");
+        assertThat(rig.text(
+                        "select status || '/' || attempts from sluice.notification_outbox where run_id = " + run.id()))
+                .hasValue("DELIVERED/1");
     }
 
     @Test
@@ -169,31 +178,42 @@ class DatabaseFaultsIT {
                 }
                 exchange.sendResponseHeaders(204, -1);
             });
-            PipelineSpec hooked = rig.covidUs().withMoreChannels(List.of(new WebhookChannelSpec("hook",
-                    ChannelSpec.DEFAULT_OUTCOMES, Secret.of(receiver.url("/hook").toString()),
-                    WebhookChannelSpec.Format.JSON, Optional.empty())));
+            PipelineSpec hooked = rig.covidUs()
+                    .withMoreChannels(List.of(new WebhookChannelSpec(
+                            "hook",
+                            ChannelSpec.DEFAULT_OUTCOMES,
+                            Secret.of(receiver.url("/hook").toString()),
+                            WebhookChannelSpec.Format.JSON,
+                            Optional.empty())));
             Run run = rig.run(hooked);
             NotificationDispatcher dispatcher = rig.dispatcher(hooked);
 
             assertThat(org.assertj.core.api.Assertions.catchThrowable(dispatcher::deliverDue))
-                    .as("marking the first delivery fails with its session").isNotNull();
-            assertThat(rig.text("select status || '/' || attempts from sluice.notification_outbox where channel = 'hook'")).hasValue("PENDING/0");
+                    .as("marking the first delivery fails with its session")
+                    .isNotNull();
+            assertThat(rig.text(
+                            "select status || '/' || attempts from sluice.notification_outbox where channel = 'hook'"))
+                    .hasValue("PENDING/0");
             assertThat(dispatcher.deliverDue()).isEqualTo(1);
             assertThat(dispatcher.deliverDue()).isZero();
 
             List<SourceServer.Request> received = receiver.requests("/hook");
             assertThat(received).hasSize(2);
-            assertThat(received).extracting(r -> r.header("X-Sluice-Delivery")).containsOnly(
-                    "sluice-covid-us-run-" + run.id() + "-hook");
+            assertThat(received)
+                    .extracting(r -> r.header("X-Sluice-Delivery"))
+                    .containsOnly("sluice-covid-us-run-" + run.id() + "-hook");
             assertThat(received.get(1).bodyText()).isEqualTo(received.get(0).bodyText());
-            assertThat(rig.text("select status || '/' || attempts from sluice.notification_outbox where channel = 'hook'")).hasValue("DELIVERED/1");
+            assertThat(rig.text(
+                            "select status || '/' || attempts from sluice.notification_outbox where channel = 'hook'"))
+                    .hasValue("DELIVERED/1");
         }
     }
 
     /** Ends the dispatcher's session: the one of this JVM holding a transaction open while it sends. */
     private void terminateSluiceSessions() {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement("select pg_terminate_backend(pid)"
-                + " from pg_stat_activity where application_name = ? and state = 'idle in transaction'")) {
+        try (Connection c = connect();
+                PreparedStatement st = c.prepareStatement("select pg_terminate_backend(pid)"
+                        + " from pg_stat_activity where application_name = ? and state = 'idle in transaction'")) {
             st.setString(1, Database.applicationName());
             st.executeQuery().close();
         } catch (SQLException e) {
@@ -207,11 +227,26 @@ class DatabaseFaultsIT {
         try (SourceServer receiver = new SourceServer()) {
             receiver.script("/hooks/T0-secret-path", SourceServer.status(204));
             String db = "jdbc:postgresql://127.0.0.1:" + closed + "/sluice";
-            SluiceProcess.Result result = SluiceProcess.run(Map.of("SLUICE_HOME", home.toString(),
-                    "SLUICE_DB_USER", "etl", "SLUICE_DB_PASSWORD", "db-pass-Qv42",
-                    "SLUICE_WEBHOOK_URL", receiver.url("/hooks/T0-secret-path").toString()),
-                    "run", "--db", db, "--json", "--notify-timeout", "5",
-                    "--source", "nyt=" + rig.server.url("/nyt.csv"), "--source", "jhu=" + rig.server.url("/jhu.csv"));
+            SluiceProcess.Result result = SluiceProcess.run(
+                    Map.of(
+                            "SLUICE_HOME",
+                            home.toString(),
+                            "SLUICE_DB_USER",
+                            "etl",
+                            "SLUICE_DB_PASSWORD",
+                            "db-pass-Qv42",
+                            "SLUICE_WEBHOOK_URL",
+                            receiver.url("/hooks/T0-secret-path").toString()),
+                    "run",
+                    "--db",
+                    db,
+                    "--json",
+                    "--notify-timeout",
+                    "5",
+                    "--source",
+                    "nyt=" + rig.server.url("/nyt.csv"),
+                    "--source",
+                    "jhu=" + rig.server.url("/jhu.csv"));
 
             assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
             JsonNode json = JSON.readTree(result.stdout());
@@ -229,7 +264,8 @@ class DatabaseFaultsIT {
             JsonNode notified = JSON.readTree(posts.get(0).body());
             assertThat(notified.at("/error/kind").asText()).isEqualTo("DATABASE");
             for (String secret : List.of("db-pass-Qv42", "T0-secret-path")) {
-                assertThat(result.stdout() + result.stderr() + posts.get(0).bodyText()).doesNotContain(secret);
+                assertThat(result.stdout() + result.stderr() + posts.get(0).bodyText())
+                        .doesNotContain(secret);
             }
         }
     }

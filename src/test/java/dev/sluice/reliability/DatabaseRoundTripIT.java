@@ -62,8 +62,11 @@ class DatabaseRoundTripIT {
 
     @Property(tries = 25)
     void rows_and_their_revisions_are_stored_exactly_with_exact_counts(
-            @ForAll("rows") List<RandomTable.Row> first, @ForAll("rows") List<RandomTable.Row> other,
-            @ForAll("revise") List<Boolean> revise, @ForAll("layouts") RandomTable.Layout layout) throws Exception {
+            @ForAll("rows") List<RandomTable.Row> first,
+            @ForAll("rows") List<RandomTable.Row> other,
+            @ForAll("revise") List<Boolean> revise,
+            @ForAll("layouts") RandomTable.Layout layout)
+            throws Exception {
         List<RandomTable.Row> second = new ArrayList<>();
         long updated = 0;
         for (int i = 0; i < Math.max(first.size(), other.size()); i++) {
@@ -83,7 +86,9 @@ class DatabaseRoundTripIT {
 
         rig.server.script("/" + table + ".csv", SourceServer.body(RandomTable.csv(first, layout)));
         Run load = rig.run(spec);
-        assertThat(load.status()).as(load.error().map(e -> e.message()).orElse("")).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(load.status())
+                .as(load.error().map(e -> e.message()).orElse(""))
+                .isEqualTo(RunStatus.SUCCEEDED);
         assertThat(load.inserted()).isEqualTo(first.size());
         assertStored(table, first);
 
@@ -103,19 +108,26 @@ class DatabaseRoundTripIT {
 
     private static void assertStored(String table, List<RandomTable.Row> expected) throws Exception {
         List<RandomTable.Row> stored = new ArrayList<>();
-        try (Connection c = rig.database.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select id, day, amount, label, count_total from " + table
-                     + " order by id")) {
+        try (Connection c = rig.database.connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("select id, day, amount, label, count_total from " + table + " order by id")) {
             while (rs.next()) {
-                stored.add(new RandomTable.Row(rs.getLong(1), rs.getObject(2, java.time.LocalDate.class),
-                        rs.getObject(3, BigDecimal.class), rs.getString(4), (Long) rs.getObject(5)));
+                stored.add(new RandomTable.Row(
+                        rs.getLong(1),
+                        rs.getObject(2, java.time.LocalDate.class),
+                        rs.getObject(3, BigDecimal.class),
+                        rs.getString(4),
+                        (Long) rs.getObject(5)));
             }
         }
         assertThat(stored).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
             RandomTable.Row want = expected.get(i);
             RandomTable.Row got = stored.get(i);
-            assertThat(got.sameValues(want)).as("row %d: stored %s, expected %s", i + 1, got, want).isTrue();
+            assertThat(got.sameValues(want))
+                    .as("row %d: stored %s, expected %s", i + 1, got, want)
+                    .isTrue();
             assertThat(got.label()).isEqualTo(want.expectedLabel());
         }
     }

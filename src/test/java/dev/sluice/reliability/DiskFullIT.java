@@ -36,7 +36,9 @@ class DiskFullIT {
         rig = new TestRig();
         witness = new FailureWitness(rig, "covid_us_daily", "date");
         downloads = Files.createDirectories(rig.home.resolve("tmp"));
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2022-04-19")).serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2022-04-19"))
+                .serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
     }
 
     @AfterEach
@@ -58,7 +60,8 @@ class DiskFullIT {
     private void fillUp() throws Exception {
         int status = command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", downloads.toString());
         if (status != 0) {
-            assumeThat(ProcessHandle.current().info().user().orElse("")).as("mounting a tmpfs needs root")
+            assumeThat(ProcessHandle.current().info().user().orElse(""))
+                    .as("mounting a tmpfs needs root")
                     .isEqualTo("root");
             throw new AssertionError("cannot mount a tmpfs as root");
         }
@@ -70,7 +73,8 @@ class DiskFullIT {
         for (int attempt = 0; attempt < 100 && command("umount", downloads.toString()) != 0; attempt++) {
             Thread.sleep(50);
         }
-        assertThat(command("mountpoint", "-q", downloads.toString())).as("still mounted; open: %s", rig.openFiles())
+        assertThat(command("mountpoint", "-q", downloads.toString()))
+                .as("still mounted; open: %s", rig.openFiles())
                 .isNotZero();
         mounted = false;
     }
@@ -92,22 +96,29 @@ class DiskFullIT {
 
         unmount();
         Run next = rig.run(spec);
-        assertThat(next.status()).as(next.error().map(RunError::message).orElse("")).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(next.status())
+                .as(next.error().map(RunError::message).orElse(""))
+                .isEqualTo(RunStatus.SUCCEEDED);
         assertThat(next.inserted()).isEqualTo(820);
     }
 
     @Test
     void a_full_download_directory_fails_a_later_load_cleanly() throws Exception {
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2020-08-13")).serveFile("/jhu.csv", SharedData.jhu("2020-09-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2020-08-13"))
+                .serveFile("/jhu.csv", SharedData.jhu("2020-09-01"));
         PipelineSpec spec = witness.watch(rig.covidUs());
         assertThat(rig.run(spec).status()).isEqualTo(RunStatus.SUCCEEDED);
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2022-04-19")).serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2022-04-19"))
+                .serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
         witness.remember();
         fillUp();
 
         assertDiskFull(spec, rig.run(spec));
         assertThat(downloads).isEmptyDirectory();
-        assertThat(rig.rows("select status from sluice.runs order by id")).extracting(r -> r.get(0))
+        assertThat(rig.rows("select status from sluice.runs order by id"))
+                .extracting(r -> r.get(0))
                 .isEqualTo(List.of("SUCCEEDED", "FAILED"));
     }
 }

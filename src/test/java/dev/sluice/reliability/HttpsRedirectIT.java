@@ -38,6 +38,7 @@ class HttpsRedirectIT {
 
     @TempDir
     Path dir;
+
     private HttpsServer https;
     private SourceServer plain;
     private List<String> trust;
@@ -48,14 +49,52 @@ class HttpsRedirectIT {
         Path keys = dir.resolve("server.p12");
         Path cert = dir.resolve("server.crt");
         Path trusted = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext",
-                "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keys.toString(),
-                "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-alias", "server", "-keystore", keys.toString(), "-storepass", PASSWORD, "-file",
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keys.toString(),
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "server",
+                "-keystore",
+                keys.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
                 cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "server", "-file", cert.toString(), "-storetype", "PKCS12",
-                "-keystore", trusted.toString(), "-storepass", PASSWORD);
-        trust = List.of("-Djavax.net.ssl.trustStore=" + trusted, "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "server",
+                "-file",
+                cert.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trusted.toString(),
+                "-storepass",
+                PASSWORD);
+        trust = List.of(
+                "-Djavax.net.ssl.trustStore=" + trusted,
+                "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
                 "-Djavax.net.ssl.trustStoreType=PKCS12");
 
         plain = new SourceServer();
@@ -71,7 +110,8 @@ class HttpsRedirectIT {
         });
         https.createContext("/to-plain", exchange -> {
             try (exchange) {
-                exchange.getResponseHeaders().set("Location", plain.url("/nyt.csv").toString());
+                exchange.getResponseHeaders()
+                        .set("Location", plain.url("/nyt.csv").toString());
                 exchange.sendResponseHeaders(302, -1);
             }
         });
@@ -98,8 +138,8 @@ class HttpsRedirectIT {
     }
 
     private static void keytool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
-                .toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -109,10 +149,21 @@ class HttpsRedirectIT {
 
     private JsonNode run(String nytPath) throws Exception {
         String nyt = "https://127.0.0.1:" + https.getAddress().getPort() + nytPath;
-        SluiceProcess.Result result = SluiceProcess.run(trust, Map.of("SLUICE_HOME", dir.resolve("home").toString()),
-                "run", "--db", db, "--json", "--source", "nyt=" + nyt, "--source", "jhu=" + plain.url("/jhu.csv"));
+        SluiceProcess.Result result = SluiceProcess.run(
+                trust,
+                Map.of("SLUICE_HOME", dir.resolve("home").toString()),
+                "run",
+                "--db",
+                db,
+                "--json",
+                "--source",
+                "nyt=" + nyt,
+                "--source",
+                "jhu=" + plain.url("/jhu.csv"));
         JsonNode json = JSON.readTree(result.stdout());
-        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(json.get("status").asText().equals("FAILED") ? 1 : 0);
+        assertThat(result.exitCode())
+                .as(result.stderr())
+                .isEqualTo(json.get("status").asText().equals("FAILED") ? 1 : 0);
         return json;
     }
 
@@ -127,7 +178,9 @@ class HttpsRedirectIT {
         assertThat(refused.get("inserted").asLong()).isZero();
 
         JsonNode direct = run("/nyt.csv");
-        assertThat(direct.get("status").asText()).as("the same file over https directly").isEqualTo("SUCCEEDED");
+        assertThat(direct.get("status").asText())
+                .as("the same file over https directly")
+                .isEqualTo("SUCCEEDED");
         assertThat(direct.get("inserted").asLong()).isEqualTo(820);
     }
 }

@@ -81,17 +81,19 @@ class KillLoopIT {
     }
 
     private static String targetDigest(Connection c) throws Exception {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select case when to_regclass"
-                + "('us_counties') is null then 'absent' else (select coalesce(md5(string_agg(date || ',' || fips || ','"
-                + " || county || ',' || state || ',' || cases || ',' || deaths, '|' order by date, fips)), 'empty')"
-                + " from us_counties) end")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select case when to_regclass"
+                        + "('us_counties') is null then 'absent' else (select coalesce(md5(string_agg(date || ',' || fips || ','"
+                        + " || county || ',' || state || ',' || cases || ',' || deaths, '|' order by date, fips)), 'empty')"
+                        + " from us_counties) end")) {
             rs.next();
             return rs.getString(1);
         }
     }
 
     private static long count(Connection c, String sql) throws Exception {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -105,9 +107,20 @@ class KillLoopIT {
         Map<String, Integer> outcomes = new LinkedHashMap<>();
         List<String> log = new ArrayList<>();
         long wholeRunMillis;
-        try (SourceServer server = new SourceServer(); Connection c = DriverManager.getConnection(db)) {
-            String[] run = {"run", "--pipeline", "us-counties", "--db", db, "--json", "--notify-timeout", "0",
-                "--source", "counties=" + server.url("/counties.csv")};
+        try (SourceServer server = new SourceServer();
+                Connection c = DriverManager.getConnection(db)) {
+            String[] run = {
+                "run",
+                "--pipeline",
+                "us-counties",
+                "--db",
+                db,
+                "--json",
+                "--notify-timeout",
+                "0",
+                "--source",
+                "counties=" + server.url("/counties.csv")
+            };
             server.script("/counties.csv", SourceServer.body(version(0).getBytes(StandardCharsets.UTF_8)));
             SluiceProcess.Result first = SluiceProcess.run(env, run);
             assertThat(first.exitCode()).as(first.stderr()).isZero();
@@ -126,7 +139,8 @@ class KillLoopIT {
                 String next = expectedDigest(v);
                 server.script("/counties.csv", SourceServer.body(version(v).getBytes(StandardCharsets.UTF_8)));
                 // A fifth of the kills anywhere in the run; the rest after the JVM's start, where the load is.
-                long delay = v < 2 + KILLS / 5 ? random.nextInt((int) wholeRunMillis)
+                long delay = v < 2 + KILLS / 5
+                        ? random.nextInt((int) wholeRunMillis)
                         : wholeRunMillis * 2 / 5 + random.nextInt((int) (wholeRunMillis * 3 / 5));
                 Path out = Files.createTempFile(home, "out", ".json");
                 Path err = Files.createTempFile(home, "err", ".txt");
@@ -138,24 +152,32 @@ class KillLoopIT {
                 String after = targetDigest(c);
                 assertThat(after).as("kill %d after %d ms", v - 1, delay).isIn(previous, next);
                 long running = count(c, "select count(*) from sluice.runs where status = 'RUNNING'");
-                String outcome = (exitedFirst ? "finished before the kill" : after.equals(next)
-                        ? "killed after its commit" : running > 0 ? "killed during its run" : "killed before its run")
+                String outcome = (exitedFirst
+                                ? "finished before the kill"
+                                : after.equals(next)
+                                        ? "killed after its commit"
+                                        : running > 0 ? "killed during its run" : "killed before its run")
                         + (after.equals(next) ? ", new table" : ", old table");
                 outcomes.merge(outcome, 1, Integer::sum);
 
                 int[] attempts = new int[1];
                 SluiceProcess.Result recovery = recover(env, run, attempts);
-                log.add(String.format("kill %2d at %4d ms: %s; the next run took %d attempt(s)", v - 1, delay,
-                        outcome, attempts[0]));
+                log.add(String.format(
+                        "kill %2d at %4d ms: %s; the next run took %d attempt(s)", v - 1, delay, outcome, attempts[0]));
                 assertThat(recovery.exitCode()).as(recovery.stderr()).isZero();
-                assertThat(JSON.readTree(recovery.stdout()).get("status").asText()).isIn("SUCCEEDED", "UNCHANGED");
-                assertThat(targetDigest(c)).as("after the run that followed kill %d", v - 1).isEqualTo(next);
-                assertThat(count(c, "select count(*) from sluice.runs where status = 'RUNNING'")).isZero();
+                assertThat(JSON.readTree(recovery.stdout()).get("status").asText())
+                        .isIn("SUCCEEDED", "UNCHANGED");
+                assertThat(targetDigest(c))
+                        .as("after the run that followed kill %d", v - 1)
+                        .isEqualTo(next);
+                assertThat(count(c, "select count(*) from sluice.runs where status = 'RUNNING'"))
+                        .isZero();
                 previous = next;
             }
         }
         assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(KILLS);
-        String report = "a whole run took " + wholeRunMillis + " ms\n" + String.join("\n", log) + "\n" + outcomes + "\n";
+        String report =
+                "a whole run took " + wholeRunMillis + " ms\n" + String.join("\n", log) + "\n" + outcomes + "\n";
         Files.writeString(Path.of("target", "kill-loop.txt"), report);
         System.out.println(report);
     }

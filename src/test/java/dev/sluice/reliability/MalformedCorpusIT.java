@@ -48,8 +48,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * load exactly the table computed independently from the pristine files.
  */
 class MalformedCorpusIT {
-    private static final String NYT = new String(SourceServer.read(SharedData.nyt("2022-04-19")), StandardCharsets.UTF_8);
-    private static final String JHU = new String(SourceServer.read(SharedData.jhu("2021-02-01")), StandardCharsets.UTF_8);
+    private static final String NYT =
+            new String(SourceServer.read(SharedData.nyt("2022-04-19")), StandardCharsets.UTF_8);
+    private static final String JHU =
+            new String(SourceServer.read(SharedData.jhu("2021-02-01")), StandardCharsets.UTF_8);
     /** The national US row of 2020-05-01 in the JHU file, found by content, not by trusting sluice. */
     private static final int JHU_US_LINE = lineStartingWith(JHU, "2020-05-01,US,,");
 
@@ -72,8 +74,9 @@ class MalformedCorpusIT {
         emptyWitness = new FailureWitness(empty, "covid_us_daily", "date");
         loaded = new TestRig();
         loadedWitness = new FailureWitness(loaded, "covid_us_daily", "date");
-        loaded.server.serveFile("/nyt.csv", SharedData.nyt("2020-08-13")).serveFile("/jhu.csv",
-                SharedData.jhu("2020-09-01"));
+        loaded.server
+                .serveFile("/nyt.csv", SharedData.nyt("2020-08-13"))
+                .serveFile("/jhu.csv", SharedData.jhu("2020-09-01"));
         assertThat(loaded.run(loaded.covidUs()).status()).isEqualTo(RunStatus.SUCCEEDED);
         emptyWitness.remember();
         loadedWitness.remember();
@@ -123,20 +126,23 @@ class MalformedCorpusIT {
 
     /** Every line with field {@code index} removed. */
     private static String dropField(String text, int index) {
-        return lines(text).stream().map(line -> {
-            if (line.isEmpty()) {
-                return line;
-            }
-            List<String> fields = new ArrayList<>(Arrays.asList(line.split(",", -1)));
-            fields.remove(index);
-            return String.join(",", fields);
-        }).collect(Collectors.joining("\n"));
+        return lines(text).stream()
+                .map(line -> {
+                    if (line.isEmpty()) {
+                        return line;
+                    }
+                    List<String> fields = new ArrayList<>(Arrays.asList(line.split(",", -1)));
+                    fields.remove(index);
+                    return String.join(",", fields);
+                })
+                .collect(Collectors.joining("\n"));
     }
 
     /** Line {@code n} with raw bytes inserted after its first {@code offset} characters. */
     private static byte[] withBytes(String text, int n, int offset, byte... inserted) {
         List<String> lines = lines(text);
-        String before = String.join("\n", lines.subList(0, n - 1)) + "\n" + lines.get(n - 1).substring(0, offset);
+        String before = String.join("\n", lines.subList(0, n - 1)) + "\n"
+                + lines.get(n - 1).substring(0, offset);
         String after = lines.get(n - 1).substring(offset) + "\n" + String.join("\n", lines.subList(n, lines.size()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
@@ -182,8 +188,15 @@ class MalformedCorpusIT {
                 nyt("a used column is missing", dropField(NYT, 2), missing, 1L, "deaths", null),
                 nyt("a used column is renamed", NYT.replaceFirst("cases", "confirmed"), missing, 1L, "cases", null),
                 nyt("a header changes case", NYT.replaceFirst("date", "Date"), missing, 1L, "date", null),
-                nyt("a used column is duplicated", lines(NYT).stream().map(l -> l + (l.startsWith("date") ? ",cases"
-                        : ",0")).collect(Collectors.joining("\n")), missing, 1L, "cases", null),
+                nyt(
+                        "a used column is duplicated",
+                        lines(NYT).stream()
+                                .map(l -> l + (l.startsWith("date") ? ",cases" : ",0"))
+                                .collect(Collectors.joining("\n")),
+                        missing,
+                        1L,
+                        "cases",
+                        null),
                 nyt("another file's header", JHU.substring(0, 5000), missing, 1L, "date", null),
                 nyt("a JSON error body", "{\"message\":\"API rate limit exceeded\"}\n", missing, 1L, "date", null),
                 jhu("the Recovered column is missing", dropField(JHU, 4), missing, 1L, "Recovered", null),
@@ -193,59 +206,144 @@ class MalformedCorpusIT {
                 nyt("a negative count", setField(NYT, 20, 2, "-1"), invalid, 20L, "deaths", "-1"),
                 nyt("a fraction in an integer", setField(NYT, 30, 1, "12.5"), invalid, 30L, "cases", "12.5"),
                 nyt("an exponent", setField(NYT, 31, 1, "1e5"), invalid, 31L, "cases", "1e5"),
-                nyt("one more than the largest bigint", setField(NYT, 50, 1, "9223372036854775808"), invalid, 50L,
-                        "cases", "9223372036854775808"),
-                nyt("far beyond bigint", setField(NYT, 51, 2, "1" + "0".repeat(40)), invalid, 51L, "deaths",
+                nyt(
+                        "one more than the largest bigint",
+                        setField(NYT, 50, 1, "9223372036854775808"),
+                        invalid,
+                        50L,
+                        "cases",
+                        "9223372036854775808"),
+                nyt(
+                        "far beyond bigint",
+                        setField(NYT, 51, 2, "1" + "0".repeat(40)),
+                        invalid,
+                        51L,
+                        "deaths",
                         "1" + "0".repeat(40)),
-                nyt("one less than the smallest bigint", setField(NYT, 52, 1, "-9223372036854775809"), invalid, 52L,
-                        "cases", "-9223372036854775809"),
+                nyt(
+                        "one less than the smallest bigint",
+                        setField(NYT, 52, 1, "-9223372036854775809"),
+                        invalid,
+                        52L,
+                        "cases",
+                        "-9223372036854775809"),
                 nyt("a thousands separator", setField(NYT, 53, 1, "\"1,234\""), invalid, 53L, "cases", "1,234"),
                 nyt("a currency sign", setField(NYT, 54, 1, "$12"), invalid, 54L, "cases", "$12"),
                 nyt("an empty required value", setField(NYT, 60, 2, ""), invalid, 60L, "deaths", ""),
                 nyt("spaces for a required value", setField(NYT, 61, 1, "   "), invalid, 61L, "cases", "   "),
                 nyt("a US-style date", setField(NYT, 70, 0, "03/29/2020"), invalid, 70L, "date", "03/29/2020"),
                 nyt("an impossible date", setField(NYT, 80, 0, "2021-02-29"), invalid, 80L, "date", "2021-02-29"),
-                nyt("a date with a time", setField(NYT, 81, 0, "2020-04-09T00:00:00Z"), invalid, 81L, "date",
+                nyt(
+                        "a date with a time",
+                        setField(NYT, 81, 0, "2020-04-09T00:00:00Z"),
+                        invalid,
+                        81L,
+                        "date",
                         "2020-04-09T00:00:00Z"),
                 // Recorded with the NUL shown as U+2400: PostgreSQL cannot store a NUL in text or jsonb.
                 nyt("a NUL byte in a number", setField(NYT, 90, 1, "12\u00003"), invalid, 90L, "cases", "12\u24003"),
                 jhu("a negative recovered count", setField(JHU, JHU_US_LINE, 4, "-1"), invalid, us, "Recovered", "-1"),
-                jhu("a placeholder for recovered", setField(JHU, JHU_US_LINE, 4, "n/a"), invalid, us, "Recovered",
+                jhu(
+                        "a placeholder for recovered",
+                        setField(JHU, JHU_US_LINE, 4, "n/a"),
+                        invalid,
+                        us,
+                        "Recovered",
                         "n/a"),
-                jhu("an impossible date in a kept row", setField(JHU, JHU_US_LINE, 0, "2020-04-31"), invalid, us,
-                        "Date", "2020-04-31"),
+                jhu(
+                        "an impossible date in a kept row",
+                        setField(JHU, JHU_US_LINE, 0, "2020-04-31"),
+                        invalid,
+                        us,
+                        "Date",
+                        "2020-04-31"),
                 // Keys
-                nyt("the newest date repeated", NYT + "\n2022-04-19,1,1", ErrorKind.DUPLICATE_KEY, 822L, "date",
+                nyt(
+                        "the newest date repeated",
+                        NYT + "\n2022-04-19,1,1",
+                        ErrorKind.DUPLICATE_KEY,
+                        822L,
+                        "date",
                         "2022-04-19"),
-                jhu("a national row repeated", editLine(JHU, JHU_US_LINE, l -> l + "\n" + l), ErrorKind.DUPLICATE_KEY,
-                        us + 1, "Date", "2020-05-01"),
+                jhu(
+                        "a national row repeated",
+                        editLine(JHU, JHU_US_LINE, l -> l + "\n" + l),
+                        ErrorKind.DUPLICATE_KEY,
+                        us + 1,
+                        "Date",
+                        "2020-05-01"),
                 // Structure
                 nyt("an unbalanced quote", editLine(NYT, 100, l -> "\"" + l), notCsv, 100L, null, null),
-                nyt("too few fields", editLine(NYT, 110, l -> l.substring(0, l.lastIndexOf(','))), invalid, 110L,
-                        null, field(NYT, 110, 0) + "," + field(NYT, 110, 1)),
-                nyt("too many fields", editLine(NYT, 111, l -> l + ",7"), invalid, 111L, null,
+                nyt(
+                        "too few fields",
+                        editLine(NYT, 110, l -> l.substring(0, l.lastIndexOf(','))),
+                        invalid,
+                        110L,
+                        null,
+                        field(NYT, 110, 0) + "," + field(NYT, 110, 1)),
+                nyt(
+                        "too many fields",
+                        editLine(NYT, 111, l -> l + ",7"),
+                        invalid,
+                        111L,
+                        null,
                         lines(NYT).get(110) + ",7"),
-                nyt("the last line cut off", NYT.substring(0, NYT.length() - 12), invalid, 821L, null,
+                nyt(
+                        "the last line cut off",
+                        NYT.substring(0, NYT.length() - 12),
+                        invalid,
+                        821L,
+                        null,
                         "2022-04-19,806"),
                 nyt("a semicolon delimiter", NYT.replace(',', ';'), missing, 1L, "date", null),
                 nyt("a tab delimiter", NYT.replace(',', '\t'), missing, 1L, "date", null),
                 nyt("invalid UTF-8", withBytes(NYT, 120, 11, (byte) 0xFF), notCsv, 120L, null, null),
-                nyt("an overlong UTF-8 encoding", withBytes(NYT, 121, 11, (byte) 0xC0, (byte) 0xAF), notCsv, 121L,
-                        null, null),
-                nyt("a UTF-8 encoded surrogate", withBytes(NYT, 122, 11, (byte) 0xED, (byte) 0xA0, (byte) 0x80),
-                        notCsv, 122L, null, null),
-                nyt("UTF-16 with a byte order mark", ("\uFEFF" + NYT).getBytes(StandardCharsets.UTF_16LE), notCsv,
-                        null, null, null),
-                nyt("UTF-16 without a byte order mark", NYT.getBytes(StandardCharsets.UTF_16BE), notCsv, null,
-                        null, null),
+                nyt(
+                        "an overlong UTF-8 encoding",
+                        withBytes(NYT, 121, 11, (byte) 0xC0, (byte) 0xAF),
+                        notCsv,
+                        121L,
+                        null,
+                        null),
+                nyt(
+                        "a UTF-8 encoded surrogate",
+                        withBytes(NYT, 122, 11, (byte) 0xED, (byte) 0xA0, (byte) 0x80),
+                        notCsv,
+                        122L,
+                        null,
+                        null),
+                nyt(
+                        "UTF-16 with a byte order mark",
+                        ("\uFEFF" + NYT).getBytes(StandardCharsets.UTF_16LE),
+                        notCsv,
+                        null,
+                        null,
+                        null),
+                nyt(
+                        "UTF-16 without a byte order mark",
+                        NYT.getBytes(StandardCharsets.UTF_16BE),
+                        notCsv,
+                        null,
+                        null,
+                        null),
                 nyt("a NUL byte in the header", withBytes(NYT, 1, 2, (byte) 0), notCsv, null, null, null),
                 nyt("gzip bytes without Content-Encoding", gzip(utf8(NYT)), notCsv, null, null, null),
-                nyt("an HTML page served as text/csv", "<!DOCTYPE html>\n<html><body>Service Unavailable</body></html>",
-                        notCsv, null, null, null),
+                nyt(
+                        "an HTML page served as text/csv",
+                        "<!DOCTYPE html>\n<html><body>Service Unavailable</body></html>",
+                        notCsv,
+                        null,
+                        null,
+                        null),
                 nyt("an empty file", new byte[0], notCsv, null, null, null),
                 nyt("only a header", nytHeader + "\n", ErrorKind.EMPTY_SOURCE, 1L, null, null),
                 nyt("only a header without a newline", nytHeader, ErrorKind.EMPTY_SOURCE, 1L, null, null),
-                nyt("only blank lines after the header", nytHeader + "\n\n\n\n", ErrorKind.EMPTY_SOURCE, 1L, null,
+                nyt(
+                        "only blank lines after the header",
+                        nytHeader + "\n\n\n\n",
+                        ErrorKind.EMPTY_SOURCE,
+                        1L,
+                        null,
                         null));
     }
 
@@ -256,8 +354,9 @@ class MalformedCorpusIT {
             FailureWitness witness = rig == empty ? emptyWitness : loadedWitness;
             String other = variant.source().equals("nyt") ? "jhu" : "nyt";
             rig.server.script("/" + variant.source() + ".csv", SourceServer.body(variant.body()));
-            rig.server.serveFile("/" + other + ".csv", other.equals("nyt") ? SharedData.nyt("2022-04-19")
-                    : SharedData.jhu("2021-02-01"));
+            rig.server.serveFile(
+                    "/" + other + ".csv",
+                    other.equals("nyt") ? SharedData.nyt("2022-04-19") : SharedData.jhu("2021-02-01"));
             PipelineSpec spec = witness.watch(rig.covidUs());
             Run run = rig.run(spec);
 
@@ -269,8 +368,11 @@ class MalformedCorpusIT {
             if (variant.value() != null) {
                 assertThat(error.value()).as(path + ": value").isEqualTo(variant.value());
             }
-            assertThat(error.message()).as(path).startsWith(variant.source())
-                    .doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(error.message())
+                    .as(path)
+                    .startsWith(variant.source())
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ");
         }
     }
 
@@ -278,45 +380,102 @@ class MalformedCorpusIT {
         List<String> nyt = lines(NYT);
         String header = nyt.get(0);
         return Stream.of(
-                nyt("columns in another order", nyt.stream().map(l -> {
-                    String[] f = l.split(",");
-                    return f[2] + "," + f[0] + "," + f[1];
-                }).collect(Collectors.joining("\n")), null, null, null, null),
-                nyt("an extra column with commas in quotes", nyt.stream().map(l -> l + (l.equals(header) ? ",note"
-                        : ",\"revised, see notes\"")).collect(Collectors.joining("\n")), null, null, null, null),
-                nyt("a byte order mark and CRLF", "\uFEFF" + NYT.replace("\n", "\r\n") + "\r\n", null, null, null,
+                nyt(
+                        "columns in another order",
+                        nyt.stream()
+                                .map(l -> {
+                                    String[] f = l.split(",");
+                                    return f[2] + "," + f[0] + "," + f[1];
+                                })
+                                .collect(Collectors.joining("\n")),
+                        null,
+                        null,
+                        null,
                         null),
-                nyt("integers written as floats", nyt.stream().map(l -> l.equals(header) ? l : l + ".0")
-                        .collect(Collectors.joining("\n")), null, null, null, null),
-                nyt("every value quoted", nyt.stream().map(l -> Arrays.stream(l.split(",")).map(f -> "\"" + f + "\"")
-                        .collect(Collectors.joining(","))).collect(Collectors.joining("\n")), null, null, null, null),
-                nyt("spaces around headers and values", nyt.stream().map(l -> Arrays.stream(l.split(","))
-                        .map(f -> " " + f + "  ").collect(Collectors.joining(","))).collect(Collectors.joining("\n")),
-                        null, null, null, null),
+                nyt(
+                        "an extra column with commas in quotes",
+                        nyt.stream()
+                                .map(l -> l + (l.equals(header) ? ",note" : ",\"revised, see notes\""))
+                                .collect(Collectors.joining("\n")),
+                        null,
+                        null,
+                        null,
+                        null),
+                nyt(
+                        "a byte order mark and CRLF",
+                        "\uFEFF" + NYT.replace("\n", "\r\n") + "\r\n",
+                        null,
+                        null,
+                        null,
+                        null),
+                nyt(
+                        "integers written as floats",
+                        nyt.stream().map(l -> l.equals(header) ? l : l + ".0").collect(Collectors.joining("\n")),
+                        null,
+                        null,
+                        null,
+                        null),
+                nyt(
+                        "every value quoted",
+                        nyt.stream()
+                                .map(l -> Arrays.stream(l.split(","))
+                                        .map(f -> "\"" + f + "\"")
+                                        .collect(Collectors.joining(",")))
+                                .collect(Collectors.joining("\n")),
+                        null,
+                        null,
+                        null,
+                        null),
+                nyt(
+                        "spaces around headers and values",
+                        nyt.stream()
+                                .map(l -> Arrays.stream(l.split(","))
+                                        .map(f -> " " + f + "  ")
+                                        .collect(Collectors.joining(",")))
+                                .collect(Collectors.joining("\n")),
+                        null,
+                        null,
+                        null,
+                        null),
                 nyt("blank lines between rows", NYT.replace("\n2021-", "\n\n2021-"), null, null, null, null),
-                jhu("invalid values in rows the filters drop", setField(setField(JHU, 2, 3, "-1"), 3, 0, "not a date"),
-                        null, null, null, null),
-                jhu("a placeholder count in a column nobody uses", setField(JHU, JHU_US_LINE, 5, "-1"), null, null,
-                        null, null));
+                jhu(
+                        "invalid values in rows the filters drop",
+                        setField(setField(JHU, 2, 3, "-1"), 3, 0, "not a date"),
+                        null,
+                        null,
+                        null,
+                        null),
+                jhu(
+                        "a placeholder count in a column nobody uses",
+                        setField(JHU, JHU_US_LINE, 5, "-1"),
+                        null,
+                        null,
+                        null,
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("tolerated")
     void a_file_a_careful_loader_accepts_loads_the_independently_computed_table(Variant variant) throws Exception {
         try (TestRig rig = new TestRig()) {
-            rig.server.serveFile("/nyt.csv", SharedData.nyt("2022-04-19")).serveFile("/jhu.csv",
-                    SharedData.jhu("2021-02-01"));
+            rig.server
+                    .serveFile("/nyt.csv", SharedData.nyt("2022-04-19"))
+                    .serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
             rig.server.script("/" + variant.source() + ".csv", SourceServer.body(variant.body()));
             Run run = rig.run(rig.covidUs());
 
-            assertThat(run.status()).as(run.error().map(RunError::message).orElse("")).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(run.status())
+                    .as(run.error().map(RunError::message).orElse(""))
+                    .isEqualTo(RunStatus.SUCCEEDED);
             try (Connection c = rig.database.connect()) {
                 ExpectedCovidTable.create(c, "expected", SharedData.nyt("2022-04-19"), SharedData.jhu("2021-02-01"));
             }
             assertThat(rig.count("select count(*) from (select date, cases, deaths, recovered from covid_us_daily"
-                    + " except select * from expected) d")).isZero();
+                            + " except select * from expected) d"))
+                    .isZero();
             assertThat(rig.count("select count(*) from (select * from expected except"
-                    + " select date, cases, deaths, recovered from covid_us_daily) d")).isZero();
+                            + " select date, cases, deaths, recovered from covid_us_daily) d"))
+                    .isZero();
         }
     }
 
@@ -342,9 +501,16 @@ class MalformedCorpusIT {
         empty.server.script("/nyt.csv", endlessLine(2L << 30, sent));
         empty.server.serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
         // A limit above the body's size: the parser, not the size limit, must be what stops it.
-        PipelineSpec spec = TestRig.withFetch(emptyWitness.watch(empty.covidUs()), new FetchSettings(
-                Duration.ofSeconds(2), Duration.ofSeconds(10), 1, Duration.ofMillis(10), Duration.ofMillis(10),
-                Duration.ofSeconds(1), 4L << 30));
+        PipelineSpec spec = TestRig.withFetch(
+                emptyWitness.watch(empty.covidUs()),
+                new FetchSettings(
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(10),
+                        1,
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(10),
+                        Duration.ofSeconds(1),
+                        4L << 30));
         Run run = empty.run(spec);
 
         RunError error = emptyWitness.assertFailedCleanly(spec, run, ErrorKind.NOT_CSV);
@@ -378,11 +544,14 @@ class MalformedCorpusIT {
             bundled = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(bundled).contains("invalid_rows: fail_run");
-        PipelineSpec spec = new PipelineFileReader(List.of(), Map.of()).parse("skipping.yaml",
-                bundled.replace("invalid_rows: fail_run", "invalid_rows: skip"), Optional.empty());
+        PipelineSpec spec = new PipelineFileReader(List.of(), Map.of())
+                .parse(
+                        "skipping.yaml",
+                        bundled.replace("invalid_rows: fail_run", "invalid_rows: skip"),
+                        Optional.empty());
         assertThat(spec.invalidRows()).isEqualTo(InvalidRowPolicy.SKIP);
-        return TestRig.withFastFetch(spec.withSourceUrls(Map.of("nyt", rig.server.url("/nyt.csv"), "jhu",
-                rig.server.url("/jhu.csv"))));
+        return TestRig.withFastFetch(
+                spec.withSourceUrls(Map.of("nyt", rig.server.url("/nyt.csv"), "jhu", rig.server.url("/jhu.csv"))));
     }
 
     @Test
@@ -394,10 +563,13 @@ class MalformedCorpusIT {
 
             assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(run.inserted()).isEqualTo(818);
-            assertThat(run.warnings()).anySatisfy(w -> assertThat(w).contains("nyt: skipped 2 invalid rows")
-                    .contains("line 20, column deaths: '-1'"));
+            assertThat(run.warnings())
+                    .anySatisfy(w -> assertThat(w)
+                            .contains("nyt: skipped 2 invalid rows")
+                            .contains("line 20, column deaths: '-1'"));
             assertThat(rig.count("select count(*) from covid_us_daily where date in ('" + field(NYT, 20, 0) + "', '"
-                    + field(NYT, 700, 0) + "')")).isZero();
+                            + field(NYT, 700, 0) + "')"))
+                    .isZero();
         }
     }
 
@@ -410,10 +582,14 @@ class MalformedCorpusIT {
             Run run = rig.run(rig.covidUs());
 
             assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
-            assertThat(run.warnings()).anySatisfy(w -> assertThat(w).contains("nyt: deaths fell from "
-                    + String.format(Locale.ROOT, "%,d", Long.parseLong(field(NYT, 499, 2))) + " to 7 on " + date)
-                    .contains("kept as reported"));
-            assertThat(rig.text("select deaths from covid_us_daily where date = '" + date + "'")).hasValue("7");
+            assertThat(run.warnings())
+                    .anySatisfy(w -> assertThat(w)
+                            .contains("nyt: deaths fell from "
+                                    + String.format(Locale.ROOT, "%,d", Long.parseLong(field(NYT, 499, 2)))
+                                    + " to 7 on " + date)
+                            .contains("kept as reported"));
+            assertThat(rig.text("select deaths from covid_us_daily where date = '" + date + "'"))
+                    .hasValue("7");
         }
     }
 }

@@ -40,19 +40,29 @@ class ReservedWordsIT {
                     .parse("reserved.yaml", PIPELINE, Optional.empty())
                     .withSourceUrls(Map.of("select", rig.server.url("/a.csv"))));
             String hostile = "x\"; drop table \"user\"; --";
-            rig.server.script("/a.csv", SourceServer.body(("order,from,Group By\n1,a;b,2020-01-01\n2,\""
-                    + hostile.replace("\"", "\"\"") + "\",\n").getBytes(StandardCharsets.UTF_8)));
+            rig.server.script(
+                    "/a.csv",
+                    SourceServer.body(
+                            ("order,from,Group By\n1,a;b,2020-01-01\n2,\"" + hostile.replace("\"", "\"\"") + "\",\n")
+                                    .getBytes(StandardCharsets.UTF_8)));
             Run first = rig.run(spec);
-            assertThat(first.status()).as(first.error().map(e -> e.message()).orElse("")).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(first.status())
+                    .as(first.error().map(e -> e.message()).orElse(""))
+                    .isEqualTo(RunStatus.SUCCEEDED);
             assertThat(first.inserted()).isEqualTo(2);
 
-            rig.server.script("/a.csv", SourceServer.body(("order,from,Group By\n1,a;b,2020-01-01\n2,'; delete from"
-                    + " sluice.runs; --,2020-01-02\n").getBytes(StandardCharsets.UTF_8)));
+            rig.server.script(
+                    "/a.csv",
+                    SourceServer.body(("order,from,Group By\n1,a;b,2020-01-01\n2,'; delete from"
+                                    + " sluice.runs; --,2020-01-02\n")
+                            .getBytes(StandardCharsets.UTF_8)));
             Run second = rig.run(spec);
-            assertThat(List.of(second.inserted(), second.updated(), second.unchanged())).isEqualTo(List.of(0L, 1L, 1L));
+            assertThat(List.of(second.inserted(), second.updated(), second.unchanged()))
+                    .isEqualTo(List.of(0L, 1L, 1L));
 
-            assertThat(rig.rows("select \"order\", \"from\", \"group\" from public.\"user\" order by 1")).isEqualTo(
-                    List.of(Arrays.asList("1", "a;b", "2020-01-01"),
+            assertThat(rig.rows("select \"order\", \"from\", \"group\" from public.\"user\" order by 1"))
+                    .isEqualTo(List.of(
+                            Arrays.asList("1", "a;b", "2020-01-01"),
                             Arrays.asList("2", "'; delete from sluice.runs; --", "2020-01-02")));
             assertThat(rig.count("select count(*) from sluice.runs")).isEqualTo(2);
             assertThat(rig.text("select old_values::text from sluice.change_log where run_id = " + second.id()))

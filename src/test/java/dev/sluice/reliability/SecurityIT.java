@@ -43,8 +43,15 @@ class SecurityIT {
     static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("etl@example.org", SMTP_PASSWORD));
 
-    private static final List<String> SECRETS = List.of("db-pass-Qv42", SMTP_PASSWORD, "hook-token-Zq81",
-            "hmac-key-Rt55", "aws-secret-key-Pp19", "source-pass-Kd32", "source-token-Mm77", "api-token-Xy66",
+    private static final List<String> SECRETS = List.of(
+            "db-pass-Qv42",
+            SMTP_PASSWORD,
+            "hook-token-Zq81",
+            "hmac-key-Rt55",
+            "aws-secret-key-Pp19",
+            "source-pass-Kd32",
+            "source-token-Mm77",
+            "api-token-Xy66",
             "reader-pass-Lm21");
 
     @TempDir
@@ -53,39 +60,90 @@ class SecurityIT {
     @Test
     void no_secret_appears_in_arguments_output_history_dashboard_or_messages() throws Exception {
         StringBuilder seen = new StringBuilder();
-        try (SourceServer sources = new SourceServer(); SourceServer receiver = new SourceServer()) {
-            sources.script("/nyt.csv", SourceServer.body("date,cases,deaths\n2020-01-21,-1,0\n"
-                    .getBytes(StandardCharsets.UTF_8)));
+        try (SourceServer sources = new SourceServer();
+                SourceServer receiver = new SourceServer()) {
+            sources.script(
+                    "/nyt.csv",
+                    SourceServer.body("date,cases,deaths\n2020-01-21,-1,0\n".getBytes(StandardCharsets.UTF_8)));
             sources.serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
             receiver.script("/services/hook-token-Zq81", SourceServer.status(500));
-            receiver.script("/", SourceServer.respond(403, "text/xml", "<ErrorResponse><Error><Type>Sender</Type>"
-                    + "<Code>InvalidClientTokenId</Code><Message>The security token is invalid.</Message></Error>"
-                    + "</ErrorResponse>"));
-            String sourceBase = "http://etl:source-pass-Kd32@127.0.0.1:" + sources.url("/").getPort();
+            receiver.script(
+                    "/",
+                    SourceServer.respond(
+                            403,
+                            "text/xml",
+                            "<ErrorResponse><Error><Type>Sender</Type>"
+                                    + "<Code>InvalidClientTokenId</Code><Message>The security token is invalid.</Message></Error>"
+                                    + "</ErrorResponse>"));
+            String sourceBase =
+                    "http://etl:source-pass-Kd32@127.0.0.1:" + sources.url("/").getPort();
             Path pipeline = home.resolve("covid-us.yaml");
-            Files.writeString(pipeline, PipelineFileReader.bundledText("covid-us")
-                    .replace("https://raw.githubusercontent.com/nytimes/covid-19-data/master/us.csv",
-                            sourceBase + "/nyt.csv?token=source-token-Mm77")
-                    .replace("https://raw.githubusercontent.com/datasets/covid-19/master/data/time-series-19-covid-combined.csv",
-                            sources.url("/jhu.csv").toString()));
+            Files.writeString(
+                    pipeline,
+                    PipelineFileReader.bundledText("covid-us")
+                            .replace(
+                                    "https://raw.githubusercontent.com/nytimes/covid-19-data/master/us.csv",
+                                    sourceBase + "/nyt.csv?token=source-token-Mm77")
+                            .replace(
+                                    "https://raw.githubusercontent.com/datasets/covid-19/master/data/time-series-19-covid-combined.csv",
+                                    sources.url("/jhu.csv").toString()));
             String db = TestDatabase.createDatabase();
-            Map<String, String> env = new HashMap<>(Map.of("SLUICE_HOME", home.toString(), "SLUICE_LOG_LEVEL", "DEBUG",
-                    "SLUICE_DB_PASSWORD", "db-pass-Qv42",
-                    "SLUICE_WEBHOOK_URL", receiver.url("/services/hook-token-Zq81").toString(),
-                    "SLUICE_WEBHOOK_SECRET", "hmac-key-Rt55",
-                    "SLUICE_SMTP_HOST", "127.0.0.1", "SLUICE_SMTP_PORT", String.valueOf(MAIL.getSmtp().getPort()),
-                    "SLUICE_SMTP_TLS", "none", "SLUICE_SMTP_USER", "etl@example.org"));
-            env.putAll(Map.of("SLUICE_SMTP_PASSWORD", SMTP_PASSWORD, "SLUICE_SMTP_FROM", "sluice@example.org",
-                    "SLUICE_SMTP_TO", "oncall@example.org", "SLUICE_SNS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t",
-                    "SLUICE_SNS_ENDPOINT", receiver.url("").toString(), "AWS_ACCESS_KEY_ID", "AKIDSECURITYTEST",
-                    "AWS_SECRET_ACCESS_KEY", "aws-secret-key-Pp19", "AWS_REGION", "us-east-1",
-                    "SLUICE_API_TOKEN", "api-token-Xy66", "SLUICE_READER_PASSWORD", "reader-pass-Lm21"));
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "SLUICE_HOME",
+                    home.toString(),
+                    "SLUICE_LOG_LEVEL",
+                    "DEBUG",
+                    "SLUICE_DB_PASSWORD",
+                    "db-pass-Qv42",
+                    "SLUICE_WEBHOOK_URL",
+                    receiver.url("/services/hook-token-Zq81").toString(),
+                    "SLUICE_WEBHOOK_SECRET",
+                    "hmac-key-Rt55",
+                    "SLUICE_SMTP_HOST",
+                    "127.0.0.1",
+                    "SLUICE_SMTP_PORT",
+                    String.valueOf(MAIL.getSmtp().getPort()),
+                    "SLUICE_SMTP_TLS",
+                    "none",
+                    "SLUICE_SMTP_USER",
+                    "etl@example.org"));
+            env.putAll(Map.of(
+                    "SLUICE_SMTP_PASSWORD",
+                    SMTP_PASSWORD,
+                    "SLUICE_SMTP_FROM",
+                    "sluice@example.org",
+                    "SLUICE_SMTP_TO",
+                    "oncall@example.org",
+                    "SLUICE_SNS_TOPIC_ARN",
+                    "arn:aws:sns:us-east-1:123456789012:t",
+                    "SLUICE_SNS_ENDPOINT",
+                    receiver.url("").toString(),
+                    "AWS_ACCESS_KEY_ID",
+                    "AKIDSECURITYTEST",
+                    "AWS_SECRET_ACCESS_KEY",
+                    "aws-secret-key-Pp19",
+                    "AWS_REGION",
+                    "us-east-1",
+                    "SLUICE_API_TOKEN",
+                    "api-token-Xy66",
+                    "SLUICE_READER_PASSWORD",
+                    "reader-pass-Lm21"));
 
             // The failing run, watched from outside as ps would show it.
             Path out = home.resolve("run.out");
             Path err = home.resolve("run.err");
-            Process run = SluiceProcess.start(env, out, err, "run", "--pipeline", pipeline.toString(), "--db", db,
-                    "--json", "--notify-timeout", "3");
+            Process run = SluiceProcess.start(
+                    env,
+                    out,
+                    err,
+                    "run",
+                    "--pipeline",
+                    pipeline.toString(),
+                    "--db",
+                    db,
+                    "--json",
+                    "--notify-timeout",
+                    "3");
             List<String> commandLines = new ArrayList<>();
             while (run.isAlive()) {
                 readCommandLine(run.pid()).ifPresent(commandLines::add);
@@ -97,7 +155,9 @@ class SecurityIT {
             String stdout = Files.readString(out);
             String stderr = Files.readString(err);
             assertThat(stdout).contains("\"status\":\"FAILED\"").contains("INVALID_VALUE");
-            assertThat(stderr).contains("webhook answered HTTP 500").contains("The security token is invalid")
+            assertThat(stderr)
+                    .contains("webhook answered HTTP 500")
+                    .contains("The security token is invalid")
                     .contains("DEBUG");
             seen.append(stdout).append(stderr);
 
@@ -107,8 +167,10 @@ class SecurityIT {
             seen.append(history.stdout()).append(history.stderr());
 
             for (SourceServer.Request post : receiver.allRequests()) {
-                seen.append(post.bodyText()).append(post.headers().entrySet().stream()
-                        .filter(h -> !h.getKey().equalsIgnoreCase("Authorization")).toList());
+                seen.append(post.bodyText())
+                        .append(post.headers().entrySet().stream()
+                                .filter(h -> !h.getKey().equalsIgnoreCase("Authorization"))
+                                .toList());
             }
             MimeMessage[] mails = MAIL.getReceivedMessages();
             assertThat(mails).hasSize(1);
@@ -134,27 +196,41 @@ class SecurityIT {
     private String serveAndRead(Map<String, String> env, Path pipeline, String db) throws Exception {
         Path out = home.resolve("serve.out");
         Path err = home.resolve("serve.err");
-        Process serve = SluiceProcess.start(env, out, err, "serve", "--pipeline", pipeline.toString(), "--db", db,
-                "--port", "0");
+        Process serve = SluiceProcess.start(
+                env, out, err, "serve", "--pipeline", pipeline.toString(), "--db", db, "--port", "0");
         StringBuilder seen = new StringBuilder();
         try {
             int port = SluiceProcess.awaitPort(serve, out, err);
-            assertThat(listeningAddresses(port)).as("addresses listening on port %d", port)
-                    .isNotEmpty().containsOnly("127.0.0.1");
+            assertThat(listeningAddresses(port))
+                    .as("addresses listening on port %d", port)
+                    .isNotEmpty()
+                    .containsOnly("127.0.0.1");
             readCommandLine(serve.pid()).ifPresent(seen::append);
             HttpClient http = HttpClient.newHttpClient();
-            for (String path : List.of("/", "/app.js", "/api/pipelines", "/api/runs", "/api/runs/1",
-                    "/api/pipelines/covid-us/summary", "/api/pipelines/covid-us/series", "/metrics",
+            for (String path : List.of(
+                    "/",
+                    "/app.js",
+                    "/api/pipelines",
+                    "/api/runs",
+                    "/api/runs/1",
+                    "/api/pipelines/covid-us/summary",
+                    "/api/pipelines/covid-us/series",
+                    "/metrics",
                     "/health/ready")) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + path)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).as(path).isEqualTo(200);
                 seen.append(response.headers().map()).append(response.body());
             }
             assertThat(seen.toString()).contains("\"status\":\"FAILED\"");
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/api/pipelines/covid-us/runs")).header("Authorization", "Bearer api-token-Xy65")
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/pipelines/covid-us/runs"))
+                            .header("Authorization", "Bearer api-token-Xy65")
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(401);
             seen.append(refused.body());
         } finally {
@@ -169,7 +245,8 @@ class SecurityIT {
         List<String> addresses = new ArrayList<>();
         String hexPort = String.format(Locale.ROOT, "%04X", port);
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+            for (String line : Files.readAllLines(Path.of(table))
+                    .subList(1, Files.readAllLines(Path.of(table)).size())) {
                 String[] fields = line.trim().split("\\s+");
                 String[] local = fields[1].split(":");
                 if (local[1].equals(hexPort) && fields[3].equals("0A")) {

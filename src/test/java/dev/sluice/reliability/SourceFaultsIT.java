@@ -40,7 +40,9 @@ class SourceFaultsIT {
     void loadOnce() {
         rig = new TestRig();
         witness = new FailureWitness(rig, "covid_us_daily", "date");
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2020-08-13")).serveFile("/jhu.csv", SharedData.jhu("2020-09-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2020-08-13"))
+                .serveFile("/jhu.csv", SharedData.jhu("2020-09-01"));
         spec = witness.watch(rig.covidUs());
         assertThat(rig.run(spec).status()).isEqualTo(RunStatus.SUCCEEDED);
         rig.sleeps.clear();
@@ -72,7 +74,9 @@ class SourceFaultsIT {
         try (RawHttpServer server = new RawHttpServer(RawHttpServer.resetAfter(NYT, 9000), RawHttpServer.full(NYT))) {
             Run run = runWithNytAt(server.url("/us.csv"));
 
-            assertThat(run.status()).as(run.error().map(RunError::message).orElse("")).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(run.status())
+                    .as(run.error().map(RunError::message).orElse(""))
+                    .isEqualTo(RunStatus.SUCCEEDED);
             assertThat(server.connections()).isEqualTo(2);
             assertThat(rig.count("select count(*) from covid_us_daily")).isEqualTo(820);
             assertThat(rig.text("select cases || '/' || deaths from covid_us_daily where date = '2022-04-19'"))
@@ -93,8 +97,14 @@ class SourceFaultsIT {
 
     @Test
     void a_server_that_accepts_and_never_answers_times_out_instead_of_hanging() {
-        FetchSettings quick = new FetchSettings(Duration.ofSeconds(2), Duration.ofMillis(400), 2,
-                Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1), 1L << 20);
+        FetchSettings quick = new FetchSettings(
+                Duration.ofSeconds(2),
+                Duration.ofMillis(400),
+                2,
+                Duration.ofMillis(10),
+                Duration.ofMillis(10),
+                Duration.ofSeconds(1),
+                1L << 20);
         try (RawHttpServer server = new RawHttpServer(RawHttpServer.silent(10_000))) {
             PipelineSpec quickSpec = TestRig.withFetch(spec, quick);
             Run run = rig.run(TestRig.withUrl(quickSpec, "nyt", server.url("/us.csv")));
@@ -108,10 +118,22 @@ class SourceFaultsIT {
 
     @Test
     void errors_500_502_and_503_are_retried_until_the_file_arrives() {
-        rig.server.script("/flaky.csv", SourceServer.status(500), SourceServer.status(502), SourceServer.status(503),
+        rig.server.script(
+                "/flaky.csv",
+                SourceServer.status(500),
+                SourceServer.status(502),
+                SourceServer.status(503),
                 SourceServer.body(NYT));
-        PipelineSpec patient = TestRig.withFetch(spec, new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(2),
-                4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30), 64L << 20));
+        PipelineSpec patient = TestRig.withFetch(
+                spec,
+                new FetchSettings(
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(2),
+                        4,
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(30),
+                        64L << 20));
         Run run = rig.run(TestRig.withUrl(patient, "nyt", rig.server.url("/flaky.csv")));
 
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
@@ -129,8 +151,9 @@ class SourceFaultsIT {
 
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
         // The date has whole seconds: between 2 and 3 s from now, less the time the request took.
-        assertThat(rig.sleeps).singleElement().satisfies(d -> assertThat(d).isBetween(Duration.ofMillis(1500),
-                Duration.ofSeconds(3)));
+        assertThat(rig.sleeps)
+                .singleElement()
+                .satisfies(d -> assertThat(d).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(3)));
     }
 
     @Test
@@ -166,14 +189,18 @@ class SourceFaultsIT {
             Run run = runWithNytAt(server.url("/us.csv"));
 
             assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
-            assertThat(rig.count("select count(*) from covid_us_daily")).isEqualTo(819).isGreaterThan(before);
-            assertThat(rig.count("select count(*) from covid_us_daily where date = '2022-04-19'")).isZero();
+            assertThat(rig.count("select count(*) from covid_us_daily"))
+                    .isEqualTo(819)
+                    .isGreaterThan(before);
+            assertThat(rig.count("select count(*) from covid_us_daily where date = '2022-04-19'"))
+                    .isZero();
         }
     }
 
     @Test
     void redirects_are_followed_within_the_limit() {
-        rig.server.script("/a", SourceServer.status(301, "Location", "/b"))
+        rig.server
+                .script("/a", SourceServer.status(301, "Location", "/b"))
                 .script("/b", SourceServer.status(302, "Location", "/c"))
                 .script("/c", SourceServer.status(307, "Location", "/moved.csv"))
                 .script("/moved.csv", SourceServer.body(NYT));

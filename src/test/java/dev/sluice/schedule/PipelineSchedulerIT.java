@@ -113,8 +113,8 @@ class PipelineSchedulerIT {
 
     @Test
     void the_schedule_follows_its_time_zone_across_daylight_saving() {
-        PipelineSpec newYork = covidUs.withSchedule(Optional.of(new ScheduleSpec("0 0 7 * * *",
-                ZoneId.of("America/New_York"))));
+        PipelineSpec newYork =
+                covidUs.withSchedule(Optional.of(new ScheduleSpec("0 0 7 * * *", ZoneId.of("America/New_York"))));
         SettableClock clock = clockAt(Instant.parse("2026-03-07T00:00:00Z"));
         ManualScheduler scheduler = scheduler(clock, newYork);
         scheduler.start();
@@ -129,6 +129,7 @@ class PipelineSchedulerIT {
 
     @Test
     void pipelines_without_a_schedule_get_no_task() {
-        assertThat(PipelineScheduler.tasks(List.of(covidUs.withSchedule(Optional.empty())), p -> { })).isEmpty();
+        assertThat(PipelineScheduler.tasks(List.of(covidUs.withSchedule(Optional.empty())), p -> {}))
+                .isEmpty();
     }
 }

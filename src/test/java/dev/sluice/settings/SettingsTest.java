@@ -40,7 +40,8 @@ class SettingsTest {
         Settings settings = read(Map.of());
         assertThat(settings.home()).isEqualTo(USER_HOME.resolve(".sluice"));
         assertThat(settings.database().jdbcUrl()).isEmpty();
-        assertThat(settings.database().embeddedDirectory()).isEqualTo(USER_HOME.resolve(".sluice").resolve("pg"));
+        assertThat(settings.database().embeddedDirectory())
+                .isEqualTo(USER_HOME.resolve(".sluice").resolve("pg"));
         assertThat(settings.database().poolSize()).isEqualTo(10);
         assertThat(settings.database().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.lockTimeout()).isEqualTo(Duration.ofMinutes(1));
@@ -58,9 +59,19 @@ class SettingsTest {
 
     @Test
     void values_are_typed_and_validated() {
-        Settings settings = read(Map.of("SLUICE_HOME", "/srv/sluice", "SLUICE_LOCK_TIMEOUT", "90s",
-                "SLUICE_DB_POOL_SIZE", "4", "SLUICE_FILE_ROOTS", "/data/a: /data/b:", "SLUICE_LOG_LEVEL", "debug",
-                "SLUICE_API_TOKEN", "t0ken"));
+        Settings settings = read(Map.of(
+                "SLUICE_HOME",
+                "/srv/sluice",
+                "SLUICE_LOCK_TIMEOUT",
+                "90s",
+                "SLUICE_DB_POOL_SIZE",
+                "4",
+                "SLUICE_FILE_ROOTS",
+                "/data/a: /data/b:",
+                "SLUICE_LOG_LEVEL",
+                "debug",
+                "SLUICE_API_TOKEN",
+                "t0ken"));
         assertThat(settings.home()).isEqualTo(Path.of("/srv/sluice"));
         assertThat(settings.lockTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(settings.database().poolSize()).isEqualTo(4);
@@ -74,8 +85,8 @@ class SettingsTest {
     void a_bad_value_is_a_configuration_error_naming_the_variable() {
         SettingsException pool = failure(Map.of("SLUICE_DB_POOL_SIZE", "ten"));
         assertThat(pool.kind()).isEqualTo(ErrorKind.CONFIG);
-        assertThat(pool.getMessage()).isEqualTo("SLUICE_DB_POOL_SIZE: expected a whole number from 2 to 200, found"
-                + " 'ten'");
+        assertThat(pool.getMessage())
+                .isEqualTo("SLUICE_DB_POOL_SIZE: expected a whole number from 2 to 200, found" + " 'ten'");
         assertThat(failure(Map.of("SLUICE_LOCK_TIMEOUT", "soon")).getMessage())
                 .isEqualTo("SLUICE_LOCK_TIMEOUT: expected a duration such as 500ms, 10s, 2m or 1h, found 'soon'");
         assertThat(failure(Map.of("SLUICE_SHUTDOWN_TIMEOUT", "0s")).getMessage())
@@ -84,7 +95,8 @@ class SettingsTest {
                 .startsWith("SLUICE_LOG_LEVEL: expected one of [error, warn, info, debug, trace]");
         assertThat(failure(Map.of("SLUICE_WEBHOOK_URL", "ftp://secret-host/x")).getMessage())
                 .isEqualTo("SLUICE_WEBHOOK_URL: is not an http(s) URL");
-        assertThat(failure(Map.of("SLUICE_DB_PASSWORD", "a", "SLUICE_DB_PASSWORD_FILE", "/run/x")).getMessage())
+        assertThat(failure(Map.of("SLUICE_DB_PASSWORD", "a", "SLUICE_DB_PASSWORD_FILE", "/run/x"))
+                        .getMessage())
                 .isEqualTo("SLUICE_DB_PASSWORD: set it or SLUICE_DB_PASSWORD_FILE, not both");
     }
 
@@ -94,34 +106,37 @@ class SettingsTest {
         Files.writeString(file, "s3cret-from-file\n");
         Settings settings = read(Map.of("SLUICE_DB_PASSWORD_FILE", file.toString()));
         assertThat(settings.database().password().orElseThrow().reveal()).isEqualTo("s3cret-from-file");
-        SettingsException missing = failure(Map.of("SLUICE_READER_PASSWORD_FILE", dir.resolve("none").toString()));
+        SettingsException missing = failure(
+                Map.of("SLUICE_READER_PASSWORD_FILE", dir.resolve("none").toString()));
         assertThat(missing.getMessage()).startsWith("SLUICE_READER_PASSWORD_FILE: cannot read the secret file");
     }
 
     @Test
     void an_unknown_variable_is_a_warning_that_suggests_the_nearest_known_name() {
-        Settings settings = read(Map.of("SLUICE_DB_PASWORD", "x", "SLUICE_LOCK_TIMOUT", "1m", "SLUICE_XYZZY", "1",
-                "PATH", "/bin"));
-        assertThat(settings.warnings()).containsExactly(
-                "SLUICE_DB_PASWORD is not a sluice setting; did you mean SLUICE_DB_PASSWORD?",
-                "SLUICE_LOCK_TIMOUT is not a sluice setting; did you mean SLUICE_LOCK_TIMEOUT?",
-                "SLUICE_XYZZY is not a sluice setting (see the README's table of settings)");
+        Settings settings =
+                read(Map.of("SLUICE_DB_PASWORD", "x", "SLUICE_LOCK_TIMOUT", "1m", "SLUICE_XYZZY", "1", "PATH", "/bin"));
+        assertThat(settings.warnings())
+                .containsExactly(
+                        "SLUICE_DB_PASWORD is not a sluice setting; did you mean SLUICE_DB_PASSWORD?",
+                        "SLUICE_LOCK_TIMOUT is not a sluice setting; did you mean SLUICE_LOCK_TIMEOUT?",
+                        "SLUICE_XYZZY is not a sluice setting (see the README's table of settings)");
     }
 
     @Test
     void every_channel_can_be_configured_from_the_environment_alone() {
         List<ChannelSpec> channels = read(Map.ofEntries(
-                Map.entry("SLUICE_WEBHOOK_URL", "https://hooks.example.org/x"),
-                Map.entry("SLUICE_WEBHOOK_FORMAT", "slack"),
-                Map.entry("SLUICE_WEBHOOK_SECRET", "k"),
-                Map.entry("SLUICE_SMTP_HOST", "smtp.example.org"),
-                Map.entry("SLUICE_SMTP_TLS", "tls"),
-                Map.entry("SLUICE_SMTP_USER", "etl"),
-                Map.entry("SLUICE_SMTP_PASSWORD", "pw"),
-                Map.entry("SLUICE_SMTP_FROM", "sluice@example.org"),
-                Map.entry("SLUICE_SMTP_TO", "a@example.org, b@example.org"),
-                Map.entry("SLUICE_SNS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t"),
-                Map.entry("SLUICE_SNS_ENDPOINT", "http://localhost:4566"))).environmentChannels();
+                        Map.entry("SLUICE_WEBHOOK_URL", "https://hooks.example.org/x"),
+                        Map.entry("SLUICE_WEBHOOK_FORMAT", "slack"),
+                        Map.entry("SLUICE_WEBHOOK_SECRET", "k"),
+                        Map.entry("SLUICE_SMTP_HOST", "smtp.example.org"),
+                        Map.entry("SLUICE_SMTP_TLS", "tls"),
+                        Map.entry("SLUICE_SMTP_USER", "etl"),
+                        Map.entry("SLUICE_SMTP_PASSWORD", "pw"),
+                        Map.entry("SLUICE_SMTP_FROM", "sluice@example.org"),
+                        Map.entry("SLUICE_SMTP_TO", "a@example.org, b@example.org"),
+                        Map.entry("SLUICE_SNS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t"),
+                        Map.entry("SLUICE_SNS_ENDPOINT", "http://localhost:4566")))
+                .environmentChannels();
 
         assertThat(channels).extracting(ChannelSpec::name).containsExactly("env-webhook", "env-email", "env-sns");
         WebhookChannelSpec webhook = (WebhookChannelSpec) channels.get(0);
@@ -141,7 +156,8 @@ class SettingsTest {
     @Test
     void the_readme_documents_every_setting_with_its_default() throws IOException {
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-        Pattern row = Pattern.compile("^\\| `(SLUICE_[A-Z_]+)`(?:, `SLUICE_[A-Z_]+`)* \\| ([^|]*) \\|", Pattern.MULTILINE);
+        Pattern row =
+                Pattern.compile("^\\| `(SLUICE_[A-Z_]+)`(?:, `SLUICE_[A-Z_]+`)* \\| ([^|]*) \\|", Pattern.MULTILINE);
         Map<String, String> documented = new LinkedHashMap<>();
         Matcher m = row.matcher(readme.substring(readme.indexOf("### Settings")));
         while (m.find()) {

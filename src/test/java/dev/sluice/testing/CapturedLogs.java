@@ -25,10 +25,18 @@ public final class CapturedLogs implements AutoCloseable {
     public String text() {
         StringBuilder text = new StringBuilder();
         for (ILoggingEvent event : appender.list) {
-            text.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(": ")
-                    .append(event.getFormattedMessage()).append('\n');
+            text.append(event.getLevel())
+                    .append(' ')
+                    .append(event.getLoggerName())
+                    .append(": ")
+                    .append(event.getFormattedMessage())
+                    .append('\n');
             for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-                text.append("  ").append(t.getClassName()).append(": ").append(t.getMessage()).append('\n');
+                text.append("  ")
+                        .append(t.getClassName())
+                        .append(": ")
+                        .append(t.getMessage())
+                        .append('\n');
                 for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray()) {
                     text.append("    ").append(frame.getSTEAsString()).append('\n');
                 }

@@ -19,8 +19,7 @@ import org.postgresql.PGConnection;
  * date, recovered below an earlier maximum becomes NULL). The result is a table to compare with {@code EXCEPT}.
  */
 public final class ExpectedCovidTable {
-    private ExpectedCovidTable() {
-    }
+    private ExpectedCovidTable() {}
 
     /** Creates table {@code name} with columns (date, cases, deaths, recovered) computed from the two files. */
     public static void create(Connection connection, String name, Path nyt, Path jhu) throws SQLException, IOException {
@@ -53,7 +52,9 @@ public final class ExpectedCovidTable {
             st.execute("create table " + table + " (" + String.join(", ", columns) + ")");
         }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            connection.unwrap(PGConnection.class).getCopyAPI()
+            connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
                     .copyIn("copy " + table + " from stdin with (format csv, header true)", reader);
         }
     }

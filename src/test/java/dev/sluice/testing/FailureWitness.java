@@ -43,8 +43,12 @@ public final class FailureWitness implements AutoCloseable {
 
     /** The pipeline with a webhook channel to this witness's receiver. */
     public PipelineSpec watch(PipelineSpec spec) {
-        return spec.withMoreChannels(List.of(new WebhookChannelSpec(CHANNEL, ChannelSpec.DEFAULT_OUTCOMES,
-                Secret.of(receiver.url("/hook").toString()), WebhookChannelSpec.Format.JSON, Optional.empty())));
+        return spec.withMoreChannels(List.of(new WebhookChannelSpec(
+                CHANNEL,
+                ChannelSpec.DEFAULT_OUTCOMES,
+                Secret.of(receiver.url("/hook").toString()),
+                WebhookChannelSpec.Format.JSON,
+                Optional.empty())));
     }
 
     /** Notes the target's state: a digest of its rows and row versions, or "absent". */
@@ -74,10 +78,13 @@ public final class FailureWitness implements AutoCloseable {
 
     /** Delivers the run's notifications and returns the one body the receiver got for this run. */
     public JsonNode notification(PipelineSpec spec, long runId) {
-        assertThat(rig.dispatcher(spec).settle(runId, Duration.ofSeconds(10))).as("delivered").isTrue();
+        assertThat(rig.dispatcher(spec).settle(runId, Duration.ofSeconds(10)))
+                .as("delivered")
+                .isTrue();
         String key = "sluice-" + spec.name() + "-run-" + runId + "-" + CHANNEL;
         List<SourceServer.Request> posts = receiver.requests("/hook").stream()
-                .filter(r -> key.equals(r.header("X-Sluice-Delivery"))).toList();
+                .filter(r -> key.equals(r.header("X-Sluice-Delivery")))
+                .toList();
         assertThat(posts).as("notifications of run %s", runId).hasSize(1);
         try {
             return JSON.readTree(posts.get(0).body());

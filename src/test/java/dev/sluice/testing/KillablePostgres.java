@@ -38,8 +38,10 @@ public final class KillablePostgres implements AutoCloseable {
     private void start() {
         try {
             // Durable commits, as a production server has them (zonky turns synchronous_commit off for speed).
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false).setPGStartupWait(Duration.ofSeconds(60))
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("synchronous_commit", "on");
             if (port != 0) {
                 builder.setPort(port);
@@ -57,7 +59,8 @@ public final class KillablePostgres implements AutoCloseable {
 
     /** Creates a database and returns its JDBC URL (user postgres, no password). */
     public String createDatabase(String name) {
-        try (Connection c = DriverManager.getConnection(url("postgres")); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url("postgres"));
+                Statement st = c.createStatement()) {
             st.execute("create database " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -72,7 +75,8 @@ public final class KillablePostgres implements AutoCloseable {
     private long postmasterPid() {
         try {
             return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid"), StandardCharsets.UTF_8)
-                    .get(0).trim());
+                    .get(0)
+                    .trim());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -82,11 +86,14 @@ public final class KillablePostgres implements AutoCloseable {
     public void crash() {
         long pid = postmasterPid();
         try {
-            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid))
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -QUIT " + pid + " failed");
             }
-            ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+            ProcessHandle.of(pid)
+                    .ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -45,24 +45,27 @@ public final class RandomTable {
 
         /** Equal as values: decimals compared numerically ({@code 1.50} is {@code 1.5}), labels as loaded. */
         public boolean sameValues(Row other) {
-            return id == other.id && day.equals(other.day) && Objects.equals(count, other.count)
+            return id == other.id
+                    && day.equals(other.day)
+                    && Objects.equals(count, other.count)
                     && Objects.equals(expectedLabel(), other.expectedLabel())
-                    && (amount == null ? other.amount == null : other.amount != null && amount.compareTo(other.amount) == 0);
+                    && (amount == null
+                            ? other.amount == null
+                            : other.amount != null && amount.compareTo(other.amount) == 0);
         }
     }
 
     /** How the file is written. */
-    public record Layout(List<Integer> order, boolean crlf, boolean bom, boolean quoteAll, List<String> junk) {
-    }
+    public record Layout(List<Integer> order, boolean crlf, boolean bom, boolean quoteAll, List<String> junk) {}
 
-    private RandomTable() {
-    }
+    private RandomTable() {}
 
     private static Arbitrary<String> label() {
         Arbitrary<Integer> codePoint = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(8, Arbitraries.integers().between(0x20, 0x7E)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of((int) ',', (int) '"', (int) '\n', (int) '\r', (int) ' ',
-                        (int) '\t', (int) ';')),
+                net.jqwik.api.Tuple.of(
+                        2,
+                        Arbitraries.of((int) ',', (int) '"', (int) '\n', (int) '\r', (int) ' ', (int) '\t', (int) ';')),
                 net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0xA0, 0xD7FF)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0x1F300, 0x1FAFF)));
         return codePoint.list().ofMaxSize(20).map(points -> {
@@ -80,19 +83,33 @@ public final class RandomTable {
     /** Rows with ids 1..n in a random order. */
     public static Arbitrary<List<Row>> rows(int maxRows) {
         Arbitrary<Row> row = Combinators.combine(
-                Arbitraries.integers().between(1, 3_000_000).map(d -> LocalDate.of(1000, 1, 1).plusDays(d)),
-                amount().injectNull(0.2),
-                label().injectNull(0.1),
-                Arbitraries.longs().injectNull(0.2))
+                        Arbitraries.integers()
+                                .between(1, 3_000_000)
+                                .map(d -> LocalDate.of(1000, 1, 1).plusDays(d)),
+                        amount().injectNull(0.2),
+                        label().injectNull(0.1),
+                        Arbitraries.longs().injectNull(0.2))
                 .as((day, amount, label, count) -> new Row(0, day, amount, label, count));
-        return row.list().ofMinSize(1).ofMaxSize(maxRows).map(rows -> IntStream.range(0, rows.size())
-                .mapToObj(i -> new Row(i + 1, rows.get(i).day(), rows.get(i).amount(), rows.get(i).label(),
-                        rows.get(i).count())).toList());
+        return row.list()
+                .ofMinSize(1)
+                .ofMaxSize(maxRows)
+                .map(rows -> IntStream.range(0, rows.size())
+                        .mapToObj(i -> new Row(
+                                i + 1,
+                                rows.get(i).day(),
+                                rows.get(i).amount(),
+                                rows.get(i).label(),
+                                rows.get(i).count()))
+                        .toList());
     }
 
     public static Arbitrary<Layout> layouts() {
-        return Combinators.combine(Arbitraries.shuffle(0, 1, 2, 3, 4, 5), Arbitraries.of(true, false),
-                Arbitraries.of(true, false), Arbitraries.of(true, false), label().list().ofSize(40))
+        return Combinators.combine(
+                        Arbitraries.shuffle(0, 1, 2, 3, 4, 5),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false),
+                        label().list().ofSize(40))
                 .as(Layout::new);
     }
 
@@ -107,9 +124,14 @@ public final class RandomTable {
         csv.append(String.join(",", header)).append(eol);
         for (int r = 0; r < rows.size(); r++) {
             Row row = rows.get(r);
-            String[] values = {Long.toString(row.id()), row.day().toString(),
-                row.amount() == null ? "" : row.amount().toPlainString(), row.label() == null ? "" : row.label(),
-                row.count() == null ? "" : row.count().toString(), layout.junk().get(r % layout.junk().size())};
+            String[] values = {
+                Long.toString(row.id()),
+                row.day().toString(),
+                row.amount() == null ? "" : row.amount().toPlainString(),
+                row.label() == null ? "" : row.label(),
+                row.count() == null ? "" : row.count().toString(),
+                layout.junk().get(r % layout.junk().size())
+            };
             List<String> fields = new ArrayList<>();
             layout.order().forEach(i -> fields.add(field(values[i], layout.quoteAll())));
             csv.append(String.join(",", fields)).append(eol);
@@ -141,8 +163,11 @@ public final class RandomTable {
     }
 
     private static String field(String value, boolean quoteAll) {
-        boolean needs = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0
-                || value.indexOf('\r') >= 0 || !value.equals(value.strip());
+        boolean needs = value.indexOf(',') >= 0
+                || value.indexOf('"') >= 0
+                || value.indexOf('\n') >= 0
+                || value.indexOf('\r') >= 0
+                || !value.equals(value.strip());
         return needs || quoteAll ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }
 }

@@ -85,7 +85,8 @@ public final class RawHttpServer implements AutoCloseable {
 
     private static byte[] head(long contentLength) {
         return ("HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: " + contentLength
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** 200 with the whole body and a true Content-Length. */

@@ -5,16 +5,15 @@ import java.nio.file.Path;
 
 /** The real source snapshots in {@code ../shared/data/covid}, read in place, never copied into the repository. */
 public final class SharedData {
-    private SharedData() {
-    }
+    private SharedData() {}
 
     public static Path covid() {
         String configured = System.getProperty("sluice.shared");
         Path shared = configured != null ? Path.of(configured) : Path.of("..", "shared");
         Path covid = shared.resolve("data").resolve("covid").toAbsolutePath().normalize();
         if (!Files.isDirectory(covid)) {
-            throw new IllegalStateException("the shared data is missing: " + covid + " (clone ../shared beside the"
-                    + " project)");
+            throw new IllegalStateException(
+                    "the shared data is missing: " + covid + " (clone ../shared beside the" + " project)");
         }
         return covid;
     }

@@ -15,16 +15,15 @@ import java.util.regex.Pattern;
 /** Runs {@code java -jar target/sluice.jar ...} as a separate process, the way users and scripts do. */
 public final class SluiceProcess {
     /** What a finished process left. */
-    public record Result(int exitCode, String stdout, String stderr) {
-    }
+    public record Result(int exitCode, String stdout, String stderr) {}
 
-    private SluiceProcess() {
-    }
+    private SluiceProcess() {}
 
     public static Path jar() {
         Path jar = Path.of("target", "sluice.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("run the integration tests with mvn verify: " + jar + " is built by package");
+            throw new IllegalStateException(
+                    "run the integration tests with mvn verify: " + jar + " is built by package");
         }
         return jar;
     }
@@ -34,16 +33,16 @@ public final class SluiceProcess {
     }
 
     /** The same with JVM options before {@code -jar} (a trust store, say). */
-    public static Process start(List<String> jvmOptions, Map<String, String> env, Path outFile, Path errFile,
-                                String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+    public static Process start(
+            List<String> jvmOptions, Map<String, String> env, Path outFile, Path errFile, String... args) {
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("SLUICE_"));
         builder.environment().putAll(env);
         try {
@@ -66,7 +65,9 @@ public final class SluiceProcess {
                 process.destroyForcibly();
                 throw new AssertionError("sluice did not finish within 120 s: " + List.of(args));
             }
-            Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Result result = new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
             Files.delete(out);
             Files.delete(err);

@@ -45,8 +45,11 @@ public final class SourceServer implements AutoCloseable {
         }
 
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -85,7 +88,10 @@ public final class SourceServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        requests.add(new Request(path, exchange.getRequestMethod(), Map.copyOf(exchange.getRequestHeaders()),
+        requests.add(new Request(
+                path,
+                exchange.getRequestMethod(),
+                Map.copyOf(exchange.getRequestHeaders()),
                 exchange.getRequestBody().readAllBytes()));
         List<Step> script = scripts.get(path);
         try (exchange) {
@@ -125,7 +131,9 @@ public final class SourceServer implements AutoCloseable {
 
     private static String etag(byte[] body) {
         try {
-            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 8) + "\"";
+            return "\""
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 8) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -22,8 +22,7 @@ public final class TestDatabase {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres server;
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
@@ -40,7 +39,7 @@ public final class TestDatabase {
     public static String createDatabase() {
         String name = "test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         try (Connection c = DriverManager.getConnection(server().getJdbcUrl("postgres", "postgres"));
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("create database " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -55,8 +54,8 @@ public final class TestDatabase {
 
     /** A sluice {@link Database} at {@code url}, connected and migrated: what a new process would open. */
     public static Database open(String url, Path home) {
-        Database database = Database.open(new DatabaseSettings(Optional.of(url), Optional.empty(), Optional.empty(),
-                home.resolve("pg"), 4, Duration.ofSeconds(10)));
+        Database database = Database.open(new DatabaseSettings(
+                Optional.of(url), Optional.empty(), Optional.empty(), home.resolve("pg"), 4, Duration.ofSeconds(10)));
         database.dataSource();
         return database;
     }

@@ -43,10 +43,17 @@ import java.util.stream.Stream;
  */
 public final class TestRig implements AutoCloseable {
     /** Fast retries: tests assert the attempts and delays, not wall time. */
-    public static final FetchSettings FAST_FETCH = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 3,
-            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30), 64L << 20);
+    public static final FetchSettings FAST_FETCH = new FetchSettings(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            3,
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            64L << 20);
     /** AWS credentials the SNS channel signs with in tests; they must never appear anywhere. */
     public static final String AWS_SECRET_KEY = "aws-secret-key-do-not-log";
+
     private static final Duration LONGEST_REAL_SLEEP = Duration.ofMillis(250);
 
     public final Path home;
@@ -75,10 +82,23 @@ public final class TestRig implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         url = databaseUrl;
-        Map<String, String> env = new HashMap<>(Map.of("SLUICE_HOME", home.toString(), "SLUICE_DB_URL", url,
-                "SLUICE_TMPDIR", home.resolve("tmp").toString(), "SLUICE_LOCK_TIMEOUT", "10s",
-                "SLUICE_DB_POOL_SIZE", "4", "SLUICE_NOTIFY_FIRST_RETRY", "50ms", "AWS_ACCESS_KEY_ID", "AKIDTEST",
-                "AWS_SECRET_ACCESS_KEY", AWS_SECRET_KEY));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "SLUICE_HOME",
+                home.toString(),
+                "SLUICE_DB_URL",
+                url,
+                "SLUICE_TMPDIR",
+                home.resolve("tmp").toString(),
+                "SLUICE_LOCK_TIMEOUT",
+                "10s",
+                "SLUICE_DB_POOL_SIZE",
+                "4",
+                "SLUICE_NOTIFY_FIRST_RETRY",
+                "50ms",
+                "AWS_ACCESS_KEY_ID",
+                "AKIDTEST",
+                "AWS_SECRET_ACCESS_KEY",
+                AWS_SECRET_KEY));
         env.putAll(moreSettings);
         Settings settings = Settings.read(env, home, home.resolve("tmp"));
         wiring = new Wiring(settings, Clock.systemUTC(), this::sleep, new Random(7));
@@ -111,13 +131,15 @@ public final class TestRig implements AutoCloseable {
 
     /** The bundled covid-us pipeline reading both sources from this rig's server at /nyt.csv and /jhu.csv. */
     public PipelineSpec covidUs() {
-        return withFastFetch(new PipelineFileReader(List.of(), Map.of()).read("covid-us")
+        return withFastFetch(new PipelineFileReader(List.of(), Map.of())
+                .read("covid-us")
                 .withSourceUrls(Map.of("nyt", server.url("/nyt.csv"), "jhu", server.url("/jhu.csv"))));
     }
 
     /** Runs the pipeline and delivers its notifications, as a front end does, waiting at most 10 s for them. */
     public Run runAndDeliver(PipelineSpec spec) {
-        return pipeline.runAndDeliver(spec, RunRequest.of(Trigger.CLI), DeliveryPolicy.waitUpTo(Duration.ofSeconds(10)));
+        return pipeline.runAndDeliver(
+                spec, RunRequest.of(Trigger.CLI), DeliveryPolicy.waitUpTo(Duration.ofSeconds(10)));
     }
 
     public static PipelineSpec withFastFetch(PipelineSpec spec) {
@@ -126,8 +148,9 @@ public final class TestRig implements AutoCloseable {
 
     /** The same pipeline with other download settings for every source. */
     public static PipelineSpec withFetch(PipelineSpec spec, FetchSettings fetch) {
-        return spec.withSources(spec.sources().stream().map(s -> new SourceSpec(s.name(), s.url(), s.delimiter(),
-                s.columns(), s.filters(), s.key(), fetch)).toList());
+        return spec.withSources(spec.sources().stream()
+                .map(s -> new SourceSpec(s.name(), s.url(), s.delimiter(), s.columns(), s.filters(), s.key(), fetch))
+                .toList());
     }
 
     public static PipelineSpec withUrl(PipelineSpec spec, String source, URI url) {
@@ -139,7 +162,9 @@ public final class TestRig implements AutoCloseable {
     }
 
     public long count(String sql) {
-        try (Connection c = database.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = database.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -148,7 +173,9 @@ public final class TestRig implements AutoCloseable {
     }
 
     public Optional<String> text(String sql) {
-        try (Connection c = database.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = database.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
@@ -156,7 +183,8 @@ public final class TestRig implements AutoCloseable {
     }
 
     public void execute(String sql) {
-        try (Connection c = database.connect(); Statement st = c.createStatement()) {
+        try (Connection c = database.connect();
+                Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
@@ -169,7 +197,8 @@ public final class TestRig implements AutoCloseable {
      */
     public String tableState(String table, String orderBy) {
         return text("select count(*) || ':' || coalesce(md5(string_agg(t::text || '@' || t.ctid::text || '/'"
-                + " || t.xmin::text, '|' order by " + orderBy + ")), '') from " + table + " t").orElse("");
+                        + " || t.xmin::text, '|' order by " + orderBy + ")), '') from " + table + " t")
+                .orElse("");
     }
 
     /** The files under this rig's home that this JVM holds open (a download's file, say): none once a run ended. */
@@ -193,7 +222,9 @@ public final class TestRig implements AutoCloseable {
     }
 
     public List<List<String>> rows(String sql) {
-        try (Connection c = database.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = database.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             List<List<String>> rows = new ArrayList<>();
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {

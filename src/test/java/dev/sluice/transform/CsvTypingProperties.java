@@ -34,10 +34,11 @@ import net.jqwik.api.Provide;
  */
 class CsvTypingProperties {
     private static final SourceSpec SOURCE = new PipelineFileReader(List.of(), Map.of())
-            .parse("roundtrip.yaml", RandomTable.PIPELINE.formatted("roundtrip"), Optional.empty()).sources().get(0);
+            .parse("roundtrip.yaml", RandomTable.PIPELINE.formatted("roundtrip"), Optional.empty())
+            .sources()
+            .get(0);
 
-    private record Read(long line, RandomTable.Row row) {
-    }
+    private record Read(long line, RandomTable.Row row) {}
 
     private static List<Read> read(byte[] csv) {
         Path file = null;
@@ -45,9 +46,15 @@ class CsvTypingProperties {
             file = Files.createTempFile("sluice-property-", ".csv");
             Files.write(file, csv);
             List<Read> rows = new ArrayList<>();
-            new SourceValidator(InvalidRowPolicy.FAIL_RUN, 100, SourceValidator.RowProgress.NONE).validate(SOURCE, CsvInput.of(file),
-                    (line, v) -> rows.add(new Read(line, new RandomTable.Row((Long) v[0], (LocalDate) v[1],
-                            (BigDecimal) v[2], (String) v[3], (Long) v[4]))));
+            new SourceValidator(InvalidRowPolicy.FAIL_RUN, 100, SourceValidator.RowProgress.NONE)
+                    .validate(
+                            SOURCE,
+                            CsvInput.of(file),
+                            (line, v) -> rows.add(new Read(
+                                    line,
+                                    new RandomTable.Row(
+                                            (Long) v[0], (LocalDate) v[1], (BigDecimal) v[2], (String) v[3], (Long)
+                                                    v[4]))));
             return rows;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -59,8 +66,8 @@ class CsvTypingProperties {
     }
 
     @Property(tries = 300)
-    void valid_rows_in_any_layout_come_back_exactly(@ForAll("rows") List<RandomTable.Row> rows,
-                                                    @ForAll("layouts") RandomTable.Layout layout) {
+    void valid_rows_in_any_layout_come_back_exactly(
+            @ForAll("rows") List<RandomTable.Row> rows, @ForAll("layouts") RandomTable.Layout layout) {
         byte[] csv = RandomTable.csv(rows, layout);
         List<Read> read = read(csv);
 
@@ -98,8 +105,12 @@ class CsvTypingProperties {
             } catch (SluiceException expected) {
                 assertThat(expected.getMessage()).contains("rows");
                 // An error about the input, never a bug's INTERNAL or a local failure.
-                assertThat(expected.kind()).isIn(ErrorKind.NOT_CSV, ErrorKind.MISSING_COLUMN, ErrorKind.INVALID_VALUE,
-                        ErrorKind.EMPTY_SOURCE);
+                assertThat(expected.kind())
+                        .isIn(
+                                ErrorKind.NOT_CSV,
+                                ErrorKind.MISSING_COLUMN,
+                                ErrorKind.INVALID_VALUE,
+                                ErrorKind.EMPTY_SOURCE);
             }
         });
     }
@@ -107,16 +118,22 @@ class CsvTypingProperties {
     /** Random bytes, and CSV-looking text with broken quotes, NULs, bad UTF-8 and wrong field counts, after a valid header or not. */
     @Provide
     Arbitrary<byte[]> garbage() {
-        Arbitrary<String> csvish = Arbitraries.strings().withChars(",\"\n\r \t0123456789.-+eE:/abcé\u0000\uFEFF")
+        Arbitrary<String> csvish = Arbitraries.strings()
+                .withChars(",\"\n\r \t0123456789.-+eE:/abcé\u0000\uFEFF")
                 .ofMaxLength(400);
-        Arbitrary<byte[]> text = Arbitraries.oneOf(csvish.map(s -> "id,day,Amount (USD),label,\"Count, total\"\n" + s),
-                csvish).map(s -> s.getBytes(StandardCharsets.UTF_8));
+        Arbitrary<byte[]> text = Arbitraries.oneOf(
+                        csvish.map(s -> "id,day,Amount (USD),label,\"Count, total\"\n" + s), csvish)
+                .map(s -> s.getBytes(StandardCharsets.UTF_8));
         Arbitrary<byte[]> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
-        Arbitrary<byte[]> spliced = Arbitraries.oneOf(text, bytes).list().ofMinSize(1).ofMaxSize(3).map(parts -> {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            parts.forEach(out::writeBytes);
-            return out.toByteArray();
-        });
+        Arbitrary<byte[]> spliced = Arbitraries.oneOf(text, bytes)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(3)
+                .map(parts -> {
+                    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                    parts.forEach(out::writeBytes);
+                    return out.toByteArray();
+                });
         return Arbitraries.oneOf(text, bytes, spliced);
     }
 }

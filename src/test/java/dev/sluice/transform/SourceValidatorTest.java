@@ -13,9 +13,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -30,11 +30,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * optionally text the warnings (or error message) must contain. Expected outputs are written by hand.
  */
 class SourceValidatorTest {
-    private static final Pattern PROBLEM = Pattern.compile(
-            "kind=(\\S+) line=(\\S+) column=(\\S+) value=(.*?) reason=(.*)", Pattern.DOTALL);
+    private static final Pattern PROBLEM =
+            Pattern.compile("kind=(\\S+) line=(\\S+) column=(\\S+) value=(.*?) reason=(.*)", Pattern.DOTALL);
 
     static Stream<Path> cases() throws IOException, URISyntaxException {
-        Path root = Path.of(Objects.requireNonNull(SourceValidatorTest.class.getResource("/transform-cases")).toURI());
+        Path root = Path.of(Objects.requireNonNull(SourceValidatorTest.class.getResource("/transform-cases"))
+                .toURI());
         try (Stream<Path> dirs = Files.list(root)) {
             return dirs.sorted().toList().stream();
         }
@@ -43,8 +44,8 @@ class SourceValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void fixture_case(Path dir) throws IOException {
-        PipelineSpec spec = new PipelineFileReader(List.of(), Map.of()).parse(dir.getFileName().toString(),
-                Files.readString(dir.resolve("pipeline.yaml")), Optional.empty());
+        PipelineSpec spec = new PipelineFileReader(List.of(), Map.of())
+                .parse(dir.getFileName().toString(), Files.readString(dir.resolve("pipeline.yaml")), Optional.empty());
         SourceSpec source = spec.sources().get(0);
         SourceValidator validator = new SourceValidator(spec.invalidRows(), 100, SourceValidator.RowProgress.NONE);
         StringBuilder rows = new StringBuilder();
@@ -53,16 +54,22 @@ class SourceValidatorTest {
 
         Optional<String> expectedError = read(dir.resolve("expected-error.txt"));
         if (expectedError.isPresent()) {
-            SluiceException error = catchThrowableOfType(SluiceException.class,
-                    () -> validator.validate(source, CsvInput.of(input), (line, values) -> rows.append(render(line, values))));
+            SluiceException error = catchThrowableOfType(
+                    SluiceException.class,
+                    () -> validator.validate(
+                            source, CsvInput.of(input), (line, values) -> rows.append(render(line, values))));
             assertThat(error).as("expected an error").isNotNull();
             assertError(error, expectedError.get());
             contains.ifPresent(text -> assertThat(error.getMessage()).contains(text));
             return;
         }
-        SourceReport report = validator.validate(source, CsvInput.of(input), (line, values) -> rows.append(render(line, values)));
-        assertThat(rows.toString()).isEqualTo(read(dir.resolve("expected-rows.txt")).orElseThrow());
-        contains.ifPresentOrElse(text -> assertThat(report.warnings()).anySatisfy(w -> assertThat(w).contains(text)),
+        SourceReport report =
+                validator.validate(source, CsvInput.of(input), (line, values) -> rows.append(render(line, values)));
+        assertThat(rows.toString())
+                .isEqualTo(read(dir.resolve("expected-rows.txt")).orElseThrow());
+        contains.ifPresentOrElse(
+                text -> assertThat(report.warnings())
+                        .anySatisfy(w -> assertThat(w).contains(text)),
                 () -> assertThat(report.warnings()).isEmpty());
     }
 

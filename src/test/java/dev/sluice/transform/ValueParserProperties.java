@@ -19,9 +19,8 @@ import net.jqwik.time.api.constraints.DateRange;
 class ValueParserProperties {
 
     @Property
-    void every_long_round_trips_with_or_without_a_zero_fraction(@ForAll long value,
-                                                                @ForAll @IntRange(min = 0, max = 4) int zeros)
-            throws InvalidValueException {
+    void every_long_round_trips_with_or_without_a_zero_fraction(
+            @ForAll long value, @ForAll @IntRange(min = 0, max = 4) int zeros) throws InvalidValueException {
         String text = zeros == 0 ? Long.toString(value) : value + "." + "0".repeat(zeros);
         assertThat(IntegerParser.parseLong(text)).isEqualTo(value);
     }
@@ -37,8 +36,7 @@ class ValueParserProperties {
     }
 
     @Property
-    void integer_parsing_of_numeric_looking_text_agrees_with_big_decimal(
-            @ForAll("numericLooking") String text) {
+    void integer_parsing_of_numeric_looking_text_agrees_with_big_decimal(@ForAll("numericLooking") String text) {
         Long expected = oracle(text);
         if (expected == null) {
             assertThatThrownBy(() -> IntegerParser.parseLong(text)).isInstanceOf(InvalidValueException.class);
@@ -49,7 +47,10 @@ class ValueParserProperties {
 
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<String> numericLooking() {
-        return net.jqwik.api.Arbitraries.strings().withChars("0123456789.-+").ofMinLength(1).ofMaxLength(22);
+        return net.jqwik.api.Arbitraries.strings()
+                .withChars("0123456789.-+")
+                .ofMinLength(1)
+                .ofMaxLength(22);
     }
 
     /** What the issue asks, computed another way: a plain decimal whose value is whole and fits in a long. */

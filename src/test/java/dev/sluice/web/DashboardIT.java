@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.NumberFormat;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -52,28 +51,46 @@ class DashboardIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(new File(CHROMIUM)).as("install Debian's chromium (see .ci/run)").exists();
-        assertThat(new File(CHROMEDRIVER)).as("install Debian's chromium-driver (see .ci/run)").exists();
+        assertThat(new File(CHROMIUM))
+                .as("install Debian's chromium (see .ci/run)")
+                .exists();
+        assertThat(new File(CHROMEDRIVER))
+                .as("install Debian's chromium-driver (see .ci/run)")
+                .exists();
         rig = new TestRig();
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2022-04-19")).serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2022-04-19"))
+                .serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
         PipelineSpec spec = rig.covidUs();
         loaded = rig.run(spec);
         String nyt = new String(SourceServer.read(SharedData.nyt("2022-04-19")), StandardCharsets.UTF_8);
         // The cases value of 2020-03-01 becomes a script: the failed run's error carries it as its value.
-        rig.server.script("/nyt.csv", SourceServer.body(nyt.replaceFirst("\n2020-03-01,\\d+,",
-                "\n2020-03-01,\"" + HOSTILE + "\",").getBytes(StandardCharsets.UTF_8)));
+        rig.server.script(
+                "/nyt.csv",
+                SourceServer.body(nyt.replaceFirst("\n2020-03-01,\\d+,", "\n2020-03-01,\"" + HOSTILE + "\",")
+                        .getBytes(StandardCharsets.UTF_8)));
         assertThat(rig.run(spec).status()).isEqualTo(RunStatus.FAILED);
         reader = rig.database.openReader(Optional.empty(), 4);
-        server = new DashboardServer(List.of(spec), reader, rig.wiring.history(), 4, Optional.empty(), s -> { })
+        server = new DashboardServer(List.of(spec), reader, rig.wiring.history(), 4, Optional.empty(), s -> {})
                 .start("127.0.0.1", 0);
         profile = Files.createTempDirectory("sluice-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=1400,1500");
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
+                "--window-size=1400,1500");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -95,8 +112,9 @@ class DashboardIT {
 
     private static void open(String hash) {
         browser.get("http://127.0.0.1:" + server.port() + "/" + hash);
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d ->
-                "true".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.ready")));
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(d ->
+                        "true".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.ready")));
     }
 
     private static Object script(String js) {
@@ -119,7 +137,9 @@ class DashboardIT {
         assertThat(points("chart-ratio-case_fatality_rate", 0)).isEqualTo(dates);
         long index = rig.count("select count(*) from covid_us_daily where date < '2020-12-14'");
         assertThat(script("return echarts.getInstanceByDom(document.getElementById('chart-cumulative'))"
-                + ".getOption().series[2].data[" + index + "]")).as("recovered on 2020-12-14 is a gap").isNull();
+                        + ".getOption().series[2].data[" + index + "]"))
+                .as("recovered on 2020-12-14 is a gap")
+                .isNull();
         Files.write(Path.of("target", "dashboard.png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
@@ -137,9 +157,11 @@ class DashboardIT {
             assertThat(card.findElement(By.className("date")).getText()).isEqualTo("on " + date);
         }
         assertThat(browser.findElement(By.id("freshness")).getText())
-                .startsWith("data up to " + rig.text("select max(date)::text from covid_us_daily").orElseThrow() + ", loaded")
+                .startsWith("data up to "
+                        + rig.text("select max(date)::text from covid_us_daily").orElseThrow() + ", loaded")
                 .contains("820 rows in public.covid_us_daily");
-        assertThat(browser.findElements(By.cssSelector("#credits a"))).extracting(WebElement::getText)
+        assertThat(browser.findElements(By.cssSelector("#credits a")))
+                .extracting(WebElement::getText)
                 .anySatisfy(t -> assertThat(t).contains("New York Times"));
     }
 
@@ -150,7 +172,8 @@ class DashboardIT {
         assertThat(rows).hasSize((int) rig.count("select count(*) from sluice.runs"));
         assertThat(rows.get(0).getText()).contains("FAILED").contains(HOSTILE);
         assertThat(rows.get(1).getText()).contains("SUCCEEDED").contains("820");
-        assertThat((Long) script("return document.querySelectorAll('script').length")).isEqualTo(2);
+        assertThat((Long) script("return document.querySelectorAll('script').length"))
+                .isEqualTo(2);
         assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
     }
 
@@ -158,12 +181,14 @@ class DashboardIT {
     void a_run_page_shows_its_changed_rows_and_the_log_scale_toggle_works() {
         open("#/runs/" + loaded.id());
         long logged = rig.count("select count(*) from sluice.change_log where run_id = " + loaded.id());
-        assertThat(browser.findElements(By.cssSelector("#changes-table tbody tr"))).hasSize((int) Math.min(1000, logged));
+        assertThat(browser.findElements(By.cssSelector("#changes-table tbody tr")))
+                .hasSize((int) Math.min(1000, logged));
         assertThat(browser.findElement(By.id("run-detail")).getText()).contains("820 inserted");
 
         open("#/p/covid-us");
         browser.findElement(By.id("scale-toggle")).click();
         assertThat(script("return echarts.getInstanceByDom(document.getElementById('chart-cumulative'))"
-                + ".getOption().yAxis[0].type")).isEqualTo("log");
+                        + ".getOption().yAxis[0].type"))
+                .isEqualTo("log");
     }
 }

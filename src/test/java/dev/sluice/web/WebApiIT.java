@@ -46,16 +46,23 @@ class WebApiIT {
     @BeforeAll
     static void start() {
         rig = new TestRig();
-        rig.server.serveFile("/nyt.csv", SharedData.nyt("2022-04-19")).serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+        rig.server
+                .serveFile("/nyt.csv", SharedData.nyt("2022-04-19"))
+                .serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
         PipelineSpec spec = rig.covidUs();
         loaded = rig.run(spec);
         rig.run(spec); // unchanged
         reader = rig.database.openReader(Optional.empty(), 4);
         // us-counties is served but never loaded: its table does not exist.
         PipelineSpec neverLoaded = new PipelineFileReader(List.of(), Map.of()).read("us-counties");
-        server = new DashboardServer(List.of(spec, neverLoaded), reader, rig.wiring.history(), 4,
-                Optional.of(Secret.of(TOKEN)),
-                s -> manualRuns.add(s.name())).start("127.0.0.1", 0);
+        server = new DashboardServer(
+                        List.of(spec, neverLoaded),
+                        reader,
+                        rig.wiring.history(),
+                        4,
+                        Optional.of(Secret.of(TOKEN)),
+                        s -> manualRuns.add(s.name()))
+                .start("127.0.0.1", 0);
     }
 
     @AfterAll
@@ -66,7 +73,9 @@ class WebApiIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -90,16 +99,20 @@ class WebApiIT {
         assertThat(summary.at("/latest/cases/value").isNull()).isTrue();
         assertThat(json("/api/pipelines/us-counties/series").get("dates")).isEmpty();
         assertThat(json("/api/pipelines/us-counties/rows")).isEmpty();
-        assertThat(get("/api/pipelines/us-counties/rows.csv").body()).isEqualTo("date,fips,county,state,cases,deaths\n");
+        assertThat(get("/api/pipelines/us-counties/rows.csv").body())
+                .isEqualTo("date,fips,county,state,cases,deaths\n");
     }
 
     @Test
     void rows_are_the_whole_target_table_in_key_order() throws Exception {
         assertThat(json("/api/pipelines/covid-us/rows"))
                 .isEqualTo(sqlJson("select json_agg(t order by date) from covid_us_daily t"));
-        assertThat(json("/api/pipelines/covid-us/rows?from=2020-12-10&to=2020-12-20")).isEqualTo(sqlJson(
-                "select json_agg(t order by date) from covid_us_daily t where date between '2020-12-10' and '2020-12-20'"));
-        assertThat(get("/api/pipelines/covid-us/rows?from=yesterday").statusCode()).isEqualTo(400);
+        assertThat(json("/api/pipelines/covid-us/rows?from=2020-12-10&to=2020-12-20"))
+                .isEqualTo(
+                        sqlJson(
+                                "select json_agg(t order by date) from covid_us_daily t where date between '2020-12-10' and '2020-12-20'"));
+        assertThat(get("/api/pipelines/covid-us/rows?from=yesterday").statusCode())
+                .isEqualTo(400);
         assertThat(get("/api/pipelines/covid-uk/rows").statusCode()).isEqualTo(404);
     }
 
@@ -107,8 +120,11 @@ class WebApiIT {
     void rows_csv_equals_postgresql_s_own_csv_export() throws Exception {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (Connection c = rig.database.connect()) {
-            c.unwrap(PGConnection.class).getCopyAPI().copyOut(
-                    "copy (select * from covid_us_daily order by date) to stdout with (format csv, header true)", expected);
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyOut(
+                            "copy (select * from covid_us_daily order by date) to stdout with (format csv, header true)",
+                            expected);
         }
         HttpResponse<String> csv = get("/api/pipelines/covid-us/rows.csv");
         assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
@@ -130,52 +146,74 @@ class WebApiIT {
         assertThat(series.get("dates")).hasSize(820);
         for (int i = 0; i < expected.size(); i++) {
             JsonNode row = expected.get(i);
-            assertThat(series.get("dates").get(i).asText()).isEqualTo(row.get("date").asText());
-            assertThat(series.get("series").get("new_cases").get(i)).as(row.toString()).isEqualTo(row.get("new_cases"));
+            assertThat(series.get("dates").get(i).asText())
+                    .isEqualTo(row.get("date").asText());
+            assertThat(series.get("series").get("new_cases").get(i))
+                    .as(row.toString())
+                    .isEqualTo(row.get("new_cases"));
             assertThat(series.get("series").get("new_cases_7d").get(i).decimalValue())
                     .isEqualByComparingTo(row.get("avg").decimalValue());
-            assertThat(series.get("series").get("case_fatality_rate").get(i).isNull() ? null
-                    : series.get("series").get("case_fatality_rate").get(i).decimalValue())
+            assertThat(
+                            series.get("series")
+                                            .get("case_fatality_rate")
+                                            .get(i)
+                                            .isNull()
+                                    ? null
+                                    : series.get("series")
+                                            .get("case_fatality_rate")
+                                            .get(i)
+                                            .decimalValue())
                     .isEqualTo(row.get("cfr").isNull() ? null : row.get("cfr").decimalValue());
         }
-        assertThat(series.get("series").get("recovered").get(400).isNull()).as("a NULL stays a gap").isTrue();
+        assertThat(series.get("series").get("recovered").get(400).isNull())
+                .as("a NULL stays a gap")
+                .isTrue();
     }
 
     @Test
     void summary_gives_the_newest_date_and_each_column_s_latest_known_value() throws Exception {
         JsonNode summary = json("/api/pipelines/covid-us/summary");
         assertThat(summary.get("rows").asLong()).isEqualTo(rig.count("select count(*) from covid_us_daily"));
-        assertThat(summary.get("dataUpTo").asText()).isEqualTo(rig.text("select max(date)::text from covid_us_daily")
-                .orElseThrow());
-        assertThat(summary.get("latest").get("recovered").get("date").asText()).isEqualTo(
-                rig.text("select max(date)::text from covid_us_daily where recovered is not null").orElseThrow());
-        assertThat(summary.get("latest").get("recovered").get("value").asLong()).isEqualTo(rig.count(
-                "select recovered from covid_us_daily where recovered is not null order by date desc limit 1"));
+        assertThat(summary.get("dataUpTo").asText())
+                .isEqualTo(
+                        rig.text("select max(date)::text from covid_us_daily").orElseThrow());
+        assertThat(summary.get("latest").get("recovered").get("date").asText())
+                .isEqualTo(rig.text("select max(date)::text from covid_us_daily where recovered is not null")
+                        .orElseThrow());
+        assertThat(summary.get("latest").get("recovered").get("value").asLong())
+                .isEqualTo(rig.count(
+                        "select recovered from covid_us_daily where recovered is not null order by date desc limit 1"));
         assertThat(summary.get("lastLoadedAt").asText()).isNotBlank();
     }
 
     @Test
     void runs_are_the_objects_of_history_json_newest_first() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = new Main(Map.of("SLUICE_HOME", rig.home.toString()), Clock.systemUTC(),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), false)
+        int exit = new Main(
+                        Map.of("SLUICE_HOME", rig.home.toString()),
+                        Clock.systemUTC(),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        false)
                 .execute("history", "--db", rig.url, "--json");
         assertThat(exit).isZero();
         assertThat(json("/api/runs")).isEqualTo(JSON.readTree(out.toString(StandardCharsets.UTF_8)));
         JsonNode one = json("/api/runs/" + loaded.id());
-        assertThat(one.get("changes")).hasSize((int) rig.count("select count(*) from sluice.change_log where run_id = "
-                + loaded.id()));
+        assertThat(one.get("changes"))
+                .hasSize((int) rig.count("select count(*) from sluice.change_log where run_id = " + loaded.id()));
         assertThat(get("/api/runs/999999").statusCode()).isEqualTo(404);
     }
 
     @Test
     void metrics_count_runs_by_status_and_rows() throws Exception {
         String metrics = get("/metrics").body();
-        assertThat(metrics).contains("sluice_runs_total{pipeline=\"covid-us\",status=\"SUCCEEDED\"} "
-                + rig.count("select count(*) from sluice.runs where status = 'SUCCEEDED'"));
+        assertThat(metrics)
+                .contains("sluice_runs_total{pipeline=\"covid-us\",status=\"SUCCEEDED\"} "
+                        + rig.count("select count(*) from sluice.runs where status = 'SUCCEEDED'"));
         assertThat(metrics).contains("sluice_runs_total{pipeline=\"covid-us\",status=\"UNCHANGED\"} 1");
         assertThat(metrics).contains("sluice_rows_total{pipeline=\"covid-us\",change=\"inserted\"} 820");
-        assertThat(metrics).contains("# TYPE sluice_last_success_timestamp_seconds gauge")
+        assertThat(metrics)
+                .contains("# TYPE sluice_last_success_timestamp_seconds gauge")
                 .contains("sluice_last_success_timestamp_seconds{pipeline=\"covid-us\"} ");
         assertThat(metrics).contains("# TYPE sluice_notification_backlog gauge");
     }
@@ -189,18 +227,31 @@ class WebApiIT {
     @Test
     void run_now_needs_the_bearer_token() throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + server.port() + "/api/pipelines/covid-us/runs");
-        HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> wrong = HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer nope")
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> none = HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrong = HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer nope")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(manualRuns).isEmpty();
-        HttpResponse<String> right = HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> right = HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(right.statusCode()).isEqualTo(202);
         assertThat(manualRuns).containsExactly("covid-us");
-        assertThat(get("/api/pipelines/covid-us/runs").statusCode()).as("GET is not a trigger").isIn(404, 405);
+        assertThat(get("/api/pipelines/covid-us/runs").statusCode())
+                .as("GET is not a trigger")
+                .isIn(404, 405);
     }
 
     @Test
@@ -208,8 +259,12 @@ class WebApiIT {
         for (String path : List.of("/", "/app.js", "/api/runs", "/assets/echarts.min.js")) {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
-            String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
-            assertThat(csp).as(path).contains("script-src 'self';").contains("default-src 'self'")
+            String csp =
+                    response.headers().firstValue("Content-Security-Policy").orElse("");
+            assertThat(csp)
+                    .as(path)
+                    .contains("script-src 'self';")
+                    .contains("default-src 'self'")
                     .contains("frame-ancestors 'none'");
             assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
             assertThat(response.headers().firstValue("Server")).isEmpty();
@@ -225,27 +280,42 @@ class WebApiIT {
                 st.execute(write);
                 throw new AssertionError("the reader could run: " + write);
             } catch (java.sql.SQLException expected) {
-                assertThat(expected.getSQLState()).as(write + ": " + expected.getMessage()).isEqualTo(sqlState);
+                assertThat(expected.getSQLState())
+                        .as(write + ": " + expected.getMessage())
+                        .isEqualTo(sqlState);
             }
         }
     }
 
     @Test
     void the_dashboard_role_can_read_but_cannot_change_anything() throws Exception {
-        try (Connection c = reader.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = reader.getConnection();
+                Statement st = c.createStatement()) {
             assertThat(c.getMetaData().getUserName()).isEqualTo("sluice_reader");
-            List<String> writes = List.of("insert into covid_us_daily values ('1999-01-01', 1, 1, 1)",
-                    "update covid_us_daily set cases = 0", "delete from sluice.runs", "drop table covid_us_daily",
-                    "create table evil (x int)", "truncate sluice.change_log", "create schema evil");
+            List<String> writes = List.of(
+                    "insert into covid_us_daily values ('1999-01-01', 1, 1, 1)",
+                    "update covid_us_daily set cases = 0",
+                    "delete from sluice.runs",
+                    "drop table covid_us_daily",
+                    "create table evil (x int)",
+                    "truncate sluice.change_log",
+                    "create schema evil");
             assertRefused(st, writes, "25006"); // read-only transaction
             // Even with read-only switched off, privileges refuse every write.
             st.execute("set default_transaction_read_only = off");
             assertRefused(st, writes, "42501"); // insufficient privilege
             // Nor can it become someone else, or reach the server's files and programs.
-            assertRefused(st, List.of("set role postgres", "set session authorization postgres",
-                    "alter role sluice_reader superuser", "select pg_read_file('/etc/passwd')",
-                    "copy covid_us_daily to program 'id'", "copy covid_us_daily to '/tmp/sluice-reader-out.csv'",
-                    "grant sluice_reader to postgres"), "42501");
+            assertRefused(
+                    st,
+                    List.of(
+                            "set role postgres",
+                            "set session authorization postgres",
+                            "alter role sluice_reader superuser",
+                            "select pg_read_file('/etc/passwd')",
+                            "copy covid_us_daily to program 'id'",
+                            "copy covid_us_daily to '/tmp/sluice-reader-out.csv'",
+                            "grant sluice_reader to postgres"),
+                    "42501");
             assertThat(rig.count("select count(*) from covid_us_daily")).isPositive();
         }
         assertThat(rig.count("select count(*) from covid_us_daily")).isEqualTo(820);
