@@ -6,23 +6,28 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One source's fetch within a run. How its body is read is decided here, once, from what the last load remembered:
  *
  * <ul>
- *   <li>{@link ReadPolicy#FOLLOW_DOWNLOAD} when there is no earlier body, or the server can answer a conditional GET:
- *   a 200 then almost surely means another body, so the load reads it while it arrives (its sha256, known at the
- *   end, still tells an identical body, and the load is then rolled back);</li>
- *   <li>{@link ReadPolicy#AFTER_DOWNLOAD} when the server cannot say "not modified" (no ETag, no Last-Modified) or
- *   the source is a local file: the body is downloaded and hashed first, so an identical one costs no load at
- *   all.</li>
+ *   <li>{@link ReadPolicy#AFTER_DOWNLOAD} when the same URL was loaded before from a server that cannot say "not
+ *   modified" (it sent no ETag and no Last-Modified), or the source is a local file: the body is downloaded and
+ *   hashed first, so that an identical body costs no load at all;</li>
+ *   <li>{@link ReadPolicy#FOLLOW_DOWNLOAD} otherwise: there is no earlier body, or the server answers a conditional
+ *   GET (a 200 then almost surely means another body), or the URL is another one (another publication). The load
+ *   reads the body while it arrives; its sha256, known at the end, still tells an identical body, and the load is
+ *   then rolled back.</li>
  * </ul>
  *
  * A source that answered 304 is read from the cached copy of the body last loaded when it verifies, or downloaded
  * again when the load needs it.
  */
 final class SourceFetch {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceFetch.class);
+
     enum ReadPolicy {
         FOLLOW_DOWNLOAD,
         AFTER_DOWNLOAD
@@ -50,14 +55,16 @@ final class SourceFetch {
         this.source = source;
         this.lastLoaded = lastLoaded;
         String shownUrl = UrlRedactor.redact(source.url());
-        Optional<SourceState> conditional = lastLoaded
-                .filter(s -> s.url().equals(shownUrl))
-                .filter(s -> s.etag().isPresent() || s.lastModified().isPresent())
-                .filter(s -> !source.url().getScheme().equalsIgnoreCase("file"));
-        this.policy = lastLoaded.isEmpty() || conditional.isPresent()
-                ? ReadPolicy.FOLLOW_DOWNLOAD
-                : ReadPolicy.AFTER_DOWNLOAD;
+        boolean local = source.url().getScheme().equalsIgnoreCase("file");
+        Optional<SourceState> sameUrl = lastLoaded.filter(s -> s.url().equals(shownUrl));
+        Optional<SourceState> conditional = sameUrl.filter(s -> !local)
+                .filter(s -> s.etag().isPresent() || s.lastModified().isPresent());
+        boolean cannotSayNotModified = sameUrl.isPresent() && conditional.isEmpty();
+        this.policy = lastLoaded.isPresent() && (local || cannotSayNotModified)
+                ? ReadPolicy.AFTER_DOWNLOAD
+                : ReadPolicy.FOLLOW_DOWNLOAD;
         this.download = fetcher.start(source, conditional, lastLoaded);
+        LOG.debug("{}: {}{}", source.name(), policy, conditional.isPresent() ? ", conditional GET" : "");
     }
 
     /**

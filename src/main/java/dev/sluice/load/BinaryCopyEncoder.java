@@ -31,6 +31,10 @@ final class BinaryCopyEncoder {
     private final boolean withLine;
     private byte[] buffer = new byte[1 << 16];
     private int length;
+    /** The last date encoded and its day number: daily feeds repeat a date on thousands of consecutive rows. */
+    private LocalDate lastDate;
+
+    private int lastDay;
 
     BinaryCopyEncoder(ColumnType[] types, Layout layout) {
         this.types = types.clone();
@@ -67,7 +71,7 @@ final class BinaryCopyEncoder {
                 case DATE -> {
                     ensure(8);
                     putInt(4);
-                    putInt((int) (((LocalDate) value).toEpochDay() - PG_EPOCH_DAY));
+                    putInt(pgDay((LocalDate) value));
                 }
                 case INTEGER -> {
                     ensure(12);
@@ -78,6 +82,15 @@ final class BinaryCopyEncoder {
                 case TEXT -> putText((String) value);
             }
         }
+    }
+
+    /** Days since PostgreSQL's epoch. {@code toEpochDay} showed in the profile of a million-row load. */
+    private int pgDay(LocalDate date) {
+        if (!date.equals(lastDate)) {
+            lastDate = date;
+            lastDay = (int) (date.toEpochDay() - PG_EPOCH_DAY);
+        }
+        return lastDay;
     }
 
     private void putText(String value) {

@@ -46,6 +46,7 @@ final class TargetMerger {
             // picks the same hash join; the ANALYZE cost 0.12 s per million rows (measured). The planner's default
             // costs keep the join serial; it finds few changed rows, so handing them over from workers is cheap.
             st.execute("set local parallel_setup_cost = 10");
+            st.execute("set local work_mem = '64MB'");
             st.execute("set local parallel_tuple_cost = 0.001");
             st.executeUpdate(changesStatement(merged));
             long inserted = st.executeUpdate(insertStatement());

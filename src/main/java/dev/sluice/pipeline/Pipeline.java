@@ -114,6 +114,7 @@ public final class Pipeline {
             if (run.mayEndUnchanged() && fetch.unchangedBeforeReading()) {
                 return recorder.unchanged(session, run, fetch.downloads());
             }
+            LOG.debug("run {}: sources fetched far enough to read", run.id());
             Load load = loader.begin(session.connection(), run.spec(), run.id());
             Map<String, SourceReport> reports = stageEach(run.spec(), fetch, load);
             if (run.mayEndUnchanged() && fetch.downloads().stream().allMatch(Download::unchanged)) {
