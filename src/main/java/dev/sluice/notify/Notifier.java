@@ -73,6 +73,9 @@ public final class Notifier {
      * at this point leaves the notifications in the outbox for later.
      */
     public Run deliver(Run run, PipelineSpec spec, Duration patience) {
+        if (spec.notifications().isEmpty()) {
+            return run; // nothing to deliver, for this run or any earlier one
+        }
         try {
             dispatcher(spec).settle(run.id(), patience);
             try (Connection c = database.connect()) {
