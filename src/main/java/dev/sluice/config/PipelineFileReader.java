@@ -436,7 +436,11 @@ public final class PipelineFileReader {
             columns.put(
                     keyColumn,
                     new TargetColumn(
-                            keyColumn, column.type(), true, true, sources.get(0).name()));
+                            keyColumn,
+                            column.type(),
+                            TargetColumn.Role.KEY,
+                            TargetColumn.Nulls.NOT_NULL,
+                            sources.get(0).name()));
         }
         JoinType joinType = join.map(JoinSpec::type).orElse(JoinType.INNER);
         for (int i = 0; i < sources.size(); i++) {
@@ -448,7 +452,12 @@ public final class PipelineFileReader {
                             column.required() && alwaysPresent && column.onDecrease() != DecreasePolicy.SET_NULL;
                     columns.put(
                             column.name(),
-                            new TargetColumn(column.name(), column.type(), notNull, false, source.name()));
+                            new TargetColumn(
+                                    column.name(),
+                                    column.type(),
+                                    TargetColumn.Role.VALUE,
+                                    notNull ? TargetColumn.Nulls.NOT_NULL : TargetColumn.Nulls.NULLABLE,
+                                    source.name()));
                 }
             }
         }

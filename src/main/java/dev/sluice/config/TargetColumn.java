@@ -3,5 +3,27 @@ package dev.sluice.config;
 /**
  * A column of the target table, derived from the sources: its SQL type follows the source column's type, and it
  * is NOT NULL when every row is sure to have a value (a required column of a source no join can leave out).
+ *
+ * @param source the source it comes from
  */
-public record TargetColumn(String name, ColumnType type, boolean notNull, boolean key, String source) {}
+public record TargetColumn(String name, ColumnType type, Role role, Nulls nulls, String source) {
+    /** Whether the column identifies a row. */
+    public enum Role {
+        KEY,
+        VALUE
+    }
+
+    /** Whether every row has a value. */
+    public enum Nulls {
+        NOT_NULL,
+        NULLABLE
+    }
+
+    public boolean key() {
+        return role == Role.KEY;
+    }
+
+    public boolean notNull() {
+        return nulls == Nulls.NOT_NULL;
+    }
+}

@@ -105,21 +105,24 @@ final class HttpSourceFetcher {
                 String message = source.name() + ": " + shownUrl + ": " + failed.getMessage();
                 if (Thread.currentThread().isInterrupted()) {
                     // The run no longer wants this body (it failed, or is shutting down): stop, do not retry.
-                    throw new SourceUnavailableException(
-                            source.name(), source.name() + ": download cancelled", false, failed);
+                    throw SourceUnavailableException.lastingFailure(
+                            source.name(), source.name() + ": download cancelled", failed);
                 }
                 if (!failed.retryable || attempt >= settings.attempts()) {
                     String attempts = attempt > 1 ? " (after " + attempt + " attempts)" : "";
-                    throw new SourceUnavailableException(
-                            source.name(), message + attempts, failed.retryable, failed.getCause());
+                    throw failed.retryable
+                            ? SourceUnavailableException.transientFailure(
+                                    source.name(), message + attempts, failed.getCause())
+                            : SourceUnavailableException.lastingFailure(
+                                    source.name(), message + attempts, failed.getCause());
                 }
                 if (failed.retryAfter.isPresent() && failed.retryAfter.get().compareTo(settings.maxRetryAfter()) > 0) {
-                    throw new SourceUnavailableException(
+                    throw SourceUnavailableException.transientFailure(
                             source.name(),
                             message + "; the server asked to retry after "
-                                    + failed.retryAfter.get().toSeconds() + " s, longer than fetch.max_retry_after ("
+                                    + failed.retryAfter.get().toSeconds()
+                                    + " s, longer than fetch.max_retry_after ("
                                     + settings.maxRetryAfter().toSeconds() + " s)",
-                            true,
                             failed.getCause());
                 }
                 Duration delay = backoff.delay(attempt, failed.retryAfter);
@@ -139,8 +142,8 @@ final class HttpSourceFetcher {
             sleeper.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SourceUnavailableException(
-                    source.name(), source.name() + ": interrupted while waiting to retry", false, e);
+            throw SourceUnavailableException.lastingFailure(
+                    source.name(), source.name() + ": interrupted while waiting to retry", e);
         }
     }
 

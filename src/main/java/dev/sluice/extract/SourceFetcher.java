@@ -170,10 +170,10 @@ public final class SourceFetcher {
             BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
             return received(source, shownUrl, copied, Download.Validators.NONE, lastLoaded);
         } catch (NoSuchFileException e) {
-            throw new SourceUnavailableException(source.name(), source.name() + ": no such file " + path, false, e);
+            throw SourceUnavailableException.lastingFailure(source.name(), source.name() + ": no such file " + path, e);
         } catch (IOException e) {
-            throw new SourceUnavailableException(
-                    source.name(), source.name() + ": cannot read " + path + ": " + e.getMessage(), false, e);
+            throw SourceUnavailableException.lastingFailure(
+                    source.name(), source.name() + ": cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 }
