@@ -28,12 +28,13 @@ public class SluiceException extends RuntimeException {
 
     public SluiceException(
             ErrorKind kind, String message, String source, Long line, String column, String value, Throwable cause) {
-        super(message, cause);
+        // Bounded here, whatever the thrower quoted: a message goes into logs, the run history and notifications.
+        super(Excerpt.of(message, Excerpt.MESSAGE), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.source = source;
         this.line = line;
-        this.column = column;
-        this.value = value;
+        this.column = Excerpt.of(column, Excerpt.VALUE);
+        this.value = Excerpt.of(value, Excerpt.VALUE);
     }
 
     public ErrorKind kind() {

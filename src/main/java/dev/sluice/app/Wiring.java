@@ -3,7 +3,6 @@ package dev.sluice.app;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.Sleeper;
 import dev.sluice.config.ChannelReader;
-import dev.sluice.config.PipelineConfigException;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
@@ -23,9 +22,6 @@ import dev.sluice.schedule.PipelineService;
 import dev.sluice.settings.Settings;
 import dev.sluice.web.DashboardServer;
 import dev.sluice.web.ManualRuns;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,18 +73,12 @@ public final class Wiring {
      * added.
      */
     public PipelineSpec readPipeline(String pathOrName) {
-        PipelineSpec spec = new PipelineFileReader(settings.fileRoots(), settings.environment()).read(pathOrName);
-        if (settings.notificationsFile().isPresent()) {
-            Path shared = settings.notificationsFile().get();
-            try {
-                spec = spec.withMoreChannels(new ChannelReader(settings.environment())
-                        .readFile(shared.toString(), Files.readString(shared, StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                throw new PipelineConfigException(
-                        shared.toString(), 0, "", "cannot read the notifications file: " + e.getMessage());
-            }
+        PipelineSpec spec = new PipelineFileReader(settings.trust()).read(pathOrName);
+        if (settings.notifications().notificationsFile().isPresent()) {
+            spec = spec.withMoreChannels(new ChannelReader(settings.trust())
+                    .readFile(settings.notifications().notificationsFile().get()));
         }
-        return spec.withMoreChannels(settings.environmentChannels());
+        return spec.withMoreChannels(settings.notifications().environmentChannels());
     }
 
     /** The database at {@code url} ({@code --db}), else the configured one; nothing connects before it is used. */
@@ -102,16 +92,30 @@ public final class Wiring {
     }
 
     public Notifier notifier(Database database) {
-        return new Notifier(database, history, outbox, channelFactory(), clock, sleeper, settings.notifyFirstRetry());
+        return new Notifier(
+                database,
+                history,
+                outbox,
+                channelFactory(),
+                clock,
+                sleeper,
+                settings.notifications().firstRetry());
     }
 
     public Pipeline pipeline(Database database, RunProgress progress) {
         SourceCache cache = new SourceCache(settings.cacheDirectory());
-        SourceFetcher fetcher = new SourceFetcher(cache, settings.tempDirectory(), sleeper, random, clock, progress);
+        SourceFetcher fetcher = new SourceFetcher(
+                cache,
+                settings.runs().tempDirectory(),
+                sleeper,
+                random,
+                clock,
+                progress,
+                settings.runs().allowedNetworks());
         return new Pipeline(
                 database,
                 fetcher,
-                new TargetLoader(settings.lockTimeout()),
+                new TargetLoader(settings.runs().lockTimeout()),
                 history,
                 new SourceStateRepository(),
                 outbox,
@@ -126,17 +130,22 @@ public final class Wiring {
     }
 
     private ChannelFactory channelFactory() {
-        return ChannelFactory.from(settings.environment(), settings.channelTimeout());
+        return ChannelFactory.from(
+                settings.environment(), settings.notifications().channelTimeout());
     }
 
     /** The dashboard's read-only pool, connecting as sluice_reader. */
     public HikariDataSource reader(Database database) {
-        return database.openReader(settings.readerPassword(), READER_POOL_SIZE);
+        return database.openReader(settings.serve().readerPassword(), READER_POOL_SIZE);
     }
 
     /** Scheduled and manual runs, and the delivery loop, of a serving process. */
     public PipelineService service(Database database, Pipeline pipeline, Duration shutdownWait) {
-        return new PipelineService(pipeline, notifier(database), shutdownWait, settings.deliveryInterval());
+        return new PipelineService(
+                pipeline,
+                notifier(database),
+                shutdownWait,
+                settings.notifications().deliveryInterval());
     }
 
     /** The dashboard and API over the reader's connections; run-now starts runs through {@code manualRuns}. */
@@ -147,7 +156,8 @@ public final class Wiring {
                 reader,
                 history,
                 Migrations.currentVersion(database.dataSource()),
-                settings.apiToken(),
-                manualRuns);
+                settings.serve().apiToken(),
+                manualRuns,
+                settings.serve().allowedHosts());
     }
 }

@@ -64,7 +64,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         DeliveryPolicy delivery = DeliveryPolicy.waitUpTo(notifyTimeout
                 .map(s -> Duration.ofSeconds(Math.max(0, s)))
-                .orElse(wiring.settings().notifyTimeout()));
+                .orElse(wiring.settings().notifications().timeout()));
         RunRequest request = force ? RunRequest.forced(Trigger.CLI) : RunRequest.of(Trigger.CLI);
         Run run;
         try (Database db = wiring.database(database.url())) {

@@ -61,7 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
         List<PipelineSpec> specs = readPipelines();
         Duration wait = shutdownTimeout
                 .map(s -> Duration.ofSeconds(Math.max(1, s)))
-                .orElse(wiring.settings().shutdownTimeout());
+                .orElse(wiring.settings().serve().shutdownTimeout());
         Database db = wiring.database(database.url());
         try {
             Serving.untilStopped(

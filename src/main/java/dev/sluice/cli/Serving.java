@@ -19,6 +19,26 @@ import java.util.concurrent.CountDownLatch;
 final class Serving {
     private Serving() {}
 
+    /**
+     * Binding beyond loopback is the operator's choice, but it should be a conscious one: the dashboard has no TLS
+     * and no login of its own.
+     */
+    private static void warnIfReachableFromElsewhere(Terminal terminal, String bind) {
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            terminal.err()
+                    .println("sluice: warning: serving on " + bind + ": the dashboard and API can be reached"
+                            + " from other machines, without TLS or login (run-now needs the token). Put a reverse proxy in"
+                            + " front, and list the names it is reached by in SLUICE_ALLOWED_HOSTS: other Host names are"
+                            + " refused.");
+        }
+    }
+
     /** @param alsoClose closed last, after the database (the demo's source server) */
     static void untilStopped(
             Wiring wiring,
@@ -31,6 +51,7 @@ final class Serving {
             Duration shutdownWait,
             AutoCloseable alsoClose)
             throws InterruptedException {
+        warnIfReachableFromElsewhere(terminal, bind);
         HikariDataSource reader = wiring.reader(db);
         PipelineService service = wiring.service(db, pipeline, shutdownWait);
         DashboardServer web;

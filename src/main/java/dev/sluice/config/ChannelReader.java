@@ -9,7 +9,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -24,10 +23,10 @@ public final class ChannelReader {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]+");
 
-    private final Map<String, String> env;
+    private final Trust trust;
 
-    public ChannelReader(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+    public ChannelReader(Trust trust) {
+        this.trust = trust;
     }
 
     List<ChannelSpec> read(ConfigNode root) {
@@ -38,6 +37,10 @@ public final class ChannelReader {
         Set<String> names = new HashSet<>();
         for (ConfigNode node : root.list("notifications")) {
             ChannelSpec channel = readChannel(node);
+            Optional<String> refusal = trust.transportRefusal(channel);
+            if (refusal.isPresent()) {
+                throw node.error("channel '" + channel.name() + "' " + refusal.get());
+            }
             if (!names.add(channel.name())) {
                 throw node.error("name", "two channels are named '" + channel.name() + "'");
             }
@@ -47,7 +50,24 @@ public final class ChannelReader {
     }
 
     /** A shared notifications file: a YAML document with a {@code notifications} list, as in pipeline files. */
-    public List<ChannelSpec> readFile(String origin, String text) {
+    public List<ChannelSpec> readFile(Path file) {
+        String origin = file.toString();
+        String text;
+        try {
+            ConfigTree.checkSize(origin, java.nio.file.Files.size(file));
+            text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new PipelineConfigException(
+                    origin,
+                    0,
+                    "",
+                    "cannot read the notifications file: " + e.getClass().getSimpleName());
+        }
+        return parseFile(origin, text);
+    }
+
+    /** The same from text already read. */
+    public List<ChannelSpec> parseFile(String origin, String text) {
         ConfigNode root = ConfigTree.parse(origin, text).root();
         root.allowOnly("notifications");
         return read(root);
@@ -95,6 +115,10 @@ public final class ChannelReader {
     }
 
     /** {@code {env: NAME}} or {@code {file: PATH}}, resolved now so that a missing secret fails at once. */
+    /**
+     * {@code {env: NAME}} or {@code {file: PATH}}, resolved now so that a missing secret fails at once, and only
+     * within what the operator lent files: see {@link Trust}.
+     */
     private Secret secret(ConfigNode node, String field) {
         ConfigNode ref = node.child(field);
         if (!ref.has("env") && !ref.has("file")) {
@@ -103,15 +127,24 @@ public final class ChannelReader {
         ref.allowOnly("env", "file");
         if (ref.has("env")) {
             String variable = ref.text("env").trim();
-            String value = env.get(variable);
-            if (value == null || value.isEmpty()) {
-                throw ref.error("env", "the environment variable " + variable + " is not set");
-            }
-            return Secret.of(value);
+            trust.variableRefusal(variable).ifPresent(why -> {
+                throw ref.error("env", why);
+            });
+            return Secret.of(trust.variable(variable)
+                    .orElseThrow(() -> ref.error("env", "the environment variable " + variable + " is not set")));
         }
         String file = ref.text("file").trim();
+        Path path;
         try {
-            return Secret.fromFile(Path.of(file));
+            path = Path.of(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw ref.error("file", "not a valid path");
+        }
+        trust.secretFileRefusal(path).ifPresent(why -> {
+            throw ref.error("file", why);
+        });
+        try {
+            return Secret.fromFile(path);
         } catch (java.io.IOException e) {
             throw ref.error(
                     "file",

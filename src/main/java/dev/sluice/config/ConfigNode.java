@@ -182,6 +182,22 @@ final class ConfigNode {
                         error(field, "expected a size such as " + Units.SIZE_EXAMPLES + ", found '" + text + "'"));
     }
 
+    /** {@code 1KiB/s}, {@code 500B/s}, {@code 0/s} (no minimum): bytes per second. */
+    long rate(String field, long defaultValue) {
+        if (!has(field)) {
+            return defaultValue;
+        }
+        String text = text(field).trim();
+        if (text.equals("0") || text.equals("0/s")) {
+            return 0;
+        }
+        return Optional.of(text)
+                .filter(t -> t.endsWith("/s"))
+                .flatMap(t -> Units.size(t.substring(0, t.length() - 2)))
+                .orElseThrow(
+                        () -> error(field, "expected a rate such as 1KiB/s, 512B/s or 0 (none), found '" + text + "'"));
+    }
+
     /** A list field; a single value is accepted as a list of one. */
     List<ConfigNode> list(String field) {
         JsonNode value = required(field);

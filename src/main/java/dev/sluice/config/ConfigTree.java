@@ -30,7 +30,26 @@ final class ConfigTree {
         this.lines = lines;
     }
 
+    /**
+     * Refuses a file larger than {@link PipelineFileReader#MAX_FILE_BYTES} before anything parses it: the YAML
+     * parser takes quadratic time over a long scalar (50 MB: minutes), and no pipeline needs a megabyte.
+     */
+    static void checkSize(String origin, long bytes) {
+        if (bytes > PipelineFileReader.MAX_FILE_BYTES) {
+            throw new PipelineConfigException(
+                    origin,
+                    0,
+                    "",
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "the file is %,d bytes; pipeline and notifications files are at most %,d",
+                            bytes,
+                            PipelineFileReader.MAX_FILE_BYTES));
+        }
+    }
+
     static ConfigTree parse(String origin, String text) {
+        checkSize(origin, text.length());
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = YAML.createParser(text)) {
             if (parser.nextToken() == null) {

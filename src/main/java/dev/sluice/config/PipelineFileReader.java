@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -39,17 +40,16 @@ public final class PipelineFileReader {
     private static final int DEFAULT_MAX_PROBLEMS = 100;
     private static final int DEFAULT_CHANGE_LOG_LIMIT = 10_000;
 
-    private final List<Path> extraFileRoots;
+    /** The largest pipeline file read: checked before parsing (a 50 MB value parses in quadratic time). */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
+    private final Trust trust;
     private final ChannelReader channels;
 
-    /**
-     * @param extraFileRoots directories, besides the pipeline file's own, that {@code file:} sources may read
-     * @param env            where {@code {env: NAME}} secrets of notification channels are looked up
-     */
-    public PipelineFileReader(List<Path> extraFileRoots, Map<String, String> env) {
-        this.extraFileRoots =
-                extraFileRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
-        this.channels = new ChannelReader(env);
+    /** @param trust what pipeline files may read: local files, secrets (see {@link Trust}) */
+    public PipelineFileReader(Trust trust) {
+        this.trust = trust;
+        this.channels = new ChannelReader(trust);
     }
 
     /** Reads a pipeline by path or bundled name. */
@@ -57,6 +57,7 @@ public final class PipelineFileReader {
         Path path = Path.of(pathOrName);
         if (Files.isRegularFile(path)) {
             try {
+                ConfigTree.checkSize(pathOrName, Files.size(path));
                 return parse(
                         path.toString(),
                         Files.readString(path, StandardCharsets.UTF_8),
@@ -171,7 +172,7 @@ public final class PipelineFileReader {
     private SourceSpec readSource(ConfigNode node, Optional<Path> baseDir) {
         node.allowOnly("name", "url", "delimiter", "columns", "filters", "key", "fetch");
         String name = sqlName(node, "name");
-        URI url = readUrl(node, baseDir);
+        Location location = readUrl(node, baseDir);
         String delimiter = node.optionalText("delimiter").orElse(",");
         if (delimiter.length() != 1 || delimiter.equals("\"") || delimiter.equals("\n") || delimiter.equals("\r")) {
             throw node.error("delimiter", "must be one character other than a quote or line break");
@@ -211,7 +212,15 @@ public final class PipelineFileReader {
                         .map(PipelineFileReader::readFilter)
                         .toList()
                 : List.of();
-        return new SourceSpec(name, url, delimiter.charAt(0), columns, filters, key, readFetch(node));
+        return new SourceSpec(
+                name,
+                location.url(),
+                location.confinement(),
+                delimiter.charAt(0),
+                columns,
+                filters,
+                key,
+                readFetch(node));
     }
 
     private static void checkDecreaseRules(ConfigNode node, List<ColumnSpec> columns, List<String> key) {
@@ -227,7 +236,10 @@ public final class PipelineFileReader {
         }
     }
 
-    private URI readUrl(ConfigNode node, Optional<Path> baseDir) {
+    /** Where a source is, and for a local file, the directories it must stay in. */
+    private record Location(URI url, Optional<Confinement> confinement) {}
+
+    private Location readUrl(ConfigNode node, Optional<Path> baseDir) {
         String text = node.text("url").trim();
         URI url;
         try {
@@ -241,10 +253,10 @@ public final class PipelineFileReader {
                 if (url.getHost() == null) {
                     throw node.error("url", "has no host");
                 }
-                return url;
+                return new Location(url, Optional.empty());
             }
             case "file" -> {
-                return confinedFileUrl(node, url, baseDir);
+                return confinedFile(node, url, baseDir);
             }
             default -> throw node.error("url", "must start with https:, http: or file:");
         }
@@ -252,9 +264,10 @@ public final class PipelineFileReader {
 
     /**
      * A pipeline file may read local files only inside its own directory (or a configured extra root), so that a
-     * pipeline file from elsewhere cannot make sluice load, and then display, any file the process can read.
+     * pipeline file from elsewhere cannot make sluice load, and then display, any file the process can read. The
+     * real path is checked now, and again each time the file is read (a link may appear in between).
      */
-    private URI confinedFileUrl(ConfigNode node, URI url, Optional<Path> baseDir) {
+    private Location confinedFile(ConfigNode node, URI url, Optional<Path> baseDir) {
         if (baseDir.isEmpty()) {
             throw node.error("url", "a bundled pipeline cannot read local files; use --source NAME=file:...");
         }
@@ -268,31 +281,12 @@ public final class PipelineFileReader {
             raw = url.getPath() == null ? "" : url.getPath();
         }
         Path path = baseDir.get().resolve(raw).normalize();
-        Path real = path;
-        try {
-            if (Files.exists(path)) {
-                real = path.toRealPath();
-            }
-        } catch (IOException e) {
-            throw node.error("url", "cannot resolve " + path + ": " + e.getMessage());
-        }
-        List<Path> roots = new ArrayList<>(extraFileRoots);
-        roots.add(baseDir.get().toAbsolutePath().normalize());
-        for (Path root : roots) {
-            Path realRoot = root;
-            try {
-                realRoot = Files.exists(root) ? root.toRealPath() : root;
-            } catch (IOException ignored) {
-                // An unreadable root cannot contain the file; try the next one.
-            }
-            if (real.startsWith(realRoot)) {
-                return path.toUri();
-            }
-        }
-        throw node.error(
-                "url",
-                "file " + path + " is outside the pipeline file's directory; "
-                        + "allow other directories with SLUICE_FILE_ROOTS");
+        Confinement confinement = trust.fileConfinement(baseDir.get());
+        confinement.refusal(path).ifPresent(why -> {
+            throw node.error(
+                    "url", "file " + why + ": the pipeline file's directory, and those in" + " SLUICE_FILE_ROOTS");
+        });
+        return new Location(path.toUri(), Optional.of(confinement));
     }
 
     private static ColumnSpec readColumn(ConfigNode node) {
@@ -366,15 +360,28 @@ public final class PipelineFileReader {
         node.allowOnly(
                 "connect_timeout",
                 "read_timeout",
+                "deadline",
+                "min_rate",
+                "min_rate_over",
                 "attempts",
                 "backoff",
                 "max_backoff",
                 "max_retry_after",
                 "max_bytes");
         FetchSettings d = FetchSettings.DEFAULTS;
+        Duration deadline = node.duration("deadline", d.deadline());
+        if (deadline.isZero()) {
+            throw node.error("deadline", "must be longer than zero");
+        }
+        Duration over = node.duration("min_rate_over", d.minRate().over());
+        if (over.toSeconds() < 1) {
+            throw node.error("min_rate_over", "must be a second or longer");
+        }
         return new FetchSettings(
                 node.duration("connect_timeout", d.connectTimeout()),
                 node.duration("read_timeout", d.readTimeout()),
+                deadline,
+                new FetchSettings.MinimumRate(node.rate("min_rate", d.minRate().bytesPerSecond()), over),
                 node.integer("attempts", d.attempts(), 1, 20),
                 node.duration("backoff", d.backoffBase()),
                 node.duration("max_backoff", d.backoffMax()),

@@ -1,6 +1,7 @@
 package dev.sluice.extract;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.Excerpt;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
  * an empty body, or a UTF-16 file. A clear "this is HTML" beats a list of a thousand invalid values.
  */
 final class BodySniffer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BodySniffer.class);
     static final int PREFIX_BYTES = 256;
 
     private BodySniffer() {}
@@ -44,11 +46,35 @@ final class BodySniffer {
         while (start < prefixLength && Character.isWhitespace(prefix[start])) {
             start++;
         }
-        if (start < prefixLength && prefix[start] == '<') {
-            String begins = new String(prefix, start, Math.min(prefixLength - start, 40), StandardCharsets.UTF_8)
-                    .replaceAll("\\s+", " ");
+        if (start < prefixLength && (prefix[start] == '{' || prefix[start] == '[')) {
+            // A JSON document (an API's error, a credentials document) also parses as CSV of a sort; its first
+            // line would then be quoted as a header. It is named by its kind and size only.
+            LOG.warn(
+                    "{}: the body is JSON; it begins '{}'",
+                    source,
+                    Excerpt.of(
+                            new String(prefix, start, Math.min(prefixLength - start, 20), StandardCharsets.UTF_8), 20));
             throw new SourceRejectedException(
-                    ErrorKind.NOT_CSV, source, source + ": the body is HTML, not CSV" + "; it begins '" + begins + "'");
+                    ErrorKind.NOT_CSV,
+                    source,
+                    String.format(java.util.Locale.ROOT, "%s: the body is JSON, not CSV: %,d bytes", source, length));
+        }
+        if (start < prefixLength && prefix[start] == '<') {
+            // What the body says is not published (it may be anything a server answered: an internal page, a
+            // credentials document); a short, sanitised excerpt goes to the log only.
+            LOG.warn(
+                    "{}: the body is markup; it begins '{}'",
+                    source,
+                    Excerpt.of(
+                            new String(prefix, start, Math.min(prefixLength - start, 60), StandardCharsets.UTF_8), 60));
+            throw new SourceRejectedException(
+                    ErrorKind.NOT_CSV,
+                    source,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%s: the body is HTML (or other markup), not CSV: %,d bytes",
+                            source,
+                            length));
         }
     }
 

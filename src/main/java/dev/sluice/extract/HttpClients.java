@@ -21,7 +21,8 @@ final class HttpClients {
                 timeout,
                 t -> HttpClient.newBuilder()
                         .connectTimeout(t)
-                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        // Redirects are followed by HttpSourceFetcher, one checked hop at a time.
+                        .followRedirects(HttpClient.Redirect.NEVER)
                         .build());
     }
 

@@ -1,9 +1,11 @@
 package dev.sluice.extract;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.Excerpt;
 import dev.sluice.Sleeper;
 import dev.sluice.config.FetchSettings;
 import dev.sluice.config.SourceSpec;
+import dev.sluice.config.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -29,26 +31,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fetches an {@code http:} or {@code https:} source with {@code java.net.http}: conditional GET, gzip, timeouts
- * (connect, response, and stalls in the body), a size limit, and retries with backoff on connection errors, 429
- * and 5xx. Redirects are followed (at most five, the JDK's limit) but never from https to http.
+ * (connect, response, stalls in the body, a minimum rate, and a deadline for the whole fetch), a size limit, and
+ * retries with backoff on connection errors, 429 and 5xx. Redirects are followed here, one hop at a time, only where
+ * the {@link AddressPolicy} lets them lead.
  */
 final class HttpSourceFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSourceFetcher.class);
-    /** The JDK client's default redirect limit (jdk.httpclient.redirects.retrylimit). */
-    static final int MAX_REDIRECTS = 5;
 
     static final String USER_AGENT = "sluice/0.1 (+https://github.com/sluice-etl/sluice)";
 
     /** Told when an attempt starts writing the file anew, and how far it got: a reader may be following it. */
     interface AttemptObserver {
-        AttemptObserver NONE = new AttemptObserver() {
-            @Override
-            public void attemptStarted() {}
-
-            @Override
-            public void copied(long bytes) {}
-        };
-
         void attemptStarted();
 
         void copied(long bytes);
@@ -71,10 +64,33 @@ final class HttpSourceFetcher {
         final boolean retryable;
         final transient Optional<Duration> retryAfter;
 
-        AttemptFailed(String message, boolean retryable, Optional<Duration> retryAfter, Throwable cause) {
+        private AttemptFailed(String message, boolean retryable, Optional<Duration> retryAfter, Throwable cause) {
             super(message, cause);
             this.retryable = retryable;
             this.retryAfter = retryAfter;
+        }
+
+        /** Another attempt may succeed (a connection error, a 5xx), after {@code retryAfter} when the server said. */
+        static AttemptFailed retryable(String message, Optional<Duration> retryAfter, Throwable cause) {
+            return new AttemptFailed(message, true, retryAfter, cause);
+        }
+
+        static AttemptFailed retryable(String message, Throwable cause) {
+            return retryable(message, Optional.empty(), cause);
+        }
+
+        /** The same request will fail again (a 404, a refused redirect). */
+        static AttemptFailed lasting(String message, Throwable cause) {
+            return new AttemptFailed(message, false, Optional.empty(), cause);
+        }
+    }
+
+    /** The fetch ran out of time: no attempt is left. */
+    private static final class DeadlinePassed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DeadlinePassed(Throwable cause) {
+            super("deadline", cause);
         }
     }
 
@@ -82,12 +98,15 @@ final class HttpSourceFetcher {
     private final RandomGenerator random;
     private final Clock clock;
     private final DownloadListener listener;
+    private final AddressPolicy addresses;
 
-    HttpSourceFetcher(Sleeper sleeper, RandomGenerator random, Clock clock, DownloadListener listener) {
+    HttpSourceFetcher(
+            Sleeper sleeper, RandomGenerator random, Clock clock, DownloadListener listener, AddressPolicy addresses) {
         this.sleeper = sleeper;
         this.random = random;
         this.clock = clock;
         this.listener = listener;
+        this.addresses = addresses;
     }
 
     Fetched fetch(
@@ -97,44 +116,71 @@ final class HttpSourceFetcher {
             Path file,
             AttemptObserver observer) {
         FetchSettings settings = source.fetch();
+        long deadline = System.nanoTime() + settings.deadline().toNanos();
+        addresses.sourceRefusal(source.url()).ifPresent(why -> {
+            throw SourceUnavailableException.lastingFailure(
+                    source.name(), source.name() + ": " + shownUrl + ": refused: " + why, null);
+        });
         Backoff backoff = new Backoff(settings, random);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return attempt(source, conditional, file, observer);
-            } catch (AttemptFailed failed) {
-                String message = source.name() + ": " + shownUrl + ": " + failed.getMessage();
-                if (Thread.currentThread().isInterrupted()) {
-                    // The run no longer wants this body (it failed, or is shutting down): stop, do not retry.
-                    throw SourceUnavailableException.lastingFailure(
-                            source.name(), source.name() + ": download cancelled", failed);
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return attempt(source, conditional, file, observer, deadline);
+                } catch (AttemptFailed failed) {
+                    Duration delay = afterFailure(source, shownUrl, failed, attempt, backoff);
+                    if (System.nanoTime() + delay.toNanos() - deadline >= 0) {
+                        throw new DeadlinePassed(failed);
+                    }
+                    pause(source, delay);
                 }
-                if (!failed.retryable || attempt >= settings.attempts()) {
-                    String attempts = attempt > 1 ? " (after " + attempt + " attempts)" : "";
-                    throw failed.retryable
-                            ? SourceUnavailableException.transientFailure(
-                                    source.name(), message + attempts, failed.getCause())
-                            : SourceUnavailableException.lastingFailure(
-                                    source.name(), message + attempts, failed.getCause());
-                }
-                if (failed.retryAfter.isPresent() && failed.retryAfter.get().compareTo(settings.maxRetryAfter()) > 0) {
-                    throw SourceUnavailableException.transientFailure(
-                            source.name(),
-                            message + "; the server asked to retry after "
-                                    + failed.retryAfter.get().toSeconds()
-                                    + " s, longer than fetch.max_retry_after ("
-                                    + settings.maxRetryAfter().toSeconds() + " s)",
-                            failed.getCause());
-                }
-                Duration delay = backoff.delay(attempt, failed.retryAfter);
-                LOG.warn(
-                        "{}; retrying in {} ms (attempt {} of {})",
-                        message,
-                        delay.toMillis(),
-                        attempt + 1,
-                        settings.attempts());
-                pause(source, delay);
             }
+        } catch (DeadlinePassed e) {
+            Throwable last = e.getCause();
+            throw SourceUnavailableException.lastingFailure(
+                    source.name(),
+                    source.name() + ": " + shownUrl + ": no body within fetch.deadline ("
+                            + Units.format(settings.deadline()) + ")"
+                            + (last instanceof AttemptFailed failed
+                                    ? "; the last attempt: " + failed.getMessage()
+                                    : ""),
+                    last);
         }
+    }
+
+    /** After a failed attempt: the failure to end with, or how long to wait before the next attempt. */
+    private Duration afterFailure(
+            SourceSpec source, String shownUrl, AttemptFailed failed, int attempt, Backoff backoff) {
+        FetchSettings settings = source.fetch();
+        String message = source.name() + ": " + shownUrl + ": " + failed.getMessage();
+        if (Thread.currentThread().isInterrupted()) {
+            // The run no longer wants this body (it failed, or is shutting down): stop, do not retry.
+            throw SourceUnavailableException.lastingFailure(
+                    source.name(), source.name() + ": download cancelled", failed);
+        }
+        if (!failed.retryable || attempt >= settings.attempts()) {
+            String attempts = attempt > 1 ? " (after " + attempt + " attempts)" : "";
+            throw failed.retryable
+                    ? SourceUnavailableException.transientFailure(source.name(), message + attempts, failed.getCause())
+                    : SourceUnavailableException.lastingFailure(source.name(), message + attempts, failed.getCause());
+        }
+        if (failed.retryAfter.isPresent() && failed.retryAfter.get().compareTo(settings.maxRetryAfter()) > 0) {
+            throw SourceUnavailableException.transientFailure(
+                    source.name(),
+                    message + "; the server asked to retry after "
+                            + failed.retryAfter.get().toSeconds()
+                            + " s, longer than fetch.max_retry_after ("
+                            + settings.maxRetryAfter().toSeconds()
+                            + " s)",
+                    failed.getCause());
+        }
+        Duration delay = backoff.delay(attempt, failed.retryAfter);
+        LOG.warn(
+                "{}; retrying in {} ms (attempt {} of {})",
+                message,
+                delay.toMillis(),
+                attempt + 1,
+                settings.attempts());
+        return delay;
     }
 
     private void pause(SourceSpec source, Duration delay) {
@@ -147,14 +193,73 @@ final class HttpSourceFetcher {
         }
     }
 
-    private Fetched attempt(SourceSpec source, Optional<SourceState> conditional, Path file, AttemptObserver observer)
-            throws AttemptFailed {
+    /** One attempt: the request, and the redirects it leads to, until a body, a 304 or a failure. */
+    private Fetched attempt(
+            SourceSpec source, Optional<SourceState> conditional, Path file, AttemptObserver observer, long deadline)
+            throws AttemptFailed, DeadlinePassed {
+        URI url = source.url();
+        for (int redirects = 0; ; redirects++) {
+            TimedBodyStream body = new TimedBodyStream(
+                    source.fetch().readTimeout(), deadline, source.fetch().minRate());
+            HttpResponse<InputStream> response = send(source, url, conditional, body, deadline);
+            Optional<URI> next = redirect(source.url(), response, redirects);
+            if (next.isPresent()) {
+                body.close();
+                url = next.get();
+                continue;
+            }
+            try (InputStream raw = response.body()) {
+                return receive(source, conditional, file, response, raw, observer);
+            } catch (TimedBodyStream.DeadlineException e) {
+                throw new DeadlinePassed(e);
+            } catch (TimedBodyStream.StalledException e) {
+                throw AttemptFailed.retryable("the body stalled: " + e.getMessage(), e);
+            } catch (TimedBodyStream.TooSlowException e) {
+                throw AttemptFailed.retryable("the body arrived too slowly: " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw AttemptFailed.retryable("the connection broke while reading the body: " + describe(e), e);
+            }
+        }
+    }
+
+    /** Where a 3xx response leads, when it does and the policy allows it; a refused redirect fails the attempt. */
+    private Optional<URI> redirect(URI origin, HttpResponse<?> response, int redirectsSoFar) throws AttemptFailed {
+        int status = response.statusCode();
+        Optional<String> location = response.headers().firstValue("Location");
+        if (status < 300 || status >= 400 || status == 304 || location.isEmpty()) {
+            return Optional.empty();
+        }
+        URI target;
+        try {
+            target = response.uri().resolve(location.get().trim());
+        } catch (IllegalArgumentException e) {
+            throw AttemptFailed.lasting("HTTP " + status + ": a redirect to an invalid location, not followed", null);
+        }
+        Optional<String> refusal = addresses.redirectRefusal(origin, response.uri(), target, redirectsSoFar);
+        if (refusal.isPresent()) {
+            throw AttemptFailed.lasting(
+                    "HTTP " + status + ": redirect to " + UrlRedactor.redact(target) + " not followed (" + refusal.get()
+                            + ")",
+                    null);
+        }
+        LOG.debug("following a redirect to {}", UrlRedactor.redact(target));
+        return Optional.of(target);
+    }
+
+    private HttpResponse<InputStream> send(
+            SourceSpec source, URI url, Optional<SourceState> conditional, TimedBodyStream body, long deadline)
+            throws AttemptFailed, DeadlinePassed {
         FetchSettings settings = source.fetch();
-        HttpRequest.Builder request = HttpRequest.newBuilder(source.url())
-                .timeout(settings.readTimeout())
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new DeadlinePassed(null);
+        }
+        boolean deadlineFirst = left < settings.readTimeout().toNanos();
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(deadlineFirst ? Duration.ofNanos(left) : settings.readTimeout())
                 // Over plain http the JDK would attempt an h2c upgrade, which some servers and proxies mishandle.
                 .version(
-                        source.url().getScheme().equalsIgnoreCase("http")
+                        url.getScheme().equalsIgnoreCase("http")
                                 ? HttpClient.Version.HTTP_1_1
                                 : HttpClient.Version.HTTP_2)
                 .header("User-Agent", USER_AGENT)
@@ -164,40 +269,22 @@ final class HttpSourceFetcher {
             state.etag().ifPresent(etag -> request.header("If-None-Match", etag));
             state.lastModified().ifPresent(date -> request.header("If-Modified-Since", date));
         });
-        TimedBodyStream bodyStream = new TimedBodyStream(settings.readTimeout());
-        HttpResponse<InputStream> response = send(client(settings), request.build(), bodyStream, settings);
-        try (InputStream raw = response.body()) {
-            return receive(source, conditional, file, response, raw, observer);
-        } catch (TimedBodyStream.StalledException e) {
-            throw new AttemptFailed("the body stalled: " + e.getMessage(), true, Optional.empty(), e);
-        } catch (IOException e) {
-            throw new AttemptFailed(
-                    "the connection broke while reading the body: " + describe(e), true, Optional.empty(), e);
-        }
-    }
-
-    private static HttpClient client(FetchSettings settings) {
-        return HttpClients.forConnectTimeout(settings.connectTimeout());
-    }
-
-    private static HttpResponse<InputStream> send(
-            HttpClient client, HttpRequest request, TimedBodyStream body, FetchSettings settings) throws AttemptFailed {
         try {
-            return client.send(request, info -> body);
+            return HttpClients.forConnectTimeout(settings.connectTimeout()).send(request.build(), info -> body);
         } catch (HttpConnectTimeoutException e) {
-            throw new AttemptFailed(
-                    "could not connect within " + settings.connectTimeout().toSeconds() + " s",
-                    true,
-                    Optional.empty(),
-                    e);
+            throw AttemptFailed.retryable(
+                    "could not connect within " + settings.connectTimeout().toSeconds() + " s", e);
         } catch (HttpTimeoutException e) {
-            throw new AttemptFailed(
-                    "no response within " + settings.readTimeout().toSeconds() + " s", true, Optional.empty(), e);
+            if (deadlineFirst) {
+                throw new DeadlinePassed(e);
+            }
+            throw AttemptFailed.retryable(
+                    "no response within " + settings.readTimeout().toSeconds() + " s", e);
         } catch (IOException e) {
-            throw new AttemptFailed("connection failed: " + describe(e), true, Optional.empty(), e);
+            throw AttemptFailed.retryable("connection failed: " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AttemptFailed("interrupted", false, Optional.empty(), e);
+            throw AttemptFailed.lasting("interrupted", e);
         }
     }
 
@@ -219,21 +306,17 @@ final class HttpSourceFetcher {
                     lastModified.or(() -> conditional.get().lastModified())));
         }
         if (status == 429 || status >= 500) {
-            throw new AttemptFailed("HTTP " + status, true, retryAfter(headers), null);
-        }
-        if (status >= 300 && status < 400 && headers.firstValue("Location").isPresent()) {
-            throw new AttemptFailed(
-                    unfollowedRedirect(response, headers.firstValue("Location").get()), false, Optional.empty(), null);
+            throw AttemptFailed.retryable("HTTP " + status, retryAfter(headers), null);
         }
         if (status != 200) {
-            throw new AttemptFailed("HTTP " + status + " (expected 200)", false, Optional.empty(), null);
+            throw AttemptFailed.lasting("HTTP " + status + " (expected 200)", null);
         }
         String encoding =
                 headers.firstValue("Content-Encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
         long announced = headers.firstValueAsLong("Content-Length").orElse(-1L);
         boolean identity = encoding.equals("identity");
         if (!identity && !encoding.equals("gzip")) {
-            throw new AttemptFailed("unsupported Content-Encoding '" + encoding + "'", false, Optional.empty(), null);
+            throw AttemptFailed.lasting("unsupported Content-Encoding '" + Excerpt.of(encoding, 40) + "'", null);
         }
         if (identity && announced > source.fetch().maxBytes()) {
             throw new SourceRejectedException(
@@ -253,32 +336,11 @@ final class HttpSourceFetcher {
                     listener.progress(source.name(), bytes, shownTotal);
                 });
         if (identity && announced >= 0 && copied.bytes() != announced) {
-            throw new AttemptFailed(
-                    "the body was cut off: " + copied.bytes() + " of " + announced + " bytes",
-                    true,
-                    Optional.empty(),
-                    null);
+            throw AttemptFailed.retryable(
+                    "the body was cut off: " + copied.bytes() + " of " + announced + " bytes", null);
         }
         BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
         return new Received(new Download.Validators(etag, lastModified), copied);
-    }
-
-    /**
-     * The JDK client hands back a redirect it would not follow: one from https to http (the body would cross the
-     * network unauthenticated), or one past its limit of {@value #MAX_REDIRECTS}.
-     */
-    private static String unfollowedRedirect(HttpResponse<?> response, String location) {
-        URI target;
-        try {
-            target = response.uri().resolve(location);
-        } catch (IllegalArgumentException e) {
-            return "HTTP " + response.statusCode() + ": a redirect to an invalid location, not followed";
-        }
-        String why = "https".equalsIgnoreCase(response.uri().getScheme()) && "http".equalsIgnoreCase(target.getScheme())
-                ? "a redirect from https to http is refused"
-                : "more than " + MAX_REDIRECTS + " redirects";
-        return "HTTP " + response.statusCode() + ": redirect to " + UrlRedactor.redact(target) + " not followed (" + why
-                + ")";
     }
 
     /** Retry-After is either seconds or an HTTP date. */

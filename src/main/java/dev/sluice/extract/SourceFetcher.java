@@ -3,6 +3,7 @@ package dev.sluice.extract;
 import dev.sluice.ErrorKind;
 import dev.sluice.Sleeper;
 import dev.sluice.SluiceException;
+import dev.sluice.config.AllowedNetworks;
 import dev.sluice.config.SourceSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,14 +34,16 @@ public final class SourceFetcher {
         return thread;
     });
 
+    /** @param allowed internal address ranges sources and their redirects may reach anyway */
     public SourceFetcher(
             SourceCache cache,
             Path tempDir,
             Sleeper sleeper,
             RandomGenerator random,
             Clock clock,
-            DownloadListener listener) {
-        this.http = new HttpSourceFetcher(sleeper, random, clock, listener);
+            DownloadListener listener,
+            AllowedNetworks allowed) {
+        this.http = new HttpSourceFetcher(sleeper, random, clock, listener, new AddressPolicy(allowed));
         this.cache = cache;
         this.tempDir = tempDir;
     }
@@ -163,6 +166,11 @@ public final class SourceFetcher {
     private static Download fromFile(
             SourceSpec source, String shownUrl, BodyDownload body, Optional<SourceState> lastLoaded) {
         Path path = Path.of(source.url());
+        // Checked at every read, not only when the pipeline file was: a link may have appeared since.
+        source.confinement().flatMap(confinement -> confinement.refusal(path)).ifPresent(why -> {
+            throw SourceUnavailableException.lastingFailure(
+                    source.name(), source.name() + ": refused: file " + why, null);
+        });
         try (InputStream in = Files.newInputStream(path)) {
             body.attemptStarted();
             BodyCopier.Copied copied = BodyCopier.copy(

@@ -1,5 +1,6 @@
 package dev.sluice.extract;
 
+import dev.sluice.config.FetchSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -18,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A response body as an {@link InputStream} whose reads fail when the server sends nothing for longer than the
- * read timeout. The JDK client's own timeout ends when the headers arrive; a server that stalls in the middle of
- * the body would otherwise block a run forever. Holds at most {@link #IN_FLIGHT} chunks in memory: it asks for
- * another chunk each time the reader takes one.
+ * read timeout, when the body arrives slower than the minimum rate over a window, or past the fetch's deadline. The
+ * JDK client's own timeout ends when the headers arrive; a server that stalls, or trickles a byte now and then, in
+ * the middle of the body would otherwise hold a run (and its lock) forever. Holds at most {@link #IN_FLIGHT} chunks
+ * in memory: it asks for another chunk each time the reader takes one.
  */
 final class TimedBodyStream extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
 
@@ -29,6 +31,24 @@ final class TimedBodyStream extends InputStream implements HttpResponse.BodySubs
         private static final long serialVersionUID = 1L;
 
         StalledException(String message) {
+            super(message);
+        }
+    }
+
+    /** Thrown by {@link #read} when the body arrives slower than the minimum rate. */
+    static final class TooSlowException extends InterruptedIOException {
+        private static final long serialVersionUID = 1L;
+
+        TooSlowException(String message) {
+            super(message);
+        }
+    }
+
+    /** Thrown by {@link #read} when the fetch's deadline passed. */
+    static final class DeadlineException extends InterruptedIOException {
+        private static final long serialVersionUID = 1L;
+
+        DeadlineException(String message) {
             super(message);
         }
     }
@@ -47,13 +67,26 @@ final class TimedBodyStream extends InputStream implements HttpResponse.BodySubs
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Duration timeout;
+    private final long deadline;
+    private final FetchSettings.MinimumRate minRate;
     private volatile Flow.Subscription subscription;
     private Iterator<ByteBuffer> chunk = Collections.emptyIterator();
     private ByteBuffer buffer;
     private boolean finished;
+    private long received;
+    private long lastArrival = System.nanoTime();
+    private long windowStart = lastArrival;
+    private long windowStartBytes;
 
-    TimedBodyStream(Duration timeout) {
+    /**
+     * @param timeout  the longest pause between bytes
+     * @param deadline {@link System#nanoTime} after which no more is read
+     * @param minRate  the slowest transfer accepted
+     */
+    TimedBodyStream(Duration timeout, long deadline, FetchSettings.MinimumRate minRate) {
         this.timeout = timeout;
+        this.deadline = deadline;
+        this.minRate = minRate;
     }
 
     @Override
@@ -110,17 +143,26 @@ final class TimedBodyStream extends InputStream implements HttpResponse.BodySubs
     }
 
     private void takeNext() throws IOException {
-        Object item;
-        try {
-            item = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancel();
-            throw new InterruptedIOException("interrupted while reading the body");
+        Object item = null;
+        while (item == null) {
+            long now = System.nanoTime();
+            checkLimits(now);
+            long wait = Math.min(timeout.toNanos() - (now - lastArrival), deadline - now);
+            if (minRate.bytesPerSecond() > 0) {
+                wait = Math.min(wait, minRate.over().toNanos() - (now - windowStart));
+            }
+            try {
+                item = queue.poll(Math.max(1, wait), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancel();
+                throw new InterruptedIOException("interrupted while reading the body");
+            }
         }
-        if (item == null) {
-            cancel();
-            throw new StalledException("the server sent nothing for " + timeout.toSeconds() + " s");
+        lastArrival = System.nanoTime();
+        if (item instanceof Chunk arrived) {
+            received +=
+                    arrived.buffers().stream().mapToLong(ByteBuffer::remaining).sum();
         }
         if (item == END) {
             finished = true;
@@ -131,6 +173,33 @@ final class TimedBodyStream extends InputStream implements HttpResponse.BodySubs
         } else {
             chunk = ((Chunk) item).buffers().iterator();
             subscription.request(1);
+        }
+    }
+
+    /** Fails when the deadline passed, the body stalled, or the last window brought too little. */
+    private void checkLimits(long now) throws IOException {
+        if (now - deadline >= 0) {
+            cancel();
+            throw new DeadlineException("the fetch ran past its deadline");
+        }
+        if (now - lastArrival >= timeout.toNanos()) {
+            cancel();
+            throw new StalledException("the server sent nothing for " + dev.sluice.config.Units.format(timeout));
+        }
+        if (minRate.bytesPerSecond() > 0 && now - windowStart >= minRate.over().toNanos()) {
+            long brought = received - windowStartBytes;
+            if (brought < minRate.bytesPerWindow()) {
+                cancel();
+                throw new TooSlowException(String.format(
+                        java.util.Locale.ROOT,
+                        "%,d bytes arrived in %d s, slower than fetch.min_rate (%,d B/s over %d s)",
+                        brought,
+                        minRate.over().toSeconds(),
+                        minRate.bytesPerSecond(),
+                        minRate.over().toSeconds()));
+            }
+            windowStart = now;
+            windowStartBytes = received;
         }
     }
 

@@ -80,6 +80,7 @@ public final class RunJson {
         json.put("column", error.column());
         json.put("value", error.value());
         json.put("message", error.message());
+        json.put("problemCount", error.problemCount());
         ArrayNode problems = json.putArray("problems");
         for (RunError.Problem p : error.problems()) {
             ObjectNode problem = problems.addObject();
@@ -134,7 +135,8 @@ public final class RunJson {
                 textOrNull(json, "column"),
                 textOrNull(json, "value"),
                 json.path("message").asText(),
-                problems);
+                problems,
+                json.path("problemCount").asLong(problems.size()));
     }
 
     static String write(JsonNode json) {

@@ -113,14 +113,9 @@ public final class RunRepository {
      * kill, a crash, a lost machine). Their transaction was rolled back by PostgreSQL; only the record is left.
      */
     public List<Run> failInterrupted(Connection connection, String pipeline) {
-        RunError error = new RunError(
+        RunError error = RunError.of(
                 ErrorKind.INTERRUPTED,
-                null,
-                null,
-                null,
-                null,
-                "the process running this run ended before it finished; nothing it loaded was committed",
-                List.of());
+                "the process running this run ended before it finished; nothing it loaded was committed");
         try (PreparedStatement st = connection.prepareStatement("update sluice.runs set status = 'FAILED',"
                 + " finished_at = ?, error = ?::jsonb where pipeline = ? and status = 'RUNNING' returning "
                 + COLUMNS)) {
@@ -160,15 +155,21 @@ public final class RunRepository {
 
     /** Recent runs, newest first, optionally of one pipeline, with their notifications. */
     public List<Run> recent(Connection connection, int limit, Optional<String> pipeline) throws SQLException {
-        String where = pipeline.isPresent() ? " where pipeline = ?" : "";
+        return recent(connection, limit, pipeline, Optional.empty());
+    }
+
+    /** The same, only runs older than {@code before}: the next page. */
+    public List<Run> recent(Connection connection, int limit, Optional<String> pipeline, Optional<Long> before)
+            throws SQLException {
+        String where = " where (?::text is null or pipeline = ?) and (?::bigint is null or id < ?)";
         List<Run> runs = new ArrayList<>();
         try (PreparedStatement st = connection.prepareStatement(
                 "select " + COLUMNS + " from sluice.runs" + where + " order by id desc limit ?")) {
-            int i = 1;
-            if (pipeline.isPresent()) {
-                st.setString(i++, pipeline.get());
-            }
-            st.setInt(i, limit);
+            st.setString(1, pipeline.orElse(null));
+            st.setString(2, pipeline.orElse(null));
+            st.setObject(3, before.orElse(null), java.sql.Types.BIGINT);
+            st.setObject(4, before.orElse(null), java.sql.Types.BIGINT);
+            st.setInt(5, limit);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     runs.add(read(rs, List.of()));

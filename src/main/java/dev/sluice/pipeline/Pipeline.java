@@ -26,7 +26,6 @@ import dev.sluice.transform.SourceValidator;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,8 +78,8 @@ public final class Pipeline {
         try {
             return notifier.deliver(run(spec, request), spec, policy.patience());
         } catch (DatabaseException e) {
-            Run unrecorded = recorder.announceUnrecorded(Run.unrecorded(
-                    spec.name(), request.trigger(), started, clock.instant(), RunError.of(e, List.of())));
+            Run unrecorded = recorder.announceUnrecorded(
+                    Run.unrecorded(spec.name(), request.trigger(), started, clock.instant(), RunError.of(e)));
             return notifier.deliverUnrecorded(unrecorded, spec, policy.patience());
         }
     }

@@ -146,8 +146,7 @@ final class RunRecorder {
      * propagates and the RUNNING row is marked interrupted by the next run.
      */
     Run failed(RunSession session, StartedRun run, List<Download> fetched, SluiceException failure) {
-        RunOutcome outcome = RunOutcome.failed(
-                SourceSummaries.of(fetched, Map.of(), run.lastLoaded()), RunError.of(failure, problems(failure)));
+        RunOutcome outcome = RunOutcome.failed(SourceSummaries.of(fetched, Map.of(), run.lastLoaded()), error(failure));
         if (session.rollback()) {
             try {
                 return record(session.connection(), run, outcome, List.of(), Map.of());
@@ -162,13 +161,16 @@ final class RunRecorder {
         }
     }
 
-    private static List<RunError.Problem> problems(SluiceException failure) {
+    private static RunError error(SluiceException failure) {
         if (!(failure instanceof InvalidRowsException invalid)) {
-            return List.of();
+            return RunError.of(failure);
         }
-        return invalid.problems().stream()
-                .map(p -> new RunError.Problem(p.source(), p.line(), p.column(), p.value(), p.reason()))
-                .toList();
+        return RunError.of(
+                failure,
+                invalid.problems().stream()
+                        .map(p -> new RunError.Problem(p.source(), p.line(), p.column(), p.value(), p.reason()))
+                        .toList(),
+                invalid.problemCount());
     }
 
     /** Opens a transaction and does {@link #commit}. */

@@ -25,6 +25,31 @@ public enum Setting {
             "SLUICE_FILE_ROOTS",
             "",
             "extra directories (`:`-separated) that `file:` sources in pipeline files may" + " read"),
+    SECRET_ENV(
+            "SLUICE_SECRET_ENV",
+            "",
+            "environment variables (comma-separated) that pipeline and notifications files may read with"
+                    + " `{env: NAME}`; never a `SLUICE_*` one"),
+    SECRET_DIRS(
+            "SLUICE_SECRET_DIRS",
+            "",
+            "directories (`:`-separated) that pipeline and notifications files may read secrets from with"
+                    + " `{file: PATH}`"),
+    PLAINTEXT_HOSTS(
+            "SLUICE_PLAINTEXT_HOSTS",
+            "",
+            "hosts (comma-separated) a notification channel may send a credential to without TLS (tests on"
+                    + " loopback)"),
+    ALLOW_NETWORKS(
+            "SLUICE_ALLOW_NETWORKS",
+            "",
+            "internal address ranges (comma-separated, such as `10.0.0.0/8`) that sources and their redirects may"
+                    + " reach although they are loopback, link-local or private"),
+    ALLOWED_HOSTS(
+            "SLUICE_ALLOWED_HOSTS",
+            "",
+            "names (comma-separated) `sluice serve` answers to in the Host header besides `localhost`,"
+                    + " `127.0.0.1` and `[::1]`; `*` answers to any (behind a proxy that checks it)"),
     NOTIFICATIONS_FILE(
             "SLUICE_NOTIFICATIONS_FILE", "", "a YAML file with a `notifications:` list shared by every" + " pipeline"),
     NOTIFY_TIMEOUT(

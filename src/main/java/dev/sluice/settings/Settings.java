@@ -1,7 +1,9 @@
 package dev.sluice.settings;
 
+import dev.sluice.config.AllowedNetworks;
 import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.Secret;
+import dev.sluice.config.Trust;
 import dev.sluice.db.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,42 +17,24 @@ import java.util.Optional;
  * immutable afterwards. Nothing else in sluice reads a {@code SLUICE_*} variable. Defaults are listed in
  * {@link Setting} and in the README's table.
  *
- * @param home                {@code SLUICE_HOME}
- * @param database            where the database is, and how to connect
- * @param lockTimeout         how long a load waits for a lock on its target
- * @param tempDirectory       where downloads are written while a run lasts
- * @param fileRoots           extra directories {@code file:} sources may read
- * @param notificationsFile   a shared {@code notifications:} file
- * @param notifyTimeout       how long {@code sluice run} retries its notifications
- * @param notifyFirstRetry    the wait before a failed notification's first retry
- * @param channelTimeout      connect and read timeout of one delivery
- * @param deliveryInterval    how often {@code sluice serve} retries pending notifications
- * @param shutdownTimeout     how long {@code sluice serve} waits for runs in progress on shutdown
- * @param apiToken            bearer token for run-now
- * @param readerPassword      password of the dashboard's role
- * @param logLevel            sluice's log level, when the operator chose one
- * @param environmentChannels channels declared by {@code SLUICE_WEBHOOK_*}, {@code SLUICE_SMTP_*},
- *                            {@code SLUICE_SNS_*}
- * @param environment         the process environment, where {@code {env: NAME}} references are looked up and the
- *                            AWS SDK finds its {@code AWS_*} variables
- * @param warnings            what the operator should know (an unknown {@code SLUICE_*} variable, say)
+ * @param home        {@code SLUICE_HOME}
+ * @param database    where the database is, and how to connect
+ * @param runs        how runs fetch and load
+ * @param notifications how notifications are delivered
+ * @param serve       what {@code sluice serve} allows
+ * @param trust       what pipeline and notifications files may read and send
+ * @param logLevel    sluice's log level, when the operator chose one
+ * @param environment the process environment, where the AWS SDK finds its {@code AWS_*} variables
+ * @param warnings    what the operator should know (an unknown {@code SLUICE_*} variable, say)
  */
 public record Settings(
         Path home,
         DatabaseSettings database,
-        Duration lockTimeout,
-        Path tempDirectory,
-        List<Path> fileRoots,
-        Optional<Path> notificationsFile,
-        Duration notifyTimeout,
-        Duration notifyFirstRetry,
-        Duration channelTimeout,
-        Duration deliveryInterval,
-        Duration shutdownTimeout,
-        Optional<Secret> apiToken,
-        Optional<Secret> readerPassword,
+        Runs runs,
+        Notifications notifications,
+        Serve serve,
+        Trust trust,
         Optional<LogLevel> logLevel,
-        List<ChannelSpec> environmentChannels,
         Map<String, String> environment,
         List<String> warnings) {
 
@@ -63,11 +47,53 @@ public record Settings(
         TRACE
     }
 
+    /**
+     * @param lockTimeout     how long a load waits for a lock on its target
+     * @param tempDirectory   where downloads are written while a run lasts
+     * @param allowedNetworks internal address ranges sources and their redirects may reach anyway
+     */
+    public record Runs(Duration lockTimeout, Path tempDirectory, AllowedNetworks allowedNetworks) {}
+
+    /**
+     * @param timeout             how long {@code sluice run} retries its notifications
+     * @param firstRetry          the wait before a failed notification's first retry
+     * @param channelTimeout      connect and read timeout of one delivery
+     * @param deliveryInterval    how often {@code sluice serve} retries pending notifications
+     * @param notificationsFile   a shared {@code notifications:} file
+     * @param environmentChannels channels declared by {@code SLUICE_WEBHOOK_*}, {@code SLUICE_SMTP_*},
+     *                            {@code SLUICE_SNS_*}
+     */
+    public record Notifications(
+            Duration timeout,
+            Duration firstRetry,
+            Duration channelTimeout,
+            Duration deliveryInterval,
+            Optional<Path> notificationsFile,
+            List<ChannelSpec> environmentChannels) {
+        public Notifications {
+            environmentChannels = List.copyOf(environmentChannels);
+        }
+    }
+
+    /**
+     * @param shutdownTimeout how long {@code sluice serve} waits for runs in progress on shutdown
+     * @param apiToken        bearer token for run-now
+     * @param readerPassword  password of the dashboard's role
+     * @param allowedHosts    Host header values the dashboard answers besides loopback names ({@code *}: any)
+     */
+    public record Serve(
+            Duration shutdownTimeout,
+            Optional<Secret> apiToken,
+            Optional<Secret> readerPassword,
+            List<String> allowedHosts) {
+        public Serve {
+            allowedHosts = List.copyOf(allowedHosts);
+        }
+    }
+
     public Settings {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(database, "database");
-        fileRoots = List.copyOf(fileRoots);
-        environmentChannels = List.copyOf(environmentChannels);
         environment = Map.copyOf(environment);
         warnings = List.copyOf(warnings);
     }
@@ -92,53 +118,7 @@ public record Settings(
                 otherHome.resolve("pg"),
                 database.poolSize(),
                 database.connectTimeout());
-        return new Settings(
-                otherHome,
-                embedded,
-                lockTimeout,
-                tempDirectory,
-                fileRoots,
-                notificationsFile,
-                notifyTimeout,
-                notifyFirstRetry,
-                channelTimeout,
-                deliveryInterval,
-                shutdownTimeout,
-                apiToken,
-                readerPassword,
-                logLevel,
-                environmentChannels,
-                environment,
-                warnings);
-    }
-
-    /** The same settings on the database at {@code jdbcUrl}. */
-    public Settings withDatabaseUrl(String jdbcUrl) {
-        DatabaseSettings other = new DatabaseSettings(
-                Optional.of(jdbcUrl),
-                database.user(),
-                database.password(),
-                database.embeddedDirectory(),
-                database.poolSize(),
-                database.connectTimeout());
-        return new Settings(
-                home,
-                other,
-                lockTimeout,
-                tempDirectory,
-                fileRoots,
-                notificationsFile,
-                notifyTimeout,
-                notifyFirstRetry,
-                channelTimeout,
-                deliveryInterval,
-                shutdownTimeout,
-                apiToken,
-                readerPassword,
-                logLevel,
-                environmentChannels,
-                environment,
-                warnings);
+        return new Settings(otherHome, embedded, runs, notifications, serve, trust, logLevel, environment, warnings);
     }
 
     /** Where the cache of last good bodies lives. */

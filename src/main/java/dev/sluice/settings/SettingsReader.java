@@ -1,9 +1,11 @@
 package dev.sluice.settings;
 
+import dev.sluice.config.AllowedNetworks;
 import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.EmailChannelSpec;
 import dev.sluice.config.Secret;
 import dev.sluice.config.SnsChannelSpec;
+import dev.sluice.config.Trust;
 import dev.sluice.config.Units;
 import dev.sluice.config.WebhookChannelSpec;
 import dev.sluice.db.DatabaseSettings;
@@ -15,10 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** Reads {@link Settings} from the environment, one typed accessor per kind of value, each naming its variable. */
@@ -38,24 +42,78 @@ final class SettingsReader {
                 home.resolve("pg"),
                 integer(Setting.DB_POOL_SIZE, 10, 2, 200),
                 positive(Setting.DB_CONNECT_TIMEOUT, Duration.ofSeconds(10)));
-        return new Settings(
-                home,
-                database,
+        Trust trust = trust();
+        Settings.Runs runs = new Settings.Runs(
                 positive(Setting.LOCK_TIMEOUT, Duration.ofMinutes(1)),
                 path(Setting.TMPDIR).orElse(javaTemp),
-                paths(Setting.FILE_ROOTS),
-                path(Setting.NOTIFICATIONS_FILE),
+                networks());
+        Settings.Notifications notifications = new Settings.Notifications(
                 duration(Setting.NOTIFY_TIMEOUT, Duration.ofSeconds(30)),
                 positive(Setting.NOTIFY_FIRST_RETRY, Duration.ofSeconds(2)),
                 positive(Setting.CHANNEL_TIMEOUT, Duration.ofSeconds(10)),
                 positive(Setting.DELIVERY_INTERVAL, Duration.ofSeconds(15)),
+                path(Setting.NOTIFICATIONS_FILE),
+                channels(trust));
+        Settings.Serve serve = new Settings.Serve(
                 positive(Setting.SHUTDOWN_TIMEOUT, Duration.ofSeconds(60)),
                 secret(Setting.API_TOKEN),
                 secret(Setting.READER_PASSWORD),
+                list(Setting.ALLOWED_HOSTS));
+        return new Settings(
+                home,
+                database,
+                runs,
+                notifications,
+                serve,
+                trust,
                 choice(Setting.LOG_LEVEL, Settings.LogLevel.class),
-                channels(),
                 env,
                 warnings());
+    }
+
+    /** What files may read: the variables and directories the operator lends them, and plaintext hosts. */
+    private Trust trust() {
+        Set<String> lent = new LinkedHashSet<>(list(Setting.SECRET_ENV));
+        for (String variable : lent) {
+            if (Trust.isOwnSetting(variable)) {
+                throw bad(
+                        Setting.SECRET_ENV,
+                        variable + " is one of sluice's own settings and is never lent to" + " pipeline files");
+            }
+            if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw bad(Setting.SECRET_ENV, "'" + variable + "' is not an environment variable's name");
+            }
+        }
+        Map<String, String> lentValues = new java.util.HashMap<>();
+        lent.forEach(name -> Optional.ofNullable(env.get(name)).ifPresent(value -> lentValues.put(name, value)));
+        return new Trust(
+                paths(Setting.FILE_ROOTS),
+                lent,
+                lentValues,
+                paths(Setting.SECRET_DIRS),
+                Set.copyOf(list(Setting.PLAINTEXT_HOSTS)));
+    }
+
+    private AllowedNetworks networks() {
+        List<AllowedNetworks.Range> ranges = new ArrayList<>();
+        for (String range : list(Setting.ALLOW_NETWORKS)) {
+            try {
+                ranges.add(AllowedNetworks.parse(range));
+            } catch (IllegalArgumentException e) {
+                throw bad(Setting.ALLOW_NETWORKS, e.getMessage());
+            }
+        }
+        return new AllowedNetworks(ranges);
+    }
+
+    /** A comma-separated list, its items trimmed, empty ones dropped. */
+    private List<String> list(Setting setting) {
+        return text(setting)
+                .map(text -> Arrays.stream(text.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
+                .orElse(List.of());
     }
 
     private Optional<String> text(Setting setting) {
@@ -170,7 +228,7 @@ final class SettingsReader {
     }
 
     /** Channels configured by environment variables alone, for containers; none when none is set. */
-    private List<ChannelSpec> channels() {
+    private List<ChannelSpec> channels(Trust trust) {
         List<ChannelSpec> channels = new ArrayList<>();
         Optional<Secret> webhook = secret(Setting.WEBHOOK_URL);
         if (webhook.isPresent()) {
@@ -197,7 +255,20 @@ final class SettingsReader {
             channels.add(
                     new SnsChannelSpec("env-sns", ChannelSpec.DEFAULT_OUTCOMES, arn.get(), endpoint, Optional.empty()));
         }
+        for (ChannelSpec channel : channels) {
+            trust.transportRefusal(channel).ifPresent(why -> {
+                throw new SettingsException(channelVariable(channel), "channel " + channel.name() + " " + why);
+            });
+        }
         return channels;
+    }
+
+    private static String channelVariable(ChannelSpec channel) {
+        return switch (channel.name()) {
+            case "env-webhook" -> Setting.WEBHOOK_URL.variable();
+            case "env-email" -> Setting.SMTP_TLS.variable();
+            default -> Setting.SNS_ENDPOINT.variable();
+        };
     }
 
     private EmailChannelSpec email(String host) {

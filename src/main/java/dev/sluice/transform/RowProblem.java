@@ -1,5 +1,7 @@
 package dev.sluice.transform;
 
+import dev.sluice.Excerpt;
+
 /**
  * One invalid value or malformed row.
  *
@@ -10,12 +12,9 @@ package dev.sluice.transform;
  * @param reason why it is invalid
  */
 public record RowProblem(String source, long line, String column, String value, String reason) {
-    private static final int MAX_VALUE_CHARS = 200;
-
     public RowProblem {
-        if (value != null && value.length() > MAX_VALUE_CHARS) {
-            value = value.substring(0, MAX_VALUE_CHARS) + "...";
-        }
+        value = Excerpt.of(value, Excerpt.VALUE);
+        column = Excerpt.of(column, Excerpt.VALUE);
     }
 
     /** {@code nyt line 5, column cases: '-1' is below the minimum 0}. */

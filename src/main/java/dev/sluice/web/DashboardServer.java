@@ -39,6 +39,7 @@ public final class DashboardServer implements AutoCloseable {
      * @param expectedSchemaVersion readiness requires this migration applied
      * @param apiToken              the bearer token for "run now"; empty disables it
      * @param manualRuns            starts a run in the background
+     * @param allowedHosts          Host header names answered besides loopback names ({@code *}: any)
      */
     public DashboardServer(
             List<PipelineSpec> pipelines,
@@ -46,7 +47,9 @@ public final class DashboardServer implements AutoCloseable {
             RunRepository history,
             int expectedSchemaVersion,
             Optional<Secret> apiToken,
-            ManualRuns manualRuns) {
+            ManualRuns manualRuns,
+            List<String> allowedHosts) {
+        HostCheck hosts = new HostCheck(allowedHosts);
         Map<String, PipelineSpec> byName = new LinkedHashMap<>();
         pipelines.forEach(p -> byName.put(p.name(), p));
         DataApi data = new DataApi(byName, reader, history);
@@ -63,6 +66,7 @@ public final class DashboardServer implements AutoCloseable {
                 files.location = Location.CLASSPATH;
             });
             config.routes.before(DashboardServer::securityHeaders);
+            config.routes.before(hosts::check);
             config.routes.get("/assets/echarts.min.js", ctx -> {
                 ctx.header("Cache-Control", "public, max-age=86400");
                 ctx.contentType("text/javascript; charset=utf-8").result(echarts);
@@ -78,6 +82,8 @@ public final class DashboardServer implements AutoCloseable {
             config.routes.get("/health/live", service::live);
             config.routes.get("/health/ready", service::ready);
             config.routes.get("/metrics", metrics::metrics);
+            config.routes.exception(
+                    BadRequestException.class, (e, ctx) -> JsonResponses.error(ctx, e.status(), e.getMessage()));
             config.routes.exception(Exception.class, DashboardServer::internalError);
         });
     }

@@ -20,7 +20,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,17 +89,10 @@ final class DataApi {
 
     /** Optional {@code from} and {@code to} query parameters, as dates; a malformed one answers 400. */
     private static Optional<LocalDate[]> range(Context ctx) {
-        try {
-            String from = ctx.queryParam("from");
-            String to = ctx.queryParam("to");
-            return Optional.of(new LocalDate[] {
-                from == null || from.isBlank() ? null : LocalDate.parse(from),
-                to == null || to.isBlank() ? null : LocalDate.parse(to)
-            });
-        } catch (DateTimeParseException e) {
-            JsonResponses.error(ctx, 400, "from and to must be dates of the form yyyy-MM-dd");
-            return Optional.empty();
-        }
+        return Optional.of(new LocalDate[] {
+            QueryParameters.date(ctx, "from").orElse(null),
+            QueryParameters.date(ctx, "to").orElse(null)
+        });
     }
 
     private static String rowsSql(PipelineSpec spec, boolean filtered) {

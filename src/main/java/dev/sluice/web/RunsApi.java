@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 
 /** The run history: the same objects as {@code sluice history --json}, newest first, and one run with its changes. */
 final class RunsApi {
-    private static final int MAX_LIMIT = 1000;
+    private static final int MAX_LIMIT = 200;
     private static final int CHANGES_SHOWN = 1000;
 
     private final DataSource reader;
@@ -27,22 +27,14 @@ final class RunsApi {
         this.runs = runs;
     }
 
+    /** Newest first, at most {@value #MAX_LIMIT} a page; {@code before=ID} gives the page after a run. */
     void list(Context ctx) throws SQLException {
-        int limit;
-        try {
-            limit = Math.max(
-                    1,
-                    Math.min(
-                            MAX_LIMIT,
-                            Integer.parseInt(
-                                    ctx.queryParamMap().containsKey("limit") ? ctx.queryParam("limit") : "50")));
-        } catch (NumberFormatException e) {
-            JsonResponses.error(ctx, 400, "limit must be a number");
-            return;
-        }
+        int limit = QueryParameters.limit(ctx, 50, MAX_LIMIT);
+        Optional<String> pipeline = QueryParameters.pipeline(ctx);
+        Optional<Long> before = QueryParameters.id(ctx, "before");
         List<Run> recent;
         try (Connection c = reader.getConnection()) {
-            recent = runs.recent(c, limit, Optional.ofNullable(ctx.queryParam("pipeline")));
+            recent = runs.recent(c, limit, pipeline, before);
         }
         ArrayNode array = RunJson.MAPPER.createArrayNode();
         recent.forEach(run -> array.add(RunJson.toJson(run)));

@@ -66,7 +66,8 @@ final class ServiceApi {
             return;
         }
         String header = ctx.header("Authorization");
-        String presented = header != null && header.startsWith("Bearer ")
+        // The scheme is case-insensitive (RFC 9110); the token is not.
+        String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).trim()
                 : "";
         // Constant-time comparison: the time to reject must not reveal how much of the token was right.

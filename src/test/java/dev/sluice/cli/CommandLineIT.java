@@ -131,6 +131,8 @@ class CommandLineIT {
             Map<String, String> withWebhook = Map.of(
                     "SLUICE_HOME",
                     home.toString(),
+                    "SLUICE_PLAINTEXT_HOSTS",
+                    "127.0.0.1",
                     "SLUICE_WEBHOOK_URL",
                     receiver.url("/hook").toString());
             SluiceProcess.Result result = SluiceProcess.run(withWebhook, run("--json"));
@@ -154,6 +156,8 @@ class CommandLineIT {
             Map<String, String> withWebhook = Map.of(
                     "SLUICE_HOME",
                     home.toString(),
+                    "SLUICE_PLAINTEXT_HOSTS",
+                    "127.0.0.1",
                     "SLUICE_WEBHOOK_URL",
                     receiver.url("/hook").toString());
             long started = System.nanoTime();
@@ -179,6 +183,8 @@ class CommandLineIT {
             Map<String, String> withWebhook = Map.of(
                     "SLUICE_HOME",
                     home.toString(),
+                    "SLUICE_PLAINTEXT_HOSTS",
+                    "127.0.0.1",
                     "SLUICE_WEBHOOK_URL",
                     receiver.url("/hook").toString());
             SluiceProcess.Result ok = SluiceProcess.run(withWebhook, "notify", "test");

@@ -7,7 +7,6 @@ import dev.sluice.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,8 +25,12 @@ class ChannelReaderTest {
             notifications:
             """;
 
-    private static PipelineSpec parse(String channels, Map<String, String> env) {
-        return new PipelineFileReader(List.of(), env).parse("demo.yaml", PIPELINE + channels, Optional.empty());
+    private static PipelineSpec parse(String channels, Map<String, String> lent) {
+        return parse(channels, Trust.none().lending(lent));
+    }
+
+    private static PipelineSpec parse(String channels, Trust trust) {
+        return new PipelineFileReader(trust).parse("demo.yaml", PIPELINE + channels, Optional.empty());
     }
 
     @Test
@@ -52,7 +55,10 @@ class ChannelReaderTest {
                   - name: topic
                     type: sns
                     topic_arn: arn:aws:sns:eu-west-1:123456789012:runs
-                """.formatted(key), Map.of("SMTP_PASSWORD", "pw", "SLACK_URL", "https://hooks.example.org/T/B/x"));
+                """.formatted(key),
+                Trust.none()
+                        .lending(Map.of("SMTP_PASSWORD", "pw", "SLACK_URL", "https://hooks.example.org/T/B/x"))
+                        .withSecretDirectories(dir));
 
         EmailChannelSpec email = (EmailChannelSpec) spec.notifications().get(0);
         assertThat(email.on()).containsExactlyInAnyOrder(RunStatus.FAILED, RunStatus.SKIPPED_LOCKED);
@@ -86,11 +92,12 @@ class ChannelReaderTest {
 
     @Test
     void a_missing_environment_variable_is_named() {
-        PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class, () -> parse("""
+        PipelineConfigException e =
+                catchThrowableOfType(PipelineConfigException.class, () -> parse("""
                   - name: hook
                     type: webhook
                     url: { env: NOT_SET_ANYWHERE }
-                """, Map.of()));
+                """, Map.of("NOT_SET_ANYWHERE", "")));
         assertThat(e.getMessage()).contains("NOT_SET_ANYWHERE is not set").contains("notifications[0].url.env");
     }
 

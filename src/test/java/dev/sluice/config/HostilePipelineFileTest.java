@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -37,10 +35,31 @@ class HostilePipelineFileTest {
               table: %s
             """;
 
-    private final PipelineFileReader reader = new PipelineFileReader(List.of(), Map.of());
+    private final PipelineFileReader reader = new PipelineFileReader(Trust.none());
 
     private static String file(String source, String url, String column, String schema, String table) {
         return TEMPLATE.formatted(source, url, column, schema, table);
+    }
+
+    @Test
+    void a_50_mb_value_is_refused_before_the_yaml_parser_reads_it(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("huge.yaml");
+        try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file)) {
+            out.write("name: huge\ndescription: \"");
+            char[] chunk = new char[1 << 20];
+            java.util.Arrays.fill(chunk, 'x');
+            for (int i = 0; i < 50; i++) {
+                out.write(chunk);
+            }
+            out.write("\"\n");
+        }
+        // Parsing it took minutes (quadratic in the scalar's length); the size is checked first.
+        PipelineConfigException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10),
+                () -> catchThrowableOfType(PipelineConfigException.class, () -> reader.read(file.toString())));
+        assertThat(e.getMessage())
+                .contains("the file is 52,428,827 bytes; pipeline and notifications files are at most" + " 1,048,576");
     }
 
     private PipelineConfigException rejected(String yaml) {

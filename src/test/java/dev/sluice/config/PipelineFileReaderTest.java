@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +27,7 @@ class PipelineFileReaderTest {
               table: demo_table
             """;
 
-    private final PipelineFileReader reader = new PipelineFileReader(List.of(), Map.of());
+    private final PipelineFileReader reader = new PipelineFileReader(Trust.none());
 
     private PipelineConfigException error(String yaml) {
         PipelineConfigException e = catchThrowableOfType(
@@ -150,9 +149,9 @@ class PipelineFileReaderTest {
         PipelineConfigException e =
                 catchThrowableOfType(PipelineConfigException.class, () -> reader.read(file.toString()));
         assertThat(e.field()).isEqualTo("sources[0].url");
-        assertThat(e.problem()).contains("outside the pipeline file's directory");
+        assertThat(e.problem()).contains("outside the directories allowed").contains("SLUICE_FILE_ROOTS");
 
-        PipelineFileReader allowing = new PipelineFileReader(List.of(Path.of("/etc")), Map.of());
+        PipelineFileReader allowing = new PipelineFileReader(Trust.none().withFileRoots(Path.of("/etc")));
         assertThat(allowing.read(file.toString()).sources().get(0).url().getPath())
                 .isEqualTo("/etc/passwd");
     }

@@ -42,7 +42,7 @@ class MessageTextTest {
         assertThat(MessageText.subject(
                         Notification.of(run(RunStatus.SUCCEEDED, Optional.empty(), List.of()), List.of())))
                 .isEqualTo("[sluice] covid-us SUCCEEDED: 1 inserted, 226 updated, 53 unchanged");
-        RunError error = new RunError(ErrorKind.INVALID_VALUE, "nyt", 20L, "deaths", "-1", "bad", List.of());
+        RunError error = new RunError(ErrorKind.INVALID_VALUE, "nyt", 20L, "deaths", "-1", "bad", List.of(), 0);
         assertThat(MessageText.subject(
                         Notification.of(run(RunStatus.FAILED, Optional.of(error), List.of()), List.of())))
                 .isEqualTo("[sluice] covid-us FAILED: INVALID_VALUE in nyt line 20, column deaths");
@@ -80,7 +80,8 @@ class MessageTextTest {
                 "cases",
                 "<script>alert(1)</script>",
                 "nyt line 3, column cases: '<script>alert(1)</script>' is not a whole number",
-                List.of());
+                List.of(),
+                0);
         Notification n =
                 Notification.of(run(RunStatus.FAILED, Optional.of(error), List.of("a <b>bold</b> claim")), List.of());
         String html = MessageText.html(n);

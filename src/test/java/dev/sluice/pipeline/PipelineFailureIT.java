@@ -244,14 +244,10 @@ class PipelineFailureIT {
 
     @Test
     void a_stalled_body_times_out_instead_of_hanging() {
-        FetchSettings quick = new FetchSettings(
-                Duration.ofSeconds(2),
-                Duration.ofMillis(300),
-                2,
-                Duration.ofMillis(10),
-                Duration.ofMillis(10),
-                Duration.ofSeconds(1),
-                1L << 20);
+        FetchSettings quick = FetchSettings.DEFAULTS
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300))
+                .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1))
+                .withMaxBytes(1L << 20);
         PipelineSpec spec = TestRig.withFetch(rig.covidUs(), quick);
         rig.server.script("/nyt.csv", SourceServer.stall(NYT, 1000, Duration.ofSeconds(5)));
         Run run = rig.run(spec);

@@ -235,6 +235,8 @@ class DatabaseFaultsIT {
                             "etl",
                             "SLUICE_DB_PASSWORD",
                             "db-pass-Qv42",
+                            "SLUICE_PLAINTEXT_HOSTS",
+                            "127.0.0.1",
                             "SLUICE_WEBHOOK_URL",
                             receiver.url("/hooks/T0-secret-path").toString()),
                     "run",

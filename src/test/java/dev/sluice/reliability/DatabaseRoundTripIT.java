@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.RunStatus;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Trust;
 import dev.sluice.history.Run;
 import dev.sluice.testing.RandomTable;
 import dev.sluice.testing.SourceServer;
@@ -80,7 +81,7 @@ class DatabaseRoundTripIT {
         long inserted = Math.max(0, other.size() - first.size());
 
         String table = "rt_" + TABLES.incrementAndGet();
-        PipelineSpec spec = TestRig.withFastFetch(new PipelineFileReader(List.of(), Map.of())
+        PipelineSpec spec = TestRig.withFastFetch(new PipelineFileReader(Trust.none())
                 .parse(table + ".yaml", RandomTable.PIPELINE.formatted(table), Optional.empty())
                 .withSourceUrls(Map.of("rows", rig.server.url("/" + table + ".csv"))));
 

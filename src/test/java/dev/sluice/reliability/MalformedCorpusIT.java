@@ -8,6 +8,7 @@ import dev.sluice.config.FetchSettings;
 import dev.sluice.config.InvalidRowPolicy;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Trust;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
 import dev.sluice.testing.ExpectedCovidTable;
@@ -198,7 +199,8 @@ class MalformedCorpusIT {
                         "cases",
                         null),
                 nyt("another file's header", JHU.substring(0, 5000), missing, 1L, "date", null),
-                nyt("a JSON error body", "{\"message\":\"API rate limit exceeded\"}\n", missing, 1L, "date", null),
+                // Named by its kind and size, never quoted (security finding 5): it is no header at all.
+                nyt("a JSON error body", "{\"message\":\"API rate limit exceeded\"}\n", notCsv, null, null, null),
                 jhu("the Recovered column is missing", dropField(JHU, 4), missing, 1L, "Recovered", null),
                 jhu("a filtered column is missing", dropField(JHU, 2), missing, 1L, "Province/State", null),
                 // Values
@@ -503,14 +505,10 @@ class MalformedCorpusIT {
         // A limit above the body's size: the parser, not the size limit, must be what stops it.
         PipelineSpec spec = TestRig.withFetch(
                 emptyWitness.watch(empty.covidUs()),
-                new FetchSettings(
-                        Duration.ofSeconds(2),
-                        Duration.ofSeconds(10),
-                        1,
-                        Duration.ofMillis(10),
-                        Duration.ofMillis(10),
-                        Duration.ofSeconds(1),
-                        4L << 30));
+                FetchSettings.DEFAULTS
+                        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10))
+                        .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1))
+                        .withMaxBytes(4L << 30));
         Run run = empty.run(spec);
 
         RunError error = emptyWitness.assertFailedCleanly(spec, run, ErrorKind.NOT_CSV);
@@ -544,7 +542,7 @@ class MalformedCorpusIT {
             bundled = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(bundled).contains("invalid_rows: fail_run");
-        PipelineSpec spec = new PipelineFileReader(List.of(), Map.of())
+        PipelineSpec spec = new PipelineFileReader(Trust.none())
                 .parse(
                         "skipping.yaml",
                         bundled.replace("invalid_rows: fail_run", "invalid_rows: skip"),

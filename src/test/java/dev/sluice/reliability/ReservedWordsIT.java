@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.RunStatus;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Trust;
 import dev.sluice.history.Run;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
@@ -36,7 +37,7 @@ class ReservedWordsIT {
     @Test
     void a_table_and_columns_named_by_reserved_words_load_and_update_like_any_other() {
         try (TestRig rig = new TestRig()) {
-            PipelineSpec spec = TestRig.withFastFetch(new PipelineFileReader(List.of(), Map.of())
+            PipelineSpec spec = TestRig.withFastFetch(new PipelineFileReader(Trust.none())
                     .parse("reserved.yaml", PIPELINE, Optional.empty())
                     .withSourceUrls(Map.of("select", rig.server.url("/a.csv"))));
             String hostile = "x\"; drop table \"user\"; --";

@@ -95,6 +95,8 @@ class SecurityIT {
                     "DEBUG",
                     "SLUICE_DB_PASSWORD",
                     "db-pass-Qv42",
+                    "SLUICE_PLAINTEXT_HOSTS",
+                    "127.0.0.1",
                     "SLUICE_WEBHOOK_URL",
                     receiver.url("/services/hook-token-Zq81").toString(),
                     "SLUICE_WEBHOOK_SECRET",
@@ -104,9 +106,8 @@ class SecurityIT {
                     "SLUICE_SMTP_PORT",
                     String.valueOf(MAIL.getSmtp().getPort()),
                     "SLUICE_SMTP_TLS",
-                    "none",
-                    "SLUICE_SMTP_USER",
-                    "etl@example.org"));
+                    "none"));
+            env.putAll(Map.of("SLUICE_SMTP_USER", "etl@example.org"));
             env.putAll(Map.of(
                     "SLUICE_SMTP_PASSWORD",
                     SMTP_PASSWORD,

@@ -97,14 +97,10 @@ class SourceFaultsIT {
 
     @Test
     void a_server_that_accepts_and_never_answers_times_out_instead_of_hanging() {
-        FetchSettings quick = new FetchSettings(
-                Duration.ofSeconds(2),
-                Duration.ofMillis(400),
-                2,
-                Duration.ofMillis(10),
-                Duration.ofMillis(10),
-                Duration.ofSeconds(1),
-                1L << 20);
+        FetchSettings quick = FetchSettings.DEFAULTS
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(400))
+                .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1))
+                .withMaxBytes(1L << 20);
         try (RawHttpServer server = new RawHttpServer(RawHttpServer.silent(10_000))) {
             PipelineSpec quickSpec = TestRig.withFetch(spec, quick);
             Run run = rig.run(TestRig.withUrl(quickSpec, "nyt", server.url("/us.csv")));
@@ -126,14 +122,10 @@ class SourceFaultsIT {
                 SourceServer.body(NYT));
         PipelineSpec patient = TestRig.withFetch(
                 spec,
-                new FetchSettings(
-                        Duration.ofSeconds(2),
-                        Duration.ofSeconds(2),
-                        4,
-                        Duration.ofMillis(100),
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(30),
-                        64L << 20));
+                FetchSettings.DEFAULTS
+                        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))
+                        .withRetries(4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30))
+                        .withMaxBytes(64L << 20));
         Run run = rig.run(TestRig.withUrl(patient, "nyt", rig.server.url("/flaky.csv")));
 
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);

@@ -8,13 +8,13 @@ import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.ScheduleSpec;
+import dev.sluice.config.Trust;
 import dev.sluice.db.Database;
 import dev.sluice.testing.TestDatabase;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +35,7 @@ class PipelineSchedulerIT {
     @BeforeEach
     void start() throws Exception {
         database = TestDatabase.openFresh(Files.createTempDirectory("sluice-schedule-"));
-        covidUs = new PipelineFileReader(List.of(), Map.of()).read("covid-us");
+        covidUs = new PipelineFileReader(Trust.none()).read("covid-us");
     }
 
     @AfterEach

@@ -44,16 +44,16 @@ class SettingsTest {
                 .isEqualTo(USER_HOME.resolve(".sluice").resolve("pg"));
         assertThat(settings.database().poolSize()).isEqualTo(10);
         assertThat(settings.database().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(settings.lockTimeout()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(settings.tempDirectory()).isEqualTo(TEMP);
-        assertThat(settings.notifyTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(settings.notifyFirstRetry()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(settings.channelTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(settings.deliveryInterval()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(settings.apiToken()).isEmpty();
+        assertThat(settings.runs().lockTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.runs().tempDirectory()).isEqualTo(TEMP);
+        assertThat(settings.notifications().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.notifications().firstRetry()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.notifications().channelTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.notifications().deliveryInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings.serve().shutdownTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.serve().apiToken()).isEmpty();
         assertThat(settings.logLevel()).isEmpty();
-        assertThat(settings.environmentChannels()).isEmpty();
+        assertThat(settings.notifications().environmentChannels()).isEmpty();
         assertThat(settings.warnings()).isEmpty();
     }
 
@@ -73,12 +73,12 @@ class SettingsTest {
                 "SLUICE_API_TOKEN",
                 "t0ken"));
         assertThat(settings.home()).isEqualTo(Path.of("/srv/sluice"));
-        assertThat(settings.lockTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(settings.runs().lockTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(settings.database().poolSize()).isEqualTo(4);
-        assertThat(settings.fileRoots()).containsExactly(Path.of("/data/a"), Path.of("/data/b"));
+        assertThat(settings.trust().fileRoots()).containsExactly(Path.of("/data/a"), Path.of("/data/b"));
         assertThat(settings.logLevel()).hasValue(Settings.LogLevel.DEBUG);
-        assertThat(settings.apiToken().orElseThrow().reveal()).isEqualTo("t0ken");
-        assertThat(settings.apiToken().orElseThrow()).hasToString("***");
+        assertThat(settings.serve().apiToken().orElseThrow().reveal()).isEqualTo("t0ken");
+        assertThat(settings.serve().apiToken().orElseThrow()).hasToString("***");
     }
 
     @Test
@@ -98,6 +98,57 @@ class SettingsTest {
         assertThat(failure(Map.of("SLUICE_DB_PASSWORD", "a", "SLUICE_DB_PASSWORD_FILE", "/run/x"))
                         .getMessage())
                 .isEqualTo("SLUICE_DB_PASSWORD: set it or SLUICE_DB_PASSWORD_FILE, not both");
+    }
+
+    @Test
+    void what_files_may_read_is_lent_by_name_and_sluice_s_own_settings_never() {
+        Settings settings = read(Map.of(
+                "SLUICE_SECRET_ENV", "SMTP_PASSWORD, SLACK_URL",
+                "SMTP_PASSWORD", "pw",
+                "OTHER_SECRET", "not-lent",
+                "SLUICE_SECRET_DIRS", "/run/secrets",
+                "SLUICE_PLAINTEXT_HOSTS", "127.0.0.1,localhost",
+                "SLUICE_ALLOW_NETWORKS", "10.0.0.0/8, fd00::/8",
+                "SLUICE_ALLOWED_HOSTS", "sluice.example.org"));
+        assertThat(settings.trust().lentVariables()).containsExactlyInAnyOrder("SMTP_PASSWORD", "SLACK_URL");
+        assertThat(settings.trust().environment()).isEqualTo(Map.of("SMTP_PASSWORD", "pw"));
+        assertThat(settings.trust().secretDirectories()).containsExactly(Path.of("/run/secrets"));
+        assertThat(settings.trust().plaintextHosts()).containsExactlyInAnyOrder("127.0.0.1", "localhost");
+        assertThat(settings.runs().allowedNetworks().ranges()).hasSize(2);
+        assertThat(settings.serve().allowedHosts()).containsExactly("sluice.example.org");
+
+        assertThat(failure(Map.of("SLUICE_SECRET_ENV", "SMTP_PASSWORD,SLUICE_DB_PASSWORD"))
+                        .getMessage())
+                .isEqualTo("SLUICE_SECRET_ENV: SLUICE_DB_PASSWORD is one of sluice's own settings and is never lent"
+                        + " to pipeline files");
+        assertThat(failure(Map.of("SLUICE_ALLOW_NETWORKS", "intranet")).getMessage())
+                .startsWith("SLUICE_ALLOW_NETWORKS: 'intranet' is not an address or range");
+        assertThat(failure(Map.of("SLUICE_ALLOW_NETWORKS", "10.0.0.0/33")).getMessage())
+                .startsWith("SLUICE_ALLOW_NETWORKS: '10.0.0.0/33' has no valid prefix length");
+    }
+
+    @Test
+    void an_environment_channel_sends_its_credential_over_tls_unless_the_host_is_allowed_plaintext() {
+        Map<String, String> smtp = Map.of(
+                "SLUICE_SMTP_HOST", "mail.example.org",
+                "SLUICE_SMTP_TLS", "none",
+                "SLUICE_SMTP_USER", "etl",
+                "SLUICE_SMTP_PASSWORD", "smtp-pass-Wx09",
+                "SLUICE_SMTP_FROM", "s@example.org",
+                "SLUICE_SMTP_TO", "a@example.org");
+        SettingsException e = failure(smtp);
+        assertThat(e.getMessage())
+                .startsWith("SLUICE_SMTP_TLS: channel env-email sends its SMTP password without TLS to"
+                        + " mail.example.org")
+                .doesNotContain("smtp-pass-Wx09");
+        Map<String, String> allowed = new LinkedHashMap<>(smtp);
+        allowed.put("SLUICE_PLAINTEXT_HOSTS", "mail.example.org");
+        assertThat(read(allowed).notifications().environmentChannels()).hasSize(1);
+        assertThat(failure(Map.of("SLUICE_WEBHOOK_URL", "http://hooks.example.org/secret-path"))
+                        .getMessage())
+                .isEqualTo("SLUICE_WEBHOOK_URL: channel env-webhook sends its URL, a credential over plain http to"
+                        + " hooks.example.org; use https (or the operator allows plaintext to that host in"
+                        + " SLUICE_PLAINTEXT_HOSTS)");
     }
 
     @Test
@@ -135,7 +186,9 @@ class SettingsTest {
                         Map.entry("SLUICE_SMTP_FROM", "sluice@example.org"),
                         Map.entry("SLUICE_SMTP_TO", "a@example.org, b@example.org"),
                         Map.entry("SLUICE_SNS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t"),
-                        Map.entry("SLUICE_SNS_ENDPOINT", "http://localhost:4566")))
+                        Map.entry("SLUICE_SNS_ENDPOINT", "http://localhost:4566"),
+                        Map.entry("SLUICE_PLAINTEXT_HOSTS", "localhost")))
+                .notifications()
                 .environmentChannels();
 
         assertThat(channels).extracting(ChannelSpec::name).containsExactly("env-webhook", "env-email", "env-sns");

@@ -22,6 +22,11 @@ public final class CapturedLogs implements AutoCloseable {
         sluice.setLevel(ch.qos.logback.classic.Level.DEBUG);
     }
 
+    /** Each event's formatted message, one per event. */
+    public java.util.List<String> lines() {
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     public String text() {
         StringBuilder text = new StringBuilder();
         for (ILoggingEvent event : appender.list) {

@@ -117,6 +117,28 @@ public final class RawHttpServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Announces the whole body and sends it one byte every {@code pauseMillis}, never pausing long enough for a read
+     * timeout: a server trickling a body, until the client hangs up.
+     */
+    public static Reply trickle(byte[] body, long pauseMillis) {
+        return (socket, out) -> {
+            out.write(head(body.length));
+            out.flush();
+            try {
+                for (byte b : body) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(pauseMillis);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // The client hung up: what a trickle is for.
+            }
+        };
+    }
+
     /** Reads the request and answers nothing until the client gives up (or {@code maxMillis} pass). */
     public static Reply silent(long maxMillis) {
         return (socket, out) -> {

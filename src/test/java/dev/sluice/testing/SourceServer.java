@@ -59,8 +59,13 @@ public final class SourceServer implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     public SourceServer() {
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** A server on another address: 127.0.0.2 is another loopback address, another host to a client. */
+    public SourceServer(InetAddress address) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            server = HttpServer.create(new InetSocketAddress(address, 0), 50);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,7 +75,8 @@ public final class SourceServer implements AutoCloseable {
     }
 
     public URI url(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort() + path);
     }
 
     public SourceServer script(String path, Step... steps) {

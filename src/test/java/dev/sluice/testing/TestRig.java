@@ -4,7 +4,7 @@ import dev.sluice.app.Wiring;
 import dev.sluice.config.FetchSettings;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
-import dev.sluice.config.SourceSpec;
+import dev.sluice.config.Trust;
 import dev.sluice.db.Database;
 import dev.sluice.history.Run;
 import dev.sluice.history.Trigger;
@@ -43,14 +43,10 @@ import java.util.stream.Stream;
  */
 public final class TestRig implements AutoCloseable {
     /** Fast retries: tests assert the attempts and delays, not wall time. */
-    public static final FetchSettings FAST_FETCH = new FetchSettings(
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(2),
-            3,
-            Duration.ofMillis(100),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(30),
-            64L << 20);
+    public static final FetchSettings FAST_FETCH = FetchSettings.DEFAULTS
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))
+            .withRetries(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30))
+            .withMaxBytes(64L << 20);
     /** AWS credentials the SNS channel signs with in tests; they must never appear anywhere. */
     public static final String AWS_SECRET_KEY = "aws-secret-key-do-not-log";
 
@@ -131,7 +127,7 @@ public final class TestRig implements AutoCloseable {
 
     /** The bundled covid-us pipeline reading both sources from this rig's server at /nyt.csv and /jhu.csv. */
     public PipelineSpec covidUs() {
-        return withFastFetch(new PipelineFileReader(List.of(), Map.of())
+        return withFastFetch(new PipelineFileReader(Trust.none())
                 .read("covid-us")
                 .withSourceUrls(Map.of("nyt", server.url("/nyt.csv"), "jhu", server.url("/jhu.csv"))));
     }
@@ -148,9 +144,8 @@ public final class TestRig implements AutoCloseable {
 
     /** The same pipeline with other download settings for every source. */
     public static PipelineSpec withFetch(PipelineSpec spec, FetchSettings fetch) {
-        return spec.withSources(spec.sources().stream()
-                .map(s -> new SourceSpec(s.name(), s.url(), s.delimiter(), s.columns(), s.filters(), s.key(), fetch))
-                .toList());
+        return spec.withSources(
+                spec.sources().stream().map(s -> s.withFetch(fetch)).toList());
     }
 
     public static PipelineSpec withUrl(PipelineSpec spec, String source, URI url) {

@@ -8,6 +8,7 @@ import dev.sluice.SluiceException;
 import dev.sluice.config.InvalidRowPolicy;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.SourceSpec;
+import dev.sluice.config.Trust;
 import dev.sluice.testing.RandomTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -33,7 +33,7 @@ import net.jqwik.api.Provide;
  * in sluice's own error, quickly, never in another exception or a hang.
  */
 class CsvTypingProperties {
-    private static final SourceSpec SOURCE = new PipelineFileReader(List.of(), Map.of())
+    private static final SourceSpec SOURCE = new PipelineFileReader(Trust.none())
             .parse("roundtrip.yaml", RandomTable.PIPELINE.formatted("roundtrip"), Optional.empty())
             .sources()
             .get(0);

@@ -7,6 +7,7 @@ import dev.sluice.SluiceException;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
+import dev.sluice.config.Trust;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -44,7 +44,7 @@ class SourceValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void fixture_case(Path dir) throws IOException {
-        PipelineSpec spec = new PipelineFileReader(List.of(), Map.of())
+        PipelineSpec spec = new PipelineFileReader(Trust.none())
                 .parse(dir.getFileName().toString(), Files.readString(dir.resolve("pipeline.yaml")), Optional.empty());
         SourceSpec source = spec.sources().get(0);
         SourceValidator validator = new SourceValidator(spec.invalidRows(), 100, SourceValidator.RowProgress.NONE);

@@ -71,7 +71,8 @@ class DashboardIT {
                         .getBytes(StandardCharsets.UTF_8)));
         assertThat(rig.run(spec).status()).isEqualTo(RunStatus.FAILED);
         reader = rig.database.openReader(Optional.empty(), 4);
-        server = new DashboardServer(List.of(spec), reader, rig.wiring.history(), 4, Optional.empty(), s -> {})
+        server = new DashboardServer(
+                        List.of(spec), reader, rig.wiring.history(), 4, Optional.empty(), s -> {}, java.util.List.of())
                 .start("127.0.0.1", 0);
         profile = Files.createTempDirectory("sluice-chromium-");
         ChromeOptions options = new ChromeOptions();

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.RunStatus;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Trust;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
 import java.net.URI;
@@ -53,13 +54,19 @@ class GenericViewIT {
         }
         try (TestRig rig = new TestRig()) {
             rig.server.script("/counties.csv", SourceServer.body(csv.toString().getBytes(StandardCharsets.UTF_8)));
-            PipelineSpec spec = TestRig.withFastFetch(new PipelineFileReader(List.of(), Map.of())
+            PipelineSpec spec = TestRig.withFastFetch(new PipelineFileReader(Trust.none())
                     .read("us-counties")
                     .withSourceUrls(Map.of("counties", rig.server.url("/counties.csv"))));
             assertThat(rig.run(spec).status()).isEqualTo(RunStatus.SUCCEEDED);
             try (HikariDataSource reader = rig.database.openReader(Optional.empty(), 2);
                     DashboardServer server = new DashboardServer(
-                                    List.of(spec), reader, rig.wiring.history(), 4, Optional.empty(), s -> {})
+                                    List.of(spec),
+                                    reader,
+                                    rig.wiring.history(),
+                                    4,
+                                    Optional.empty(),
+                                    s -> {},
+                                    java.util.List.of())
                             .start("127.0.0.1", 0)) {
                 ObjectMapper json = new ObjectMapper();
                 HttpClient http = HttpClient.newHttpClient();

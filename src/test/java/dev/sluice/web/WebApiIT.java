@@ -9,6 +9,7 @@ import dev.sluice.Main;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Secret;
+import dev.sluice.config.Trust;
 import dev.sluice.history.Run;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.TestRig;
@@ -54,14 +55,15 @@ class WebApiIT {
         rig.run(spec); // unchanged
         reader = rig.database.openReader(Optional.empty(), 4);
         // us-counties is served but never loaded: its table does not exist.
-        PipelineSpec neverLoaded = new PipelineFileReader(List.of(), Map.of()).read("us-counties");
+        PipelineSpec neverLoaded = new PipelineFileReader(Trust.none()).read("us-counties");
         server = new DashboardServer(
                         List.of(spec, neverLoaded),
                         reader,
                         rig.wiring.history(),
                         4,
                         Optional.of(Secret.of(TOKEN)),
-                        s -> manualRuns.add(s.name()))
+                        s -> manualRuns.add(s.name()),
+                        List.of())
                 .start("127.0.0.1", 0);
     }
 
@@ -249,9 +251,65 @@ class WebApiIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(right.statusCode()).isEqualTo(202);
         assertThat(manualRuns).containsExactly("covid-us");
+        HttpResponse<String> lowerCase = HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Authorization", "bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(lowerCase.statusCode()).as("the scheme is case-insensitive").isEqualTo(202);
+        assertThat(manualRuns).containsExactly("covid-us", "covid-us");
         assertThat(get("/api/pipelines/covid-us/runs").statusCode())
                 .as("GET is not a trigger")
                 .isIn(404, 405);
+    }
+
+    @Test
+    void an_invalid_parameter_answers_400_saying_which_never_500() throws Exception {
+        Map<String, String> invalid = Map.of(
+                "/api/runs?pipeline=%00", "pipeline must be a pipeline's name",
+                "/api/runs?pipeline=covid-us%27%3B", "pipeline must be a pipeline's name",
+                "/api/runs?limit=abc", "limit must be a whole number from 1 to 200",
+                "/api/runs?limit=1000", "limit must be a whole number from 1 to 200",
+                "/api/runs?before=-3", "before must be a run id",
+                "/api/pipelines/covid-us/rows?from=2020-13-01", "from and to must be dates",
+                "/api/pipelines/covid-us/series?to=%00", "from and to must be dates");
+        for (Map.Entry<String, String> request : invalid.entrySet()) {
+            HttpResponse<String> response = get(request.getKey());
+            assertThat(response.statusCode()).as(request.getKey()).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).get("error").asText()).contains(request.getValue());
+        }
+        assertThat(get("/api/runs/%00").statusCode())
+                .as("refused by Jetty itself: an ambiguous path")
+                .isEqualTo(400);
+        JsonNode page = json("/api/runs?limit=1");
+        JsonNode next =
+                json("/api/runs?limit=1&before=" + page.get(0).get("runId").asLong());
+        assertThat(next.get(0).get("runId").asLong())
+                .isLessThan(page.get(0).get("runId").asLong());
+    }
+
+    /** A request with this Host header, over a plain socket (the JDK's client will not send another Host). */
+    private static String rawGet(String path, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void only_requests_addressed_to_a_known_name_are_answered() throws Exception {
+        assertThat(rawGet("/api/runs", "rebound.attacker.example:" + server.port()))
+                .startsWith("HTTP/1.1 421")
+                .contains("does not answer to the name 'rebound.attacker.example'");
+        assertThat(rawGet("/api/runs", "localhost:" + server.port())).startsWith("HTTP/1.1 200");
+        assertThat(rawGet("/api/runs", "127.0.0.1")).startsWith("HTTP/1.1 200");
+        assertThat(rawGet("/api/runs", "[::1]:" + server.port())).startsWith("HTTP/1.1 200");
+        assertThat(rawGet("/health/ready", "10.1.2.3:8080"))
+                .as("probes address pods by IP")
+                .startsWith("HTTP/1.1 200");
     }
 
     @Test
