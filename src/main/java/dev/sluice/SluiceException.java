@@ -14,6 +14,7 @@ public class SluiceException extends RuntimeException {
 
     private final ErrorKind kind;
     private final String source;
+    private final String file;
     private final Long line;
     private final String column;
     private final String value;
@@ -28,10 +29,24 @@ public class SluiceException extends RuntimeException {
 
     public SluiceException(
             ErrorKind kind, String message, String source, Long line, String column, String value, Throwable cause) {
+        this(kind, message, source, null, line, column, value, cause);
+    }
+
+    /** @param file which of a source's several files, or null for a source of one file */
+    public SluiceException(
+            ErrorKind kind,
+            String message,
+            String source,
+            String file,
+            Long line,
+            String column,
+            String value,
+            Throwable cause) {
         // Bounded here, whatever the thrower quoted: a message goes into logs, the run history and notifications.
         super(Excerpt.of(message, Excerpt.MESSAGE), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.source = source;
+        this.file = Excerpt.of(file, Excerpt.VALUE);
         this.line = line;
         this.column = Excerpt.of(column, Excerpt.VALUE);
         this.value = Excerpt.of(value, Excerpt.VALUE);
@@ -44,6 +59,11 @@ public class SluiceException extends RuntimeException {
     /** The source's name in the pipeline, or null when the failure is not about one source. */
     public String source() {
         return source;
+    }
+
+    /** Which of a source's several files, or null (a source of one file, or no file at all). */
+    public String file() {
+        return file;
     }
 
     /** 1-based line in the source file, the header being line 1; null when not about a line. */

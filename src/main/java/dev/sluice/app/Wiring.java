@@ -7,6 +7,7 @@ import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.db.Migrations;
+import dev.sluice.extract.S3Access;
 import dev.sluice.extract.SourceCache;
 import dev.sluice.extract.SourceFetcher;
 import dev.sluice.extract.SourceStateRepository;
@@ -111,7 +112,11 @@ public final class Wiring {
                 random,
                 clock,
                 progress,
-                settings.runs().allowedNetworks());
+                settings.runs().allowedNetworks(),
+                new S3Access(
+                        settings.runs().s3Endpoint(),
+                        Optional.ofNullable(settings.environment().get("AWS_REGION")),
+                        () -> AwsCredentials.from(settings.environment())));
         return new Pipeline(
                 database,
                 fetcher,
@@ -130,8 +135,9 @@ public final class Wiring {
     }
 
     private ChannelFactory channelFactory() {
-        return ChannelFactory.from(
-                settings.environment(), settings.notifications().channelTimeout());
+        return new ChannelFactory(
+                () -> AwsCredentials.from(settings.environment()),
+                settings.notifications().channelTimeout());
     }
 
     /** The dashboard's read-only pool, connecting as sluice_reader. */

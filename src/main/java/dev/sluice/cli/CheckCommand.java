@@ -31,7 +31,8 @@ public final class CheckCommand implements Callable<Integer> {
         PrintStream out = terminal.out();
         out.println(spec.origin() + ": pipeline " + spec.name() + " is valid");
         for (SourceSpec source : spec.sources()) {
-            out.println("  source " + source.name() + ": " + source.url() + " (key " + source.key() + ")");
+            out.println(
+                    "  source " + source.name() + ": " + source.location().describe() + " (key " + source.key() + ")");
             for (ColumnSpec c : source.columns()) {
                 out.println("    " + c.header() + (c.header().equals(c.name()) ? "" : " as " + c.name()) + ": "
                         + c.type().name().toLowerCase(java.util.Locale.ROOT) + (c.required() ? "" : ", optional")

@@ -96,6 +96,27 @@ final class ConfigNode {
         return has(field) ? Optional.of(text(field)) : Optional.empty();
     }
 
+    /**
+     * A field holding one character, a space or a tab included ({@code "\t"} in YAML): separators, quotes.
+     *
+     * @param refused characters the field may not be, with what they are for the message
+     */
+    Optional<Character> character(String field, String refused) {
+        if (!has(field)) {
+            return Optional.empty();
+        }
+        JsonNode value = node.get(field);
+        String text = value.isValueNode() ? value.asText() : "";
+        if (text.length() != 1) {
+            throw error(field, "must be one character, found '" + text + "'");
+        }
+        char c = text.charAt(0);
+        if (c == '\n' || c == '\r' || refused.indexOf(c) >= 0) {
+            throw error(field, "cannot be '" + (c == '\n' ? "\\n" : c == '\r' ? "\\r" : String.valueOf(c)) + "'");
+        }
+        return Optional.of(c);
+    }
+
     /** The node itself as text: for list items that are plain values. */
     String asText() {
         if (!node.isValueNode()) {

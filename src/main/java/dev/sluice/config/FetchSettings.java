@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param backoffBase    first retry delay before jitter; doubles each attempt
  * @param backoffMax     the largest delay between attempts
  * @param maxRetryAfter  the longest Retry-After a server may ask for; longer fails the run at once
- * @param maxBytes       the largest body accepted
+ * @param maxBytes       the largest body accepted, and the largest CSV a compressed body may unpack to
+ * @param maxRatio       the most a compressed body may expand, once past its first MiB: a bomb fails early
  */
 public record FetchSettings(
         Duration connectTimeout,
@@ -26,7 +27,8 @@ public record FetchSettings(
         Duration backoffBase,
         Duration backoffMax,
         Duration maxRetryAfter,
-        long maxBytes) {
+        long maxBytes,
+        int maxRatio) {
 
     /**
      * A body must arrive at {@code bytesPerSecond} on average over every {@code over} (after its first window): a
@@ -56,7 +58,8 @@ public record FetchSettings(
             Duration.ofSeconds(1),
             Duration.ofSeconds(30),
             Duration.ofMinutes(5),
-            1L << 30);
+            1L << 30,
+            250);
 
     public FetchSettings {
         Objects.requireNonNull(deadline, "deadline");
@@ -67,16 +70,28 @@ public record FetchSettings(
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive");
         }
+        if (maxRatio < 1) {
+            throw new IllegalArgumentException("maxRatio must be positive");
+        }
     }
 
     public FetchSettings withTimeouts(Duration connect, Duration read) {
         return new FetchSettings(
-                connect, read, deadline, minRate, attempts, backoffBase, backoffMax, maxRetryAfter, maxBytes);
+                connect, read, deadline, minRate, attempts, backoffBase, backoffMax, maxRetryAfter, maxBytes, maxRatio);
     }
 
     public FetchSettings withRetries(int attemptCount, Duration base, Duration max, Duration retryAfterLimit) {
         return new FetchSettings(
-                connectTimeout, readTimeout, deadline, minRate, attemptCount, base, max, retryAfterLimit, maxBytes);
+                connectTimeout,
+                readTimeout,
+                deadline,
+                minRate,
+                attemptCount,
+                base,
+                max,
+                retryAfterLimit,
+                maxBytes,
+                maxRatio);
     }
 
     public FetchSettings withMaxBytes(long limit) {
@@ -89,7 +104,8 @@ public record FetchSettings(
                 backoffBase,
                 backoffMax,
                 maxRetryAfter,
-                limit);
+                limit,
+                maxRatio);
     }
 
     public FetchSettings withDeadline(Duration limit) {
@@ -102,7 +118,22 @@ public record FetchSettings(
                 backoffBase,
                 backoffMax,
                 maxRetryAfter,
-                maxBytes);
+                maxBytes,
+                maxRatio);
+    }
+
+    public FetchSettings withMaxRatio(int ratio) {
+        return new FetchSettings(
+                connectTimeout,
+                readTimeout,
+                deadline,
+                minRate,
+                attempts,
+                backoffBase,
+                backoffMax,
+                maxRetryAfter,
+                maxBytes,
+                ratio);
     }
 
     public FetchSettings withMinRate(MinimumRate rate) {
@@ -115,6 +146,7 @@ public record FetchSettings(
                 backoffBase,
                 backoffMax,
                 maxRetryAfter,
-                maxBytes);
+                maxBytes,
+                maxRatio);
     }
 }

@@ -75,4 +75,16 @@ public final class Units {
         }
         return ms + "ms";
     }
+
+    /** {@code 1073741824} as {@code 1GiB}: the largest binary unit that writes the size exactly. */
+    public static String formatSize(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int unit = 0;
+        long amount = bytes;
+        while (unit < units.length - 1 && amount >= 1024 && amount % 1024 == 0) {
+            amount /= 1024;
+            unit++;
+        }
+        return amount + units[unit];
+    }
 }

@@ -32,7 +32,8 @@ public final class Migrations {
             "V1__runs_source_state_change_log.sql",
             "V2__notification_outbox.sql",
             "V3__scheduler_and_reader_role.sql",
-            "V4__outbox_knows_its_pipeline.sql");
+            "V4__outbox_knows_its_pipeline.sql",
+            "V5__state_per_file.sql");
     /** The highest migration: what readiness checks against. */
     public static final int LATEST = SCRIPTS.size();
 

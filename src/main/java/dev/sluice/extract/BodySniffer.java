@@ -25,9 +25,26 @@ final class BodySniffer {
         }
     }
 
+    /**
+     * Checks a body as downloaded. A gzip or zip body is left to {@link Unpacking}, which checks the text it unpacks
+     * to with {@link #checkUnpacked}.
+     */
     static void check(String source, long length, byte[] prefix, int prefixLength) {
+        if (length > 0 && Unpacking.looksPacked(prefix, prefixLength)) {
+            return;
+        }
+        check(source, source, length, prefix, prefixLength);
+    }
+
+    /** Checks the beginning of the text a packed body unpacks to ({@code name}: the source, or its file). */
+    static void checkUnpacked(String source, String name, byte[] prefix, int prefixLength) {
+        check(source, name, prefixLength == 0 ? 0 : -1, prefix, prefixLength);
+    }
+
+    /** @param length the body's size, or -1 when unknown (an unpacked text, read as it streams) */
+    private static void check(String source, String name, long length, byte[] prefix, int prefixLength) {
         if (length == 0) {
-            throw new SourceRejectedException(ErrorKind.NOT_CSV, source, source + ": the body is empty");
+            throw new SourceRejectedException(ErrorKind.NOT_CSV, source, name + ": the body is empty");
         }
         if (prefixLength >= 2
                 && ((prefix[0] == (byte) 0xFE && prefix[1] == (byte) 0xFF)
@@ -35,10 +52,10 @@ final class BodySniffer {
             throw new SourceRejectedException(
                     ErrorKind.NOT_CSV,
                     source,
-                    source + ": the body is UTF-16 (byte order mark " + String.format("%02X %02X", prefix[0], prefix[1])
+                    name + ": the body is UTF-16 (byte order mark " + String.format("%02X %02X", prefix[0], prefix[1])
                             + "); sluice reads UTF-8");
         }
-        checkText(source, prefix, prefixLength);
+        checkText(source, name, prefix, prefixLength);
         int start = 0;
         if (prefixLength >= 3 && prefix[0] == (byte) 0xEF && prefix[1] == (byte) 0xBB && prefix[2] == (byte) 0xBF) {
             start = 3;
@@ -57,7 +74,7 @@ final class BodySniffer {
             throw new SourceRejectedException(
                     ErrorKind.NOT_CSV,
                     source,
-                    String.format(java.util.Locale.ROOT, "%s: the body is JSON, not CSV: %,d bytes", source, length));
+                    String.format(java.util.Locale.ROOT, "%s: the body is JSON, not CSV%s", name, size(length)));
         }
         if (start < prefixLength && prefix[start] == '<') {
             // What the body says is not published (it may be anything a server answered: an internal page, a
@@ -72,17 +89,21 @@ final class BodySniffer {
                     source,
                     String.format(
                             java.util.Locale.ROOT,
-                            "%s: the body is HTML (or other markup), not CSV: %,d bytes",
-                            source,
-                            length));
+                            "%s: the body is HTML (or other markup), not CSV%s",
+                            name,
+                            size(length)));
         }
+    }
+
+    private static String size(long length) {
+        return length < 0 ? "" : String.format(java.util.Locale.ROOT, ": %,d bytes", length);
     }
 
     /**
      * A NUL byte at the start of a body means it is not text: UTF-16 without a byte order mark, a compressed file
      * served without its Content-Encoding, or some other binary. CSV text never holds one (PostgreSQL text cannot).
      */
-    private static void checkText(String source, byte[] prefix, int prefixLength) {
+    private static void checkText(String source, String name, byte[] prefix, int prefixLength) {
         int first = -1;
         int nuls = 0;
         for (int i = 0; i < prefixLength; i++) {
@@ -99,8 +120,6 @@ final class BodySniffer {
                 ? "; it begins like gzip, served without Content-Encoding: gzip"
                 : nuls * 3 >= prefixLength ? "; it looks like UTF-16 (sluice reads UTF-8)" : "";
         throw new SourceRejectedException(
-                ErrorKind.NOT_CSV,
-                source,
-                source + ": the body is not text: a NUL byte at" + " offset " + first + hint);
+                ErrorKind.NOT_CSV, source, name + ": the body is not text: a NUL byte at" + " offset " + first + hint);
     }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
  * tell whether it is the body last loaded.
  *
  * @param source     the source's name
+ * @param file       which of the source's files, for a source of several; null for a source of one file
  * @param url        the URL fetched, with credentials and secret-looking query values redacted
  * @param bytes      body length
  * @param sha256     hex sha256 of the body
@@ -15,7 +16,7 @@ import java.util.Optional;
  * @param freshness  how the body compares with the one last loaded
  */
 public record Download(
-        String source, String url, long bytes, String sha256, Validators validators, Freshness freshness) {
+        String source, String file, String url, long bytes, String sha256, Validators validators, Freshness freshness) {
 
     /** How a body compares with the one last loaded. */
     public enum Freshness {

@@ -40,39 +40,27 @@ final class HttpSourceFetcher {
 
     static final String USER_AGENT = "sluice/0.1 (+https://github.com/sluice-etl/sluice)";
 
-    /** Told when an attempt starts writing the file anew, and how far it got: a reader may be following it. */
-    interface AttemptObserver {
-        void attemptStarted();
-
-        void copied(long bytes);
-    }
-
-    /** The outcome of a fetch: 304, or a body written to the file. */
-    sealed interface Fetched permits NotModified, Received {
-        Download.Validators validators();
-    }
-
-    /** The server answered 304 to the conditional GET: the body last loaded is still current. */
-    record NotModified(Download.Validators validators) implements Fetched {}
-
-    /** A body, written whole to the file. */
-    record Received(Download.Validators validators, BodyCopier.Copied body) implements Fetched {}
-
     /** One attempt failed; whether and when to try again. */
     private static final class AttemptFailed extends Exception {
         private static final long serialVersionUID = 1L;
+        final SourceUnavailableException.Lasting lasting;
         final boolean retryable;
         final transient Optional<Duration> retryAfter;
 
-        private AttemptFailed(String message, boolean retryable, Optional<Duration> retryAfter, Throwable cause) {
+        private AttemptFailed(
+                String message,
+                SourceUnavailableException.Lasting lasting,
+                Optional<Duration> retryAfter,
+                Throwable cause) {
             super(message, cause);
-            this.retryable = retryable;
+            this.lasting = lasting;
+            this.retryable = lasting == SourceUnavailableException.Lasting.TRANSIENT;
             this.retryAfter = retryAfter;
         }
 
         /** Another attempt may succeed (a connection error, a 5xx), after {@code retryAfter} when the server said. */
         static AttemptFailed retryable(String message, Optional<Duration> retryAfter, Throwable cause) {
-            return new AttemptFailed(message, true, retryAfter, cause);
+            return new AttemptFailed(message, SourceUnavailableException.Lasting.TRANSIENT, retryAfter, cause);
         }
 
         static AttemptFailed retryable(String message, Throwable cause) {
@@ -81,7 +69,12 @@ final class HttpSourceFetcher {
 
         /** The same request will fail again (a 404, a refused redirect). */
         static AttemptFailed lasting(String message, Throwable cause) {
-            return new AttemptFailed(message, false, Optional.empty(), cause);
+            return new AttemptFailed(message, SourceUnavailableException.Lasting.LASTING, Optional.empty(), cause);
+        }
+
+        /** The server says the file is not there: 404, 410. */
+        static AttemptFailed missing(String message) {
+            return new AttemptFailed(message, SourceUnavailableException.Lasting.MISSING, Optional.empty(), null);
         }
     }
 
@@ -109,15 +102,17 @@ final class HttpSourceFetcher {
         this.addresses = addresses;
     }
 
+    /** Fetches {@code url}, one of the source's files, into {@code file}. */
     Fetched fetch(
             SourceSpec source,
+            URI url,
             String shownUrl,
             Optional<SourceState> conditional,
             Path file,
             AttemptObserver observer) {
         FetchSettings settings = source.fetch();
         long deadline = System.nanoTime() + settings.deadline().toNanos();
-        addresses.sourceRefusal(source.url()).ifPresent(why -> {
+        addresses.sourceRefusal(url).ifPresent(why -> {
             throw SourceUnavailableException.lastingFailure(
                     source.name(), source.name() + ": " + shownUrl + ": refused: " + why, null);
         });
@@ -125,7 +120,7 @@ final class HttpSourceFetcher {
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return attempt(source, conditional, file, observer, deadline);
+                    return attempt(source, url, conditional, file, observer, deadline);
                 } catch (AttemptFailed failed) {
                     Duration delay = afterFailure(source, shownUrl, failed, attempt, backoff);
                     if (System.nanoTime() + delay.toNanos() - deadline >= 0) {
@@ -159,9 +154,13 @@ final class HttpSourceFetcher {
         }
         if (!failed.retryable || attempt >= settings.attempts()) {
             String attempts = attempt > 1 ? " (after " + attempt + " attempts)" : "";
-            throw failed.retryable
-                    ? SourceUnavailableException.transientFailure(source.name(), message + attempts, failed.getCause())
-                    : SourceUnavailableException.lastingFailure(source.name(), message + attempts, failed.getCause());
+            throw switch (failed.lasting) {
+                case TRANSIENT ->
+                    SourceUnavailableException.transientFailure(source.name(), message + attempts, failed.getCause());
+                case LASTING ->
+                    SourceUnavailableException.lastingFailure(source.name(), message + attempts, failed.getCause());
+                case MISSING -> SourceUnavailableException.missing(source.name(), message, failed.getCause());
+            };
         }
         if (failed.retryAfter.isPresent() && failed.retryAfter.get().compareTo(settings.maxRetryAfter()) > 0) {
             throw SourceUnavailableException.transientFailure(
@@ -195,14 +194,19 @@ final class HttpSourceFetcher {
 
     /** One attempt: the request, and the redirects it leads to, until a body, a 304 or a failure. */
     private Fetched attempt(
-            SourceSpec source, Optional<SourceState> conditional, Path file, AttemptObserver observer, long deadline)
+            SourceSpec source,
+            URI origin,
+            Optional<SourceState> conditional,
+            Path file,
+            AttemptObserver observer,
+            long deadline)
             throws AttemptFailed, DeadlinePassed {
-        URI url = source.url();
+        URI url = origin;
         for (int redirects = 0; ; redirects++) {
             TimedBodyStream body = new TimedBodyStream(
                     source.fetch().readTimeout(), deadline, source.fetch().minRate());
             HttpResponse<InputStream> response = send(source, url, conditional, body, deadline);
-            Optional<URI> next = redirect(source.url(), response, redirects);
+            Optional<URI> next = redirect(origin, response, redirects);
             if (next.isPresent()) {
                 body.close();
                 url = next.get();
@@ -301,12 +305,15 @@ final class HttpSourceFetcher {
         Optional<String> etag = headers.firstValue("ETag");
         Optional<String> lastModified = headers.firstValue("Last-Modified");
         if (status == 304 && conditional.isPresent()) {
-            return new NotModified(new Download.Validators(
+            return new Fetched.NotModified(new Download.Validators(
                     etag.or(() -> conditional.get().etag()),
                     lastModified.or(() -> conditional.get().lastModified())));
         }
         if (status == 429 || status >= 500) {
             throw AttemptFailed.retryable("HTTP " + status, retryAfter(headers), null);
+        }
+        if (status == 404 || status == 410) {
+            throw AttemptFailed.missing("HTTP " + status + " (not found)");
         }
         if (status != 200) {
             throw AttemptFailed.lasting("HTTP " + status + " (expected 200)", null);
@@ -327,20 +334,32 @@ final class HttpSourceFetcher {
         }
         // Known before a byte of the body is read: a reader following the download must not parse it.
         BodySniffer.checkContentType(source.name(), headers.firstValue("Content-Type"));
-        InputStream in = identity ? raw : new GZIPInputStream(raw, 1 << 16);
+        Unpacking.Counted packed = new Unpacking.Counted(raw);
+        InputStream in = identity ? raw : new GZIPInputStream(packed, 1 << 16);
         long shownTotal = identity ? announced : -1;
         observer.attemptStarted();
-        BodyCopier.Copied copied =
-                BodyCopier.copy(source.name(), in, file, source.fetch().maxBytes(), bytes -> {
-                    observer.copied(bytes);
-                    listener.progress(source.name(), bytes, shownTotal);
-                });
+        FetchSettings settings = source.fetch();
+        BodyCopier.Copied copied = BodyCopier.copy(source.name(), in, file, settings.maxBytes(), bytes -> {
+            if (!identity) {
+                // Content-Encoding: gzip is unpacked as it arrives: a bomb fails as early as a packed file's would.
+                Unpacking.checkBounds(
+                        source.name(),
+                        source.name(),
+                        "Content-Encoding gzip",
+                        bytes,
+                        packed.bytes,
+                        settings.maxBytes(),
+                        settings.maxRatio());
+            }
+            observer.copied(bytes);
+            listener.progress(source.name(), bytes, shownTotal);
+        });
         if (identity && announced >= 0 && copied.bytes() != announced) {
             throw AttemptFailed.retryable(
                     "the body was cut off: " + copied.bytes() + " of " + announced + " bytes", null);
         }
         BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
-        return new Received(new Download.Validators(etag, lastModified), copied);
+        return new Fetched.Received(new Download.Validators(etag, lastModified), copied);
     }
 
     /** Retry-After is either seconds or an HTTP date. */

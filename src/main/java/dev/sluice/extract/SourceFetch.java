@@ -1,140 +1,160 @@
 package dev.sluice.extract;
 
+import dev.sluice.SluiceException;
+import dev.sluice.config.SourceLocation;
 import dev.sluice.config.SourceSpec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One source's fetch within a run. How its body is read is decided here, once, from what the last load remembered:
- *
- * <ul>
- *   <li>{@link ReadPolicy#AFTER_DOWNLOAD} when the same URL was loaded before from a server that cannot say "not
- *   modified" (it sent no ETag and no Last-Modified), or the source is a local file: the body is downloaded and
- *   hashed first, so that an identical body costs no load at all;</li>
- *   <li>{@link ReadPolicy#FOLLOW_DOWNLOAD} otherwise: there is no earlier body, or the server answers a conditional
- *   GET (a 200 then almost surely means another body), or the URL is another one (another publication). The load
- *   reads the body while it arrives; its sha256, known at the end, still tells an identical body, and the load is
- *   then rolled back.</li>
- * </ul>
- *
- * A source that answered 304 is read from the cached copy of the body last loaded when it verifies, or downloaded
- * again when the load needs it.
+ * One source's fetch within a run: its files, each fetched by a {@link FileFetch} with its own conditional GET and
+ * sha256, at most {@link #PARALLEL_FILES} downloading at once. The source is unchanged when it has the same files as
+ * at the last load and each is unchanged. A template that skips unpublished dates leaves out, with a warning, the
+ * files that are not there; any other missing file fails the run when it is asked for.
  */
 final class SourceFetch {
     private static final Logger LOG = LoggerFactory.getLogger(SourceFetch.class);
 
-    enum ReadPolicy {
-        FOLLOW_DOWNLOAD,
-        AFTER_DOWNLOAD
-    }
+    /** Enough to keep a link busy; few enough not to hammer a server that publishes one file per day. */
+    static final int PARALLEL_FILES = 4;
 
-    private final SourceFetcher fetcher;
     private final SourceCache cache;
     private final String pipeline;
     private final SourceSpec source;
-    private final Optional<SourceState> lastLoaded;
-    private final ReadPolicy policy;
-    private BodyDownload download;
-    private SourceBody body;
-    private Optional<Path> cached = Optional.empty();
+    private final List<SourceState> lastLoaded;
+    private final List<FileFetch> files = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private SluiceException failure;
+    private List<FileFetch> present;
 
     SourceFetch(
             SourceFetcher fetcher,
             SourceCache cache,
             String pipeline,
             SourceSpec source,
-            Optional<SourceState> lastLoaded) {
-        this.fetcher = fetcher;
+            List<SourceState> lastLoaded,
+            Clock clock) {
         this.cache = cache;
         this.pipeline = pipeline;
         this.source = source;
-        this.lastLoaded = lastLoaded;
-        String shownUrl = UrlRedactor.redact(source.url());
-        boolean local = source.url().getScheme().equalsIgnoreCase("file");
-        Optional<SourceState> sameUrl = lastLoaded.filter(s -> s.url().equals(shownUrl));
-        Optional<SourceState> conditional = sameUrl.filter(s -> !local)
-                .filter(s -> s.etag().isPresent() || s.lastModified().isPresent());
-        boolean cannotSayNotModified = sameUrl.isPresent() && conditional.isEmpty();
-        this.policy = lastLoaded.isPresent() && (local || cannotSayNotModified)
-                ? ReadPolicy.AFTER_DOWNLOAD
-                : ReadPolicy.FOLLOW_DOWNLOAD;
-        this.download = fetcher.start(source, conditional, lastLoaded);
-        LOG.debug("{}: {}{}", source.name(), policy, conditional.isPresent() ? ", conditional GET" : "");
+        this.lastLoaded = List.copyOf(lastLoaded);
+        List<PlannedFile> planned;
+        try {
+            planned = SourceFiles.of(source, clock);
+        } catch (SluiceException e) {
+            // Reported when the run asks for the source, so that it is recorded as the run's failure.
+            failure = e;
+            return;
+        }
+        Map<String, SourceState> byUrl = new HashMap<>();
+        lastLoaded.forEach(state -> byUrl.put(state.url(), state));
+        Semaphore permits = new Semaphore(PARALLEL_FILES);
+        for (PlannedFile file : planned) {
+            Optional<SourceState> state = Optional.ofNullable(byUrl.get(UrlRedactor.redact(file.url())));
+            if (state.isEmpty() && planned.size() == 1 && lastLoaded.size() == 1) {
+                state = Optional.of(lastLoaded.get(0)); // the same source at another URL: its sha256 still counts
+            }
+            files.add(new FileFetch(fetcher, cache, pipeline, source, file, permits, state));
+        }
     }
 
     /**
-     * Whether the body is known to be the one last loaded without reading it: a 304, or a finished body with the
-     * same sha256. False as soon as a body followed while it downloads starts arriving.
+     * The files that are there: all of them, or for a template that skips unpublished dates, those that did not
+     * answer 404 (waiting for each to start arriving).
      */
-    synchronized boolean unchangedBeforeReading() {
-        return switch (policy) {
-            case FOLLOW_DOWNLOAD ->
-                download.awaitStartOrEnd().map(Download::notModified).orElse(false);
-            case AFTER_DOWNLOAD -> download.await().unchanged();
-        };
-    }
-
-    /** The body to read; for a 304, the cached body last loaded, or the same body downloaded again. */
-    synchronized SourceBody body() {
-        if (body == null) {
-            body = chooseBody();
+    private synchronized List<FileFetch> present() {
+        if (failure != null) {
+            throw failure;
         }
-        return body;
-    }
-
-    private SourceBody chooseBody() {
-        boolean notModified = switch (policy) {
-            case FOLLOW_DOWNLOAD ->
-                download.awaitStartOrEnd().map(Download::notModified).orElse(false);
-            case AFTER_DOWNLOAD -> download.await().notModified();
-        };
-        if (!notModified) {
-            return download::open;
+        if (present != null) {
+            return present;
         }
-        cached = cache.find(pipeline, source.name(), download.await().sha256());
-        if (cached.isPresent()) {
-            Path file = cached.get();
-            return () -> open(file);
+        if (!(source.location() instanceof SourceLocation.DateTemplate template)
+                || template.missing() != SourceLocation.MissingFiles.SKIP) {
+            present = files;
+            return present;
         }
-        download.discard();
-        download = fetcher.start(source, Optional.empty(), lastLoaded);
-        return download::open;
-    }
-
-    private InputStream open(Path file) {
-        try {
-            return Files.newInputStream(file);
-        } catch (IOException e) {
-            throw new LocalStorageException(source.name(), "cannot read the cached body " + file, e);
+        List<FileFetch> found = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (FileFetch file : files) {
+            if (file.missing()) {
+                skipped.add(file.file().label());
+                file.close();
+            } else {
+                found.add(file);
+            }
         }
-    }
-
-    /** The finished download, waiting for it. */
-    synchronized Download download() {
-        return download.await();
-    }
-
-    /** The download if it completed by now; never waits. */
-    synchronized Optional<Download> completed() {
-        return download.completedNow();
-    }
-
-    /** After a committed load: the body just loaded becomes the cached one (a body read from the cache is there). */
-    synchronized void keep() {
-        if (body != null
-                && cached.isEmpty()
-                && download.completedNow().filter(d -> !d.notModified()).isPresent()) {
-            cache.keep(pipeline, source.name(), download.file());
+        if (found.isEmpty()) {
+            failure = SourceUnavailableException.missing(
+                    source.name(),
+                    source.name() + ": none of the " + files.size() + " files of " + template.describe() + " is there",
+                    null);
+            throw failure;
         }
+        if (!skipped.isEmpty()) {
+            String warning = source.name() + ": " + skipped.size() + " of " + files.size()
+                    + " files not published, skipped (missing: skip): "
+                    + String.join(", ", skipped.stream().limit(10).toList())
+                    + (skipped.size() > 10 ? ", ..." : "");
+            LOG.warn(warning);
+            warnings.add(warning);
+        }
+        present = found;
+        return present;
     }
 
-    /** Stops the download if it still runs and deletes its temporary file. */
-    synchronized void close() {
-        download.discard();
+    /** Whether every file is the one last loaded, without reading it, and no file came or went. */
+    boolean unchangedBeforeReading() {
+        List<FileFetch> now = present();
+        Set<String> urls =
+                now.stream().map(f -> UrlRedactor.redact(f.file().url())).collect(Collectors.toSet());
+        Set<String> before = lastLoaded.stream().map(SourceState::url).collect(Collectors.toSet());
+        return urls.equals(before) && now.stream().allMatch(FileFetch::unchangedBeforeReading);
+    }
+
+    /** The files to read, in order; each body is chosen when it is first opened. */
+    List<SourceFile> files() {
+        return present().stream()
+                .map(file ->
+                        new SourceFile(file.file().label(), () -> file.body().open()))
+                .toList();
+    }
+
+    /** What each file's download found, waiting for those still running. */
+    List<Download> downloads() {
+        return present().stream().map(FileFetch::download).toList();
+    }
+
+    /** The downloads that completed by now, without waiting. */
+    synchronized List<Download> completed() {
+        List<FileFetch> known = present == null ? files : present;
+        List<Download> completed = new ArrayList<>();
+        known.forEach(file -> file.completed().ifPresent(completed::add));
+        return completed;
+    }
+
+    synchronized List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** After a committed load: keeps each file's body in the cache, and forgets files the source no longer has. */
+    void keep() {
+        List<FileFetch> now = present();
+        now.forEach(FileFetch::keep);
+        cache.retainOnly(
+                pipeline, source.name(), now.stream().map(f -> f.file().url()).toList());
+    }
+
+    void close() {
+        files.forEach(FileFetch::close);
     }
 }

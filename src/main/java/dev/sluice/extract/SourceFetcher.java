@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.random.RandomGenerator;
 
 /**
@@ -26,6 +27,8 @@ import java.util.random.RandomGenerator;
  */
 public final class SourceFetcher {
     private final HttpSourceFetcher http;
+    private final S3SourceFetcher s3;
+    private final Clock clock;
     private final SourceCache cache;
     private final Path tempDir;
     private final ExecutorService background = Executors.newCachedThreadPool(runnable -> {
@@ -34,7 +37,10 @@ public final class SourceFetcher {
         return thread;
     });
 
-    /** @param allowed internal address ranges sources and their redirects may reach anyway */
+    /**
+     * @param allowed internal address ranges sources and their redirects may reach anyway
+     * @param s3      where {@code s3://} sources are fetched from, and with which credentials
+     */
     public SourceFetcher(
             SourceCache cache,
             Path tempDir,
@@ -42,8 +48,11 @@ public final class SourceFetcher {
             RandomGenerator random,
             Clock clock,
             DownloadListener listener,
-            AllowedNetworks allowed) {
+            AllowedNetworks allowed,
+            S3Access s3) {
         this.http = new HttpSourceFetcher(sleeper, random, clock, listener, new AddressPolicy(allowed));
+        this.s3 = new S3SourceFetcher(s3);
+        this.clock = clock;
         this.cache = cache;
         this.tempDir = tempDir;
     }
@@ -54,7 +63,7 @@ public final class SourceFetcher {
      */
     public static void prepare(List<SourceSpec> sources) {
         HttpClients.warmUp(sources.stream()
-                .filter(s -> !s.url().getScheme().equalsIgnoreCase("file"))
+                .filter(s -> s.location().confinement().isEmpty())
                 .map(s -> s.fetch().connectTimeout())
                 .distinct()
                 .toList());
@@ -63,25 +72,32 @@ public final class SourceFetcher {
     /**
      * Starts fetching every source and returns at once: failures surface when a body or its result is asked for.
      *
-     * @param lastLoaded what the last successful load remembered of each source (for conditional GET and sha256)
+     * @param lastLoaded what the last successful load remembered of each source's files (for conditional GET and
+     *                   sha256), by source
      */
-    public Fetch fetch(String pipeline, List<SourceSpec> sources, Map<String, SourceState> lastLoaded) {
+    public Fetch fetch(String pipeline, List<SourceSpec> sources, Map<String, List<SourceState>> lastLoaded) {
         Map<String, SourceFetch> fetches = new LinkedHashMap<>();
         for (SourceSpec source : sources) {
             fetches.put(
                     source.name(),
-                    new SourceFetch(this, cache, pipeline, source, Optional.ofNullable(lastLoaded.get(source.name()))));
+                    new SourceFetch(
+                            this, cache, pipeline, source, lastLoaded.getOrDefault(source.name(), List.of()), clock));
         }
         return new Fetch(fetches);
     }
 
     /**
-     * Starts one download in the background.
+     * Starts one file's download in the background, once one of {@code permits} is free.
      *
      * @param conditional the state to send If-None-Match / If-Modified-Since for, if any
      * @param lastLoaded  the state whose sha256 tells an identical body
      */
-    BodyDownload start(SourceSpec source, Optional<SourceState> conditional, Optional<SourceState> lastLoaded) {
+    BodyDownload start(
+            SourceSpec source,
+            PlannedFile planned,
+            Semaphore permits,
+            Optional<SourceState> conditional,
+            Optional<SourceState> lastLoaded) {
         Path file;
         try {
             Files.createDirectories(tempDir);
@@ -92,21 +108,39 @@ public final class SourceFetcher {
             return failed;
         }
         BodyDownload body = new BodyDownload(source.name(), file);
-        body.started(background.submit(() -> downloadInto(source, body, conditional, lastLoaded)));
+        body.started(background.submit(() -> {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                return; // discarded before it could start
+            }
+            try {
+                downloadInto(source, planned, body, conditional, lastLoaded);
+            } finally {
+                permits.release();
+            }
+        }));
         return body;
     }
 
     private void downloadInto(
-            SourceSpec source, BodyDownload body, Optional<SourceState> conditional, Optional<SourceState> lastLoaded) {
+            SourceSpec source,
+            PlannedFile planned,
+            BodyDownload body,
+            Optional<SourceState> conditional,
+            Optional<SourceState> lastLoaded) {
         if (!body.begin()) {
             return;
         }
         try {
-            String shownUrl = UrlRedactor.redact(source.url());
+            String shownUrl = UrlRedactor.redact(planned.url());
+            String scheme = planned.url().getScheme().toLowerCase(java.util.Locale.ROOT);
             body.completed(
-                    source.url().getScheme().equalsIgnoreCase("file")
-                            ? fromFile(source, shownUrl, body, lastLoaded)
-                            : fromHttp(source, shownUrl, body, conditional, lastLoaded));
+                    switch (scheme) {
+                        case "file" -> fromFile(source, planned, shownUrl, body, lastLoaded);
+                        case "s3" -> fromS3(source, planned, shownUrl, body, conditional, lastLoaded);
+                        default -> fromHttp(source, planned, shownUrl, body, conditional, lastLoaded);
+                    });
         } catch (SluiceException e) {
             body.failed(e);
         } catch (RuntimeException e) {
@@ -116,30 +150,56 @@ public final class SourceFetcher {
         }
     }
 
+    private static AttemptObserver observer(BodyDownload body) {
+        return new AttemptObserver() {
+            @Override
+            public void attemptStarted() {
+                body.attemptStarted();
+            }
+
+            @Override
+            public void copied(long bytes) {
+                body.wrote(bytes);
+            }
+        };
+    }
+
     private Download fromHttp(
             SourceSpec source,
+            PlannedFile planned,
             String shownUrl,
             BodyDownload body,
             Optional<SourceState> conditional,
             Optional<SourceState> lastLoaded) {
-        HttpSourceFetcher.Fetched fetched =
-                http.fetch(source, shownUrl, conditional, body.file(), new HttpSourceFetcher.AttemptObserver() {
-                    @Override
-                    public void attemptStarted() {
-                        body.attemptStarted();
-                    }
+        Fetched fetched = http.fetch(source, planned.url(), shownUrl, conditional, body.file(), observer(body));
+        return downloaded(source, planned, shownUrl, fetched, conditional, lastLoaded);
+    }
 
-                    @Override
-                    public void copied(long bytes) {
-                        body.wrote(bytes);
-                    }
-                });
-        if (fetched instanceof HttpSourceFetcher.Received received) {
-            return received(source, shownUrl, received.body(), fetched.validators(), lastLoaded);
+    private Download fromS3(
+            SourceSpec source,
+            PlannedFile planned,
+            String shownUrl,
+            BodyDownload body,
+            Optional<SourceState> conditional,
+            Optional<SourceState> lastLoaded) {
+        Fetched fetched = s3.fetch(source, planned.url(), shownUrl, conditional, body.file(), observer(body));
+        return downloaded(source, planned, shownUrl, fetched, conditional, lastLoaded);
+    }
+
+    private static Download downloaded(
+            SourceSpec source,
+            PlannedFile planned,
+            String shownUrl,
+            Fetched fetched,
+            Optional<SourceState> conditional,
+            Optional<SourceState> lastLoaded) {
+        if (fetched instanceof Fetched.Received received) {
+            return received(source, planned, shownUrl, received.body(), fetched.validators(), lastLoaded);
         }
         SourceState known = conditional.orElseThrow();
         return new Download(
                 source.name(),
+                planned.label(),
                 shownUrl,
                 known.bytes(),
                 known.sha256(),
@@ -149,6 +209,7 @@ public final class SourceFetcher {
 
     private static Download received(
             SourceSpec source,
+            PlannedFile planned,
             String shownUrl,
             BodyCopier.Copied body,
             Download.Validators validators,
@@ -156,6 +217,7 @@ public final class SourceFetcher {
         boolean same = lastLoaded.map(s -> s.sha256().equals(body.sha256())).orElse(false);
         return new Download(
                 source.name(),
+                planned.label(),
                 shownUrl,
                 body.bytes(),
                 body.sha256(),
@@ -164,24 +226,32 @@ public final class SourceFetcher {
     }
 
     private static Download fromFile(
-            SourceSpec source, String shownUrl, BodyDownload body, Optional<SourceState> lastLoaded) {
-        Path path = Path.of(source.url());
+            SourceSpec source,
+            PlannedFile planned,
+            String shownUrl,
+            BodyDownload body,
+            Optional<SourceState> lastLoaded) {
+        Path path = Path.of(planned.url());
         // Checked at every read, not only when the pipeline file was: a link may have appeared since.
-        source.confinement().flatMap(confinement -> confinement.refusal(path)).ifPresent(why -> {
-            throw SourceUnavailableException.lastingFailure(
-                    source.name(), source.name() + ": refused: file " + why, null);
-        });
+        source.location()
+                .confinement()
+                .flatMap(confinement -> confinement.refusal(path))
+                .ifPresent(why -> {
+                    throw SourceUnavailableException.lastingFailure(
+                            source.name(), planned.name(source.name()) + ": refused: file " + why, null);
+                });
         try (InputStream in = Files.newInputStream(path)) {
             body.attemptStarted();
             BodyCopier.Copied copied = BodyCopier.copy(
                     source.name(), in, body.file(), source.fetch().maxBytes(), body::wrote);
             BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
-            return received(source, shownUrl, copied, Download.Validators.NONE, lastLoaded);
+            return received(source, planned, shownUrl, copied, Download.Validators.NONE, lastLoaded);
         } catch (NoSuchFileException e) {
-            throw SourceUnavailableException.lastingFailure(source.name(), source.name() + ": no such file " + path, e);
+            throw SourceUnavailableException.missing(
+                    source.name(), planned.name(source.name()) + ": no such file " + path, e);
         } catch (IOException e) {
             throw SourceUnavailableException.lastingFailure(
-                    source.name(), source.name() + ": cannot read " + path + ": " + e.getMessage(), e);
+                    source.name(), planned.name(source.name()) + ": cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 }

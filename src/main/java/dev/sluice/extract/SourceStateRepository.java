@@ -1,30 +1,35 @@
 package dev.sluice.extract;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
- * Reads and writes {@code sluice.source_state}. Writes happen only in the transaction that records a successful or
- * unchanged run: remembering the ETag of a body that failed to load would make the next run skip it as 304.
+ * Reads and writes {@code sluice.source_state}: one row per file of each source. Writes happen only in the
+ * transaction that records a successful or unchanged run: remembering the ETag of a body that failed to load would
+ * make the next run skip it as 304.
  */
 public final class SourceStateRepository {
 
-    public Map<String, SourceState> load(Connection connection, String pipeline) throws SQLException {
-        Map<String, SourceState> states = new HashMap<>();
+    /** What the last good load remembered of each source's files, by source, in URL order. */
+    public Map<String, List<SourceState>> load(Connection connection, String pipeline) throws SQLException {
+        Map<String, List<SourceState>> states = new LinkedHashMap<>();
         try (PreparedStatement st = connection.prepareStatement(
-                "select source, url, etag, last_modified, sha256, bytes, rows from sluice.source_state where pipeline = ?")) {
+                "select source, url, etag, last_modified, sha256, bytes, rows from sluice.source_state"
+                        + " where pipeline = ? order by source, url")) {
             st.setString(1, pipeline);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    states.put(
-                            rs.getString(1),
-                            new SourceState(
+                    states.computeIfAbsent(rs.getString(1), source -> new ArrayList<>())
+                            .add(new SourceState(
                                     rs.getString(1),
                                     rs.getString(2),
                                     Optional.ofNullable(rs.getString(3)),
@@ -39,17 +44,33 @@ public final class SourceStateRepository {
     }
 
     /**
-     * @param rows rows read from each source in this run, or, for a source not read again, its remembered count
+     * Remembers every file of the sources downloaded, and forgets the files those sources no longer have.
+     *
+     * @param rows rows read from each file in this run, or, for a file not read again, its remembered count
      */
-    public void save(Connection connection, String pipeline, List<Download> downloads, Map<String, Long> rows)
+    public void save(Connection connection, String pipeline, List<Download> downloads, ToLongFunction<Download> rows)
             throws SQLException {
+        Map<String, List<String>> urls = new LinkedHashMap<>();
+        downloads.forEach(d ->
+                urls.computeIfAbsent(d.source(), source -> new ArrayList<>()).add(d.url()));
+        try (PreparedStatement st = connection.prepareStatement(
+                "delete from sluice.source_state where pipeline = ? and source = ? and url <> all (?)")) {
+            for (Map.Entry<String, List<String>> source : urls.entrySet()) {
+                Array kept = connection.createArrayOf("text", source.getValue().toArray());
+                st.setString(1, pipeline);
+                st.setString(2, source.getKey());
+                st.setArray(3, kept);
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
         try (PreparedStatement st = connection.prepareStatement("""
                 insert into sluice.source_state (pipeline, source, url, etag, last_modified, sha256, bytes, rows,
                                                  updated_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, now())
-                on conflict (pipeline, source) do update set url = excluded.url, etag = excluded.etag,
-                    last_modified = excluded.last_modified, sha256 = excluded.sha256, bytes = excluded.bytes, rows = excluded.rows,
-                    updated_at = excluded.updated_at""")) {
+                on conflict (pipeline, source, url) do update set etag = excluded.etag,
+                    last_modified = excluded.last_modified, sha256 = excluded.sha256, bytes = excluded.bytes,
+                    rows = excluded.rows, updated_at = excluded.updated_at""")) {
             for (Download d : downloads) {
                 st.setString(1, pipeline);
                 st.setString(2, d.source());
@@ -58,7 +79,7 @@ public final class SourceStateRepository {
                 st.setString(5, d.validators().lastModified().orElse(null));
                 st.setString(6, d.sha256());
                 st.setLong(7, d.bytes());
-                st.setLong(8, rows.getOrDefault(d.source(), 0L));
+                st.setLong(8, rows.applyAsLong(d));
                 st.addBatch();
             }
             st.executeBatch();

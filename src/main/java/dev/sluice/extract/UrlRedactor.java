@@ -11,7 +11,16 @@ public final class UrlRedactor {
     private static final Pattern SECRET_PARAM = Pattern.compile(
             "(?i)([?&][^=&#]*(?:token|key|secret|passw|pwd|sig|auth|credential|session)[^=&#]*=)[^&#]*");
 
+    private static final Pattern USER_INFO = Pattern.compile("(//)[^/@\\s]+@");
+
     private UrlRedactor() {}
+
+    /** Text that holds URLs (a list, a template with {@code {date:...}}, which is not a URL itself), redacted. */
+    public static String redactText(String text) {
+        return SECRET_PARAM
+                .matcher(USER_INFO.matcher(text).replaceAll("$1***@"))
+                .replaceAll("$1***");
+    }
 
     public static String redact(URI url) {
         String text = url.toString();

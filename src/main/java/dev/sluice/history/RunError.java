@@ -16,6 +16,7 @@ import java.util.List;
 public record RunError(
         ErrorKind kind,
         String source,
+        String file,
         Long line,
         String column,
         String value,
@@ -29,8 +30,9 @@ public record RunError(
     static final char SHOWN_NUL = '\u2400';
 
     /** One invalid value or row: where it is and why it is wrong. */
-    public record Problem(String source, long line, String column, String value, String reason) {
+    public record Problem(String source, String file, long line, String column, String value, String reason) {
         public Problem {
+            file = printable(Excerpt.of(file, Excerpt.VALUE));
             column = printable(Excerpt.of(column, Excerpt.VALUE));
             value = printable(Excerpt.of(value, Excerpt.VALUE));
             reason = printable(Excerpt.of(reason, Excerpt.VALUE));
@@ -42,6 +44,7 @@ public record RunError(
      * symbol for NUL), or the failure itself could not be recorded.
      */
     public RunError {
+        file = printable(Excerpt.of(file, Excerpt.VALUE));
         column = printable(Excerpt.of(column, Excerpt.VALUE));
         value = printable(Excerpt.of(value, Excerpt.VALUE));
         message = printable(Excerpt.of(message, Excerpt.MESSAGE));
@@ -51,7 +54,7 @@ public record RunError(
 
     /** An error without a list of problems. */
     public static RunError of(ErrorKind kind, String message) {
-        return new RunError(kind, null, null, null, null, message, List.of(), 0);
+        return new RunError(kind, null, null, null, null, null, message, List.of(), 0);
     }
 
     private static String printable(String text) {
@@ -61,7 +64,15 @@ public record RunError(
     /** A failure and the problems it found, {@code problemCount} in all. */
     public static RunError of(SluiceException e, List<Problem> problems, long problemCount) {
         return new RunError(
-                e.kind(), e.source(), e.line(), e.column(), e.value(), e.getMessage(), problems, problemCount);
+                e.kind(),
+                e.source(),
+                e.file(),
+                e.line(),
+                e.column(),
+                e.value(),
+                e.getMessage(),
+                problems,
+                problemCount);
     }
 
     public static RunError of(SluiceException e) {

@@ -64,6 +64,17 @@ public final class RunJson {
             source.put("sha256", s.sha256());
             source.put("etag", s.etag());
             source.put("notModified", s.notModified());
+            ArrayNode files = source.putArray("files");
+            for (SourceSummary.FileSummary f : s.files()) {
+                ObjectNode file = files.addObject();
+                file.put("file", f.file());
+                file.put("url", f.url());
+                file.put("rows", f.rows());
+                file.put("bytes", f.bytes());
+                file.put("sha256", f.sha256());
+                file.put("etag", f.etag());
+                file.put("notModified", f.notModified());
+            }
         });
         return json;
     }
@@ -72,6 +83,7 @@ public final class RunJson {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("kind", error.kind().name());
         json.put("source", error.source());
+        json.put("file", error.file());
         if (error.line() == null) {
             json.putNull("line");
         } else {
@@ -85,6 +97,7 @@ public final class RunJson {
         for (RunError.Problem p : error.problems()) {
             ObjectNode problem = problems.addObject();
             problem.put("source", p.source());
+            problem.put("file", p.file());
             problem.put("line", p.line());
             problem.put("column", p.column());
             problem.put("value", p.value());
@@ -98,6 +111,16 @@ public final class RunJson {
         JsonNode json = parse(text);
         for (Map.Entry<String, JsonNode> field : json.properties()) {
             JsonNode s = field.getValue();
+            List<SourceSummary.FileSummary> files = new ArrayList<>();
+            s.path("files")
+                    .forEach(f -> files.add(new SourceSummary.FileSummary(
+                            f.path("file").asText(),
+                            f.path("url").asText(),
+                            f.path("rows").asLong(),
+                            f.path("bytes").asLong(),
+                            textOrNull(f, "sha256"),
+                            textOrNull(f, "etag"),
+                            f.path("notModified").asBoolean())));
             sources.put(
                     field.getKey(),
                     new SourceSummary(
@@ -106,7 +129,8 @@ public final class RunJson {
                             s.path("bytes").asLong(),
                             textOrNull(s, "sha256"),
                             textOrNull(s, "etag"),
-                            s.path("notModified").asBoolean()));
+                            s.path("notModified").asBoolean(),
+                            files));
         }
         return sources;
     }
@@ -123,6 +147,7 @@ public final class RunJson {
         json.path("problems")
                 .forEach(p -> problems.add(new RunError.Problem(
                         p.path("source").asText(),
+                        textOrNull(p, "file"),
                         p.path("line").asLong(),
                         textOrNull(p, "column"),
                         textOrNull(p, "value"),
@@ -131,6 +156,7 @@ public final class RunJson {
         return new RunError(
                 ErrorKind.valueOf(json.path("kind").asText()),
                 textOrNull(json, "source"),
+                textOrNull(json, "file"),
                 line.isNumber() ? line.asLong() : null,
                 textOrNull(json, "column"),
                 textOrNull(json, "value"),

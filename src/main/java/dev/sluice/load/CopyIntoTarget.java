@@ -60,9 +60,9 @@ final class CopyIntoTarget implements LoadPlan {
     }
 
     @Override
-    public <T> T stage(SourceSpec source, Load.Fill<T> fill) {
+    public <T> T stage(SourceSpec source, RowPositions files, Load.Fill<T> fill) {
         Savepoint before = Savepoints.set(connection);
-        KeyCheck keys = new KeyCheck(source);
+        KeyCheck keys = new KeyCheck(source, files);
         try {
             RowWriter writer = new RowWriter(source, copyIn(source), BinaryCopyEncoder.Layout.TARGET, keys);
             T result = writer.fill(fill);
@@ -108,7 +108,7 @@ final class CopyIntoTarget implements LoadPlan {
     /** Stages the source again to find the lines of the key PostgreSQL refused; the load fails either way. */
     private DuplicateKeyException locate(SourceSpec source, Load.Fill<?> fill, KeyCheck refused, SQLException e) {
         String table = StagedSource.tableName(runId, 0);
-        KeyCheck keys = new KeyCheck(source);
+        KeyCheck keys = new KeyCheck(source, refused.positions());
         RowWriter writer = StageAndMerge.copyInto(connection, source, table, keys);
         writer.fill(fill);
         try {

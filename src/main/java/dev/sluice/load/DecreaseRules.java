@@ -135,7 +135,7 @@ final class DecreaseRules {
             Fall first = events.get(0);
             throw new RuleViolationException(
                     staged.source().name(),
-                    first.line(),
+                    staged.positions().place(first.line()),
                     column.header(),
                     first.value().toPlainString(),
                     warnings.get(0));

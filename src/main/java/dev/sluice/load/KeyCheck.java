@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +27,16 @@ final class KeyCheck {
     private static final int LINES_SHOWN = 5;
 
     private final SourceSpec source;
+    private final RowPositions positions;
     private final int[] keyIndexes;
     private final String keyHeaders;
     private final Map<Object, Long> group = new HashMap<>();
     private Comparable<Object> groupValue;
     private boolean complete = true;
 
-    KeyCheck(SourceSpec source) {
+    KeyCheck(SourceSpec source, RowPositions positions) {
         this.source = source;
+        this.positions = positions;
         List<ColumnSpec> columns = source.columns();
         keyIndexes = source.key().stream().mapToInt(k -> indexOf(columns, k)).toArray();
         keyHeaders = source.key().stream()
@@ -50,14 +53,19 @@ final class KeyCheck {
         throw new IllegalArgumentException("no key column " + name);
     }
 
+    /** Where the checked rows are: their files and lines. */
+    RowPositions positions() {
+        return positions;
+    }
+
     /** Whether every row has been checked while streaming: false when the file was not grouped, so SQL must check. */
     boolean complete() {
         return complete;
     }
 
-    /** Checks one row; {@code values} follow the source's columns. */
+    /** Checks one row at a {@link RowPositions packed position}; {@code values} follow the source's columns. */
     @SuppressWarnings("unchecked")
-    void accept(long line, Object[] values) {
+    void accept(long position, Object[] values) {
         if (!complete) {
             return;
         }
@@ -69,9 +77,14 @@ final class KeyCheck {
             giveUp();
             return;
         }
-        Long previous = group.putIfAbsent(rest(values), line);
+        Long previous = group.putIfAbsent(rest(values), position);
         if (previous != null) {
-            throw new DuplicateKeyException(source.name(), keyHeaders, keyText(values), List.of(previous, line), 0);
+            throw new DuplicateKeyException(
+                    source.name(),
+                    keyHeaders,
+                    keyText(values),
+                    List.of(positions.place(previous), positions.place(position)),
+                    0);
         }
         if (group.size() > MAX_GROUP) {
             giveUp();
@@ -121,7 +134,9 @@ final class KeyCheck {
                         source.name(),
                         keyHeaders,
                         rs.getString(1),
-                        List.of((Long[]) rs.getArray(2).getArray()),
+                        Arrays.stream((Long[]) rs.getArray(2).getArray())
+                                .map(positions::place)
+                                .toList(),
                         rs.getLong(3) - 1);
             }
         }

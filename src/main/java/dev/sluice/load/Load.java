@@ -3,6 +3,7 @@ package dev.sluice.load;
 import dev.sluice.config.SourceSpec;
 import java.sql.Connection;
 import java.sql.Savepoint;
+import java.util.List;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +35,16 @@ public final class Load {
      * Streams a source's rows into the target or its staging table. When {@code fill} fails with an exception that
      * {@code readAgain} accepts (the body it was reading restarted), everything it wrote is rolled back to a
      * savepoint and {@code fill} runs again, at most {@link #MAX_REPEATS} times.
+     *
+     * @param files how messages name each of the source's files, in the order the writer's file indexes count
+     *              them; a single null for a source of one file
      */
-    public <T> T stage(SourceSpec source, Fill<T> fill, Predicate<RuntimeException> readAgain) {
+    public <T> T stage(SourceSpec source, List<String> files, Fill<T> fill, Predicate<RuntimeException> readAgain) {
+        RowPositions positions = new RowPositions(files);
         for (int attempt = 1; ; attempt++) {
             Savepoint savepoint = Savepoints.set(connection);
             try {
-                T result = plan.stage(source, fill);
+                T result = plan.stage(source, positions, fill);
                 Savepoints.release(connection, savepoint);
                 return result;
             } catch (RuntimeException e) {

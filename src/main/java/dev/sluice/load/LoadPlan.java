@@ -7,8 +7,8 @@ package dev.sluice.load;
  */
 sealed interface LoadPlan permits CopyIntoTarget, StageAndMerge {
 
-    /** Streams one source's rows; {@code fill} writes them and may be asked to once more. */
-    <T> T stage(dev.sluice.config.SourceSpec source, Load.Fill<T> fill);
+    /** Streams one source's rows, from its files; {@code fill} writes them and may be asked to once more. */
+    <T> T stage(dev.sluice.config.SourceSpec source, RowPositions files, Load.Fill<T> fill);
 
     /** Checks what is left to check and writes the target; the counts are exact. */
     LoadOutcome finish();

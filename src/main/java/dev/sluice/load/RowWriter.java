@@ -34,15 +34,18 @@ public final class RowWriter {
     /**
      * Adds a row; {@code values} follow the source's columns, typed as {@code transform} types them.
      *
+     * @param file the index of the row's file among the source's
+     * @param line the row's line in its file
      * @throws DuplicateKeyException when the row repeats the key of an earlier one
      */
-    public void write(long line, Object[] values) {
-        keys.accept(line, values);
+    public void write(int file, long line, Object[] values) {
+        long position = RowPositions.pack(file, line);
+        keys.accept(position, values);
         if (!headerWritten) {
             send(BinaryCopyEncoder.HEADER, BinaryCopyEncoder.HEADER.length);
             headerWritten = true;
         }
-        encoder.encodeRow(line, values);
+        encoder.encodeRow(position, values);
         rows++;
         if (encoder.length() >= FLUSH_AT) {
             flush();

@@ -7,7 +7,7 @@ import dev.sluice.SluiceException;
 public class RuleViolationException extends SluiceException {
     private static final long serialVersionUID = 1L;
 
-    public RuleViolationException(String source, long line, String column, String value, String message) {
-        super(ErrorKind.RULE_VIOLATION, message, source, line, column, value, null);
+    RuleViolationException(String source, RowPositions.Place place, String column, String value, String message) {
+        super(ErrorKind.RULE_VIOLATION, message, source, place.file(), place.line(), column, value, null);
     }
 }

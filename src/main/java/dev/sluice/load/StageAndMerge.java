@@ -30,9 +30,9 @@ final class StageAndMerge implements LoadPlan {
     }
 
     @Override
-    public <T> T stage(SourceSpec source, Load.Fill<T> fill) {
+    public <T> T stage(SourceSpec source, RowPositions files, Load.Fill<T> fill) {
         String table = StagedSource.tableName(runId, staged.size());
-        KeyCheck keys = new KeyCheck(source);
+        KeyCheck keys = new KeyCheck(source, files);
         RowWriter writer = copyInto(connection, source, table, keys);
         T result = writer.fill(fill);
         staged.add(new StagedSource(source, table, writer.rows(), keys));

@@ -34,6 +34,11 @@ record StagedSource(SourceSpec source, String table, long rows, KeyCheck keys) {
         return "copy " + table + " (_line, " + columns + ") from stdin with (format binary)";
     }
 
+    /** Where the staged rows came from, for messages: {@code _line} holds each row's packed position. */
+    RowPositions positions() {
+        return keys.positions();
+    }
+
     String quotedKey() {
         return source.key().stream().map(SqlIdentifier::quote).collect(Collectors.joining(", "));
     }

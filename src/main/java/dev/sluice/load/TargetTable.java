@@ -1,5 +1,6 @@
 package dev.sluice.load;
 
+import dev.sluice.config.ColumnType;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
 import dev.sluice.config.TargetSpec;
@@ -11,7 +12,6 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -19,13 +19,16 @@ import java.util.stream.Collectors;
  * Extra columns are allowed (bookkeeping added by users) as long as an insert need not set them.
  */
 final class TargetTable {
-    private static final Map<String, Set<String>> ACCEPTED_TYPES = Map.of(
-            "date", Set.of("date"),
-            "bigint", Set.of("bigint"),
-            "numeric", Set.of("numeric"),
-            "text", Set.of("text", "character varying"));
 
     private TargetTable() {}
+
+    /**
+     * Whether an existing column of type {@code found} (as {@code format_type} names it) takes the pipeline's values
+     * as they are: the same type, or for text, a varchar a user created.
+     */
+    private static boolean accepts(ColumnType type, String found) {
+        return found.equals(type.catalogName()) || (type == ColumnType.TEXT && found.equals("character varying"));
+    }
 
     /** The table's full definition, as {@code sluice check} shows it. */
     static String createStatement(TargetSpec target) {
@@ -133,7 +136,7 @@ final class TargetTable {
                                 + SqlIdentifier.quote(column.name()) + " "
                                 + column.type().sqlType());
             }
-            if (!ACCEPTED_TYPES.get(column.type().sqlType()).contains(found.type())) {
+            if (!accepts(column.type(), found.type())) {
                 throw new TargetSchemaException(
                         table,
                         column.name(),

@@ -26,15 +26,6 @@ public final class ChannelFactory {
         this.timeout = timeout;
     }
 
-    /**
-     * Channels whose SNS credentials come from {@code environment}: its {@code AWS_ACCESS_KEY_ID} and
-     * {@code AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN}) when set, else the AWS SDK's default chain
-     * (profiles, container and instance roles).
-     */
-    public static ChannelFactory from(Map<String, String> environment, Duration timeout) {
-        return new ChannelFactory(() -> AwsCredentials.from(environment), timeout);
-    }
-
     public Map<String, NotificationChannel> create(List<ChannelSpec> specs) {
         Map<String, NotificationChannel> channels = new LinkedHashMap<>();
         for (ChannelSpec spec : specs) {

@@ -8,8 +8,8 @@ import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.extract.Download;
 import dev.sluice.extract.Fetch;
-import dev.sluice.extract.SourceBody;
 import dev.sluice.extract.SourceFetcher;
+import dev.sluice.extract.SourceFile;
 import dev.sluice.extract.SourceRestartedException;
 import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.history.Run;
@@ -21,11 +21,13 @@ import dev.sluice.notify.ConsoleChannel;
 import dev.sluice.notify.Notifier;
 import dev.sluice.notify.Outbox;
 import dev.sluice.pipeline.RunRecorder.StartedRun;
+import dev.sluice.transform.CsvFile;
 import dev.sluice.transform.SourceReport;
 import dev.sluice.transform.SourceValidator;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,7 +121,7 @@ public final class Pipeline {
             if (run.mayEndUnchanged() && fetch.downloads().stream().allMatch(Download::unchanged)) {
                 return recorder.unchanged(session, run, fetch.downloads());
             }
-            Run recorded = recorder.succeeded(session, run, load.merge(), reports, fetch.downloads());
+            Run recorded = recorder.succeeded(session, run, load.merge(), reports, fetch.downloads(), fetch.warnings());
             fetch.keep();
             return recorded;
         } catch (SluiceException e) {
@@ -134,17 +136,24 @@ public final class Pipeline {
         }
     }
 
-    /** Each source's body, validated while it is read, into the load: a body that restarted is read again. */
+    /**
+     * Each source's files, validated while they are read, into the load: a source whose body restarted is read
+     * again.
+     */
     private Map<String, SourceReport> stageEach(PipelineSpec spec, Fetch fetch, Load load) {
         SourceValidator validator = new SourceValidator(spec.invalidRows(), spec.maxProblems(), progress);
         Map<String, SourceReport> reports = new LinkedHashMap<>();
         for (SourceSpec source : spec.sources()) {
-            SourceBody body = fetch.body(source.name());
+            List<SourceFile> files = fetch.files(source.name());
+            List<CsvFile> csv = files.stream()
+                    .map(file -> new CsvFile(file.label(), file.body()::open))
+                    .toList();
             reports.put(
                     source.name(),
                     load.stage(
                             source,
-                            writer -> validator.validate(source, body::open, writer::write),
+                            files.stream().map(SourceFile::label).toList(),
+                            writer -> validator.validate(source, csv, writer::write),
                             SourceRestartedException.class::isInstance));
         }
         return reports;

@@ -19,11 +19,11 @@ import dev.sluice.transform.SourceReport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +62,7 @@ final class RunRecorder {
             long id,
             PipelineSpec spec,
             RunRequest request,
-            Map<String, SourceState> lastLoaded,
+            Map<String, List<SourceState>> lastLoaded,
             Optional<String> lastFingerprint) {
         /** Whether bodies all found unchanged may end the run as UNCHANGED: not forced, and the same definition. */
         boolean mayEndUnchanged() {
@@ -91,7 +91,7 @@ final class RunRecorder {
                     return interrupted;
                 })
                 .forEach(this::announce);
-        Map<String, SourceState> lastLoaded;
+        Map<String, List<SourceState>> lastLoaded;
         try {
             lastLoaded = states.load(connection, spec.name());
         } catch (SQLException e) {
@@ -106,12 +106,11 @@ final class RunRecorder {
     /** Every body is the one last loaded: whatever the load staged is rolled back, and the state refreshed. */
     Run unchanged(RunSession session, StartedRun run, List<Download> downloads) {
         session.rollback();
-        Map<String, Long> rows = new LinkedHashMap<>();
-        run.lastLoaded().forEach((name, state) -> rows.put(name, state.rows()));
+        ToLongFunction<Download> rows = SourceSummaries.rows(Map.of(), run.lastLoaded());
         return record(
                 session.connection(),
                 run,
-                RunOutcome.unchanged(SourceSummaries.of(downloads, Map.of(), run.lastLoaded())),
+                RunOutcome.unchanged(SourceSummaries.of(run.spec(), downloads, rows)),
                 downloads,
                 rows);
     }
@@ -122,10 +121,10 @@ final class RunRecorder {
             StartedRun run,
             LoadOutcome outcome,
             Map<String, SourceReport> reports,
-            List<Download> downloads) {
-        Map<String, Long> rows = new LinkedHashMap<>();
-        reports.forEach((name, report) -> rows.put(name, report.rowsKept()));
-        List<String> warnings = new ArrayList<>();
+            List<Download> downloads,
+            List<String> fetchWarnings) {
+        ToLongFunction<Download> rows = SourceSummaries.rows(reports, run.lastLoaded());
+        List<String> warnings = new ArrayList<>(fetchWarnings);
         reports.values().forEach(report -> warnings.addAll(report.warnings()));
         warnings.addAll(outcome.warnings());
         return commit(
@@ -133,7 +132,7 @@ final class RunRecorder {
                 run,
                 RunOutcome.succeeded(
                         outcome.rows(),
-                        SourceSummaries.of(downloads, rows, run.lastLoaded()),
+                        SourceSummaries.of(run.spec(), downloads, rows),
                         warnings,
                         outcome.changesLogged()),
                 downloads,
@@ -146,16 +145,18 @@ final class RunRecorder {
      * propagates and the RUNNING row is marked interrupted by the next run.
      */
     Run failed(RunSession session, StartedRun run, List<Download> fetched, SluiceException failure) {
-        RunOutcome outcome = RunOutcome.failed(SourceSummaries.of(fetched, Map.of(), run.lastLoaded()), error(failure));
+        RunOutcome outcome = RunOutcome.failed(
+                SourceSummaries.of(run.spec(), fetched, SourceSummaries.rows(Map.of(), run.lastLoaded())),
+                error(failure));
         if (session.rollback()) {
             try {
-                return record(session.connection(), run, outcome, List.of(), Map.of());
+                return record(session.connection(), run, outcome, List.of(), d -> 0);
             } catch (DatabaseException e) {
                 LOG.warn("cannot record the failure on the run's connection ({}); trying a new one", e.getMessage());
             }
         }
         try (Connection fresh = database.connect()) {
-            return record(fresh, run, outcome, List.of(), Map.of());
+            return record(fresh, run, outcome, List.of(), d -> 0);
         } catch (SQLException e) {
             throw DatabaseException.of("cannot record the failure of run " + run.id(), e);
         }
@@ -168,7 +169,8 @@ final class RunRecorder {
         return RunError.of(
                 failure,
                 invalid.problems().stream()
-                        .map(p -> new RunError.Problem(p.source(), p.line(), p.column(), p.value(), p.reason()))
+                        .map(p ->
+                                new RunError.Problem(p.source(), p.file(), p.line(), p.column(), p.value(), p.reason()))
                         .toList(),
                 invalid.problemCount());
     }
@@ -179,7 +181,7 @@ final class RunRecorder {
             StartedRun run,
             RunOutcome outcome,
             List<Download> downloads,
-            Map<String, Long> rows) {
+            ToLongFunction<Download> rows) {
         try {
             connection.setAutoCommit(false);
         } catch (SQLException e) {
@@ -199,7 +201,7 @@ final class RunRecorder {
             StartedRun started,
             RunOutcome outcome,
             List<Download> downloads,
-            Map<String, Long> rows) {
+            ToLongFunction<Download> rows) {
         try {
             Run run = runs.finish(connection, started.id(), outcome);
             outbox.enqueue(connection, run, started.spec().notifications());

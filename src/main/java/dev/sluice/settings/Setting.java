@@ -45,6 +45,11 @@ public enum Setting {
             "",
             "internal address ranges (comma-separated, such as `10.0.0.0/8`) that sources and their redirects may"
                     + " reach although they are loopback, link-local or private"),
+    S3_ENDPOINT(
+            "SLUICE_S3_ENDPOINT",
+            "AWS",
+            "the endpoint `s3://` sources are read from, addressed by path (an S3-compatible store, a test's);"
+                    + " the region is `AWS_REGION`, else the AWS SDK's chain, else us-east-1"),
     ALLOWED_HOSTS(
             "SLUICE_ALLOWED_HOSTS",
             "",

@@ -5,6 +5,7 @@ import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.Secret;
 import dev.sluice.config.Trust;
 import dev.sluice.db.DatabaseSettings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +53,8 @@ public record Settings(
      * @param tempDirectory   where downloads are written while a run lasts
      * @param allowedNetworks internal address ranges sources and their redirects may reach anyway
      */
-    public record Runs(Duration lockTimeout, Path tempDirectory, AllowedNetworks allowedNetworks) {}
+    public record Runs(
+            Duration lockTimeout, Path tempDirectory, AllowedNetworks allowedNetworks, Optional<URI> s3Endpoint) {}
 
     /**
      * @param timeout             how long {@code sluice run} retries its notifications

@@ -46,7 +46,8 @@ final class SettingsReader {
         Settings.Runs runs = new Settings.Runs(
                 positive(Setting.LOCK_TIMEOUT, Duration.ofMinutes(1)),
                 path(Setting.TMPDIR).orElse(javaTemp),
-                networks());
+                networks(),
+                s3Endpoint());
         Settings.Notifications notifications = new Settings.Notifications(
                 duration(Setting.NOTIFY_TIMEOUT, Duration.ofSeconds(30)),
                 positive(Setting.NOTIFY_FIRST_RETRY, Duration.ofSeconds(2)),
@@ -92,6 +93,24 @@ final class SettingsReader {
                 lentValues,
                 paths(Setting.SECRET_DIRS),
                 Set.copyOf(list(Setting.PLAINTEXT_HOSTS)));
+    }
+
+    private Optional<URI> s3Endpoint() {
+        Optional<String> text = text(Setting.S3_ENDPOINT);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI endpoint = new URI(text.get());
+            if (endpoint.getHost() == null
+                    || !(endpoint.getScheme().equals("https")
+                            || endpoint.getScheme().equals("http"))) {
+                throw bad(Setting.S3_ENDPOINT, "expected an http(s) URL such as http://127.0.0.1:9000");
+            }
+            return Optional.of(endpoint);
+        } catch (URISyntaxException e) {
+            throw bad(Setting.S3_ENDPOINT, "not a URL: " + e.getReason());
+        }
     }
 
     private AllowedNetworks networks() {

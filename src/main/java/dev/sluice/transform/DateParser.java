@@ -1,30 +1,34 @@
 package dev.sluice.transform;
 
+import dev.sluice.config.ColumnType;
+import dev.sluice.config.TemporalFormats;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
+import java.util.Optional;
 
 /**
- * Calendar dates, never shifted through a time zone. Strict: {@code 2020-02-30} is invalid, not March 1st. The
- * ISO pattern takes a hand-written fast path, and the last value is remembered because daily feeds repeat each
- * date on thousands of consecutive rows.
+ * Calendar dates, never shifted through a time zone. Strict: {@code 2020-02-30} is invalid, not March 1st. A pattern
+ * without a day reads the first day of its period ({@code yyyy-MM}: {@code 1833-01} is 1833-01-01). ISO dates take a
+ * hand-written fast path, and the last value is remembered because daily feeds repeat each date on thousands of
+ * consecutive rows.
  */
 final class DateParser implements ValueParser {
-    private static final String ISO = "yyyy-MM-dd";
+    /** The range of PostgreSQL's {@code date}: 4713 BC to 5874897 AD. */
+    static final int MIN_YEAR = -4712;
 
-    private final String pattern;
+    static final int MAX_YEAR = 5_874_896;
+
+    private final String shownPattern;
     private final DateTimeFormatter formatter;
     private String lastText;
     private LocalDate lastValue;
 
-    DateParser(String pattern) {
-        this.pattern = pattern;
-        // 'y' is year-of-era, which STRICT resolving rejects without an era; 'u' is the proleptic year users mean.
-        this.formatter = ISO.equals(pattern)
-                ? null
-                : DateTimeFormatter.ofPattern(pattern.replace('y', 'u')).withResolverStyle(ResolverStyle.STRICT);
+    /** @param pattern a {@link TemporalFormats} pattern; empty for ISO 8601 ({@code 2021-03-01}) */
+    DateParser(Optional<String> pattern) {
+        this.shownPattern = pattern.orElse("yyyy-MM-dd");
+        this.formatter =
+                pattern.map(p -> TemporalFormats.formatter(ColumnType.DATE, p)).orElse(null);
     }
 
     @Override
@@ -33,6 +37,9 @@ final class DateParser implements ValueParser {
             return lastValue;
         }
         LocalDate value = formatter == null ? parseIso(text) : parseWithPattern(text);
+        if (value.getYear() < MIN_YEAR || value.getYear() > MAX_YEAR) {
+            throw new InvalidValueException("is outside the dates PostgreSQL stores (4713 BC to 5874897 AD)");
+        }
         lastText = text;
         lastValue = value;
         return value;
@@ -63,13 +70,13 @@ final class DateParser implements ValueParser {
 
     private LocalDate parseWithPattern(String text) throws InvalidValueException {
         try {
-            return LocalDate.parse(text, formatter);
-        } catch (DateTimeParseException e) {
+            return LocalDate.from(formatter.parse(text));
+        } catch (DateTimeException e) {
             throw invalid();
         }
     }
 
     private InvalidValueException invalid() {
-        return new InvalidValueException("is not a valid date of the form " + pattern);
+        return new InvalidValueException("is not a valid date of the form " + shownPattern);
     }
 }

@@ -3,20 +3,26 @@ package dev.sluice.transform;
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
-/** Exact decimals into a {@code numeric}: plain notation only, so {@code 1e3} or {@code 1,5} are invalid. */
+/**
+ * Exact decimals into a {@code numeric}: plain notation only, so {@code 1e3} is invalid, and so is {@code 1,5} unless
+ * the column declares the decimal comma.
+ */
 final class DecimalParser implements ValueParser {
     private static final Pattern PLAIN = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
 
+    private final NumberText notation;
     private final BigDecimal min;
     private final BigDecimal max;
 
-    DecimalParser(BigDecimal min, BigDecimal max) {
+    DecimalParser(NumberText notation, BigDecimal min, BigDecimal max) {
+        this.notation = notation;
         this.min = min;
         this.max = max;
     }
 
     @Override
-    public Object parse(String text) throws InvalidValueException {
+    public Object parse(String written) throws InvalidValueException {
+        String text = notation.normalise(written);
         if (!PLAIN.matcher(text).matches()) {
             throw new InvalidValueException("is not a decimal number");
         }

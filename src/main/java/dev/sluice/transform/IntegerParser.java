@@ -5,16 +5,18 @@ import java.math.RoundingMode;
 
 /**
  * Whole numbers into a {@code bigint}. Accepts a fraction of zeros ({@code 227685.0}: some sources write
- * integers as floats) and nothing else non-integral: no exponent, no thousands separator, no {@code 1.5}.
- * Values beyond the {@code bigint} range are invalid, not wrapped.
+ * integers as floats) and nothing else non-integral: no exponent, no {@code 1.5}, and thousands separators only when
+ * the column declares its {@code grouping}. Values beyond the {@code bigint} range are invalid, not wrapped.
  */
 final class IntegerParser implements ValueParser {
+    private final NumberText notation;
     private final long min;
     private final long max;
     private final String minText;
     private final String maxText;
 
-    IntegerParser(BigDecimal min, BigDecimal max) {
+    IntegerParser(NumberText notation, BigDecimal min, BigDecimal max) {
+        this.notation = notation;
         this.min = min == null ? Long.MIN_VALUE : clamp(min.setScale(0, RoundingMode.CEILING));
         this.max = max == null ? Long.MAX_VALUE : clamp(max.setScale(0, RoundingMode.FLOOR));
         this.minText = min == null ? null : min.toPlainString();
@@ -33,7 +35,7 @@ final class IntegerParser implements ValueParser {
 
     @Override
     public Object parse(String text) throws InvalidValueException {
-        long value = parseLong(text);
+        long value = parseLong(notation.normalise(text));
         if (value < min) {
             throw new InvalidValueException("is below the minimum " + minText);
         }

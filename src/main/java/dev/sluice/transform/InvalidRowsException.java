@@ -19,6 +19,7 @@ public class InvalidRowsException extends SluiceException {
                 kind,
                 summary(problems, problemCount),
                 problems.get(0).source(),
+                problems.get(0).file(),
                 problems.get(0).line(),
                 problems.get(0).column(),
                 problems.get(0).value(),

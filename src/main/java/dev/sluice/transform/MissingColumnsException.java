@@ -14,12 +14,19 @@ public class MissingColumnsException extends SluiceException {
 
     private final transient List<String> missing;
 
-    public MissingColumnsException(String source, List<String> missing, List<String> header, String hint) {
+    /**
+     * @param file       which of the source's files, or null for a source of one file
+     * @param headerLine the header's line (after any skipped lines)
+     */
+    public MissingColumnsException(
+            String source, String file, long headerLine, List<String> missing, List<String> header, String hint) {
         super(
                 ErrorKind.MISSING_COLUMN,
-                source + ": the header has no column " + names(missing) + "; it has [" + names(header) + "]" + hint,
+                source + (file == null ? "" : " " + file) + ": the header has no column " + names(missing)
+                        + "; it has [" + names(header) + "]" + hint,
                 source,
-                1L,
+                file,
+                headerLine,
                 missing.get(0),
                 null,
                 null);

@@ -4,23 +4,34 @@ import dev.sluice.ErrorKind;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects a source's problems: keeps the first {@code cap}, counts all. */
+/** Collects a source's problems, in whichever of its files is being read: keeps the first {@code cap}, counts all. */
 final class ProblemLog {
     private final String source;
     private final int cap;
     private final List<RowProblem> kept = new ArrayList<>();
     private long count;
+    private String file;
 
     ProblemLog(String source, int cap) {
         this.source = source;
         this.cap = cap;
     }
 
+    /** The problems added next are in this file (null for a source of one file). */
+    void inFile(String label) {
+        this.file = label;
+    }
+
     void add(long line, String column, String value, String reason) {
         count++;
         if (kept.size() < cap) {
-            kept.add(new RowProblem(source, line, column, value, reason));
+            kept.add(new RowProblem(source, file, line, column, value, reason));
         }
+    }
+
+    /** A problem of the file being read, not counted: for exceptions that stop the reading. */
+    RowProblem problem(long line, String column, String reason) {
+        return new RowProblem(source, file, line, column, null, reason);
     }
 
     long count() {
@@ -38,7 +49,7 @@ final class ProblemLog {
     /** A problem that stopped the reading: it leads the list, whatever was collected before. */
     InvalidRowsException exceptionLedBy(ErrorKind kind, long line, String reason) {
         List<RowProblem> all = new ArrayList<>();
-        all.add(new RowProblem(source, line, null, null, reason));
+        all.add(problem(line, null, reason));
         all.addAll(kept);
         return new InvalidRowsException(kind, all, count + 1);
     }

@@ -6,10 +6,11 @@ import java.util.List;
  * What reading one source found.
  *
  * @param source       the source's name
- * @param rowsRead     data rows in the file (the header excluded)
+ * @param rowsRead     data rows in its files (headers excluded)
  * @param rowsKept     rows that passed the filters and were valid: the rows staged
  * @param rowsFiltered rows the filters left out (never validated)
  * @param rowsInvalid  rows left out because of a problem (with {@code SKIP}); with {@code FAIL_RUN} the run fails
+ * @param files        the rows of each file, in the order read
  * @param problems     the first problems, up to the pipeline's {@code max_problems}
  * @param problemCount every problem, counted even past the cap
  * @param warnings     human-readable warnings
@@ -20,11 +21,16 @@ public record SourceReport(
         long rowsKept,
         long rowsFiltered,
         long rowsInvalid,
+        List<FileRows> files,
         List<RowProblem> problems,
         long problemCount,
         List<String> warnings) {
     public SourceReport {
+        files = List.copyOf(files);
         problems = List.copyOf(problems);
         warnings = List.copyOf(warnings);
     }
+
+    /** The rows one file had, and kept. */
+    public record FileRows(String label, long read, long kept) {}
 }

@@ -3,25 +3,27 @@ package dev.sluice.transform;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
-import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceException;
+import dev.sluice.config.CsvFormat;
 import dev.sluice.config.InvalidRowPolicy;
 import dev.sluice.config.RowFilter;
 import dev.sluice.config.SourceSpec;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Reads one source's CSV file in a single streaming pass, in constant memory: checks the header by name, filters,
- * types every used value, collects every problem (source, line, column, value, reason) up to the cap, and hands
- * each valid row to a {@link RowSink}. Entry point: {@link #validate}.
+ * Reads one source's files, one after the other, each in a single streaming pass, in constant memory: checks each
+ * file's header by name (or reads it by position), filters, types every used value, collects every problem (source,
+ * file, line, column, value, reason) up to the cap, and hands each valid row to a {@link RowSink}. Entry point:
+ * {@link #validate}.
  */
 public final class SourceValidator {
 
@@ -34,8 +36,6 @@ public final class SourceValidator {
     }
 
     private static final int PROGRESS_EVERY = 1 << 16;
-    /** FastCSV's buffer limit: no field may be longer, so a line without end cannot exhaust memory. */
-    static final int MAX_FIELD_CHARS = 16 * 1024 * 1024;
 
     private final InvalidRowPolicy policy;
     private final int maxProblems;
@@ -47,103 +47,125 @@ public final class SourceValidator {
         this.progress = progress;
     }
 
-    /**
-     * Reads a source's body from its first byte ({@code body} may still be arriving: see extract's bodies) and
-     * hands every valid, kept row to {@code sink}. The body is opened again only to locate an invalid UTF-8 byte.
-     *
-     * @throws MissingColumnsException when the header lacks a used column
-     * @throws InvalidRowsException    when the file is malformed, has no data rows, or (with {@code FAIL_RUN}) has
-     *                                 any invalid value; the sink may have received rows before the problem was
-     *                                 found, which is why sinks write inside a transaction
-     */
+    /** A source of one file. */
     public SourceReport validate(SourceSpec source, CsvInput body, RowSink sink) {
+        return validate(source, List.of(new CsvFile(null, body)), sink);
+    }
+
+    /**
+     * Reads a source's files from their first byte (a body may still be arriving: see extract's bodies) and hands
+     * every valid, kept row to {@code sink}. A body is opened again only to locate an undecodable byte.
+     *
+     * @throws MissingColumnsException when a file's header lacks a used column
+     * @throws InvalidRowsException    when a file is malformed, the source has no data rows, or (with
+     *                                 {@code FAIL_RUN}) has any invalid value; the sink may have received rows
+     *                                 before the problem was found, which is why sinks write inside a transaction
+     */
+    public SourceReport validate(SourceSpec source, List<CsvFile> files, RowSink sink) {
         ProblemLog problems = new ProblemLog(source.name(), maxProblems);
         RowCounts counts = new RowCounts();
+        List<SourceReport.FileRows> perFile = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (int index = 0; index < files.size(); index++) {
+            CsvFile file = files.get(index);
+            problems.inFile(file.label());
+            long readBefore = counts.read;
+            long keptBefore = counts.kept;
+            readFile(source, index, file, problems, counts, sink);
+            perFile.add(new SourceReport.FileRows(file.label(), counts.read - readBefore, counts.kept - keptBefore));
+            if (counts.read == readBefore && files.size() > 1) {
+                warnings.add(source.name() + " " + file.label() + ": no data rows");
+            }
+        }
+        progress.rows(source.name(), counts.read);
+        return finish(source, counts, perFile, problems, warnings);
+    }
+
+    private void readFile(
+            SourceSpec source, int index, CsvFile file, ProblemLog problems, RowCounts counts, RowSink sink) {
+        counts.lastLine = 0;
         // The body is closed even when opening the reader fails: reading its first bytes may already throw (a
         // download that failed, a body sniffed as HTML), and a body still arriving holds its file open.
-        try (InputStream closedAtEnd = body.open();
-                CsvReader<CsvRecord> csv = open(source, closedAtEnd)) {
+        try (InputStream closedAtEnd = file.input().open();
+                CsvReader<CsvRecord> csv = CsvOpener.open(source.format(), closedAtEnd)) {
             Iterator<CsvRecord> records = csv.iterator();
             if (!records.hasNext()) {
                 throw new InvalidRowsException(
                         ErrorKind.NOT_CSV,
-                        List.of(new RowProblem(source.name(), 1, null, null, "the file has no header")),
+                        List.of(problems.problem(
+                                source.format().skipLines() + 1L,
+                                null,
+                                source.format().header() == CsvFormat.Header.PRESENT
+                                        ? "the file has no header"
+                                        : "the file has no rows")),
                         1);
             }
-            CsvRecord header = records.next();
-            counts.lastLine = header.getStartingLineNumber();
-            ColumnPlan plan = ColumnPlan.fromHeader(source, header.getFields());
-            readRows(source, records, plan, problems, counts, sink);
+            ColumnPlan plan;
+            if (source.format().header() == CsvFormat.Header.PRESENT) {
+                CsvRecord header = records.next();
+                counts.lastLine = header.getStartingLineNumber();
+                plan = ColumnPlan.fromHeader(source, problems, file.label(), counts.lastLine, header.getFields());
+                readRows(source, index, records, plan, problems, counts, sink);
+            } else {
+                CsvRecord first = records.next();
+                plan = ColumnPlan.byPosition(source, problems, first.getStartingLineNumber(), first.getFieldCount());
+                readRow(source, index, first, plan, problems, counts, sink);
+                readRows(source, index, records, plan, problems, counts, sink);
+            }
         } catch (CsvParseException e) {
             // FastCSV wraps whatever its reader throws: a download that failed or restarted under a body being read
-            // while it arrives is that error, not malformed CSV.
+            // while it arrives is that error, not malformed CSV; and so is a byte the encoding does not define.
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof SluiceException own) {
                     throw own;
                 }
+                if (cause instanceof StrictTextReader.UndecodableTextException undecodable) {
+                    throw undecodable(source, file, problems, undecodable);
+                }
             }
             // FastCSV says a field outgrew its buffer as a possibly unclosed quote; say what it is first.
             String reason = e.getMessage() != null && e.getMessage().contains("maximum buffer size")
-                    ? "has a field longer than " + String.format(java.util.Locale.ROOT, "%,d", MAX_FIELD_CHARS)
+                    ? "has a field longer than " + String.format(Locale.ROOT, "%,d", CsvOpener.MAX_FIELD_CHARS)
                             + " characters, the longest sluice reads (an unclosed quote, or not CSV)"
                     : "is not well-formed CSV: " + e.getMessage();
-            throw structural(problems, counts, reason);
+            throw problems.exceptionLedBy(ErrorKind.NOT_CSV, counts.lastLine + 1, reason + " (at or after this line)");
         } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof StrictUtf8Reader.InvalidUtf8Exception invalid) {
-                throw problems.exceptionLedBy(
-                        ErrorKind.NOT_CSV,
-                        lineAt(source, body, invalid.offset()),
-                        "is not valid UTF-8 (byte " + invalid.offset() + ")");
+            if (e.getCause() instanceof StrictTextReader.UndecodableTextException undecodable) {
+                throw undecodable(source, file, problems, undecodable);
             }
-            throw new SluiceException(
-                    ErrorKind.LOCAL_IO,
-                    source.name() + ": cannot read the downloaded file: "
-                            + e.getCause().getMessage(),
-                    e);
+            throw unreadable(source, e.getCause());
         } catch (IOException e) {
-            throw new SluiceException(
-                    ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: " + e.getMessage(), e);
+            throw unreadable(source, e);
         }
-        return finish(source, counts, problems);
     }
 
-    private static CsvReader<CsvRecord> open(SourceSpec source, InputStream body) throws IOException {
-        InputStream in = new BufferedInputStream(body, 1 << 16);
-        // Strict, not the JDK's default replacement: invalid bytes must fail loudly, not load as U+FFFD.
-        Reader reader = new StrictUtf8Reader(in, skipUtf8ByteOrderMark(in));
-        return CsvReader.builder()
-                .fieldSeparator(source.delimiter())
-                .quoteCharacter('"')
-                .skipEmptyLines(true)
-                .allowUnclosedQuote(false)
-                .maxBufferSize(MAX_FIELD_CHARS)
-                .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .ofCsvRecord(reader);
+    private static SluiceException unreadable(SourceSpec source, IOException e) {
+        return new SluiceException(
+                ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: " + e.getMessage(), e);
     }
 
-    /** Returns the number of bytes skipped. */
-    private static int skipUtf8ByteOrderMark(InputStream in) throws IOException {
-        in.mark(3);
-        if (in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF) {
-            return 3;
-        }
-        in.reset();
-        return 0;
+    /** A byte the declared encoding does not define: the error names its line, and what to declare instead. */
+    private static InvalidRowsException undecodable(
+            SourceSpec source, CsvFile file, ProblemLog problems, StrictTextReader.UndecodableTextException e) {
+        boolean utf8 = source.format().encoding().equals(StandardCharsets.UTF_8);
+        String name = utf8 ? "UTF-8" : source.format().encoding().name();
+        String reason = String.format(
+                        Locale.ROOT, "is not valid %s (byte 0x%02X at offset %,d)", name, e.value(), e.offset())
+                + (utf8 ? "; if the file is in another encoding, declare it, for example encoding: windows-1252" : "");
+        return problems.exceptionLedBy(ErrorKind.NOT_CSV, lineAt(source, file, e.offset()), reason);
     }
 
     /** The 1-based line holding byte {@code offset}: counted only on this rare error path, not while reading. */
-    private static long lineAt(SourceSpec source, CsvInput body, long offset) {
+    private static long lineAt(SourceSpec source, CsvFile file, long offset) {
         long line = 1;
-        try (InputStream in = new BufferedInputStream(body.open(), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(file.input().open(), 1 << 16)) {
             for (long i = 0; i < offset; i++) {
                 if (in.read() == '\n') {
                     line++;
                 }
             }
         } catch (IOException e) {
-            throw new SluiceException(
-                    ErrorKind.LOCAL_IO, source.name() + ": cannot read the downloaded file: " + e.getMessage(), e);
+            throw unreadable(source, e);
         }
         return line;
     }
@@ -155,41 +177,56 @@ public final class SourceValidator {
         long filtered;
         long invalid;
         long lastLine;
+        Object[] values;
     }
 
     private void readRows(
             SourceSpec source,
+            int file,
             Iterator<CsvRecord> records,
             ColumnPlan plan,
             ProblemLog problems,
             RowCounts counts,
             RowSink sink) {
-        Object[] values = new Object[plan.parsers.length];
         while (records.hasNext()) {
-            CsvRecord record = records.next();
-            long line = record.getStartingLineNumber();
-            counts.lastLine = line;
-            counts.read++;
-            if (counts.read % PROGRESS_EVERY == 0) {
-                progress.rows(source.name(), counts.read);
-            }
-            if (record.getFieldCount() != plan.headerFieldCount) {
-                problems.add(
-                        line,
-                        null,
-                        String.join(String.valueOf(source.delimiter()), record.getFields()),
-                        "has " + record.getFieldCount() + " fields; the header has " + plan.headerFieldCount);
-                counts.invalid++;
-            } else if (!passesFilters(plan, record)) {
-                counts.filtered++;
-            } else if (typeRow(plan, record, line, problems, values)) {
-                sink.accept(line, values);
-                counts.kept++;
-            } else {
-                counts.invalid++;
-            }
+            readRow(source, file, records.next(), plan, problems, counts, sink);
         }
-        progress.rows(source.name(), counts.read);
+    }
+
+    private void readRow(
+            SourceSpec source,
+            int file,
+            CsvRecord record,
+            ColumnPlan plan,
+            ProblemLog problems,
+            RowCounts counts,
+            RowSink sink) {
+        if (counts.values == null || counts.values.length != plan.parsers.length) {
+            counts.values = new Object[plan.parsers.length];
+        }
+        long line = record.getStartingLineNumber();
+        counts.lastLine = line;
+        counts.read++;
+        if (counts.read % PROGRESS_EVERY == 0) {
+            progress.rows(source.name(), counts.read);
+        }
+        if (record.getFieldCount() != plan.fieldCount) {
+            problems.add(
+                    line,
+                    null,
+                    String.join(String.valueOf(source.format().delimiter()), record.getFields()),
+                    "has " + record.getFieldCount() + " fields; the "
+                            + (source.format().header() == CsvFormat.Header.PRESENT ? "header" : "first row")
+                            + " has " + plan.fieldCount);
+            counts.invalid++;
+        } else if (!passesFilters(plan, record)) {
+            counts.filtered++;
+        } else if (typeRow(plan, record, line, problems, counts.values)) {
+            sink.accept(file, line, counts.values);
+            counts.kept++;
+        } else {
+            counts.invalid++;
+        }
     }
 
     private static boolean passesFilters(ColumnPlan plan, CsvRecord record) {
@@ -207,10 +244,17 @@ public final class SourceValidator {
         for (int i = 0; i < values.length; i++) {
             String raw = record.getField(plan.columnIndex[i]);
             String text = raw.strip();
-            if (text.isEmpty()) {
+            boolean spelledNull = !text.isEmpty() && plan.nullValues[i] != null && plan.nullValues[i].contains(text);
+            if (text.isEmpty() || spelledNull) {
                 values[i] = null;
                 if (plan.required[i]) {
-                    problems.add(line, plan.columnHeader[i], raw, "is empty; a value is required");
+                    problems.add(
+                            line,
+                            plan.columnHeader[i],
+                            raw,
+                            spelledNull
+                                    ? "means no value (null_values); a value is required"
+                                    : "is empty; a value is required");
                     valid = false;
                 }
                 continue;
@@ -225,18 +269,26 @@ public final class SourceValidator {
         return valid;
     }
 
-    private static InvalidRowsException structural(ProblemLog problems, RowCounts counts, String reason) {
-        return problems.exceptionLedBy(ErrorKind.NOT_CSV, counts.lastLine + 1, reason + " (at or after this line)");
-    }
-
-    private SourceReport finish(SourceSpec source, RowCounts counts, ProblemLog problems) {
+    private SourceReport finish(
+            SourceSpec source,
+            RowCounts counts,
+            List<SourceReport.FileRows> files,
+            ProblemLog problems,
+            List<String> warnings) {
         if (counts.read == 0) {
             throw new InvalidRowsException(
                     ErrorKind.EMPTY_SOURCE,
-                    List.of(new RowProblem(source.name(), 1, null, null, "the file has a header but no data rows")),
+                    List.of(new RowProblem(
+                            source.name(),
+                            null,
+                            source.format().skipLines() + 1L,
+                            null,
+                            null,
+                            files.size() > 1
+                                    ? "none of its " + files.size() + " files has data rows"
+                                    : "the file has a header but no data rows")),
                     1);
         }
-        List<String> warnings = new ArrayList<>();
         if (problems.count() > 0) {
             if (policy == InvalidRowPolicy.FAIL_RUN) {
                 throw problems.exception(ErrorKind.INVALID_VALUE);
@@ -258,6 +310,7 @@ public final class SourceValidator {
                 counts.kept,
                 counts.filtered,
                 counts.invalid,
+                files,
                 problems.problems(),
                 problems.count(),
                 warnings);

@@ -160,7 +160,9 @@ class HostilePipelineFileTest {
         assertThat(e.getMessage()).startsWith(file + ":4:");
 
         Files.writeString(file, file("s", "file:data/ok.csv", "day", "public", "t"));
-        assertThat(reader.read(file.toString()).sources().get(0).url())
+        assertThat(((SourceLocation.Single)
+                                reader.read(file.toString()).sources().get(0).location())
+                        .url())
                 .isEqualTo(data.resolve("ok.csv").toUri());
     }
 

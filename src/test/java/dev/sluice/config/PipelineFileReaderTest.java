@@ -142,7 +142,9 @@ class PipelineFileReaderTest {
         Files.writeString(data.resolve("a.csv"), "Day,n\n");
         Path file = dir.resolve("p.yaml");
         Files.writeString(file, VALID.replace("https://example.org/a.csv", "file:data/a.csv"));
-        assertThat(reader.read(file.toString()).sources().get(0).url())
+        assertThat(((SourceLocation.Single)
+                                reader.read(file.toString()).sources().get(0).location())
+                        .url())
                 .isEqualTo(data.resolve("a.csv").toUri());
 
         Files.writeString(file, VALID.replace("https://example.org/a.csv", "file:../../etc/passwd"));
@@ -152,7 +154,10 @@ class PipelineFileReaderTest {
         assertThat(e.problem()).contains("outside the directories allowed").contains("SLUICE_FILE_ROOTS");
 
         PipelineFileReader allowing = new PipelineFileReader(Trust.none().withFileRoots(Path.of("/etc")));
-        assertThat(allowing.read(file.toString()).sources().get(0).url().getPath())
+        assertThat(((SourceLocation.Single)
+                                allowing.read(file.toString()).sources().get(0).location())
+                        .url()
+                        .getPath())
                 .isEqualTo("/etc/passwd");
     }
 

@@ -42,7 +42,7 @@ class MessageTextTest {
         assertThat(MessageText.subject(
                         Notification.of(run(RunStatus.SUCCEEDED, Optional.empty(), List.of()), List.of())))
                 .isEqualTo("[sluice] covid-us SUCCEEDED: 1 inserted, 226 updated, 53 unchanged");
-        RunError error = new RunError(ErrorKind.INVALID_VALUE, "nyt", 20L, "deaths", "-1", "bad", List.of(), 0);
+        RunError error = new RunError(ErrorKind.INVALID_VALUE, "nyt", null, 20L, "deaths", "-1", "bad", List.of(), 0);
         assertThat(MessageText.subject(
                         Notification.of(run(RunStatus.FAILED, Optional.of(error), List.of()), List.of())))
                 .isEqualTo("[sluice] covid-us FAILED: INVALID_VALUE in nyt line 20, column deaths");
@@ -76,6 +76,7 @@ class MessageTextTest {
         RunError error = new RunError(
                 ErrorKind.INVALID_VALUE,
                 "nyt",
+                null,
                 3L,
                 "cases",
                 "<script>alert(1)</script>",

@@ -209,8 +209,8 @@ class SettingsTest {
     @Test
     void the_readme_documents_every_setting_with_its_default() throws IOException {
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-        Pattern row =
-                Pattern.compile("^\\| `(SLUICE_[A-Z_]+)`(?:, `SLUICE_[A-Z_]+`)* \\| ([^|]*) \\|", Pattern.MULTILINE);
+        Pattern row = Pattern.compile(
+                "^\\| `(SLUICE_[A-Z0-9_]+)`(?:, `SLUICE_[A-Z0-9_]+`)* \\| ([^|]*) \\|", Pattern.MULTILINE);
         Map<String, String> documented = new LinkedHashMap<>();
         Matcher m = row.matcher(readme.substring(readme.indexOf("### Settings")));
         while (m.find()) {

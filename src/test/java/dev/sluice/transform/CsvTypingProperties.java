@@ -50,7 +50,7 @@ class CsvTypingProperties {
                     .validate(
                             SOURCE,
                             CsvInput.of(file),
-                            (line, v) -> rows.add(new Read(
+                            (index, line, v) -> rows.add(new Read(
                                     line,
                                     new RandomTable.Row(
                                             (Long) v[0], (LocalDate) v[1], (BigDecimal) v[2], (String) v[3], (Long)

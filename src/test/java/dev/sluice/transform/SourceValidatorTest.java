@@ -26,12 +26,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Typing and cleaning rules driven by fixture cases in {@code src/test/resources/transform-cases}: each directory
- * holds a pipeline, an input file, and either the expected rows or the expected error (with its problems), and
- * optionally text the warnings (or error message) must contain. Expected outputs are written by hand.
+ * holds a pipeline, an input file ({@code input.csv}, or for a source of several files {@code input-*.csv}, read in
+ * name order and named by it), and either the expected rows or the expected error (with its problems), and
+ * optionally text the warnings (or error message) must contain. Expected outputs are written by hand: a row is
+ * {@code line|value|...} ({@code file:line|...} for several files), a problem
+ * {@code kind=K [file=F ]line=N column=C value=V reason=R}.
  */
 class SourceValidatorTest {
-    private static final Pattern PROBLEM =
-            Pattern.compile("kind=(\\S+) line=(\\S+) column=(\\S+) value=(.*?) reason=(.*)", Pattern.DOTALL);
+    private static final Pattern PROBLEM = Pattern.compile(
+            "kind=(\\S+) (?:file=(\\S+) )?line=(\\S+) column=(\\S+) value=(.*?) reason=(.*)", Pattern.DOTALL);
 
     static Stream<Path> cases() throws IOException, URISyntaxException {
         Path root = Path.of(Objects.requireNonNull(SourceValidatorTest.class.getResource("/transform-cases"))
@@ -49,7 +52,7 @@ class SourceValidatorTest {
         SourceSpec source = spec.sources().get(0);
         SourceValidator validator = new SourceValidator(spec.invalidRows(), 100, SourceValidator.RowProgress.NONE);
         StringBuilder rows = new StringBuilder();
-        Path input = dir.resolve("input.csv");
+        List<CsvFile> files = inputs(dir);
         Optional<String> contains = read(dir.resolve("expected-warnings.txt")).map(String::strip);
 
         Optional<String> expectedError = read(dir.resolve("expected-error.txt"));
@@ -57,14 +60,14 @@ class SourceValidatorTest {
             SluiceException error = catchThrowableOfType(
                     SluiceException.class,
                     () -> validator.validate(
-                            source, CsvInput.of(input), (line, values) -> rows.append(render(line, values))));
+                            source, files, (file, line, values) -> rows.append(render(files, file, line, values))));
             assertThat(error).as("expected an error").isNotNull();
             assertError(error, expectedError.get());
             contains.ifPresent(text -> assertThat(error.getMessage()).contains(text));
             return;
         }
-        SourceReport report =
-                validator.validate(source, CsvInput.of(input), (line, values) -> rows.append(render(line, values)));
+        SourceReport report = validator.validate(
+                source, files, (file, line, values) -> rows.append(render(files, file, line, values)));
         assertThat(rows.toString())
                 .isEqualTo(read(dir.resolve("expected-rows.txt")).orElseThrow());
         contains.ifPresentOrElse(
@@ -77,9 +80,10 @@ class SourceValidatorTest {
         List<String> lines = List.of(expected.split("\n"));
         Matcher first = matcher(lines.get(0));
         assertThat(error.kind().name()).isEqualTo(first.group(1));
-        assertThat(String.valueOf(error.line())).isEqualTo(first.group(2));
-        assertThat(String.valueOf(error.column())).isEqualTo(first.group(3));
-        assertThat(String.valueOf(error.value())).isEqualTo(first.group(4));
+        assertThat(error.file()).isEqualTo(first.group(2));
+        assertThat(String.valueOf(error.line())).isEqualTo(first.group(3));
+        assertThat(String.valueOf(error.column())).isEqualTo(first.group(4));
+        assertThat(String.valueOf(error.value())).isEqualTo(first.group(5));
         if (!(error instanceof InvalidRowsException invalid)) {
             assertThat(lines).hasSize(1);
             return;
@@ -90,11 +94,12 @@ class SourceValidatorTest {
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = matcher(lines.get(i));
             RowProblem p = problems.get(i);
-            assertThat(String.valueOf(p.line())).isEqualTo(m.group(2));
-            assertThat(String.valueOf(p.column())).isEqualTo(m.group(3));
-            assertThat(String.valueOf(p.value())).isEqualTo(m.group(4));
-            if (!m.group(5).isEmpty()) {
-                assertThat(p.reason()).isEqualTo(m.group(5));
+            assertThat(p.file()).isEqualTo(m.group(2));
+            assertThat(String.valueOf(p.line())).isEqualTo(m.group(3));
+            assertThat(String.valueOf(p.column())).isEqualTo(m.group(4));
+            assertThat(String.valueOf(p.value())).isEqualTo(m.group(5));
+            if (!m.group(6).isEmpty()) {
+                assertThat(p.reason()).isEqualTo(m.group(6));
             }
         }
     }
@@ -105,9 +110,25 @@ class SourceValidatorTest {
         return m;
     }
 
-    private static String render(long line, Object[] values) {
+    /** {@code input.csv} alone, or every {@code input-*.csv} in name order, each named by its file name. */
+    private static List<CsvFile> inputs(Path dir) throws IOException {
+        if (Files.exists(dir.resolve("input.csv"))) {
+            return List.of(new CsvFile(null, CsvInput.of(dir.resolve("input.csv"))));
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("input-"))
+                    .sorted()
+                    .map(p -> new CsvFile(p.getFileName().toString(), CsvInput.of(p)))
+                    .toList();
+        }
+    }
+
+    private static String render(List<CsvFile> files, int file, long line, Object[] values) {
         List<String> parts = new ArrayList<>();
-        parts.add(String.valueOf(line));
+        parts.add(
+                files.get(file).label() == null
+                        ? String.valueOf(line)
+                        : files.get(file).label() + ":" + line);
         for (Object value : values) {
             parts.add(value == null ? "NULL" : value instanceof BigDecimal d ? d.toPlainString() : value.toString());
         }

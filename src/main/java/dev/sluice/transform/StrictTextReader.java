@@ -5,38 +5,43 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Decodes UTF-8 strictly, failing on the first invalid byte with its offset in the file. The JDK's
- * {@code InputStreamReader} fails too, but after reading ahead, so the position of the bad byte is lost; with the
+ * Decodes text strictly, failing on the first byte the encoding does not define, with its offset in the file: never
+ * the JDK's default replacement, which would load U+FFFD in place of what the file says. The JDK's
+ * {@code InputStreamReader} can fail too, but after reading ahead, so the position of the bad byte is lost; with the
  * offset, the error can name the line.
  */
-final class StrictUtf8Reader extends Reader {
+final class StrictTextReader extends Reader {
 
-    /** The bytes at {@link #offset} are not valid UTF-8. */
-    static final class InvalidUtf8Exception extends IOException {
+    /** The bytes at {@link #offset} are not valid in the file's encoding. */
+    static final class UndecodableTextException extends IOException {
         private static final long serialVersionUID = 1L;
         private final long offset;
+        private final int value;
 
-        InvalidUtf8Exception(long offset) {
-            super("invalid UTF-8 at byte " + offset);
+        UndecodableTextException(long offset, int value) {
+            super("undecodable byte at " + offset);
             this.offset = offset;
+            this.value = value;
         }
 
         long offset() {
             return offset;
         }
+
+        /** The first byte that could not be decoded, 0 to 255. */
+        int value() {
+            return value;
+        }
     }
 
     private final InputStream in;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder decoder;
     private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
     /** File offset of {@code bytes.array()[0]}. */
     private long base;
@@ -44,9 +49,12 @@ final class StrictUtf8Reader extends Reader {
     private boolean endOfInput;
     private boolean flushed;
 
-    StrictUtf8Reader(InputStream in, long startOffset) {
+    StrictTextReader(InputStream in, Charset encoding, long startOffset) {
         this.in = in;
         this.base = startOffset;
+        this.decoder = encoding.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
     @Override
@@ -61,7 +69,7 @@ final class StrictUtf8Reader extends Reader {
             }
             CoderResult result = decoder.decode(bytes, out, endOfInput);
             if (result.isError()) {
-                throw new InvalidUtf8Exception(base + bytes.position());
+                throw new UndecodableTextException(base + bytes.position(), bytes.get(bytes.position()) & 0xff);
             }
             if (result.isOverflow()) {
                 break;

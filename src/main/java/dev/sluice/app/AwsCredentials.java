@@ -1,4 +1,4 @@
-package dev.sluice.notify;
+package dev.sluice.app;
 
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +9,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * AWS credentials from the environment sluice was given (the process's, or a test's), else the SDK's default chain.
- * A class of its own so that only a pipeline with an SNS channel loads the SDK's classes.
+ * AWS credentials from the environment sluice was given (the process's, or a test's): its
+ * {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN}) when set, else the
+ * SDK's default chain (profiles, container and instance roles). One home for SNS channels and S3 sources; a class of
+ * its own so that only a pipeline that uses AWS loads the SDK's classes.
  */
 final class AwsCredentials {
     private AwsCredentials() {}

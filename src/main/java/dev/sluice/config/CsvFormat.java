@@ -1,0 +1,76 @@
+package dev.sluice.config;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a source's files are written: compressed or not, in which encoding, and the CSV dialect.
+ *
+ * @param compression how the bytes are packed
+ * @param member      for a zip holding several files, the one to read
+ * @param encoding    the text's character set; UTF-8 is read strictly, a byte order mark is fine
+ * @param delimiter   the field separator
+ * @param quote       the character that encloses a field holding separators, quotes or line breaks
+ * @param escape      a character that escapes a quote inside a quoted field ({@code \"}); empty when quotes are
+ *                    doubled ({@code ""}), as RFC 4180 writes them
+ * @param header      whether the first line (after the skipped ones) names the columns
+ * @param skipLines   lines before the header (or the first row) to skip: titles, notes
+ * @param comment     a character that starts a line to skip wherever it appears
+ */
+public record CsvFormat(
+        Compression compression,
+        Optional<String> member,
+        Charset encoding,
+        char delimiter,
+        char quote,
+        Optional<Character> escape,
+        Header header,
+        int skipLines,
+        Optional<Character> comment) {
+
+    /** How a body's bytes are packed. */
+    public enum Compression {
+        /** gzip or zip when the name ends so or the bytes begin so; else none. */
+        AUTO,
+        NONE,
+        GZIP,
+        ZIP
+    }
+
+    /** Whether the columns are named by a first line, or found by position. */
+    public enum Header {
+        PRESENT,
+        ABSENT
+    }
+
+    /** RFC 4180 in UTF-8 with a header, compression recognised. */
+    public static final CsvFormat DEFAULTS = new CsvFormat(
+            Compression.AUTO,
+            Optional.empty(),
+            StandardCharsets.UTF_8,
+            ',',
+            '"',
+            Optional.empty(),
+            Header.PRESENT,
+            0,
+            Optional.empty());
+
+    public CsvFormat {
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(member, "member");
+        Objects.requireNonNull(encoding, "encoding");
+        Objects.requireNonNull(escape, "escape");
+        Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(comment, "comment");
+        if (skipLines < 0) {
+            throw new IllegalArgumentException("skipLines is never negative");
+        }
+    }
+
+    /** The same format with another delimiter (tests, and {@code sluice init}). */
+    public CsvFormat withDelimiter(char other) {
+        return new CsvFormat(compression, member, encoding, other, quote, escape, header, skipLines, comment);
+    }
+}

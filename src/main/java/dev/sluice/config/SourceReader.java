@@ -1,0 +1,226 @@
+package dev.sluice.config;
+
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Reads one entry of a pipeline's {@code sources:}: where its files are ({@link LocationReader}), how they are
+ * written, its columns ({@link ColumnReader}), filters, key and download settings.
+ */
+final class SourceReader {
+    private final LocationReader locations;
+
+    SourceReader(LocationReader locations) {
+        this.locations = locations;
+    }
+
+    SourceSpec read(ConfigNode node) {
+        node.allowOnly(Stream.of(
+                        List.of("name", "columns", "filters", "key", "fetch"),
+                        LocationReader.FIELDS,
+                        FORMAT_FIELDS,
+                        ColumnReader.VALUE_FIELDS)
+                .flatMap(List::stream)
+                .toArray(String[]::new));
+        String name = ColumnReader.sqlName(node, "name");
+        SourceLocation location = locations.read(node);
+        CsvFormat format = readFormat(node);
+        ColumnReader reader = ColumnReader.forSource(node, format.header());
+        List<ColumnSpec> columns = new ArrayList<>();
+        Set<String> sqlNames = new HashSet<>();
+        Set<String> headers = new HashSet<>();
+        Set<Integer> positions = new HashSet<>();
+        for (ConfigNode columnNode : node.list("columns")) {
+            ColumnSpec column = reader.read(columnNode);
+            if (!sqlNames.add(column.name())) {
+                throw columnNode.error("two columns of this source are stored as '" + column.name() + "'");
+            }
+            if (!headers.add(column.header())) {
+                throw columnNode.error("header", "column '" + column.header() + "' is declared twice");
+            }
+            if (column.position().isPresent()
+                    && !positions.add(column.position().getAsInt())) {
+                throw columnNode.error(
+                        "position",
+                        "two columns are at position " + column.position().getAsInt());
+            }
+            columns.add(column);
+        }
+        List<String> key = node.textList("key");
+        for (String keyColumn : key) {
+            ColumnSpec column = columns.stream()
+                    .filter(c -> c.name().equals(keyColumn))
+                    .findFirst()
+                    .orElseThrow(() -> node.error(
+                            "key",
+                            "'" + keyColumn + "' is not one of this source's columns "
+                                    + columns.stream().map(ColumnSpec::name).toList()));
+            if (!column.required()) {
+                throw node.error("key", "key column '" + keyColumn + "' must be required");
+            }
+        }
+        if (new HashSet<>(key).size() != key.size()) {
+            throw node.error("key", "names a column twice");
+        }
+        checkDecreaseRules(node, columns, key);
+        List<RowFilter> filters = node.has("filters")
+                ? node.list("filters").stream()
+                        .map(filter -> readFilter(filter, format.header(), columns))
+                        .toList()
+                : List.of();
+        return new SourceSpec(name, location, format, columns, filters, key, readFetch(node));
+    }
+
+    static final List<String> FORMAT_FIELDS = List.of(
+            "compression", "member", "encoding", "delimiter", "quote", "escape", "header", "skip_lines", "comment");
+
+    private static CsvFormat readFormat(ConfigNode node) {
+        CsvFormat d = CsvFormat.DEFAULTS;
+        CsvFormat.Compression compression = node.enumValue("compression", CsvFormat.Compression.class, d.compression());
+        Optional<String> member = node.optionalText("member").map(String::trim);
+        if (member.isPresent()
+                && compression != CsvFormat.Compression.ZIP
+                && compression != CsvFormat.Compression.AUTO) {
+            throw node.error(
+                    "member",
+                    "names a file inside a zip; this source's compression is "
+                            + compression.name().toLowerCase(Locale.ROOT));
+        }
+        char delimiter = node.character("delimiter", "\"").orElse(d.delimiter());
+        char quote = node.character("quote", String.valueOf(delimiter)).orElse(d.quote());
+        if (quote == delimiter) {
+            throw node.error("quote", "is the delimiter too");
+        }
+        Optional<Character> escape = node.character("escape", "" + delimiter + quote);
+        Optional<Character> comment = node.character("comment", "" + delimiter + quote);
+        CsvFormat.Header header = node.bool("header", true) ? CsvFormat.Header.PRESENT : CsvFormat.Header.ABSENT;
+        return new CsvFormat(
+                compression,
+                member,
+                readEncoding(node),
+                delimiter,
+                quote,
+                escape,
+                header,
+                node.integer("skip_lines", 0, 0, 10_000),
+                comment);
+    }
+
+    /**
+     * A declared encoding: one that writes the ASCII characters of CSV syntax as single bytes (UTF-16 does not, and
+     * sluice rejects its NUL bytes before anything parses them).
+     */
+    private static Charset readEncoding(ConfigNode node) {
+        if (!node.has("encoding")) {
+            return StandardCharsets.UTF_8;
+        }
+        String name = node.text("encoding").trim();
+        Charset charset;
+        try {
+            charset = Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            throw node.error(
+                    "encoding", "unknown encoding '" + name + "'; for example utf-8, windows-1252," + " iso-8859-1");
+        }
+        byte[] ascii = ",\"\n".getBytes(charset);
+        if (ascii.length != 3 || ascii[0] != ',' || ascii[1] != '"' || ascii[2] != '\n') {
+            throw node.error(
+                    "encoding",
+                    "'" + name + "' does not write CSV's characters as single bytes; convert" + " the file to UTF-8");
+        }
+        return charset;
+    }
+
+    private static void checkDecreaseRules(ConfigNode node, List<ColumnSpec> columns, List<String> key) {
+        boolean anyRule = columns.stream().anyMatch(c -> c.onDecrease() != DecreasePolicy.ALLOW);
+        if (!anyRule) {
+            return;
+        }
+        long dateKeys = columns.stream()
+                .filter(c -> key.contains(c.name()) && c.type() == ColumnType.DATE)
+                .count();
+        if (dateKeys != 1) {
+            throw node.error("key", "on_decrease needs exactly one date column in the key to order the series by");
+        }
+    }
+
+    /**
+     * A filter names a header; in a file without one, it names a declared column (whose position finds it).
+     */
+    private static RowFilter readFilter(ConfigNode node, CsvFormat.Header header, List<ColumnSpec> columns) {
+        node.allowOnly("column", "equals", "in", "empty");
+        String column = node.text("column").trim();
+        if (header == CsvFormat.Header.ABSENT
+                && columns.stream().noneMatch(c -> c.header().equals(column))) {
+            throw node.error(
+                    "column",
+                    "'" + column + "' is not a declared column; a file without a header is"
+                            + " filtered on declared columns only");
+        }
+        int tests = (node.has("equals") ? 1 : 0) + (node.has("in") ? 1 : 0) + (node.has("empty") ? 1 : 0);
+        if (tests != 1) {
+            throw node.error("needs exactly one of equals, in, empty");
+        }
+        if (node.has("equals")) {
+            return new RowFilter(
+                    column, RowFilter.Test.EQUALS, List.of(node.text("equals").trim()));
+        }
+        if (node.has("in")) {
+            return new RowFilter(
+                    column,
+                    RowFilter.Test.IN,
+                    node.textList("in").stream().map(String::trim).toList());
+        }
+        return new RowFilter(
+                column, node.bool("empty", true) ? RowFilter.Test.EMPTY : RowFilter.Test.NOT_EMPTY, List.of());
+    }
+
+    private static FetchSettings readFetch(ConfigNode source) {
+        if (!source.has("fetch")) {
+            return FetchSettings.DEFAULTS;
+        }
+        ConfigNode node = source.child("fetch");
+        node.allowOnly(
+                "connect_timeout",
+                "read_timeout",
+                "deadline",
+                "min_rate",
+                "min_rate_over",
+                "attempts",
+                "backoff",
+                "max_backoff",
+                "max_retry_after",
+                "max_bytes",
+                "max_ratio");
+        FetchSettings d = FetchSettings.DEFAULTS;
+        Duration deadline = node.duration("deadline", d.deadline());
+        if (deadline.isZero()) {
+            throw node.error("deadline", "must be longer than zero");
+        }
+        Duration over = node.duration("min_rate_over", d.minRate().over());
+        if (over.toSeconds() < 1) {
+            throw node.error("min_rate_over", "must be a second or longer");
+        }
+        return new FetchSettings(
+                node.duration("connect_timeout", d.connectTimeout()),
+                node.duration("read_timeout", d.readTimeout()),
+                deadline,
+                new FetchSettings.MinimumRate(node.rate("min_rate", d.minRate().bytesPerSecond()), over),
+                node.integer("attempts", d.attempts(), 1, 20),
+                node.duration("backoff", d.backoffBase()),
+                node.duration("max_backoff", d.backoffMax()),
+                node.duration("max_retry_after", d.maxRetryAfter()),
+                node.bytes("max_bytes", d.maxBytes()),
+                node.integer("max_ratio", d.maxRatio(), 2, 100_000));
+    }
+}
