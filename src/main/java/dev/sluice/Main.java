@@ -5,6 +5,7 @@ import dev.sluice.app.Wiring;
 import dev.sluice.cli.CheckCommand;
 import dev.sluice.cli.DemoCommand;
 import dev.sluice.cli.HistoryCommand;
+import dev.sluice.cli.InitCommand;
 import dev.sluice.cli.MigrateCommand;
 import dev.sluice.cli.NotifyCommand;
 import dev.sluice.cli.NotifyTestCommand;
@@ -94,6 +95,7 @@ public final class Main {
                 .addSubcommand("run", new RunCommand(wiring, terminal))
                 .addSubcommand("history", new HistoryCommand(wiring, terminal))
                 .addSubcommand("check", new CheckCommand(wiring, terminal))
+                .addSubcommand("init", new InitCommand(wiring, terminal))
                 .addSubcommand("migrate", new MigrateCommand(wiring, terminal))
                 .addSubcommand("serve", new ServeCommand(wiring, terminal))
                 .addSubcommand("demo", new DemoCommand(wiring, terminal))

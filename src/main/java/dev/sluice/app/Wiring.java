@@ -7,11 +7,13 @@ import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.db.Migrations;
+import dev.sluice.extract.DownloadListener;
 import dev.sluice.extract.S3Access;
 import dev.sluice.extract.SourceCache;
 import dev.sluice.extract.SourceFetcher;
 import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.history.RunRepository;
+import dev.sluice.init.Initializer;
 import dev.sluice.load.TargetLoader;
 import dev.sluice.notify.ChannelFactory;
 import dev.sluice.notify.NotificationChannel;
@@ -103,23 +105,30 @@ public final class Wiring {
                 settings.notifications().firstRetry());
     }
 
-    public Pipeline pipeline(Database database, RunProgress progress) {
-        SourceCache cache = new SourceCache(settings.cacheDirectory());
-        SourceFetcher fetcher = new SourceFetcher(
-                cache,
+    private SourceFetcher fetcher(DownloadListener listener) {
+        return new SourceFetcher(
+                new SourceCache(settings.cacheDirectory()),
                 settings.runs().tempDirectory(),
                 sleeper,
                 random,
                 clock,
-                progress,
+                listener,
                 settings.runs().allowedNetworks(),
                 new S3Access(
                         settings.runs().s3Endpoint(),
                         Optional.ofNullable(settings.environment().get("AWS_REGION")),
                         () -> AwsCredentials.from(settings.environment())));
+    }
+
+    /** {@code sluice init}: reads sources the way a run does (the same address checks, unpacking, S3). */
+    public Initializer initializer() {
+        return new Initializer(fetcher(DownloadListener.NONE));
+    }
+
+    public Pipeline pipeline(Database database, RunProgress progress) {
         return new Pipeline(
                 database,
-                fetcher,
+                fetcher(progress),
                 new TargetLoader(settings.runs().lockTimeout()),
                 history,
                 new SourceStateRepository(),

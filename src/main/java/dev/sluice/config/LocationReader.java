@@ -88,6 +88,10 @@ final class LocationReader {
     private SourceLocation readTemplate(ConfigNode node) {
         String field = node.has("url") ? "url" : "file";
         String text = node.text(field).trim();
+        if (!node.has("dates")) {
+            throw node.error(
+                    "dates", "a template with {date:PATTERN} needs dates: { last: N } or { from: YYYY-MM-DD }");
+        }
         ConfigNode dates = node.child("dates");
         dates.allowOnly("last", "from", "zone");
         if (dates.has("last") == dates.has("from")) {

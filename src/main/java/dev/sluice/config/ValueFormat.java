@@ -33,7 +33,7 @@ public record ValueFormat(
     /** A number of seconds or milliseconds since 1970-01-01T00:00Z. */
     public enum Epoch {
         SECONDS,
-        MILLIS
+        MILLISECONDS
     }
 
     public static final Set<String> DEFAULT_TRUE = Set.of("true", "t", "yes", "y", "1");

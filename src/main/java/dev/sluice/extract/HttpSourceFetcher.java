@@ -25,7 +25,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -335,7 +334,8 @@ final class HttpSourceFetcher {
         // Known before a byte of the body is read: a reader following the download must not parse it.
         BodySniffer.checkContentType(source.name(), headers.firstValue("Content-Type"));
         Unpacking.Counted packed = new Unpacking.Counted(raw);
-        InputStream in = identity ? raw : new GZIPInputStream(packed, 1 << 16);
+        Unpacking.GzipText text = identity ? null : new Unpacking.GzipText(packed);
+        InputStream in = identity ? raw : text;
         long shownTotal = identity ? announced : -1;
         observer.attemptStarted();
         FetchSettings settings = source.fetch();
@@ -347,7 +347,7 @@ final class HttpSourceFetcher {
                         source.name(),
                         "Content-Encoding gzip",
                         bytes,
-                        packed.bytes,
+                        packed.bytes - text.unconsumed(),
                         settings.maxBytes(),
                         settings.maxRatio());
             }

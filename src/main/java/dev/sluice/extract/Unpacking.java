@@ -91,7 +91,8 @@ final class Unpacking {
             throws IOException {
         Counted packed = new Counted(in);
         try {
-            return new Bounded(source, name, "gzip", new GZIPInputStream(packed, BUFFER), packed, fetch);
+            GzipText text = new GzipText(packed);
+            return new Bounded(source, name, "gzip", text, () -> packed.bytes - text.unconsumed(), packed, fetch);
         } catch (ZipException | EOFException e) {
             if (packed.failure != null) {
                 throw packed.failure;
@@ -104,9 +105,9 @@ final class Unpacking {
             String source, String name, Optional<String> member, FetchSettings fetch, InputStream in)
             throws IOException {
         Counted packed = new Counted(in);
-        ZipInputStream zip = new ZipInputStream(packed);
+        ZipText zip = new ZipText(packed);
         List<String> seen = new ArrayList<>();
-        Bounded bounded = new Bounded(source, name, "zip", zip, packed, fetch);
+        Bounded bounded = new Bounded(source, name, "zip", zip, () -> packed.bytes - zip.unconsumed(), packed, fetch);
         try {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 if (!isFile(entry)) {
@@ -214,6 +215,31 @@ final class Unpacking {
         }
     }
 
+    /**
+     * gzip whose inflater says how much of the packed bytes it was given it has not used yet: the packed bytes
+     * behind the text so far are those read minus those, exactly, however far ahead the inflater reads.
+     */
+    static final class GzipText extends GZIPInputStream {
+        GzipText(InputStream packed) throws IOException {
+            super(packed, BUFFER);
+        }
+
+        int unconsumed() {
+            return inf.getRemaining();
+        }
+    }
+
+    /** The same for zip (whose own look-ahead is at most 512 bytes more). */
+    private static final class ZipText extends ZipInputStream {
+        ZipText(InputStream packed) {
+            super(packed);
+        }
+
+        int unconsumed() {
+            return inf.getRemaining();
+        }
+    }
+
     /** Counts the packed bytes read, and remembers a failure of the body itself (not of unpacking). */
     static final class Counted extends FilterInputStream {
         long bytes;
@@ -269,14 +295,24 @@ final class Unpacking {
         private final String name;
         private final String kind;
         private final Counted packed;
+        private final java.util.function.LongSupplier consumed;
         private final long maxBytes;
         private final int maxRatio;
         private long unpacked;
         private AtEnd atEnd = () -> {};
         private boolean ended;
 
-        Bounded(String source, String name, String kind, InputStream in, Counted packed, FetchSettings fetch) {
+        /** @param consumed the packed bytes behind the text read so far */
+        Bounded(
+                String source,
+                String name,
+                String kind,
+                InputStream in,
+                java.util.function.LongSupplier consumed,
+                Counted packed,
+                FetchSettings fetch) {
             super(in);
+            this.consumed = consumed;
             this.source = source;
             this.name = name;
             this.kind = kind;
@@ -318,7 +354,7 @@ final class Unpacking {
             }
             if (n > 0) {
                 unpacked += n;
-                checkBounds(source, name, kind, unpacked, packed.bytes, maxBytes, maxRatio);
+                checkBounds(source, name, kind, unpacked, consumed.getAsLong(), maxBytes, maxRatio);
             }
             return n;
         }

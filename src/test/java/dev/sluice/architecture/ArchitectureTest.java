@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The package rules of {@code ../shared/STYLE.md}, enforced: the package list is the architecture. Dependencies
  * point one way, cli -> pipeline/schedule/web -> stages -> config/db; stages never import each other; only
- * {@code pipeline} composes them (and {@code app}, which builds the object graph); {@code web} reads through
- * {@code history}.
+ * {@code pipeline} composes them (and {@code app}, which builds the object graph, and {@code init}, which reads a feed
+ * as a run would); {@code web} reads through {@code history}.
  */
 class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -23,7 +23,7 @@ class ArchitectureTest {
             .importPackages("dev.sluice");
 
     private static final String[] STAGES = {"extract", "transform", "load", "notify"};
-    private static final String[] FRONTS = {"pipeline", "schedule", "web", "cli", "app", "demo", "aws"};
+    private static final String[] FRONTS = {"pipeline", "schedule", "web", "cli", "app", "demo", "aws", "init"};
 
     private static String[] packages(String... names) {
         return Arrays.stream(names).map(name -> "dev.sluice." + name + "..").toArray(String[]::new);
@@ -50,15 +50,27 @@ class ArchitectureTest {
         }
     }
 
+    /** {@code init} reads a feed as a run would: extract and transform, never load. */
     @Test
     void only_the_pipeline_and_the_wiring_use_extract_transform_and_load() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sluice.init..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.sluice.load..", "dev.sluice.notify..", "dev.sluice.db..")
+                .check(CLASSES);
         for (String stage : new String[] {"extract", "transform", "load"}) {
             classes()
                     .that()
                     .resideInAPackage("dev.sluice." + stage + "..")
                     .should()
                     .onlyBeAccessed()
-                    .byAnyPackage("dev.sluice." + stage + "..", "dev.sluice.pipeline..", "dev.sluice.app..")
+                    .byAnyPackage(
+                            "dev.sluice." + stage + "..",
+                            "dev.sluice.pipeline..",
+                            "dev.sluice.app..",
+                            "dev.sluice.init..")
                     .check(CLASSES);
         }
     }

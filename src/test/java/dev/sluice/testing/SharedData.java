@@ -8,14 +8,23 @@ public final class SharedData {
     private SharedData() {}
 
     public static Path covid() {
+        return data("covid");
+    }
+
+    /** The real feeds of other shapes ({@code ../shared/data/feeds}: euribor, UK bond yields). */
+    public static Path feeds() {
+        return data("feeds");
+    }
+
+    private static Path data(String folder) {
         String configured = System.getProperty("sluice.shared");
         Path shared = configured != null ? Path.of(configured) : Path.of("..", "shared");
-        Path covid = shared.resolve("data").resolve("covid").toAbsolutePath().normalize();
-        if (!Files.isDirectory(covid)) {
+        Path data = shared.resolve("data").resolve(folder).toAbsolutePath().normalize();
+        if (!Files.isDirectory(data)) {
             throw new IllegalStateException(
-                    "the shared data is missing: " + covid + " (clone ../shared beside the" + " project)");
+                    "the shared data is missing: " + data + " (clone ../shared beside the" + " project)");
         }
-        return covid;
+        return data;
     }
 
     public static Path nyt(String date) {

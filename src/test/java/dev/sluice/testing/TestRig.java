@@ -72,6 +72,11 @@ public final class TestRig implements AutoCloseable {
 
     /** A rig with more settings (variables of the environment sluice reads). */
     public TestRig(String databaseUrl, Map<String, String> moreSettings) {
+        this(databaseUrl, moreSettings, Clock.systemUTC());
+    }
+
+    /** A rig whose runs see this clock: today's date decides a template's files. */
+    public TestRig(String databaseUrl, Map<String, String> moreSettings, Clock clock) {
         try {
             home = Files.createTempDirectory("sluice-it-");
         } catch (IOException e) {
@@ -97,7 +102,7 @@ public final class TestRig implements AutoCloseable {
                 AWS_SECRET_KEY));
         env.putAll(moreSettings);
         Settings settings = Settings.read(env, home, home.resolve("tmp"));
-        wiring = new Wiring(settings, Clock.systemUTC(), this::sleep, new Random(7));
+        wiring = new Wiring(settings, clock, this::sleep, new Random(7));
         database = wiring.database(Optional.empty());
         database.dataSource();
         pipeline = wiring.pipeline(database, RunProgress.NONE);

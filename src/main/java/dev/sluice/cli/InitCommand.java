@@ -1,0 +1,93 @@
+package dev.sluice.cli;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.SluiceException;
+import dev.sluice.app.Wiring;
+import dev.sluice.init.Initializer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sluice init URL... [--name NAME] [--out FILE]}: a first pipeline file from a feed, with what was guessed and
+ * why. Without {@code --out} the file goes to standard output and the reasons to standard error, so it can be piped.
+ */
+@Command(
+        name = "init",
+        description = "Read a CSV file (or several with one header: one source), guess its format, types and key,"
+                + " and write a pipeline file that loads it.")
+public final class InitCommand implements Callable<Integer> {
+    private final Wiring wiring;
+    private final Terminal terminal;
+
+    @Parameters(arity = "1..*", paramLabel = "URL", description = "https:, http:, s3: or file: URLs, or local paths")
+    List<String> locations;
+
+    @Option(names = "--name", description = "the pipeline's name (default: from the file's name)")
+    Optional<String> name = Optional.empty();
+
+    @Option(names = "--out", paramLabel = "FILE", description = "write the pipeline file here (default: stdout)")
+    Optional<Path> out = Optional.empty();
+
+    @Option(names = "--force", description = "replace --out if it exists")
+    boolean force;
+
+    public InitCommand(Wiring wiring, Terminal terminal) {
+        this.wiring = wiring;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        name.ifPresent(InitCommand::checkName);
+        Path directory =
+                out.map(p -> p.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
+        Initializer.Result result =
+                wiring.initializer().initialize(new Initializer.Request(locations, name, directory));
+        PrintStream notes = out.isPresent() ? terminal.out() : terminal.err();
+        result.reasons().forEach(reason -> notes.println("  " + reason));
+        if (out.isEmpty()) {
+            terminal.out().print(result.yaml());
+        } else {
+            write(out.get(), result.yaml());
+            notes.println("wrote " + out.get() + "; next:  sluice run --pipeline " + out.get());
+        }
+        if (!result.keyUnique()) {
+            terminal.err()
+                    .println("sluice init: no set of up to three columns identifies every row; the file"
+                            + " names the best candidate, and a run fails until the key is unique");
+        }
+        return 0;
+    }
+
+    private static void checkName(String name) {
+        if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
+            throw new SluiceException(
+                    ErrorKind.CONFIG,
+                    "--name must be lower-case letters, digits, '-' or '_', at most 63, found '" + name + "'");
+        }
+    }
+
+    private void write(Path file, String yaml) {
+        try {
+            if (force) {
+                Files.writeString(file, yaml, StandardCharsets.UTF_8);
+            } else {
+                Files.writeString(file, yaml, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new SluiceException(ErrorKind.CONFIG, file + " exists; choose another --out, or add --force");
+        } catch (IOException e) {
+            throw new SluiceException(ErrorKind.LOCAL_IO, "cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
