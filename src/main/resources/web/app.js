@@ -24,8 +24,35 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
+// Nothing a person reads is ever 'null', 'undefined' or 'NaN': a missing value is a dash.
+function missing(value) {
+  return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value));
+}
+
 function formatNumber(value) {
-  return value === null || value === undefined ? '—' : numberFormat.format(value);
+  return missing(value) ? '—' : numberFormat.format(value);
+}
+
+const localTime = new Intl.DateTimeFormat(undefined,
+  { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+
+// A time as the API writes it (date, timestamp, or a UTC instant for timestamptz), as a person reads it: an
+// instant in the reader's own zone.
+function formatTime(text, type) {
+  if (missing(text)) return '—';
+  if (type === 'timestamptz') return localTime.format(new Date(text));
+  if (type === 'timestamp') return String(text).replace('T', ' ');
+  return String(text);
+}
+
+// A table cell: times in the reader's zone (UTC on hover), booleans as words, numbers grouped.
+function cell(value, type) {
+  if (missing(value)) return el('td', {}, '—');
+  if (type === 'timestamptz') return el('td', { title: value + ' (UTC)' }, formatTime(value, type));
+  if (type === 'timestamp') return el('td', {}, formatTime(value, type));
+  if (type === 'boolean') return el('td', {}, value ? 'true' : 'false');
+  if (typeof value === 'number') return el('td', { class: 'num' }, formatNumber(value));
+  return el('td', {}, String(value));
 }
 
 async function api(path) {
@@ -55,7 +82,8 @@ function disposeCharts() {
 function setView(...children) {
   disposeCharts();
   const view = document.getElementById('view');
-  view.replaceChildren(...children);
+  // replaceChildren would show a null as the word 'null': what is absent is left out.
+  view.replaceChildren(...children.filter(child => child !== null && child !== undefined));
   return view;
 }
 
@@ -90,10 +118,11 @@ function renderBanner(pipeline) {
 
 // ---- charts ----------------------------------------------------------------------------------------------------
 
-function tooltip(params, percent) {
+function tooltip(params, percent, timeType) {
   const list = Array.isArray(params) ? params : [params];
   if (!list.length) return '';
-  const lines = [escapeHtml(list[0].axisValueLabel || list[0].name)];
+  const at = list[0].axisValue || list[0].name;
+  const lines = [escapeHtml(formatTime(at, timeType) + (timeType === 'timestamptz' ? ' (' + at + ')' : ''))];
   for (const p of list) {
     const raw = Array.isArray(p.value) ? p.value[1] : p.value;
     const shown = raw === null || raw === undefined ? '—' : percent ? percentFormat.format(raw) : numberFormat.format(raw);
@@ -110,10 +139,11 @@ function lineChart(id, title, dates, seriesList, options) {
   chart.setOption({
     animation: false,
     title: { text: title, left: 10, top: 6, textStyle: { fontSize: 13 } },
-    tooltip: { trigger: 'axis', formatter: params => tooltip(params, percent) },
+    tooltip: { trigger: 'axis', formatter: params => tooltip(params, percent, options && options.timeType) },
     legend: { top: 6, right: 10 },
     grid: { left: 70, right: 20, top: 40, bottom: 70 },
-    xAxis: { type: 'category', data: dates, boundaryGap: false },
+    xAxis: { type: 'category', data: dates, boundaryGap: false,
+      axisLabel: { formatter: v => formatTime(v, options && options.timeType) } },
     color: options && options.colors ? options.colors : palette,
     yAxis: logScale ? { type: 'log', logBase: 10, axisLabel: { formatter: v => axisFormat.format(v) } }
       : { type: 'value', axisLabel: { formatter: v => percent ? percentFormat.format(v) : axisFormat.format(v) } },
@@ -137,23 +167,185 @@ function lineChart(id, title, dates, seriesList, options) {
 function renderCharts(container, pipeline, data) {
   const series = data.series;
   const charts = [];
+  const timeType = pipeline.timeType;
   if (pipeline.cumulative.length) {
     charts.push(lineChart('chart-cumulative', pipeline.generic ? 'Values' : 'Cumulative', data.dates,
-      pipeline.cumulative.map(name => ({ name, data: series[name] })), { logScale: state.logScale }));
+      pipeline.cumulative.map(name => ({ name, data: series[name] })), { logScale: state.logScale, timeType }));
   }
   for (const name of pipeline.daily) {
     charts.push(lineChart('chart-daily-' + name, 'Daily new ' + name + ' (7-day average)', data.dates, [
       { name: 'new ' + name, type: 'bar', data: series['new_' + name] },
       { name: '7-day average', data: series['new_' + name + '_7d'], width: 2.5 },
-    ], { colors: ['#a9c4f0', '#d35400'] }));
+    ], { colors: ['#a9c4f0', '#d35400'], timeType }));
   }
   for (const ratio of pipeline.ratios) {
     charts.push(lineChart('chart-ratio-' + ratio.name, ratio.label, data.dates,
-      [{ name: ratio.label, data: series[ratio.name] }], { percent: true }));
+      [{ name: ratio.label, data: series[ratio.name] }], { percent: true, timeType }));
   }
   container.replaceChildren(...charts);
   // Charts were sized while detached; size them again now that they are in the page.
   state.charts.forEach(chart => chart.resize());
+}
+
+// ---- one series per value of the rest of the key (a country, a maturity) ---------------------------------------
+
+const MAX_SELECTED = 8;
+const PAGE_OF_SERIES = 10;
+
+function entityLabel(entity) {
+  return Object.values(entity.key).map(v => (missing(v) ? '—' : v)).join(', ');
+}
+
+function entityId(entity) {
+  return JSON.stringify(entity.key);
+}
+
+function entityQuery(entity) {
+  return Object.entries(entity.key).map(([k, v]) => encodeURIComponent(k) + '=' + encodeURIComponent(v)).join('&');
+}
+
+function entitiesPath(pipeline, query, offset) {
+  return '/api/pipelines/' + encodeURIComponent(pipeline.name) + '/entities?limit=' + PAGE_OF_SERIES
+    + '&offset=' + offset + (query ? '&q=' + encodeURIComponent(query) : '');
+}
+
+// One chart per charted column, one line per chosen series, over the union of their times.
+function renderEntityCharts(container, pipeline, chosen, results) {
+  const times = [...new Set(results.flatMap(r => r.dates))].sort();
+  const charts = pipeline.cumulative.map(column => lineChart('chart-' + column, column, times,
+    results.map((result, i) => {
+      const byTime = new Map(result.dates.map((t, j) => [t, result.series[column][j]]));
+      return { name: entityLabel(chosen[i]), data: times.map(t => (byTime.has(t) ? byTime.get(t) : null)) };
+    }), { logScale: state.logScale, timeType: pipeline.timeType }));
+  container.replaceChildren(...(charts.length ? charts : [el('p', { class: 'muted' }, 'No numeric column to chart.')]));
+  state.charts.forEach(chart => chart.resize());
+}
+
+// The picker: the series with the largest latest value first, a search for the others, at most MAX_SELECTED shown.
+function seriesPicker(pipeline, chartArea) {
+  const picked = new Map();
+  let query = '';
+  let offset = 0;
+  let searchTimer = null;
+  const list = el('div', { id: 'series-list', class: 'series-list' });
+  const count = el('p', { id: 'series-count', class: 'muted' });
+  const more = el('button', { id: 'series-more', type: 'button' }, 'More');
+  const search = el('input', { id: 'series-search', type: 'search', 'aria-label': 'Search series',
+    placeholder: 'Search ' + pipeline.seriesKeys.join(', ') });
+
+  async function redraw() {
+    const chosen = [...picked.values()];
+    if (!chosen.length) {
+      disposeCharts();
+      chartArea.replaceChildren(el('p', { class: 'muted' }, 'Choose a series to chart.'));
+      return;
+    }
+    const results = await Promise.all(chosen.map(entity => api('/api/pipelines/' + encodeURIComponent(pipeline.name)
+      + '/series?' + entityQuery(entity))));
+    disposeCharts();
+    renderEntityCharts(chartArea, pipeline, chosen, results);
+  }
+
+  function chip(entity) {
+    const id = entityId(entity);
+    const button = el('button', { type: 'button', class: 'series-chip', 'data-key': id,
+      'aria-pressed': picked.has(id) ? 'true' : 'false' },
+      entityLabel(entity), el('span', { class: 'latest' }, ' ' + formatNumber(entity.latest)));
+    button.addEventListener('click', async () => {
+      document.body.dataset.ready = 'false';
+      if (picked.has(id)) {
+        picked.delete(id);
+      } else if (picked.size < MAX_SELECTED) {
+        picked.set(id, entity);
+      }
+      list.querySelectorAll('.series-chip').forEach(b =>
+        b.setAttribute('aria-pressed', picked.has(b.dataset.key) ? 'true' : 'false'));
+      await redraw();
+      markReady();
+    });
+    return button;
+  }
+
+  async function load(append) {
+    const page = await api(entitiesPath(pipeline, query, offset));
+    const chips = page.entities.map(chip);
+    if (append) list.append(...chips); else list.replaceChildren(...chips);
+    offset += page.entities.length;
+    more.hidden = offset >= page.total;
+    count.textContent = formatNumber(page.total) + ' series' + (query ? ' match' : '')
+      + (page.measure ? ', largest latest ' + page.measure + ' first' : '');
+    return page;
+  }
+
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(async () => {
+      document.body.dataset.ready = 'false';
+      query = search.value.trim();
+      offset = 0;
+      await load(false);
+      markReady();
+    }, 200);
+  });
+  more.addEventListener('click', async () => {
+    document.body.dataset.ready = 'false';
+    await load(true);
+    markReady();
+  });
+
+  async function start() {
+    const page = await load(false);
+    page.entities.slice(0, 5).forEach(entity => picked.set(entityId(entity), entity));
+    list.querySelectorAll('.series-chip').forEach(b =>
+      b.setAttribute('aria-pressed', picked.has(b.dataset.key) ? 'true' : 'false'));
+    await redraw();
+  }
+
+  return { node: el('div', { id: 'series-picker', class: 'picker' }, search, count, list, more), start, redraw };
+}
+
+// ---- a table without a time to chart over: sortable and paged -------------------------------------------------
+
+const TABLE_PAGE = 50;
+
+function tableView(pipeline, total) {
+  const view = { sort: null, desc: false, offset: 0 };
+  const body = el('tbody');
+  const position = el('span', { id: 'table-position', class: 'muted' });
+  const previous = el('button', { id: 'table-previous', type: 'button' }, 'Previous');
+  const next = el('button', { id: 'table-next', type: 'button' }, 'Next');
+  const headers = pipeline.columns.map(column => {
+    const th = el('th', { 'data-column': column.name, class: 'sortable', tabindex: '0' }, column.name);
+    th.addEventListener('click', async () => {
+      view.desc = view.sort === column.name ? !view.desc : false;
+      view.sort = column.name;
+      view.offset = 0;
+      await load();
+    });
+    return th;
+  });
+
+  async function load() {
+    document.body.dataset.ready = 'false';
+    const rows = await api('/api/pipelines/' + encodeURIComponent(pipeline.name) + '/rows?limit=' + TABLE_PAGE
+      + '&offset=' + view.offset + (view.sort ? '&sort=' + encodeURIComponent(view.sort) + '&dir='
+      + (view.desc ? 'desc' : 'asc') : ''));
+    body.replaceChildren(...rows.map(row => el('tr', {}, ...pipeline.columns.map(c => cell(row[c.name], c.type)))));
+    headers.forEach(th => th.setAttribute('aria-sort', th.dataset.column === view.sort
+      ? (view.desc ? 'descending' : 'ascending') : 'none'));
+    position.textContent = total ? 'rows ' + formatNumber(view.offset + 1) + '–'
+      + formatNumber(view.offset + rows.length) + ' of ' + formatNumber(total) : 'no rows';
+    previous.disabled = view.offset === 0;
+    next.disabled = view.offset + rows.length >= total;
+    markReady();
+  }
+
+  previous.addEventListener('click', async () => { view.offset = Math.max(0, view.offset - TABLE_PAGE); await load(); });
+  next.addEventListener('click', async () => { view.offset += TABLE_PAGE; await load(); });
+  const node = el('div', { class: 'table-view' },
+    el('table', { id: 'rows-table' }, el('thead', {}, el('tr', {}, ...headers)), body),
+    el('div', { class: 'toolbar' }, previous, position, next));
+  return { node, load };
 }
 
 // ---- pages -----------------------------------------------------------------------------------------------------
@@ -167,44 +359,50 @@ async function showPipeline(name) {
   renderTabs(pipeline.name);
   renderBanner(pipeline);
   renderCredits(pipeline);
+  const charted = pipeline.chartable && !pipeline.perSeries;
   const [summary, data, runs] = await Promise.all([
     api('/api/pipelines/' + encodeURIComponent(pipeline.name) + '/summary'),
-    pipeline.chartable ? api('/api/pipelines/' + encodeURIComponent(pipeline.name) + '/series') : null,
+    charted ? api('/api/pipelines/' + encodeURIComponent(pipeline.name) + '/series') : null,
     api('/api/runs?limit=20&pipeline=' + encodeURIComponent(pipeline.name)),
   ]);
-  const cards = el('div', { class: 'cards', id: 'latest' }, ...pipeline.cumulative.map(column => {
+  const cards = el('div', { class: 'cards', id: 'latest' }, ...Object.keys(summary.latest).map(column => {
     const latest = summary.latest[column] || {};
     return el('div', { class: 'card', 'data-column': column },
       el('div', { class: 'label' }, column),
       el('div', { class: 'value' }, formatNumber(latest.value)),
-      el('div', { class: 'date' }, latest.date ? 'on ' + latest.date : 'no value'));
+      el('div', { class: 'date' }, latest.date ? 'on ' + formatTime(latest.date, pipeline.timeType) : 'no value'));
   }));
   const freshness = el('p', { class: 'freshness', id: 'freshness' },
-    (summary.dataUpTo ? 'data up to ' + summary.dataUpTo : 'no data yet') + ', ' + relativeTime(summary.lastLoadedAt)
-    + ' · ' + formatNumber(summary.rows) + ' rows in ' + pipeline.table);
+    (summary.dataUpTo ? 'data up to ' + formatTime(summary.dataUpTo, pipeline.timeType) : 'no data yet') + ', '
+    + relativeTime(summary.lastLoadedAt) + ' · ' + formatNumber(summary.rows) + ' rows in ' + pipeline.table);
   const chartArea = el('div', { class: 'charts', id: 'charts' });
   const toggle = el('button', { id: 'scale-toggle', type: 'button' }, state.logScale ? 'Linear scale' : 'Log scale');
   const csv = el('a', { href: '/api/pipelines/' + encodeURIComponent(pipeline.name) + '/rows.csv' }, 'Download CSV');
+  const picker = pipeline.chartable && pipeline.perSeries ? seriesPicker(pipeline, chartArea) : null;
+  const table = pipeline.chartable ? null : tableView(pipeline, summary.rows);
   setView(
     el('h1', { id: 'title' }, pipeline.title),
-    pipeline.description ? el('p', { class: 'muted' }, pipeline.description) : null,
+    pipeline.description ? el('p', { class: 'muted', id: 'description' }, pipeline.description) : null,
     freshness,
     cards,
-    el('div', { class: 'toolbar' }, pipeline.cumulative.length ? toggle : null, csv),
-    chartArea,
+    el('div', { class: 'toolbar' }, pipeline.chartable && pipeline.cumulative.length ? toggle : null, csv),
+    picker ? picker.node : null,
+    table ? table.node : chartArea,
     el('h2', {}, 'Recent runs'),
     runsTable(runs));
   if (data) {
     renderCharts(chartArea, pipeline, data);
-    toggle.addEventListener('click', () => {
-      state.logScale = !state.logScale;
-      toggle.textContent = state.logScale ? 'Linear scale' : 'Log scale';
-      disposeCharts();
-      renderCharts(chartArea, pipeline, data);
-    });
-  } else {
-    chartArea.replaceChildren(el('p', { class: 'muted' }, 'This pipeline has no date key to chart over.'));
   }
+  toggle.addEventListener('click', async () => {
+    document.body.dataset.ready = 'false';
+    state.logScale = !state.logScale;
+    toggle.textContent = state.logScale ? 'Linear scale' : 'Log scale';
+    disposeCharts();
+    if (picker) await picker.redraw(); else renderCharts(chartArea, pipeline, data);
+    markReady();
+  });
+  if (picker) await picker.start();
+  if (table) return table.load();
   markReady();
 }
 
@@ -244,7 +442,7 @@ async function showRuns() {
 
 function describeValues(values) {
   if (!values) return '';
-  return Object.entries(values).map(([k, v]) => k + ' ' + (v === null ? 'NULL' : typeof v === 'number' ? formatNumber(v) : v)).join(', ');
+  return Object.entries(values).map(([k, v]) => k + ' ' + (missing(v) ? 'NULL' : typeof v === 'number' ? formatNumber(v) : v)).join(', ');
 }
 
 function changeCells(change) {
@@ -269,10 +467,10 @@ async function showRun(id) {
       + ' updated, ' + formatNumber(run.unchanged) + ' unchanged'),
     ...Object.entries(run.sources).flatMap(([name, s]) => [el('dt', {}, 'Source ' + name),
       el('dd', {}, formatNumber(s.rows) + ' rows, ' + formatNumber(s.bytes) + ' bytes' + (s.notModified ? ' (not modified)' : '')
-        + ', ' + s.url)]),
+        + ', ' + (s.files && s.files.length ? s.files.length + ' files' : s.url))]),
     run.error ? el('dt', {}, 'Error') : null,
     run.error ? el('dd', { class: 'error' }, run.error.kind + (run.error.source ? ' in ' + run.error.source : '')
-      + (run.error.line ? ' line ' + run.error.line : '') + (run.error.column ? ', column ' + run.error.column : '')
+      + (run.error.file ? ' ' + run.error.file : '') + (run.error.line ? ' line ' + run.error.line : '') + (run.error.column ? ', column ' + run.error.column : '')
       + (run.error.value !== null && run.error.value !== undefined ? ", value '" + run.error.value + "'" : '')
       + ': ' + run.error.message) : null);
   const warnings = el('ul', { id: 'run-warnings' }, ...run.warnings.map(w => el('li', { class: 'warning' }, w)));

@@ -12,9 +12,17 @@ final class DashboardReader {
         if (!root.has("dashboard")) {
             return Optional.empty();
         }
-        ConfigNode node =
-                root.child("dashboard").allowOnly("title", "banner", "cumulative", "daily", "ratios", "credits");
-        List<String> cumulative = node.has("cumulative") ? numericColumns(node, "cumulative", target) : List.of();
+        ConfigNode node = root.child("dashboard")
+                .allowOnly("title", "banner", "cumulative", "daily", "ratios", "credits", "aggregate");
+        // Without either list, every numeric column is charted as it is, as without a dashboard section.
+        List<String> cumulative = node.has("cumulative")
+                ? numericColumns(node, "cumulative", target)
+                : node.has("daily")
+                        ? List.of()
+                        : target.valueColumns().stream()
+                                .filter(c -> c.type().isNumeric())
+                                .map(TargetColumn::name)
+                                .toList();
         List<String> daily = node.has("daily") ? numericColumns(node, "daily", target) : List.of();
         List<DashboardSpec.Ratio> ratios = new ArrayList<>();
         if (node.has("ratios")) {
@@ -48,7 +56,8 @@ final class DashboardReader {
                 cumulative,
                 daily,
                 ratios,
-                credits));
+                credits,
+                node.enumValue("aggregate", DashboardSpec.Aggregate.class, DashboardSpec.Aggregate.NONE)));
     }
 
     private static List<String> numericColumns(ConfigNode node, String field, TargetSpec target) {

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * How the dashboard shows a pipeline's target table. Without a {@code dashboard:} section a pipeline gets the
- * generic view: every numeric column over the date key.
+ * generic view: every numeric column over the time key, one series per value of the rest of the key.
  *
  * @param title      the heading
  * @param banner     a notice shown above everything (the demo marks its data as synthetic)
@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param daily      columns charted as daily differences with a 7-day average
  * @param ratios     derived series {@code numerator / denominator}
  * @param credits    sources and licences, shown on the page
+ * @param aggregate  how the series of a key with more than a date are combined: not at all (one series per
+ *                   country, say), or summed into one (county case counts into national ones)
  */
 public record DashboardSpec(
         String title,
@@ -20,7 +22,16 @@ public record DashboardSpec(
         List<String> cumulative,
         List<String> daily,
         List<Ratio> ratios,
-        List<Credit> credits) {
+        List<Credit> credits,
+        Aggregate aggregate) {
+
+    /** Whether the series of the rest of the key are combined. */
+    public enum Aggregate {
+        /** One series per value of the rest of the key: exchange rates, prices, anything not additive. */
+        NONE,
+        /** The sum over the rest of the key: counts that add up (cases per county into a country's). */
+        SUM
+    }
 
     /** A ratio of two columns, shown as a percentage. */
     public record Ratio(String name, String label, String numerator, String denominator) {}
@@ -33,10 +44,11 @@ public record DashboardSpec(
         daily = List.copyOf(daily);
         ratios = List.copyOf(ratios);
         credits = List.copyOf(credits);
+        java.util.Objects.requireNonNull(aggregate, "aggregate");
     }
 
     /** The same view with a banner, for data that must be labelled (the demo's synthetic files). */
     public DashboardSpec withBanner(String text) {
-        return new DashboardSpec(title, Optional.of(text), cumulative, daily, ratios, credits);
+        return new DashboardSpec(title, Optional.of(text), cumulative, daily, ratios, credits, aggregate);
     }
 }

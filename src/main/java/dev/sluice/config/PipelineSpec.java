@@ -97,11 +97,21 @@ public record PipelineSpec(
                 Optional.of(view));
     }
 
-    /** The date column of the target's key, which the dashboard charts over; empty when the key has none. */
-    public Optional<TargetColumn> dateKey() {
+    /**
+     * The date or time column of the target's key, which the dashboard charts over; empty when the key has none.
+     */
+    public Optional<TargetColumn> timeKey() {
+        return target.keyColumns().stream().filter(c -> c.type().isTemporal()).findFirst();
+    }
+
+    /**
+     * The rest of the key besides the time: what tells one series from another (a country, a county, a maturity).
+     */
+    public List<TargetColumn> seriesKeys() {
+        Optional<TargetColumn> time = timeKey();
         return target.keyColumns().stream()
-                .filter(c -> c.type() == ColumnType.DATE)
-                .findFirst();
+                .filter(c -> time.map(t -> !t.equals(c)).orElse(true))
+                .toList();
     }
 
     /** The same pipeline as if its file had another content: for tests of definition changes. */

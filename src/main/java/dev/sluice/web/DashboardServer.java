@@ -75,6 +75,7 @@ public final class DashboardServer implements AutoCloseable {
             config.routes.get("/api/pipelines/{name}/rows", data::rows);
             config.routes.get("/api/pipelines/{name}/rows.csv", data::rowsCsv);
             config.routes.get("/api/pipelines/{name}/series", data::series);
+            config.routes.get("/api/pipelines/{name}/entities", data::entities);
             config.routes.get("/api/pipelines/{name}/summary", data::summary);
             config.routes.post("/api/pipelines/{name}/runs", service::runNow);
             config.routes.get("/api/runs", runs::list);

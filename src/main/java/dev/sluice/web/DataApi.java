@@ -19,7 +19,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +61,16 @@ final class DataApi {
             json.put("title", view.title());
             json.put("banner", view.banner().orElse(null));
             json.put("table", spec.target().schema() + "." + spec.target().table());
-            json.put("dateKey", spec.dateKey().map(TargetColumn::name).orElse(null));
+            json.put("timeKey", spec.timeKey().map(TargetColumn::name).orElse(null));
+            json.put(
+                    "timeType",
+                    spec.timeKey()
+                            .map(c -> c.type().name().toLowerCase(java.util.Locale.ROOT))
+                            .orElse(null));
+            ArrayNode seriesKeys = json.putArray("seriesKeys");
+            spec.seriesKeys().forEach(c -> seriesKeys.add(c.name()));
+            json.put("aggregate", view.aggregate().name().toLowerCase(java.util.Locale.ROOT));
+            json.put("perSeries", SeriesQuery.perSeries(spec));
             json.put("chartable", SeriesQuery.chartable(spec));
             json.put("generic", spec.dashboard().isEmpty());
             ArrayNode columns = json.putArray("columns");
@@ -87,29 +95,44 @@ final class DataApi {
         JsonResponses.json(ctx, array);
     }
 
-    /** Optional {@code from} and {@code to} query parameters, as dates; a malformed one answers 400. */
-    private static Optional<LocalDate[]> range(Context ctx) {
-        return Optional.of(new LocalDate[] {
-            QueryParameters.date(ctx, "from").orElse(null),
-            QueryParameters.date(ctx, "to").orElse(null)
-        });
+    /** The parameters of the rows endpoints that are not filters. */
+    private static final java.util.Set<String> PAGING = java.util.Set.of("limit", "offset", "sort", "dir");
+
+    /** A page of rows: at most {@code limit} from {@code offset}, ordered by a column, then the key. */
+    private record Page(Optional<Integer> limit, long offset, Optional<TargetColumn> sort, boolean descending) {
+        static final Page ALL = new Page(Optional.empty(), 0, Optional.empty(), false);
+
+        static Page of(Context ctx, PipelineSpec spec) {
+            Optional<Integer> limit = ctx.queryParam("limit") == null
+                    ? Optional.empty()
+                    : Optional.of(QueryParameters.limit(ctx, 100, 1000));
+            long offset = QueryParameters.offset(ctx);
+            Optional<TargetColumn> sort = Optional.ofNullable(ctx.queryParam("sort"))
+                    .map(name -> spec.target().columns().stream()
+                            .filter(c -> c.name().equals(name))
+                            .findFirst()
+                            .orElseThrow(() -> new BadRequestException(400, "sort must name a column of the table")));
+            String dir = Optional.ofNullable(ctx.queryParam("dir")).orElse("asc");
+            if (!dir.equals("asc") && !dir.equals("desc")) {
+                throw new BadRequestException(400, "dir must be asc or desc");
+            }
+            return new Page(limit, offset, sort, dir.equals("desc"));
+        }
     }
 
-    private static String rowsSql(PipelineSpec spec, boolean filtered) {
+    private static String rowsSql(PipelineSpec spec, RowSelection selection, Page page) {
         String columns = spec.target().columns().stream()
                 .map(c -> SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
-        String order = spec.target().keyColumns().stream()
-                .map(c -> SqlIdentifier.quote(c.name()))
-                .collect(Collectors.joining(", "));
-        String where = filtered
-                ? " where (?::date is null or "
-                        + SqlIdentifier.quote(spec.dateKey().orElseThrow().name())
-                        + " >= ?::date) and (?::date is null or "
-                        + SqlIdentifier.quote(spec.dateKey().orElseThrow().name())
-                        + " <= ?::date)"
-                : "";
-        return "select " + columns + " from " + spec.target().qualifiedName() + where + " order by " + order;
+        List<String> order = new java.util.ArrayList<>();
+        page.sort()
+                .ifPresent(c ->
+                        order.add(SqlIdentifier.quote(c.name()) + (page.descending() ? " desc" : "") + " nulls last"));
+        spec.target().keyColumns().forEach(c -> order.add(SqlIdentifier.quote(c.name())));
+        return "select " + columns + " from " + spec.target().qualifiedName() + selection.where() + " order by "
+                + String.join(", ", order)
+                + page.limit().map(n -> " limit " + n).orElse("")
+                + (page.offset() > 0 ? " offset " + page.offset() : "");
     }
 
     /** Runs the rows query with a cursor, so a million-row table streams instead of filling memory. */
@@ -117,16 +140,17 @@ final class DataApi {
         void write(ResultSet rs) throws SQLException, IOException;
     }
 
-    private void streamRows(PipelineSpec spec, LocalDate[] range, RowWriter writer) throws SQLException, IOException {
+    private void streamRows(PipelineSpec spec, RowSelection selection, Page page, RowWriter writer)
+            throws SQLException, IOException {
         try (Connection c = reader.getConnection()) {
             c.setAutoCommit(false);
             boolean exists = targetExists(c, spec);
-            boolean filtered = exists && spec.dateKey().isPresent();
             // A pipeline never loaded has no table yet: it has no rows, which is not an error.
-            try (PreparedStatement st = c.prepareStatement(exists ? rowsSql(spec, filtered) : "select 1 where false")) {
+            try (PreparedStatement st =
+                    c.prepareStatement(exists ? rowsSql(spec, selection, page) : "select 1 where false")) {
                 st.setFetchSize(FETCH_SIZE);
-                if (filtered) {
-                    bindRange(st, 1, range);
+                if (exists) {
+                    selection.bind(st, 1);
                 }
                 try (ResultSet rs = st.executeQuery()) {
                     writer.write(rs);
@@ -148,23 +172,17 @@ final class DataApi {
         }
     }
 
-    static void bindRange(PreparedStatement st, int first, LocalDate[] range) throws SQLException {
-        st.setObject(first, range[0]);
-        st.setObject(first + 1, range[0]);
-        st.setObject(first + 2, range[1]);
-        st.setObject(first + 3, range[1]);
-    }
-
     void rows(Context ctx) throws SQLException, IOException {
         Optional<PipelineSpec> spec = pipeline(ctx);
-        Optional<LocalDate[]> range = range(ctx);
-        if (spec.isEmpty() || range.isEmpty()) {
+        if (spec.isEmpty()) {
             return;
         }
+        RowSelection selection = RowSelection.of(ctx, spec.get(), PAGING);
+        Page page = Page.of(ctx, spec.get());
         List<TargetColumn> columns = spec.get().target().columns();
         ctx.contentType("application/json; charset=utf-8");
         OutputStream out = ctx.outputStream();
-        streamRows(spec.get(), range.get(), rs -> {
+        streamRows(spec.get(), selection, page, rs -> {
             try (JsonGenerator json = RunJson.MAPPER.getFactory().createGenerator(out)) {
                 json.writeStartArray();
                 while (rs.next()) {
@@ -182,17 +200,17 @@ final class DataApi {
 
     void rowsCsv(Context ctx) throws SQLException, IOException {
         Optional<PipelineSpec> spec = pipeline(ctx);
-        Optional<LocalDate[]> range = range(ctx);
-        if (spec.isEmpty() || range.isEmpty()) {
+        if (spec.isEmpty()) {
             return;
         }
+        RowSelection selection = RowSelection.of(ctx, spec.get(), java.util.Set.of());
         List<TargetColumn> columns = spec.get().target().columns();
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header(
                 "Content-Disposition",
                 "attachment; filename=\"" + spec.get().target().table() + ".csv\"");
         Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
-        streamRows(spec.get(), range.get(), rs -> {
+        streamRows(spec.get(), selection, Page.ALL, rs -> {
             out.write(columns.stream().map(TargetColumn::name).collect(Collectors.joining(",")) + "\n");
             while (rs.next()) {
                 for (int i = 0; i < columns.size(); i++) {
@@ -221,34 +239,58 @@ final class DataApi {
 
     void series(Context ctx) throws SQLException {
         Optional<PipelineSpec> spec = pipeline(ctx);
-        Optional<LocalDate[]> range = range(ctx);
-        if (spec.isEmpty() || range.isEmpty()) {
+        if (spec.isEmpty()) {
             return;
         }
         if (!SeriesQuery.chartable(spec.get())) {
-            JsonResponses.error(ctx, 404, spec.get().name() + " has no date key and numeric column to chart");
+            JsonResponses.error(ctx, 404, spec.get().name() + " has no date or time key and numeric column to chart");
             return;
         }
-        SeriesQuery query = SeriesQuery.of(spec.get());
+        RowSelection selection = RowSelection.of(ctx, spec.get(), java.util.Set.of());
+        SeriesQuery query = SeriesQuery.of(spec.get(), selection);
         ObjectNode json = RunJson.MAPPER.createObjectNode();
         json.put("pipeline", spec.get().name());
+        ObjectNode key = json.putObject("key");
+        selection.pinned().forEach((column, value) -> key.put(column.name(), value));
         ArrayNode dates = json.putArray("dates");
         ObjectNode series = json.putObject("series");
         Map<String, ArrayNode> arrays = new LinkedHashMap<>();
         query.series().forEach(s -> arrays.put(s.label(), series.putArray(s.name())));
         try (Connection c = reader.getConnection()) {
             if (targetExists(c, spec.get())) {
-                addSeries(c, query, range.get(), dates, arrays);
+                addSeries(c, query, dates, arrays);
             }
         }
         JsonResponses.json(ctx, json);
     }
 
-    private static void addSeries(
-            Connection c, SeriesQuery query, LocalDate[] range, ArrayNode dates, Map<String, ArrayNode> arrays)
+    /**
+     * The series of a table keyed by more than a time: each value of the rest of its key, with its latest value of
+     * the first charted column, largest first; {@code q} searches them, {@code limit} and {@code offset} page.
+     */
+    void entities(Context ctx) throws SQLException {
+        Optional<PipelineSpec> spec = pipeline(ctx);
+        if (spec.isEmpty()) {
+            return;
+        }
+        int limit = QueryParameters.limit(ctx, 10, 500);
+        long offset = QueryParameters.offset(ctx);
+        String search = Optional.ofNullable(ctx.queryParam("q")).orElse("").strip();
+        if (search.indexOf('\0') >= 0 || search.length() > 200) {
+            throw new BadRequestException(400, "q is not a text to search for");
+        }
+        ObjectNode json = RunJson.MAPPER.createObjectNode();
+        json.put("pipeline", spec.get().name());
+        try (Connection c = reader.getConnection()) {
+            EntityQueries.fill(c, spec.get(), search, limit, offset, json);
+        }
+        JsonResponses.json(ctx, json);
+    }
+
+    private static void addSeries(Connection c, SeriesQuery query, ArrayNode dates, Map<String, ArrayNode> arrays)
             throws SQLException {
         try (PreparedStatement st = c.prepareStatement(query.sql())) {
-            bindRange(st, 1, range);
+            query.bind(st);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     dates.add(rs.getString("d"));

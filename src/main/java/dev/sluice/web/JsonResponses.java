@@ -46,6 +46,30 @@ final class JsonResponses {
                     json.writeNumber(value);
                 }
             }
+            case DOUBLE -> {
+                double value = rs.getDouble(index);
+                if (rs.wasNull()) {
+                    json.writeNull();
+                } else {
+                    json.writeNumber(value);
+                }
+            }
+            case BOOLEAN -> {
+                boolean value = rs.getBoolean(index);
+                if (rs.wasNull()) {
+                    json.writeNull();
+                } else {
+                    json.writeBoolean(value);
+                }
+            }
+            case TIMESTAMP -> {
+                java.time.LocalDateTime value = rs.getObject(index, java.time.LocalDateTime.class);
+                json.writeString(value == null ? null : value.toString());
+            }
+            case TIMESTAMPTZ -> {
+                java.time.OffsetDateTime value = rs.getObject(index, java.time.OffsetDateTime.class);
+                json.writeString(value == null ? null : value.toInstant().toString());
+            }
             default -> json.writeString(rs.getString(index));
         }
     }

@@ -32,6 +32,23 @@ final class QueryParameters {
         throw new BadRequestException(400, "limit must be a whole number from 1 to " + max);
     }
 
+    /** Rows to skip, 0 when absent. */
+    static long offset(Context ctx) {
+        String text = ctx.queryParam("offset");
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= 0 && value <= 1_000_000_000L) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new BadRequestException(400, "offset must be a whole number from 0");
+    }
+
     /** A positive id, or empty when absent. */
     static Optional<Long> id(Context ctx, String name) {
         String text = ctx.queryParam(name);

@@ -7,13 +7,17 @@ import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * The SQL behind a pipeline's charts: per date (summed over the rest of the key, so a county table charts as
- * national totals), each cumulative column, each daily column's difference from the previous date and its average
- * over the 7 calendar days ending that date, and each ratio. PostgreSQL's window functions do the work; the
- * {@code from}/{@code to} filter applies after them, so the first 7-day average of a zoomed range is still right.
- * Column names come from a validated pipeline; derived series get positional aliases to stay under 63 bytes.
+ * The SQL behind a pipeline's charts, for one series: per time of the time key, each cumulative column, each daily
+ * column's difference from the previous time and its average over the 7 calendar days ending then, and each ratio.
+ * A table keyed by more than a time has one series per value of the rest of its key (a country): the request names
+ * it ({@code ?country=Japan}), and values are never added across series unless the pipeline's {@code dashboard:}
+ * declares {@code aggregate: sum} (county case counts), in which case what is not named is summed. PostgreSQL's
+ * window functions do the work; the {@code from}/{@code to} filter applies after them, so the first 7-day average of
+ * a zoomed range is still right. Column names come from a validated pipeline; derived series get positional aliases
+ * to stay under 63 bytes.
  */
 final class SeriesQuery {
     /** One series of the result: its name in the JSON, and its column label in the SQL result. */
@@ -21,10 +25,12 @@ final class SeriesQuery {
 
     private final String sql;
     private final List<Series> series;
+    private final RowSelection selection;
 
-    private SeriesQuery(String sql, List<Series> series) {
+    private SeriesQuery(String sql, List<Series> series, RowSelection selection) {
         this.sql = sql;
         this.series = List.copyOf(series);
+        this.selection = selection;
     }
 
     String sql() {
@@ -33,6 +39,11 @@ final class SeriesQuery {
 
     List<Series> series() {
         return series;
+    }
+
+    /** Binds the selection's key values, then its time range. */
+    void bind(java.sql.PreparedStatement st) throws java.sql.SQLException {
+        selection.bindTime(st, selection.bindKeys(st, 1));
     }
 
     /** The view to chart: the pipeline's own, or every numeric column when it declares none. */
@@ -47,12 +58,31 @@ final class SeriesQuery {
                                 .toList(),
                         List.of(),
                         List.of(),
-                        List.of()));
+                        List.of(),
+                        DashboardSpec.Aggregate.NONE));
     }
 
-    static SeriesQuery of(PipelineSpec spec) {
-        TargetColumn date = spec.dateKey().orElseThrow();
+    /** Whether the series of the rest of the key are charted one by one (the request must name one). */
+    static boolean perSeries(PipelineSpec spec) {
+        return !spec.seriesKeys().isEmpty() && viewOf(spec).aggregate() == DashboardSpec.Aggregate.NONE;
+    }
+
+    /**
+     * @throws BadRequestException when the pipeline charts one series at a time and the request does not name one
+     */
+    static SeriesQuery of(PipelineSpec spec, RowSelection selection) {
+        TargetColumn time = spec.timeKey().orElseThrow();
         DashboardSpec view = viewOf(spec);
+        List<TargetColumn> unnamed =
+                spec.seriesKeys().stream().filter(c -> !selection.pins(c)).toList();
+        if (view.aggregate() == DashboardSpec.Aggregate.NONE && !unnamed.isEmpty()) {
+            throw new BadRequestException(
+                    400,
+                    "name one series: "
+                            + unnamed.stream().map(c -> c.name() + "=...").collect(Collectors.joining("&"))
+                            + " (the entities endpoint lists them); the pipeline's values are not added across"
+                            + " series unless its dashboard declares aggregate: sum");
+        }
         List<String> columns = new ArrayList<>();
         view.cumulative().forEach(c -> add(columns, c));
         view.daily().forEach(c -> add(columns, c));
@@ -72,26 +102,47 @@ final class SeriesQuery {
         }
         for (int i = 0; i < view.daily().size(); i++) {
             String c = SqlIdentifier.quote(view.daily().get(i));
-            differences.add(c + " - lag(" + c + ") over (order by d) as new_" + i);
+            differences.add(c + " - lag(" + c + ") over (order by t) as new_" + i);
             outer.add("new_" + i);
-            outer.add("round(avg(new_" + i + ") over (order by d range between interval '6 days' preceding and current"
-                    + " row), 2) as avg_" + i);
+            outer.add("round((avg(new_" + i + ") over (order by t range between interval '6 days' preceding and"
+                    + " current row))::numeric, 2) as avg_" + i);
             series.add(new Series("new_" + view.daily().get(i), "new_" + i));
             series.add(new Series("new_" + view.daily().get(i) + "_7d", "avg_" + i));
         }
         for (int i = 0; i < view.ratios().size(); i++) {
             DashboardSpec.Ratio ratio = view.ratios().get(i);
-            outer.add("round(" + SqlIdentifier.quote(ratio.numerator()) + "::numeric / nullif("
-                    + SqlIdentifier.quote(ratio.denominator()) + ", 0), 6) as ratio_" + i);
+            outer.add("round((" + SqlIdentifier.quote(ratio.numerator()) + "::numeric / nullif("
+                    + SqlIdentifier.quote(ratio.denominator()) + ", 0))::numeric, 6) as ratio_" + i);
             series.add(new Series(ratio.name(), "ratio_" + i));
         }
-        String base = "select " + SqlIdentifier.quote(date.name()) + " as d" + prefixed(sums) + " from "
-                + spec.target().qualifiedName() + " group by " + SqlIdentifier.quote(date.name());
+        String base = "select " + SqlIdentifier.quote(time.name()) + " as t" + prefixed(sums) + " from "
+                + spec.target().qualifiedName() + selection.keyWhere() + " group by "
+                + SqlIdentifier.quote(time.name());
         String withDifferences = "select *" + prefixed(differences) + " from base";
-        String sql = "with base as (" + base + "), daily as (" + withDifferences + "), windowed as (select d::text as d"
-                + prefixed(outer) + " from daily) select * from windowed where (?::date is null or d::date >= ?::date)"
-                + " and (?::date is null or d::date <= ?::date) order by d";
-        return new SeriesQuery(sql, series);
+        String labels =
+                series.stream().map(Series::label).map(SeriesQuery::label).collect(Collectors.joining(", "));
+        String sql = "with base as (" + base + "), daily as (" + withDifferences + "), windowed as (select t"
+                + prefixed(outer) + " from daily) select " + text("t", time.type()) + " as d"
+                + prefixed(List.of(labels))
+                + " from windowed where " + RowSelection.timeCondition("t") + " order by t";
+        return new SeriesQuery(sql, series, selection);
+    }
+
+    /** A result label as SQL: a column's own name quoted, a derived one as it is. */
+    private static String label(String label) {
+        return label.matches("(new|avg|ratio)_\\d+") ? label : SqlIdentifier.quote(label);
+    }
+
+    /**
+     * A time as the API writes it: a date as {@code 2021-03-01}, a timestamp as {@code 2021-03-01T12:30:00}, a
+     * timestamptz as an instant in UTC, {@code 2021-03-01T11:30:00Z}, which the page shows in the reader's zone.
+     */
+    static String text(String expression, ColumnType type) {
+        return switch (type) {
+            case TIMESTAMP -> "to_char(" + expression + ", 'YYYY-MM-DD\"T\"HH24:MI:SS')";
+            case TIMESTAMPTZ -> "to_char(" + expression + " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+            default -> expression + "::text";
+        };
     }
 
     private static void add(List<String> columns, String column) {
@@ -101,13 +152,12 @@ final class SeriesQuery {
     }
 
     private static String prefixed(List<String> parts) {
-        return parts.isEmpty() ? "" : ", " + String.join(", ", parts);
+        return parts.isEmpty() || parts.stream().allMatch(String::isEmpty) ? "" : ", " + String.join(", ", parts);
     }
 
-    /** Whether a pipeline can be charted at all: it needs a date in its key. */
+    /** Whether a pipeline can be charted at all: a time in its key and a number to chart. */
     static boolean chartable(PipelineSpec spec) {
-        return spec.dateKey().isPresent()
-                && spec.target().valueColumns().stream()
-                        .anyMatch(c -> c.type() == ColumnType.INTEGER || c.type() == ColumnType.DECIMAL);
+        return spec.timeKey().isPresent()
+                && spec.target().valueColumns().stream().anyMatch(c -> c.type().isNumeric());
     }
 }

@@ -28,8 +28,9 @@ final class SummaryQueries {
                         + " where false) as never_loaded";
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("select count(*)"
-                        + spec.dateKey()
-                                .map(d -> ", max(" + SqlIdentifier.quote(d.name()) + ")::text")
+                        + spec.timeKey()
+                                .map(d ->
+                                        ", " + SeriesQuery.text("max(" + SqlIdentifier.quote(d.name()) + ")", d.type()))
                                 .orElse(", null")
                         + " from " + table)) {
             rs.next();
@@ -42,14 +43,16 @@ final class SummaryQueries {
                         .map(load -> load.finishedAt().toString())
                         .orElse(null));
         ObjectNode latest = json.putObject("latest");
-        if (spec.dateKey().isEmpty()) {
+        // The latest value of a table of several series is each series' own: the entities endpoint has them.
+        if (spec.timeKey().isEmpty() || SeriesQuery.perSeries(spec)) {
             return;
         }
-        String date = SqlIdentifier.quote(spec.dateKey().get().name());
+        String date = SqlIdentifier.quote(spec.timeKey().get().name());
         for (String column : SeriesQuery.viewOf(spec).cumulative()) {
             String c1 = SqlIdentifier.quote(column);
             try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("select " + date + "::text, sum("
+                    ResultSet rs = st.executeQuery("select "
+                            + SeriesQuery.text(date, spec.timeKey().get().type()) + ", sum("
                             + c1 + ") from " + table + " group by " + date + " having sum(" + c1
                             + ") is not null order by "
                             + date + " desc limit 1")) {

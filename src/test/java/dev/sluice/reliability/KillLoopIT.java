@@ -3,6 +3,7 @@ package dev.sluice.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.config.PipelineFileReader;
 import dev.sluice.testing.SluiceProcess;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestDatabase;
@@ -27,15 +28,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code sluice run} killed with SIGKILL at a random moment, fifty times in a row, each time while loading a new
- * version of a 128,000-row county file: after every kill the target equals either the previous version or the new
- * one, never a mixture; no run is left RUNNING once the next run has started; and the next run succeeds and loads the
- * new version. Expected contents are digests computed here from the generated values, not read back through sluice.
- * Slow (about three minutes): tagged, run by {@code .ci/run} with {@code -Pslow}.
+ * {@code sluice run} killed with SIGKILL at a random moment, again and again, each time while loading a new version
+ * of 128,000 county rows: fifty times as one CSV file, twenty times as four gzip files of one source. After every
+ * kill the target equals either the previous version or the new one, never a mixture; no run is left RUNNING once
+ * the next run has started; and the next run succeeds and loads the new version. Expected contents are digests
+ * computed here from the generated values, not read back through sluice. Slow (about four minutes): tagged, run by
+ * {@code .ci/run} with {@code -Pslow}.
  */
 @Tag("slow")
 class KillLoopIT {
     private static final int KILLS = 50;
+    private static final int PACKED_KILLS = 20;
+    private static final int PARTS = 4;
     private static final int DAYS = 40;
     private static final int COUNTIES = 3_200;
     private static final LocalDate FIRST = LocalDate.of(2020, 3, 1);
@@ -46,13 +50,33 @@ class KillLoopIT {
 
     /** Version {@code v} of the file: every version has every key; about 5% of rows change from one to the next. */
     private static String version(int v) {
+        return days(v, 0, DAYS);
+    }
+
+    private static String days(int v, int from, int to) {
         StringBuilder csv = new StringBuilder("date,county,state,fips,cases,deaths\n");
-        for (int d = 0; d < DAYS; d++) {
+        for (int d = from; d < to; d++) {
             for (int c = 0; c < COUNTIES; c++) {
                 csv.append(row(v, d, c)).append('\n');
             }
         }
         return csv.toString();
+    }
+
+    /** The same version as {@link #PARTS} gzip files of ten days each. */
+    private static Map<String, byte[]> packedVersion(int v) {
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        int per = DAYS / PARTS;
+        for (int p = 0; p < PARTS; p++) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+                gzip.write(days(v, p * per, (p + 1) * per).getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            parts.put("/part-" + (p + 1) + ".csv.gz", out.toByteArray());
+        }
+        return parts;
     }
 
     private static String row(int v, int d, int c) {
@@ -99,35 +123,79 @@ class KillLoopIT {
         }
     }
 
+    @org.junit.jupiter.api.BeforeAll
+    static void freshReport() throws java.io.IOException {
+        Files.deleteIfExists(Path.of("target", "kill-loop.txt"));
+    }
+
     @Test
     void a_run_killed_at_any_moment_leaves_the_old_table_or_the_new_one_and_the_next_run_succeeds() throws Exception {
-        String db = TestDatabase.createDatabase();
-        Map<String, String> env = Map.of("SLUICE_HOME", home.toString());
-        Random random = new Random(20_261_201L);
-        Map<String, Integer> outcomes = new LinkedHashMap<>();
-        List<String> log = new ArrayList<>();
-        long wholeRunMillis;
-        try (SourceServer server = new SourceServer();
-                Connection c = DriverManager.getConnection(db)) {
+        try (SourceServer server = new SourceServer()) {
             String[] run = {
                 "run",
                 "--pipeline",
                 "us-counties",
                 "--db",
-                db,
+                "DB",
                 "--json",
                 "--notify-timeout",
                 "0",
                 "--source",
                 "counties=" + server.url("/counties.csv")
             };
-            server.script("/counties.csv", SourceServer.body(version(0).getBytes(StandardCharsets.UTF_8)));
+            loop(
+                    "one file",
+                    KILLS,
+                    server,
+                    run,
+                    v -> Map.of("/counties.csv", version(v).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void a_run_of_a_source_in_packed_parts_killed_at_any_moment_leaves_the_old_table_or_the_new_one() throws Exception {
+        try (SourceServer server = new SourceServer()) {
+            String pipeline = PipelineFileReader.bundledText("us-counties")
+                    .replace(
+                            "    url: https://raw.githubusercontent.com/nytimes/covid-19-data/master/us-counties.csv",
+                            "    urls: ["
+                                    + String.join(
+                                            ", ",
+                                            packedVersion(0).keySet().stream()
+                                                    .map(p -> server.url(p).toString())
+                                                    .toList())
+                                    + "]");
+            Path file = home.resolve("parts.yaml");
+            Files.writeString(file, pipeline, StandardCharsets.UTF_8);
+            String[] run = {"run", "--pipeline", file.toString(), "--db", "DB", "--json", "--notify-timeout", "0"};
+            loop("four gzip files", PACKED_KILLS, server, run, KillLoopIT::packedVersion);
+        }
+    }
+
+    /** What the server serves for version {@code v}: path to body. */
+    private interface Versions {
+        Map<String, byte[]> of(int v);
+    }
+
+    private void loop(String shape, int kills, SourceServer server, String[] template, Versions versions)
+            throws Exception {
+        String db = TestDatabase.createDatabase();
+        String[] run = java.util.Arrays.stream(template)
+                .map(a -> a.equals("DB") ? db : a)
+                .toArray(String[]::new);
+        Map<String, String> env = Map.of("SLUICE_HOME", home.toString());
+        Random random = new Random(20_261_201L);
+        Map<String, Integer> outcomes = new LinkedHashMap<>();
+        List<String> log = new ArrayList<>();
+        long wholeRunMillis;
+        try (Connection c = DriverManager.getConnection(db)) {
+            serve(server, versions.of(0));
             SluiceProcess.Result first = SluiceProcess.run(env, run);
             assertThat(first.exitCode()).as(first.stderr()).isZero();
             assertThat(targetDigest(c)).isEqualTo(expectedDigest(0));
 
             // How long a whole run takes, from process start to exit: kills fall anywhere in that span.
-            server.script("/counties.csv", SourceServer.body(version(1).getBytes(StandardCharsets.UTF_8)));
+            serve(server, versions.of(1));
             long started = System.nanoTime();
             SluiceProcess.Result timing = SluiceProcess.run(env, run);
             wholeRunMillis = (System.nanoTime() - started) / 1_000_000;
@@ -135,11 +203,11 @@ class KillLoopIT {
             String previous = expectedDigest(1);
             assertThat(targetDigest(c)).isEqualTo(previous);
 
-            for (int v = 2; v < 2 + KILLS; v++) {
+            for (int v = 2; v < 2 + kills; v++) {
                 String next = expectedDigest(v);
-                server.script("/counties.csv", SourceServer.body(version(v).getBytes(StandardCharsets.UTF_8)));
+                serve(server, versions.of(v));
                 // A fifth of the kills anywhere in the run; the rest after the JVM's start, where the load is.
-                long delay = v < 2 + KILLS / 5
+                long delay = v < 2 + kills / 5
                         ? random.nextInt((int) wholeRunMillis)
                         : wholeRunMillis * 2 / 5 + random.nextInt((int) (wholeRunMillis * 3 / 5));
                 Path out = Files.createTempFile(home, "out", ".json");
@@ -175,11 +243,19 @@ class KillLoopIT {
                 previous = next;
             }
         }
-        assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(KILLS);
-        String report =
-                "a whole run took " + wholeRunMillis + " ms\n" + String.join("\n", log) + "\n" + outcomes + "\n";
-        Files.writeString(Path.of("target", "kill-loop.txt"), report);
+        assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(kills);
+        String report = shape + ": a whole run took " + wholeRunMillis + " ms\n" + String.join("\n", log) + "\n"
+                + outcomes + "\n";
+        Files.writeString(
+                Path.of("target", "kill-loop.txt"),
+                report,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         System.out.println(report);
+    }
+
+    private static void serve(SourceServer server, Map<String, byte[]> bodies) {
+        bodies.forEach((path, body) -> server.script(path, SourceServer.body(body)));
     }
 
     /**

@@ -90,7 +90,10 @@ class SourceFaultsIT {
             Run run = runWithNytAt(server.url("/us.csv"));
 
             RunError error = witness.assertFailedCleanly(spec, run, ErrorKind.SOURCE_UNAVAILABLE);
-            assertThat(error.message()).contains("the connection broke while reading the body");
+            // The JDK reports the reset from send() or from the body, depending on when it read the bytes.
+            assertThat(error.message())
+                    .containsAnyOf("the connection broke while reading the body", "connection failed")
+                    .contains("bytes received: 9000");
             assertThat(server.connections()).isEqualTo(3);
         }
     }

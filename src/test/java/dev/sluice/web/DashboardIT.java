@@ -7,15 +7,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.RunStatus;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.history.Run;
+import dev.sluice.testing.HeadlessChromium;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.NumberFormat;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,9 +27,6 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium (Debian's chromium and chromedriver), against a database filled by real
@@ -38,25 +34,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * lists the runs, and a value containing {@code <script>} is shown as text.
  */
 class DashboardIT {
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final String HOSTILE = "<script>alert(1)</script>";
 
     private static TestRig rig;
     private static HikariDataSource reader;
     private static DashboardServer server;
     private static ChromeDriver browser;
-    private static Path profile;
     private static Run loaded;
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(new File(CHROMIUM))
-                .as("install Debian's chromium (see .ci/run)")
-                .exists();
-        assertThat(new File(CHROMEDRIVER))
-                .as("install Debian's chromium-driver (see .ci/run)")
-                .exists();
         rig = new TestRig();
         rig.server
                 .serveFile("/nyt.csv", SharedData.nyt("2022-04-19"))
@@ -74,25 +61,7 @@ class DashboardIT {
         server = new DashboardServer(
                         List.of(spec), reader, rig.wiring.history(), 4, Optional.empty(), s -> {}, java.util.List.of())
                 .start("127.0.0.1", 0);
-        profile = Files.createTempDirectory("sluice-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--user-data-dir=" + profile,
-                "--window-size=1400,1500");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start();
     }
 
     @AfterAll
@@ -113,9 +82,7 @@ class DashboardIT {
 
     private static void open(String hash) {
         browser.get("http://127.0.0.1:" + server.port() + "/" + hash);
-        new WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(d ->
-                        "true".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.ready")));
+        HeadlessChromium.awaitReady(browser);
     }
 
     private static Object script(String js) {

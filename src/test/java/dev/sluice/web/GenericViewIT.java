@@ -23,7 +23,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** A pipeline without a dashboard section gets the generic view: its numeric columns over its date key. */
+/**
+ * A pipeline whose dashboard declares only {@code aggregate: sum} charts its numeric columns over its date key,
+ * summed over the rest of its key (counties into national totals).
+ */
 class GenericViewIT {
 
     @Test
@@ -76,7 +79,8 @@ class GenericViewIT {
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString())
                         .body());
-                assertThat(pipelines.get(0).get("generic").asBoolean()).isTrue();
+                assertThat(pipelines.get(0).get("aggregate").asText()).isEqualTo("sum");
+                assertThat(pipelines.get(0).get("perSeries").asBoolean()).isFalse();
                 assertThat(pipelines.get(0).get("cumulative").toString()).isEqualTo("[\"cases\",\"deaths\"]");
                 JsonNode series = json.readTree(http.send(
                                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()

@@ -1,0 +1,119 @@
+package dev.sluice.web;
+
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.SqlIdentifier;
+import dev.sluice.config.TargetColumn;
+import io.javalin.http.Context;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which rows of a target a request asks for: {@code from} and {@code to} (dates, inclusive) on the time key, and
+ * {@code COLUMN=VALUE} on any other key column ({@code ?country=Japan}), compared as text. A parameter that is
+ * neither a known one nor a key column answers 400 naming the filters there are, so a typo never returns every row.
+ */
+final class RowSelection {
+    private final Optional<TargetColumn> time;
+    private final LocalDate from;
+    private final LocalDate to;
+    private final Map<TargetColumn, String> equal;
+
+    private RowSelection(Optional<TargetColumn> time, LocalDate from, LocalDate to, Map<TargetColumn, String> equal) {
+        this.time = time;
+        this.from = from;
+        this.to = to;
+        this.equal = equal;
+    }
+
+    /** @param others the request's other parameters, which are not filters */
+    static RowSelection of(Context ctx, PipelineSpec spec, Set<String> others) {
+        Map<TargetColumn, String> equal = new LinkedHashMap<>();
+        List<TargetColumn> keys = spec.seriesKeys();
+        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            String name = param.getKey();
+            if (name.equals("from") || name.equals("to") || others.contains(name)) {
+                continue;
+            }
+            TargetColumn column = keys.stream()
+                    .filter(c -> c.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new BadRequestException(
+                            400,
+                            "unknown parameter '" + dev.sluice.Excerpt.of(name, 40) + "'; the rows can be filtered by "
+                                    + keys.stream().map(TargetColumn::name).toList() + " and from/to"));
+            String value = param.getValue().isEmpty() ? "" : param.getValue().get(0);
+            if (value.indexOf('\0') >= 0 || value.length() > 1000) {
+                throw new BadRequestException(400, name + " is not a value a key holds");
+            }
+            equal.put(column, value);
+        }
+        return new RowSelection(
+                spec.timeKey(),
+                QueryParameters.date(ctx, "from").orElse(null),
+                QueryParameters.date(ctx, "to").orElse(null),
+                equal);
+    }
+
+    /** Whether the request names a value for {@code column}. */
+    boolean pins(TargetColumn column) {
+        return equal.containsKey(column);
+    }
+
+    Map<TargetColumn, String> pinned() {
+        return equal;
+    }
+
+    /** {@code where ...} on the key columns and the time (or nothing), with the placeholders {@link #bind} fills. */
+    String where() {
+        List<String> conditions = new ArrayList<>(keyConditions());
+        time.ifPresent(t -> conditions.add(timeCondition(SqlIdentifier.quote(t.name()))));
+        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+    }
+
+    /** Binds the placeholders of {@link #where} from {@code first}; returns the next index. */
+    int bind(PreparedStatement st, int first) throws SQLException {
+        int next = bindKeys(st, first);
+        return time.isPresent() ? bindTime(st, next) : next;
+    }
+
+    /** {@code where ...} on the key columns only (or nothing). */
+    String keyWhere() {
+        List<String> conditions = keyConditions();
+        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+    }
+
+    private List<String> keyConditions() {
+        return equal.keySet().stream()
+                .map(c -> SqlIdentifier.quote(c.name()) + "::text = ?")
+                .toList();
+    }
+
+    int bindKeys(PreparedStatement st, int first) throws SQLException {
+        int i = first;
+        for (String value : equal.values()) {
+            st.setString(i++, value);
+        }
+        return i;
+    }
+
+    /** {@code expression} within from and to (whole days, inclusive), either of which may be absent. */
+    static String timeCondition(String expression) {
+        return "(?::date is null or " + expression + " >= ?::date) and (?::date is null or " + expression
+                + " < ?::date + 1)";
+    }
+
+    int bindTime(PreparedStatement st, int first) throws SQLException {
+        st.setObject(first, from);
+        st.setObject(first + 1, from);
+        st.setObject(first + 2, to);
+        st.setObject(first + 3, to);
+        return first + 4;
+    }
+}
