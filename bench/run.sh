@@ -3,6 +3,8 @@
 #   1. copy        psql \copy of the county file into the empty us_counties table (with its primary key): the limit
 #   2. existing    sluice run of the same file into the same empty table (with its primary key), served over HTTP
 #                  on loopback: download, parse, validate, load, record
+#      gzip        the same, from the file gzip-packed (unpacked while it is read); its ratio is to (1) of the
+#                  unpacked file
 #      initial     the same, but sluice creates the table (and builds its primary key after the rows)
 #   3. identical   sluice re-run with byte-identical sources (conditional GET): must not touch the table
 #   4. reserialised sluice re-run with the same rows written differently: every row compared, none rewritten
@@ -30,6 +32,7 @@ OUT=$(cd "$OUT" && pwd)
 base="counties-$ROWS"
 [ -f "$OUT/$base-nextday.csv" ] || java bench/GenerateCounties.java "$ROWS" "$OUT"
 data_rows=$(( $(wc -l < "$OUT/$base.csv") - 1 ))
+[ -f "$OUT/$base.csv.gz" ] || gzip -k -6 "$OUT/$base.csv"
 
 # --- PostgreSQL: a throwaway cluster (PostgreSQL refuses to run as root: use the postgres user when root) ---------
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -82,11 +85,11 @@ wal_since() { sql -c "select pg_wal_lsn_diff(pg_current_wal_lsn(), '$1')::bigint
 "${sluice[@]}" --source "counties=$(url "$base.csv")" > /dev/null 2>&1
 sql -c "drop table if exists us_counties" -c "delete from sluice.source_state"
 
-first_load() { # STEP SQL: empties the target with SQL, forgets the last load, and times sluice's first load
+first_load() { # STEP SQL [FILE]: empties the target with SQL, forgets the last load, and times sluice's first load
   sql -c "$2"
   sql -c "delete from sluice.source_state where pipeline = 'us-counties'" 2>/dev/null || true
   sql -c "checkpoint"
-  timed "$1" "${sluice[@]}" --source "counties=$(url "$base.csv")"
+  timed "$1" "${sluice[@]}" --source "counties=$(url "${3:-$base.csv}")"
   expect "$1 status" "$(field "['status']")" SUCCEEDED
   expect "$1 inserted" "$(field "['inserted']")" "$data_rows"
 }
@@ -102,6 +105,8 @@ for rep in $(seq "$REPEAT"); do
 
   # 2a. sluice's first load into the same empty table with its primary key, as psql had it
   first_load existing "truncate us_counties"
+  # 2c. the same from the gzip file
+  first_load gzip "truncate us_counties" "$base.csv.gz"
   # 2b. the same, creating the table (its primary key is built after the rows)
   first_load initial "drop table us_counties"
 
@@ -149,7 +154,7 @@ copy = statistics.median(times["copy"])
 print(f"{rows:,} rows ({label}), {len(times['copy'])} repetitions, medians\n")
 print("| step | wall s | rows/s | ratio to copy | peak RSS MB | WAL written |")
 print("|---|---|---|---|---|---|")
-for step in ["copy", "existing", "initial", "identical", "reserialised", "nextday"]:
+for step in ["copy", "existing", "gzip", "initial", "identical", "reserialised", "nextday"]:
     t = statistics.median(times[step])
     wal = extra.get(step + "_wal")
     wal_text = f"{statistics.median(wal) / 1e6:.2f} MB" if wal else ""

@@ -284,4 +284,67 @@ class CommandLineIT {
         assertThat(Files.readString(home.resolve("pg").resolve("postmaster.opts")))
                 .contains("synchronous_commit=on");
     }
+
+    /** The promise, as a new user types it: init from a URL, check, run; the table is the file's rows. */
+    @Test
+    void init_writes_a_pipeline_file_that_check_accepts_and_run_loads_as_it_is() throws Exception {
+        String csv = "Date;Exchange rate;Country\n01/02/2021;1,2345;Japan\n01/02/2021;0,8765;Germany\n"
+                + "02/02/2021;1,2400;Japan\n02/02/2021;NA;Germany\n";
+        server.script("/rates.csv.gz", SourceServer.body(gzip(csv)));
+        Path pipeline = home.resolve("rates.yaml");
+
+        SluiceProcess.Result init = SluiceProcess.run(
+                env,
+                "init",
+                server.url("/rates.csv.gz").toString(),
+                "--name",
+                "fx-rates",
+                "--out",
+                pipeline.toString());
+        assertThat(init.exitCode()).as(init.stderr()).isZero();
+        assertThat(init.stdout())
+                .contains("delimiter ';'")
+                .contains("Date: date (dd/MM/yyyy); every value reads as MM/dd/yyyy too")
+                .contains("Exchange rate: decimal, with a decimal comma; 'NA' as no value")
+                .contains("key: date, country (unique over 4 rows)");
+        assertThat(Files.readString(pipeline))
+                .contains("{ header: \"Exchange rate\", as: exchange_rate, type: decimal")
+                .contains("table: fx_rates");
+
+        SluiceProcess.Result check = SluiceProcess.run(env, "check", "--pipeline", pipeline.toString());
+        assertThat(check.exitCode()).as(check.stderr()).isZero();
+        SluiceProcess.Result run =
+                SluiceProcess.run(env, "run", "--pipeline", pipeline.toString(), "--db", db, "--json");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(JSON.readTree(run.stdout()).get("inserted").asLong()).isEqualTo(4);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db);
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(
+                        "select date::text, country, exchange_rate::text from fx_rates order by date, country")) {
+            List<String> rows = new java.util.ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+            }
+            assertThat(rows)
+                    .containsExactly(
+                            "2021-02-01 Germany 0.8765",
+                            "2021-02-01 Japan 1.2345",
+                            "2021-02-02 Germany null",
+                            "2021-02-02 Japan 1.2400");
+        }
+        SluiceProcess.Result again =
+                SluiceProcess.run(env, "init", server.url("/rates.csv.gz").toString(), "--out", pipeline.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.stderr()).contains("exists; choose another --out, or add --force");
+    }
+
+    private static byte[] gzip(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+            gzip.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 }
