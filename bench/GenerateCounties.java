@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  *
  * writes DIR/counties-ROWS.csv (the base file), DIR/counties-ROWS-reserialised.csv (the same values written
  * differently: CRLF, every field quoted, integers as 123.0, so the sha256 differs but no row does) and
- * DIR/counties-ROWS-nextday.csv (about 1% of the historical rows revised, and one more day appended).
+ * DIR/counties-ROWS-nextday.csv (about 1% of the historical rows revised, and one more day appended), and
+ * DIR/counties-ROWS-nextday-withdrawn.csv (the same without 1% of its keys: what a mirror deletes).
  */
 public class GenerateCounties {
     static final int COUNTIES = 3_200;
@@ -171,6 +172,18 @@ public class GenerateCounties {
                 (out, date, c, cases, deaths) -> out.write("\"" + date + "\",\"" + c.name() + "\",\"" + c.state()
                         + "\",\"" + c.fips() + "\"," + cases + ".0," + deaths + ".0\r\n"));
         write(dir.resolve(base + "-nextday.csv"), days, 1, true, "date,county,state,fips,cases,deaths\n", plain);
+        // The next day of a mirror: the same file without 1% of its keys (a county-day in a hundred withdrawn).
+        write(
+                dir.resolve(base + "-nextday-withdrawn.csv"),
+                days,
+                1,
+                true,
+                "date,county,state,fips,cases,deaths\n",
+                (out, date, c, cases, deaths) -> {
+                    if (Math.floorMod(date.toEpochDay() * 7 + Integer.parseInt(c.fips()) * 13, 100) != 0) {
+                        plain.write(out, date, c, cases, deaths);
+                    }
+                });
         System.out.printf("%s: %d days x %d counties = %d rows%n", base, days, COUNTIES, (long) days * COUNTIES);
     }
 }

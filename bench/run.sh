@@ -9,6 +9,9 @@
 #   3. identical   sluice re-run with byte-identical sources (conditional GET): must not touch the table
 #   4. reserialised sluice re-run with the same rows written differently: every row compared, none rewritten
 #   5. nextday     sluice run of the next day's file: ~1% of rows revised, one new day
+#   6. mirror      the next day again, into a mirror table that had the base file, from the next day's file without
+#                  1% of its keys (which the mirror deletes)
+#      history     the next day into a history table that had the base file: revised rows get new versions
 # and reports median wall seconds, rows/s, the ratio to (1), peak RSS, rows written (pg_stat_user_tables) and WAL.
 # It exits non-zero when sluice's outcome is wrong (a status, a count, a row rewritten), so a small run is a test.
 #
@@ -30,7 +33,7 @@ OUT=$(cd "$OUT" && pwd)
 
 [ -f target/sluice.jar ] || mvn -q -B -ntp -Dstyle.color=never package -DskipTests
 base="counties-$ROWS"
-[ -f "$OUT/$base-nextday.csv" ] || java bench/GenerateCounties.java "$ROWS" "$OUT"
+[ -f "$OUT/$base-nextday-withdrawn.csv" ] || java bench/GenerateCounties.java "$ROWS" "$OUT"
 data_rows=$(( $(wc -l < "$OUT/$base.csv") - 1 ))
 [ -f "$OUT/$base.csv.gz" ] || gzip -k -6 "$OUT/$base.csv"
 
@@ -135,6 +138,23 @@ for rep in $(seq "$REPEAT"); do
   expect "nextday rows written" "$written" "$(( $(field "['inserted']") + $(field "['updated']") ))"
   echo "nextday_updated $(field "['updated']")" >> "$results"
   echo "nextday_wal $(wal_since "$lsn")" >> "$results"
+
+  # 6. the other modes' next day, each into its own table loaded with the base file first (not timed)
+  for mode in mirror history; do
+    sed -e "s|^  table: us_counties|  table: us_counties_$mode\n  mode: $mode|" \
+        -e "s|    url: .*|    url: $(url "$base.csv")|" src/main/resources/pipelines/us-counties.yaml \
+        > "$OUT/us-counties-$mode.yaml"
+    sql -c "drop table if exists us_counties_$mode cascade" \
+        -c "delete from sluice.source_state where pipeline = 'us-counties'" >/dev/null
+    ./sluice run --pipeline "$OUT/us-counties-$mode.yaml" --db "$db" --json > /dev/null
+    next="$base-nextday.csv"; [ "$mode" = mirror ] && next="$base-nextday-withdrawn.csv"
+    sed -i "s|    url: .*|    url: $(url "$next")|" "$OUT/us-counties-$mode.yaml"
+    sql -c "checkpoint"
+    timed "$mode" ./sluice run --pipeline "$OUT/us-counties-$mode.yaml" --db "$db" --json
+    expect "$mode status" "$(field "['status']")" SUCCEEDED
+    echo "${mode}_deleted $(field "['deleted']")" >> "$results"
+  done
+  sql -c "drop table us_counties_mirror, us_counties_history cascade" >/dev/null
   echo "bench: repetition $rep of $REPEAT done" >&2
 done
 
@@ -154,12 +174,16 @@ copy = statistics.median(times["copy"])
 print(f"{rows:,} rows ({label}), {len(times['copy'])} repetitions, medians\n")
 print("| step | wall s | rows/s | ratio to copy | peak RSS MB | WAL written |")
 print("|---|---|---|---|---|---|")
-for step in ["copy", "existing", "gzip", "initial", "identical", "reserialised", "nextday"]:
+for step in ["copy", "existing", "gzip", "initial", "identical", "reserialised", "nextday", "mirror", "history"]:
     t = statistics.median(times[step])
     wal = extra.get(step + "_wal")
     wal_text = f"{statistics.median(wal) / 1e6:.2f} MB" if wal else ""
     print(f"| {step} | {t:.2f} | {rows / t:,.0f} | {t / copy:.2f}x | {statistics.median(rss[step]) / 1024:.0f} | {wal_text} |")
 print(f"\nnext day: {statistics.median(extra['nextday_updated']):,.0f} rows updated, 3,200 inserted;"
       " reserialised and identical runs wrote no row.")
+nextday = statistics.median(times["nextday"])
+print(f"mirror next day: {statistics.median(extra['mirror_deleted']):,.0f} keys deleted,"
+      f" {statistics.median(times['mirror']) / nextday:.2f}x the upsert next day;"
+      f" history next day: {statistics.median(times['history']) / nextday:.2f}x the upsert next day.")
 PY
 cat "$OUT/results-$ROWS.md"

@@ -6,7 +6,13 @@ const numberFormat = new Intl.NumberFormat('en-US');
 const percentFormat = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const axisFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const palette = ['#2a6fdb', '#c0392b', '#1e8449', '#8e44ad', '#d35400', '#16a085'];
-const state = { pipelines: [], charts: [], logScale: false };
+const state = { pipelines: [], charts: [], logScale: false, asOf: {} };
+
+// For a history table, the time its dashboard shows (a date's start, UTC), by pipeline; nothing for now.
+function asOfQuery(pipeline, separator) {
+  const asOf = state.asOf[pipeline.name];
+  return asOf ? separator + 'as_of=' + encodeURIComponent(asOf) : '';
+}
 
 function el(tag, attributes, ...children) {
   const node = document.createElement(tag);
@@ -241,7 +247,7 @@ function seriesPicker(pipeline, chartArea) {
       return;
     }
     const results = await Promise.all(chosen.map(entity => api('/api/pipelines/' + encodeURIComponent(pipeline.name)
-      + '/series?' + entityQuery(entity))));
+      + '/series?' + entityQuery(entity) + asOfQuery(pipeline, '&'))));
     disposeCharts();
     renderEntityCharts(chartArea, pipeline, chosen, results);
   }
@@ -329,7 +335,7 @@ function tableView(pipeline, total) {
     document.body.dataset.ready = 'false';
     const rows = await api('/api/pipelines/' + encodeURIComponent(pipeline.name) + '/rows?limit=' + TABLE_PAGE
       + '&offset=' + view.offset + (view.sort ? '&sort=' + encodeURIComponent(view.sort) + '&dir='
-      + (view.desc ? 'desc' : 'asc') : ''));
+      + (view.desc ? 'desc' : 'asc') : '') + asOfQuery(pipeline, '&'));
     body.replaceChildren(...rows.map(row => el('tr', {}, ...pipeline.columns.map(c => cell(row[c.name], c.type)))));
     headers.forEach(th => th.setAttribute('aria-sort', th.dataset.column === view.sort
       ? (view.desc ? 'descending' : 'ascending') : 'none'));
@@ -362,7 +368,7 @@ async function showPipeline(name) {
   const charted = pipeline.chartable && !pipeline.perSeries;
   const [summary, data, runs] = await Promise.all([
     api('/api/pipelines/' + encodeURIComponent(pipeline.name) + '/summary'),
-    charted ? api('/api/pipelines/' + encodeURIComponent(pipeline.name) + '/series') : null,
+    charted ? api('/api/pipelines/' + encodeURIComponent(pipeline.name) + '/series' + asOfQuery(pipeline, '?')) : null,
     api('/api/runs?limit=20&pipeline=' + encodeURIComponent(pipeline.name)),
   ]);
   const cards = el('div', { class: 'cards', id: 'latest' }, ...Object.keys(summary.latest).map(column => {
@@ -379,13 +385,21 @@ async function showPipeline(name) {
   const toggle = el('button', { id: 'scale-toggle', type: 'button' }, state.logScale ? 'Linear scale' : 'Log scale');
   const csv = el('a', { href: '/api/pipelines/' + encodeURIComponent(pipeline.name) + '/rows.csv' }, 'Download CSV');
   const picker = pipeline.chartable && pipeline.perSeries ? seriesPicker(pipeline, chartArea) : null;
+  const asOf = pipeline.mode === 'history' ? el('label', { class: 'as-of' }, 'As of ',
+    el('input', { id: 'as-of', type: 'date', value: state.asOf[pipeline.name] || '' })) : null;
+  if (asOf) {
+    asOf.querySelector('input').addEventListener('change', event => {
+      state.asOf[pipeline.name] = event.target.value || null;
+      route();
+    });
+  }
   const table = pipeline.chartable ? null : tableView(pipeline, summary.rows);
   setView(
     el('h1', { id: 'title' }, pipeline.title),
     pipeline.description ? el('p', { class: 'muted', id: 'description' }, pipeline.description) : null,
     freshness,
     cards,
-    el('div', { class: 'toolbar' }, pipeline.chartable && pipeline.cumulative.length ? toggle : null, csv),
+    el('div', { class: 'toolbar' }, pipeline.chartable && pipeline.cumulative.length ? toggle : null, csv, asOf),
     picker ? picker.node : null,
     table ? table.node : chartArea,
     el('h2', {}, 'Recent runs'),
@@ -417,7 +431,7 @@ function summaryOfRun(run) {
 
 function runsTable(runs) {
   const head = el('tr', {}, ...['Run', 'Pipeline', 'Status', 'Started (UTC)', 'Seconds', 'Inserted', 'Updated',
-    'Unchanged', 'Warnings / error'].map(h => el('th', {}, h)));
+    'Deleted', 'Unchanged', 'Warnings / error'].map(h => el('th', {}, h)));
   const rows = runs.map(run => el('tr', { 'data-run-id': run.runId },
     el('td', {}, el('a', { href: '#/runs/' + run.runId }, String(run.runId))),
     el('td', {}, run.pipeline),
@@ -426,6 +440,7 @@ function runsTable(runs) {
     el('td', { class: 'num' }, (run.durationMs / 1000).toFixed(1)),
     el('td', { class: 'num' }, formatNumber(run.inserted)),
     el('td', { class: 'num' }, formatNumber(run.updated)),
+    el('td', { class: 'num' }, formatNumber(run.deleted)),
     el('td', { class: 'num' }, formatNumber(run.unchanged)),
     el('td', {}, summaryOfRun(run))));
   return el('table', { id: 'runs-table' }, el('thead', {}, head), el('tbody', {}, ...rows));
@@ -448,6 +463,7 @@ function describeValues(values) {
 function changeCells(change) {
   const key = Object.entries(change.key).map(([k, v]) => k + '=' + v).join(', ');
   if (!change.old) return [key, change.operation, '', describeValues(change.new)];
+  if (!change.new) return [key, change.operation, describeValues(change.old), ''];
   const changed = Object.keys(change.new).filter(k => JSON.stringify(change.old[k]) !== JSON.stringify(change.new[k]));
   const pick = (values) => Object.fromEntries(changed.map(k => [k, values[k]]));
   return [key, change.operation, describeValues(pick(change.old)), describeValues(pick(change.new))];
@@ -455,7 +471,8 @@ function changeCells(change) {
 
 async function showRun(id) {
   renderTabs(null);
-  const run = await api('/api/runs/' + encodeURIComponent(id));
+  const [run, rejected] = await Promise.all([api('/api/runs/' + encodeURIComponent(id)),
+    api('/api/runs/' + encodeURIComponent(id) + '/rejected')]);
   renderBanner(state.pipelines.find(p => p.name === run.pipeline));
   const details = el('dl', { class: 'details', id: 'run-detail' },
     el('dt', {}, 'Pipeline'), el('dd', {}, run.pipeline),
@@ -464,7 +481,8 @@ async function showRun(id) {
     el('dt', {}, 'Started'), el('dd', {}, run.startedAt),
     el('dt', {}, 'Duration'), el('dd', {}, (run.durationMs / 1000).toFixed(2) + ' s'),
     el('dt', {}, 'Rows'), el('dd', {}, formatNumber(run.inserted) + ' inserted, ' + formatNumber(run.updated)
-      + ' updated, ' + formatNumber(run.unchanged) + ' unchanged'),
+      + ' updated, ' + (run.deleted ? formatNumber(run.deleted) + ' deleted, ' : '') + formatNumber(run.unchanged)
+      + ' unchanged'),
     ...Object.entries(run.sources).flatMap(([name, s]) => [el('dt', {}, 'Source ' + name),
       el('dd', {}, formatNumber(s.rows) + ' rows, ' + formatNumber(s.bytes) + ' bytes' + (s.notModified ? ' (not modified)' : '')
         + ', ' + (s.files && s.files.length ? s.files.length + ' files' : s.url))]),
@@ -482,12 +500,20 @@ async function showRun(id) {
     el('tbody', {}, ...run.notifications.map(d => el('tr', {}, el('td', {}, d.channel), el('td', {}, d.status),
       el('td', { class: 'num' }, String(d.attempts)), el('td', { class: 'error' }, d.lastError || ''),
       el('td', {}, d.deliveredAt || '')))));
+  const rejectedTable = el('table', { id: 'rejected-table' },
+    el('thead', {}, el('tr', {}, ...['Source', 'File', 'Line', 'Column', 'Value', 'Reason', 'Row as read'].map(h =>
+      el('th', {}, h)))),
+    el('tbody', {}, ...rejected.map(r => el('tr', {}, el('td', {}, r.source), el('td', {}, r.file || ''),
+      el('td', { class: 'num' }, String(r.line)), el('td', {}, r.column || ''), el('td', {}, missing(r.value) ? ''
+        : r.value), el('td', {}, r.reason), el('td', { class: 'raw' }, r.rawLine)))));
   setView(
     el('h1', {}, 'Run ' + run.runId),
     details,
     el('h2', {}, 'Warnings'), run.warnings.length ? warnings : el('p', { class: 'muted' }, 'None.'),
     el('h2', {}, 'Changed rows (' + formatNumber(run.changesLogged) + ' logged, ' + run.changes.length + ' shown)'), changes,
-    el('h2', {}, 'Notifications'), run.notifications.length ? deliveries : el('p', { class: 'muted' }, 'No channel wanted this outcome.'));
+    el('h2', {}, 'Notifications'), run.notifications.length ? deliveries : el('p', { class: 'muted' }, 'No channel wanted this outcome.'),
+    rejected.length ? el('h2', {}, 'Quarantined rows (' + formatNumber(rejected.length) + ')') : null,
+    rejected.length ? rejectedTable : null);
   markReady();
 }
 

@@ -34,7 +34,14 @@ public enum ErrorKind {
     /** A notification could not be delivered (never a run's own error: delivery is retried from the outbox). */
     NOTIFICATION(true),
     /** A bug in sluice. */
-    INTERNAL(false);
+    INTERNAL(false),
+    /**
+     * A guard found a valid publication wrong: a source with far fewer rows than at the last successful load, or
+     * fewer than its minimum.
+     */
+    ROW_COUNT_DROP(false),
+    /** A guard found a run changing more of the table than the pipeline allows ({@code guards.max_changed}). */
+    TOO_MANY_CHANGES(false);
 
     private final boolean transientByDefault;
 

@@ -12,6 +12,7 @@ import dev.sluice.extract.S3Access;
 import dev.sluice.extract.SourceCache;
 import dev.sluice.extract.SourceFetcher;
 import dev.sluice.extract.SourceStateRepository;
+import dev.sluice.history.RejectedRows;
 import dev.sluice.history.RunRepository;
 import dev.sluice.init.Initializer;
 import dev.sluice.load.TargetLoader;
@@ -135,7 +136,8 @@ public final class Wiring {
                 outbox,
                 notifier(database),
                 progress,
-                clock);
+                clock,
+                new RejectedRows(settings.runs().tempDirectory()));
     }
 
     /** The channels a pipeline declares, to send to directly ({@code sluice notify test}). */

@@ -3,10 +3,17 @@ package dev.sluice.cli;
 import dev.sluice.app.Wiring;
 import dev.sluice.config.ColumnSpec;
 import dev.sluice.config.DecreasePolicy;
+import dev.sluice.config.InvalidRowPolicy;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
+import dev.sluice.db.Database;
+import dev.sluice.db.DatabaseException;
 import dev.sluice.pipeline.Pipeline;
 import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +26,13 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Mixin
     PipelineOption pipeline = new PipelineOption();
+
+    @picocli.CommandLine.Option(
+            names = "--db",
+            paramLabel = "JDBC_URL",
+            description = "Also compare the target with the table in this database, and say what a run would change"
+                    + " in its schema (nothing is changed).")
+    String db;
 
     public CheckCommand(Wiring wiring, Terminal terminal) {
         this.wiring = wiring;
@@ -42,8 +56,21 @@ public final class CheckCommand implements Callable<Integer> {
         }
         spec.join().ifPresent(j -> out.println("  join: " + j.type() + " on " + j.on()));
         spec.schedule().ifPresent(s -> out.println("  schedule: " + s.cron() + " (" + s.zone() + ")"));
-        out.println("  invalid rows: " + spec.invalidRows());
+        out.println("  invalid rows: " + spec.invalidRows().policy().name().toLowerCase(Locale.ROOT)
+                + (spec.invalidRows().policy() == InvalidRowPolicy.QUARANTINE
+                        ? " (max_invalid " + spec.invalidRows().maxInvalid() + ", kept for "
+                                + spec.invalidRows().keptRuns() + " runs)"
+                        : ""));
+        out.println("  mode: " + ModeText.describe(spec.target()));
         out.println("  target: " + Pipeline.targetDefinition(spec));
+        if (db != null && !db.isBlank()) {
+            try (Database database = wiring.database(Optional.of(db));
+                    Connection c = database.connect()) {
+                Pipeline.targetPlan(c, spec).forEach(line -> out.println("  schema: " + line));
+            } catch (SQLException e) {
+                throw DatabaseException.of("cannot read the target table", e);
+            }
+        }
         return 0;
     }
 }

@@ -1,11 +1,14 @@
 package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sluice.ErrorKind;
+import dev.sluice.SluiceException;
 import dev.sluice.app.Wiring;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.history.Delivery;
 import dev.sluice.history.DeliveryStatus;
+import dev.sluice.history.RejectedRows;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
 import java.sql.Connection;
@@ -27,14 +30,20 @@ public final class HistoryCommand implements Callable<Integer> {
     @Mixin
     DatabaseOption database = new DatabaseOption();
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many runs (default 20).")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N", description = "How many runs (default 20; with --rejected, rows).")
+    Integer limit;
 
     @Option(names = "--pipeline", paramLabel = "NAME", description = "Only the runs of this pipeline.")
     String pipeline;
 
     @Option(names = "--json", description = "Print a JSON array of runs on stdout.")
     boolean json;
+
+    @Option(names = "--run", paramLabel = "ID", description = "With --rejected: the run whose rows to show.")
+    Long run;
+
+    @Option(names = "--rejected", description = "The rows a run quarantined (invalid_rows: quarantine).")
+    boolean rejected;
 
     public HistoryCommand(Wiring wiring, Terminal terminal) {
         this.wiring = wiring;
@@ -43,10 +52,13 @@ public final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (rejected || run != null) {
+            return rejectedRows();
+        }
         List<Run> runs;
         try (Database db = wiring.database(database.url());
                 Connection c = db.connect()) {
-            runs = wiring.history().recent(c, Math.max(1, limit), Optional.ofNullable(pipeline));
+            runs = wiring.history().recent(c, limit == null ? 20 : Math.max(1, limit), Optional.ofNullable(pipeline));
         } catch (SQLException e) {
             throw DatabaseException.of("cannot read the run history", e);
         }
@@ -93,6 +105,36 @@ public final class HistoryCommand implements Callable<Integer> {
                             deliveries(run.notifications()),
                             shorten(note, 100));
         }
+        return 0;
+    }
+
+    /** {@code history --run ID --rejected}: the run's quarantined rows, one per line, or as JSON. */
+    private int rejectedRows() {
+        if (run == null || !rejected) {
+            throw new SluiceException(ErrorKind.CONFIG, "--rejected needs --run ID, and --run is for --rejected");
+        }
+        List<RejectedRows.Rejected> rows;
+        try (Database db = wiring.database(database.url());
+                Connection c = db.connect()) {
+            if (wiring.history().find(c, run).isEmpty()) {
+                throw new SluiceException(ErrorKind.CONFIG, "no run " + run);
+            }
+            rows = RejectedRows.read(c, run, limit == null ? 100_000 : Math.max(1, limit));
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot read the rejected rows of run " + run, e);
+        }
+        if (json) {
+            terminal.out().println(RunJson.MAPPER.valueToTree(rows).toString());
+            return 0;
+        }
+        for (RejectedRows.Rejected row : rows) {
+            terminal.out()
+                    .println(row.source() + (row.file() == null ? "" : " " + row.file()) + " line " + row.line()
+                            + (row.column() == null ? "" : ", column " + row.column()) + ": "
+                            + (row.value() == null ? "" : "'" + row.value() + "' ") + row.reason() + "\n    "
+                            + row.rawLine());
+        }
+        terminal.err().println(rows.size() + " rejected rows in run " + run);
         return 0;
     }
 

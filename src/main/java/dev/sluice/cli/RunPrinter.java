@@ -21,12 +21,7 @@ final class RunPrinter {
                 run.status(),
                 run.label(),
                 run.durationMs() / 1000.0);
-        out.printf(
-                Locale.ROOT,
-                "  rows: %,d inserted, %,d updated, %,d unchanged%n",
-                run.inserted(),
-                run.updated(),
-                run.unchanged());
+        out.println("  rows: " + run.rows().describe());
         for (Map.Entry<String, SourceSummary> e : new TreeMap<>(run.sources()).entrySet()) {
             SourceSummary s = e.getValue();
             out.printf(
@@ -56,12 +51,13 @@ final class RunPrinter {
     static void line(PrintStream out, Run run) {
         out.printf(
                 Locale.ROOT,
-                "run=%d pipeline=%s status=%s inserted=%d updated=%d unchanged=%d duration_ms=%d%s%n",
+                "run=%d pipeline=%s status=%s inserted=%d updated=%d deleted=%d unchanged=%d duration_ms=%d%s%n",
                 run.id(),
                 run.pipeline(),
                 run.status(),
                 run.inserted(),
                 run.updated(),
+                run.deleted(),
                 run.unchanged(),
                 run.durationMs(),
                 run.error().map(e -> " error=" + e.kind()).orElse(""));

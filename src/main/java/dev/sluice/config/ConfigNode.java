@@ -181,6 +181,39 @@ final class ConfigNode {
         }
     }
 
+    /** {@code 1%} (a share) or {@code 500} (a count). */
+    Limit limit(String field, Limit defaultValue) {
+        return optionalLimit(field, Optional.of(defaultValue)).orElseThrow();
+    }
+
+    /** {@code 1%}, {@code 500}, or {@code none}: no limit. */
+    Optional<Limit> optionalLimit(String field, Optional<Limit> defaultValue) {
+        if (!has(field)) {
+            return defaultValue;
+        }
+        String text = text(field).trim();
+        if (text.equals("none")) {
+            return Optional.empty();
+        }
+        try {
+            if (text.endsWith("%")) {
+                double percent =
+                        Double.parseDouble(text.substring(0, text.length() - 1).trim());
+                if (percent >= 0 && percent <= 100) {
+                    return Optional.of(Limit.share(percent / 100));
+                }
+            } else {
+                long count = Long.parseLong(text);
+                if (count >= 0) {
+                    return Optional.of(new Limit(Limit.Kind.COUNT, count));
+                }
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw error(field, "expected a share such as 1% or 10%, a count such as 500, or none; found '" + text + "'");
+    }
+
     /** {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}. */
     Duration duration(String field, Duration defaultValue) {
         if (!has(field)) {

@@ -99,6 +99,8 @@ public final class PipelineFileReader {
                 "target",
                 "invalid_rows",
                 "max_problems",
+                "max_invalid",
+                "quarantine_runs",
                 "notifications",
                 "dashboard");
         String name = root.text("name").trim();
@@ -106,7 +108,10 @@ public final class PipelineFileReader {
             throw root.error(
                     "name", "must be lower-case letters, digits, '-' or '_', at most 63, found '" + name + "'");
         }
-        List<SourceSpec> sources = readSources(root, baseDir);
+        LoadMode mode = root.has("target")
+                ? root.child("target").enumValue("mode", LoadMode.class, LoadMode.UPSERT)
+                : LoadMode.UPSERT;
+        List<SourceSpec> sources = readSources(root, baseDir, mode);
         Optional<JoinSpec> join = readJoin(root, sources);
         TargetSpec target = readTarget(root, sources, join);
         return new PipelineSpec(
@@ -118,8 +123,7 @@ public final class PipelineFileReader {
                 sources,
                 join,
                 target,
-                root.enumValue("invalid_rows", InvalidRowPolicy.class, InvalidRowPolicy.FAIL_RUN),
-                root.integer("max_problems", DEFAULT_MAX_PROBLEMS, 1, 100_000),
+                readInvalidRows(root),
                 channels.read(root),
                 DashboardReader.read(root, target));
     }
@@ -151,8 +155,21 @@ public final class PipelineFileReader {
         });
     }
 
-    private List<SourceSpec> readSources(ConfigNode root, Optional<Path> baseDir) {
-        SourceReader reader = new SourceReader(new LocationReader(trust, baseDir));
+    private static InvalidRows readInvalidRows(ConfigNode root) {
+        InvalidRowPolicy policy = root.enumValue("invalid_rows", InvalidRowPolicy.class, InvalidRowPolicy.FAIL_RUN);
+        if (policy != InvalidRowPolicy.QUARANTINE && (root.has("max_invalid") || root.has("quarantine_runs"))) {
+            throw root.error(
+                    root.has("max_invalid") ? "max_invalid" : "quarantine_runs", "is for invalid_rows: quarantine");
+        }
+        return new InvalidRows(
+                policy,
+                root.integer("max_problems", DEFAULT_MAX_PROBLEMS, 1, 100_000),
+                root.limit("max_invalid", InvalidRows.DEFAULT_MAX_INVALID),
+                root.integer("quarantine_runs", InvalidRows.DEFAULT_KEPT_RUNS, 1, 100_000));
+    }
+
+    private List<SourceSpec> readSources(ConfigNode root, Optional<Path> baseDir, LoadMode mode) {
+        SourceReader reader = new SourceReader(new LocationReader(trust, baseDir), mode);
         List<SourceSpec> sources = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode node : root.list("sources")) {
@@ -203,7 +220,16 @@ public final class PipelineFileReader {
 
     private static TargetSpec readTarget(ConfigNode root, List<SourceSpec> sources, Optional<JoinSpec> join) {
         ConfigNode node = root.child("target");
-        node.allowOnly("schema", "table", "key", "change_log_limit");
+        node.allowOnly(
+                "schema",
+                "table",
+                "key",
+                "change_log_limit",
+                "mode",
+                "delete",
+                "valid_from",
+                "schema_changes",
+                "guards");
         String schema = node.has("schema") ? ColumnReader.sqlName(node, "schema") : "public";
         if (schema.equals("sluice") || schema.startsWith("pg_") || schema.equals("information_schema")) {
             throw node.error("schema", "'" + schema + "' is reserved");
@@ -244,7 +270,8 @@ public final class PipelineFileReader {
                 }
             }
         }
-        return new TargetSpec(
+        return TargetModes.read(
+                node,
                 schema,
                 table,
                 List.copyOf(columns.values()),

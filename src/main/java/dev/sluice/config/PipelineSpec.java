@@ -19,8 +19,7 @@ import java.util.Optional;
  * @param sources     the sources, in declaration order (the first is the left side of a join)
  * @param join        how sources are joined; present when there are several
  * @param target      the table written
- * @param invalidRows what to do with invalid rows
- * @param maxProblems how many problems a run collects and reports before it only counts them
+ * @param invalidRows what to do with invalid rows, and how many problems a run collects before it only counts them
  * @param notifications where run outcomes are sent, besides the log
  * @param dashboard   how the dashboard shows the target, or empty for the generic view
  */
@@ -33,8 +32,7 @@ public record PipelineSpec(
         List<SourceSpec> sources,
         Optional<JoinSpec> join,
         TargetSpec target,
-        InvalidRowPolicy invalidRows,
-        int maxProblems,
+        InvalidRows invalidRows,
         List<ChannelSpec> notifications,
         Optional<DashboardSpec> dashboard) {
     public PipelineSpec {
@@ -58,7 +56,6 @@ public record PipelineSpec(
                 join,
                 target,
                 invalidRows,
-                maxProblems,
                 notifications,
                 dashboard);
     }
@@ -75,7 +72,6 @@ public record PipelineSpec(
                 join,
                 target,
                 invalidRows,
-                maxProblems,
                 notifications,
                 dashboard);
     }
@@ -92,7 +88,6 @@ public record PipelineSpec(
                 join,
                 target,
                 invalidRows,
-                maxProblems,
                 notifications,
                 Optional.of(view));
     }
@@ -126,7 +121,6 @@ public record PipelineSpec(
                 join,
                 target,
                 invalidRows,
-                maxProblems,
                 notifications,
                 dashboard);
     }
@@ -145,18 +139,7 @@ public record PipelineSpec(
             all.add(channel);
         }
         return new PipelineSpec(
-                name,
-                description,
-                origin,
-                fingerprint,
-                schedule,
-                sources,
-                join,
-                target,
-                invalidRows,
-                maxProblems,
-                all,
-                dashboard);
+                name, description, origin, fingerprint, schedule, sources, join, target, invalidRows, all, dashboard);
     }
 
     public Optional<SourceSpec> source(String sourceName) {

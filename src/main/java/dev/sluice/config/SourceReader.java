@@ -19,9 +19,12 @@ import java.util.stream.Stream;
  */
 final class SourceReader {
     private final LocationReader locations;
+    private final LoadMode mode;
 
-    SourceReader(LocationReader locations) {
+    /** @param mode the target's: a source of an append table may have no key */
+    SourceReader(LocationReader locations, LoadMode mode) {
         this.locations = locations;
+        this.mode = mode;
     }
 
     SourceSpec read(ConfigNode node) {
@@ -56,7 +59,7 @@ final class SourceReader {
             }
             columns.add(column);
         }
-        List<String> key = node.textList("key");
+        List<String> key = mode == LoadMode.APPEND && !node.has("key") ? List.of() : node.textList("key");
         for (String keyColumn : key) {
             ColumnSpec column = columns.stream()
                     .filter(c -> c.name().equals(keyColumn))

@@ -7,10 +7,14 @@ package dev.sluice.config;
  * @param source the source it comes from
  */
 public record TargetColumn(String name, ColumnType type, Role role, Nulls nulls, String source) {
-    /** Whether the column identifies a row. */
+    /** What the column is for. */
     public enum Role {
+        /** It identifies a row. */
         KEY,
-        VALUE
+        /** It holds a value of the source. */
+        VALUE,
+        /** sluice keeps it for the load mode: {@code run_id}, {@code deleted_at}, {@code valid_from}, {@code valid_to}. */
+        SYSTEM
     }
 
     /** Whether every row has a value. */

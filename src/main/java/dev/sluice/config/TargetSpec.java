@@ -1,21 +1,75 @@
 package dev.sluice.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The table a pipeline writes.
+ * The table a pipeline writes, and how it follows its source.
  *
  * @param schema         the PostgreSQL schema
  * @param table          the table name
- * @param columns        key columns first, then the other columns in source declaration order
+ * @param columns        the data: key columns first, then the other columns in source declaration order
  * @param changeLogLimit at most this many changed rows of one run are kept in the change log (counts stay exact)
+ * @param mode           how the table follows its source
+ * @param deletes        in {@code MIRROR}: whether a key the publication lacks is deleted, or kept with its
+ *                       {@code deleted_at} set
+ * @param versionedBy    in {@code HISTORY}: the source column whose value is a version's start; empty for the run's
+ *                       time
+ * @param schemaPolicy   what a run does when the pipeline's columns and the table's differ
+ * @param guards         checks against a valid but wrong publication
  */
-public record TargetSpec(String schema, String table, List<TargetColumn> columns, int changeLogLimit) {
+public record TargetSpec(
+        String schema,
+        String table,
+        List<TargetColumn> columns,
+        int changeLogLimit,
+        LoadMode mode,
+        Deletes deletes,
+        Optional<String> versionedBy,
+        SchemaPolicy schemaPolicy,
+        Guards guards) {
+
+    /** In {@code MIRROR}, what happens to a key the publication no longer has. */
+    public enum Deletes {
+        /** The row is deleted. */
+        HARD,
+        /** The row stays, with {@code deleted_at} set; cleared when the key comes back. */
+        SOFT
+    }
+
+    /** The columns sluice adds for a mode; a pipeline's own columns may not take these names. */
+    public static final String RUN_ID = "run_id";
+
+    public static final String DELETED_AT = "deleted_at";
+    public static final String VALID_FROM = "valid_from";
+    public static final String VALID_TO = "valid_to";
+    public static final List<String> SYSTEM_NAMES = List.of(RUN_ID, DELETED_AT, VALID_FROM, VALID_TO);
+
     public TargetSpec {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(deletes, "deletes");
+        Objects.requireNonNull(versionedBy, "versionedBy");
+        Objects.requireNonNull(schemaPolicy, "schemaPolicy");
+        Objects.requireNonNull(guards, "guards");
         columns = List.copyOf(columns);
+    }
+
+    /** An upsert target with the defaults: for tests and for pipelines built in code. */
+    public static TargetSpec upsert(String schema, String table, List<TargetColumn> columns, int changeLogLimit) {
+        return new TargetSpec(
+                schema,
+                table,
+                columns,
+                changeLogLimit,
+                LoadMode.UPSERT,
+                Deletes.HARD,
+                Optional.empty(),
+                SchemaPolicy.EVOLVE,
+                Guards.defaultsFor(LoadMode.UPSERT));
     }
 
     public List<TargetColumn> keyColumns() {
@@ -23,11 +77,58 @@ public record TargetSpec(String schema, String table, List<TargetColumn> columns
     }
 
     public List<TargetColumn> valueColumns() {
-        return columns.stream().filter(c -> !c.key()).toList();
+        return columns.stream().filter(c -> c.role() == TargetColumn.Role.VALUE).toList();
+    }
+
+    /** The columns the mode adds: {@code run_id}, {@code deleted_at}, or {@code valid_from} and {@code valid_to}. */
+    public List<TargetColumn> systemColumns() {
+        List<TargetColumn> system = new ArrayList<>();
+        switch (mode) {
+            case APPEND -> system.add(system(RUN_ID, ColumnType.INTEGER, TargetColumn.Nulls.NOT_NULL));
+            case MIRROR -> {
+                if (deletes == Deletes.SOFT) {
+                    system.add(system(DELETED_AT, ColumnType.TIMESTAMPTZ, TargetColumn.Nulls.NULLABLE));
+                }
+            }
+            case HISTORY -> {
+                system.add(system(VALID_FROM, ColumnType.TIMESTAMPTZ, TargetColumn.Nulls.NOT_NULL));
+                system.add(system(VALID_TO, ColumnType.TIMESTAMPTZ, TargetColumn.Nulls.NULLABLE));
+            }
+            default -> {
+                // upsert and replace add nothing
+            }
+        }
+        return system;
+    }
+
+    private static TargetColumn system(String name, ColumnType type, TargetColumn.Nulls nulls) {
+        return new TargetColumn(name, type, TargetColumn.Role.SYSTEM, nulls, "sluice");
+    }
+
+    /** Every column of the table: the data, then the mode's own. */
+    public List<TargetColumn> allColumns() {
+        List<TargetColumn> all = new ArrayList<>(columns);
+        all.addAll(systemColumns());
+        return all;
+    }
+
+    /** The primary key: the key, with {@code valid_from} in {@code HISTORY}; none in {@code APPEND}. */
+    public List<String> primaryKey() {
+        List<String> key =
+                new ArrayList<>(keyColumns().stream().map(TargetColumn::name).toList());
+        if (mode == LoadMode.HISTORY) {
+            key.add(VALID_FROM);
+        }
+        return mode == LoadMode.APPEND ? List.of() : key;
     }
 
     /** The quoted, schema-qualified name, safe to put in SQL. */
     public String qualifiedName() {
         return SqlIdentifier.quote(schema) + "." + SqlIdentifier.quote(table);
+    }
+
+    /** In {@code HISTORY}, the view of the current versions: {@code <table>_current}. */
+    public String currentViewName() {
+        return SqlIdentifier.quote(schema) + "." + SqlIdentifier.quote(table + "_current");
     }
 }

@@ -33,7 +33,8 @@ public final class Migrations {
             "V2__notification_outbox.sql",
             "V3__scheduler_and_reader_role.sql",
             "V4__outbox_knows_its_pipeline.sql",
-            "V5__state_per_file.sql");
+            "V5__state_per_file.sql",
+            "V6__modes_quarantine.sql");
     /** The highest migration: what readiness checks against. */
     public static final int LATEST = SCRIPTS.size();
 

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record Change(long runId, int seq, Operation operation, JsonNode key, JsonNode oldValues, JsonNode newValues) {
     public enum Operation {
         INSERT,
-        UPDATE
+        UPDATE,
+        /** A key the mode deleted or closed: old values only. */
+        DELETE
     }
 }

@@ -74,6 +74,10 @@ public record Run(
         return rows.updated();
     }
 
+    public long deleted() {
+        return rows.deleted();
+    }
+
     public long unchanged() {
         return rows.unchanged();
     }

@@ -31,6 +31,7 @@ public final class RunJson {
         json.put("status", run.status().name());
         json.put("inserted", run.inserted());
         json.put("updated", run.updated());
+        json.put("deleted", run.deleted());
         json.put("unchanged", run.unchanged());
         json.put("durationMs", run.durationMs());
         json.set("sources", sourcesJson(run.sources()));

@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 public final class RunRepository {
     private static final String COLUMNS = "id, pipeline, trigger, status, started_at, finished_at, inserted, updated,"
-            + " unchanged, sources::text, warnings::text, error::text, changes_logged";
+            + " unchanged, sources::text, warnings::text, error::text, changes_logged, deleted";
 
     private final Clock clock;
     private final DeliveryStates deliveries;
@@ -51,13 +51,13 @@ public final class RunRepository {
     /** The last run that left the target matching its sources: SUCCEEDED, or UNCHANGED. */
     public record GoodLoad(long runId, String fingerprint, Instant finishedAt) {}
 
-    /** Inserts a RUNNING row and returns its id. */
-    public long start(Connection connection, String pipeline, Trigger trigger, String fingerprint) {
+    /** Inserts a RUNNING row started at {@code startedAt} and returns its id. */
+    public long start(Connection connection, String pipeline, Trigger trigger, String fingerprint, Instant startedAt) {
         try (PreparedStatement st = connection.prepareStatement("insert into sluice.runs (pipeline, trigger, status,"
                 + " started_at, definition_sha256, host) values (?, ?, 'RUNNING', ?, ?, ?) returning id")) {
             st.setString(1, pipeline);
             st.setString(2, trigger.name());
-            st.setTimestamp(3, Timestamp.from(clock.instant()));
+            st.setTimestamp(3, Timestamp.from(startedAt));
             st.setString(4, fingerprint);
             st.setString(5, host);
             try (ResultSet rs = st.executeQuery()) {
@@ -73,7 +73,7 @@ public final class RunRepository {
     public Run finish(Connection connection, long id, RunOutcome outcome) {
         try (PreparedStatement st = connection.prepareStatement("update sluice.runs set status = ?, finished_at = ?,"
                 + " inserted = ?, updated = ?, unchanged = ?, sources = ?::jsonb, warnings = ?::jsonb,"
-                + " error = ?::jsonb, changes_logged = ? where id = ? returning " + COLUMNS)) {
+                + " error = ?::jsonb, changes_logged = ?, deleted = ? where id = ? returning " + COLUMNS)) {
             st.setString(1, outcome.status().name());
             st.setTimestamp(2, Timestamp.from(clock.instant()));
             st.setLong(3, outcome.rows().inserted());
@@ -87,7 +87,8 @@ public final class RunRepository {
                             .map(e -> RunJson.write(RunJson.errorJson(e)))
                             .orElse(null));
             st.setLong(9, outcome.changesLogged());
-            st.setLong(10, id);
+            st.setLong(10, outcome.rows().deleted());
+            st.setLong(11, id);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     throw new DatabaseException("run " + id + " is not recorded", null);
@@ -101,7 +102,7 @@ public final class RunRepository {
 
     /** Records a run that did not start because another run of the pipeline holds the lock. */
     public Run recordSkipped(Connection connection, String pipeline, Trigger trigger, String fingerprint) {
-        long id = start(connection, pipeline, trigger, fingerprint);
+        long id = start(connection, pipeline, trigger, fingerprint, clock.instant());
         return finish(
                 connection,
                 id,
@@ -228,7 +229,8 @@ public final class RunRepository {
                     + " finished_at - started_at)) * 1000)::bigint, 0), coalesce(sum(inserted) filter (where status ="
                     + " 'SUCCEEDED'), 0), coalesce(sum(updated) filter (where status = 'SUCCEEDED'), 0),"
                     + " coalesce(sum(unchanged) filter (where status = 'SUCCEEDED'), 0), max(finished_at) filter"
-                    + " (where status in ('SUCCEEDED', 'UNCHANGED')), count(*) filter (where status = 'RUNNING')"
+                    + " (where status in ('SUCCEEDED', 'UNCHANGED')), count(*) filter (where status = 'RUNNING'),"
+                    + " coalesce(sum(deleted) filter (where status = 'SUCCEEDED'), 0)"
                     + " from sluice.runs group by 1 order by 1")) {
                 while (rs.next()) {
                     String pipeline = rs.getString(1);
@@ -239,7 +241,7 @@ public final class RunRepository {
                             rs.getLong(2),
                             Duration.ofMillis(rs.getLong(3)),
                             Optional.ofNullable(last.get(pipeline)),
-                            new RowCounts(rs.getLong(4), rs.getLong(5), rs.getLong(6)),
+                            new RowCounts(rs.getLong(4), rs.getLong(5), rs.getLong(9), rs.getLong(6)),
                             Optional.ofNullable(success).map(Timestamp::toInstant),
                             rs.getLong(8)));
                 }
@@ -263,7 +265,7 @@ public final class RunRepository {
                 RunStatus.valueOf(rs.getString(4)),
                 rs.getTimestamp(5).toInstant(),
                 Optional.ofNullable(finished).map(Timestamp::toInstant),
-                new RowCounts(rs.getLong(7), rs.getLong(8), rs.getLong(9)),
+                new RowCounts(rs.getLong(7), rs.getLong(8), rs.getLong(14), rs.getLong(9)),
                 RunJson.parseSources(rs.getString(10)),
                 RunJson.parseWarnings(rs.getString(11)),
                 Optional.ofNullable(error).map(RunJson::parseError),

@@ -1,5 +1,6 @@
 package dev.sluice.load;
 
+import dev.sluice.config.LoadMode;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.config.SqlIdentifier;
@@ -54,7 +55,9 @@ final class CopyIntoTarget implements LoadPlan {
 
     /** Whether this plan can load a pipeline at all: it has nothing to join and no rule to apply across rows. */
     static boolean fits(PipelineSpec spec) {
-        return spec.sources().size() == 1
+        LoadMode mode = spec.target().mode();
+        return (mode == LoadMode.UPSERT || mode == LoadMode.MIRROR || mode == LoadMode.REPLACE)
+                && spec.sources().size() == 1
                 && spec.sources().get(0).columns().stream()
                         .allMatch(c -> c.onDecrease() == dev.sluice.config.DecreasePolicy.ALLOW);
     }
@@ -123,10 +126,10 @@ final class CopyIntoTarget implements LoadPlan {
     }
 
     @Override
-    public LoadOutcome finish() {
+    public LoadOutcome finish(Publications publications) {
         try {
             long logged = new TargetMerger(spec).logFirstRowsAsInserted(connection, runId);
-            return new LoadOutcome(new RowCounts(copied, 0, 0), logged, List.of());
+            return new LoadOutcome(new RowCounts(copied, 0, 0, 0), logged, List.of());
         } catch (SQLException e) {
             throw DatabaseException.of(
                     "cannot log the first rows of " + spec.target().qualifiedName(), e);

@@ -66,8 +66,8 @@ final class KeyCheck {
     /** Checks one row at a {@link RowPositions packed position}; {@code values} follow the source's columns. */
     @SuppressWarnings("unchecked")
     void accept(long position, Object[] values) {
-        if (!complete) {
-            return;
+        if (!complete || keyIndexes.length == 0) {
+            return; // gave up (SQL checks), or no key at all: an append table's rows need none
         }
         Comparable<Object> first = (Comparable<Object>) values[keyIndexes[0]];
         if (groupValue == null || first.compareTo(groupValue) > 0) {
@@ -121,6 +121,9 @@ final class KeyCheck {
 
     /** Finds a key that appears twice in a staged source, in SQL (set-based, so reading stays in constant memory). */
     void inStaging(Connection connection, StagedSource staged) throws SQLException {
+        if (keyIndexes.length == 0) {
+            return;
+        }
         String keyText = source.key().stream()
                 .map(k -> SqlIdentifier.quote(k) + "::text")
                 .collect(Collectors.joining(" || ', ' || "));

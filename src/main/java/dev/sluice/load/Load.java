@@ -25,10 +25,13 @@ public final class Load {
 
     private final Connection connection;
     private final LoadPlan plan;
+    private final List<String> schemaWarnings;
 
-    Load(Connection connection, LoadPlan plan) {
+    /** @param schemaWarnings what the target's schema changes say (a column added) */
+    Load(Connection connection, LoadPlan plan, List<String> schemaWarnings) {
         this.connection = connection;
         this.plan = plan;
+        this.schemaWarnings = List.copyOf(schemaWarnings);
     }
 
     /**
@@ -61,8 +64,14 @@ public final class Load {
      * Checks what is left to check (keys, cleaning rules) and writes the target: only new and changed rows, logging
      * the changes under the run's id. Nothing of the load's own is left behind.
      */
-    public LoadOutcome merge() {
-        return plan.finish();
+    public LoadOutcome merge(Publications publications) {
+        LoadOutcome outcome = plan.finish(publications);
+        if (schemaWarnings.isEmpty()) {
+            return outcome;
+        }
+        List<String> warnings = new java.util.ArrayList<>(schemaWarnings);
+        warnings.addAll(outcome.warnings());
+        return new LoadOutcome(outcome.rows(), outcome.changesLogged(), warnings);
     }
 
     /** The plan's name, for the log. */

@@ -5,11 +5,15 @@ package dev.sluice.load;
  * state and the pipeline's shape: {@link CopyIntoTarget} when there is nothing to compare with, else
  * {@link StageAndMerge}. Each plan stages sources and then finishes, inside the load's transaction.
  */
-sealed interface LoadPlan permits CopyIntoTarget, StageAndMerge {
+sealed interface LoadPlan permits CopyIntoTarget, StageAndMerge, AppendRows {
 
     /** Streams one source's rows, from its files; {@code fill} writes them and may be asked to once more. */
     <T> T stage(dev.sluice.config.SourceSpec source, RowPositions files, Load.Fill<T> fill);
 
-    /** Checks what is left to check and writes the target; the counts are exact. */
-    LoadOutcome finish();
+    /**
+     * Checks what is left to check and writes the target; the counts are exact.
+     *
+     * @param publications the sha256 of each file read, for an append table
+     */
+    LoadOutcome finish(Publications publications);
 }

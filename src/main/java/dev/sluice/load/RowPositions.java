@@ -26,6 +26,16 @@ final class RowPositions {
         this.files = new ArrayList<>(files);
     }
 
+    /** SQL of the file index of a packed position held in {@code column}. */
+    static String fileOf(String column) {
+        return "(" + column + " >> " + LINE_BITS + ")";
+    }
+
+    /** The label of file {@code index}, when the source has several. */
+    java.util.Optional<String> label(int index) {
+        return index < files.size() ? java.util.Optional.ofNullable(files.get(index)) : java.util.Optional.empty();
+    }
+
     static long pack(int file, long line) {
         return ((long) file << LINE_BITS) | line;
     }

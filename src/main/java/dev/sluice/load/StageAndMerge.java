@@ -6,6 +6,7 @@ import dev.sluice.db.DatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.postgresql.PGConnection;
@@ -21,12 +22,14 @@ final class StageAndMerge implements LoadPlan {
     private final Connection connection;
     private final PipelineSpec spec;
     private final long runId;
+    private final Instant started;
     private final List<StagedSource> staged = new ArrayList<>();
 
-    StageAndMerge(Connection connection, PipelineSpec spec, long runId) {
+    StageAndMerge(Connection connection, PipelineSpec spec, long runId, Instant started) {
         this.connection = connection;
         this.spec = spec;
         this.runId = runId;
+        this.started = started;
     }
 
     @Override
@@ -54,7 +57,7 @@ final class StageAndMerge implements LoadPlan {
     }
 
     @Override
-    public LoadOutcome finish() {
+    public LoadOutcome finish(Publications publications) {
         try {
             List<String> warnings = new ArrayList<>();
             for (StagedSource source : staged) {
@@ -63,7 +66,7 @@ final class StageAndMerge implements LoadPlan {
                 }
                 warnings.addAll(DecreaseRules.apply(connection, source));
             }
-            LoadOutcome outcome = new TargetMerger(spec).merge(connection, staged, runId, warnings);
+            LoadOutcome outcome = new TargetMerger(spec, started).merge(connection, staged, runId, warnings);
             try (Statement st = connection.createStatement()) {
                 for (StagedSource source : staged) {
                     st.execute("drop table " + source.table());

@@ -1,11 +1,14 @@
 package dev.sluice.load;
 
+import dev.sluice.config.LoadMode;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.DatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * Opens a load: starts the transaction, creates or checks the target table. Entry point of {@code load}; the
@@ -25,21 +28,27 @@ public final class TargetLoader {
     /**
      * Starts the load of run {@code runId} in a transaction on {@code connection}: creates or checks the target, and
      * chooses how rows will reach it (see {@link LoadPlan}).
+     *
+     * @param started the run's start: the time a history table's new versions are valid from
      */
-    public Load begin(Connection connection, PipelineSpec spec, long runId) {
+    public Load begin(Connection connection, PipelineSpec spec, long runId, Instant started) {
         try {
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
                 st.execute("set local lock_timeout = '" + lockTimeout.toMillis() + "ms'");
             }
             boolean copyFits = CopyIntoTarget.fits(spec);
-            if (TargetTable.ensure(connection, spec.target()) == TargetTable.State.CREATED_NOW) {
+            TargetTable.Ensured table = TargetTable.ensure(connection, spec.target());
+            List<String> warnings = table.warnings();
+            if (table.state() == TargetTable.State.CREATED_NOW) {
                 if (copyFits) {
                     return new Load(
-                            connection, new CopyIntoTarget(connection, spec, runId, CopyIntoTarget.Target.CREATED_NOW));
+                            connection,
+                            new CopyIntoTarget(connection, spec, runId, CopyIntoTarget.Target.CREATED_NOW),
+                            warnings);
                 }
                 TargetTable.addPrimaryKey(connection, spec.target());
-                return new Load(connection, new StageAndMerge(connection, spec, runId));
+                return new Load(connection, stageAndMerge(connection, spec, runId, started), warnings);
             }
             try (Statement st = connection.createStatement()) {
                 // Other writers wait until the load commits (readers do not): the comparison with the target,
@@ -53,12 +62,29 @@ public final class TargetLoader {
                             connection,
                             empty && copyFits
                                     ? new CopyIntoTarget(connection, spec, runId, CopyIntoTarget.Target.EXISTING_EMPTY)
-                                    : new StageAndMerge(connection, spec, runId));
+                                    : stageAndMerge(connection, spec, runId, started),
+                            warnings);
                 }
             }
         } catch (SQLException e) {
             throw DatabaseException.of(
                     "cannot prepare the target table " + spec.target().qualifiedName(), e);
+        }
+    }
+
+    private static LoadPlan stageAndMerge(Connection connection, PipelineSpec spec, long runId, Instant started) {
+        return spec.target().mode() == LoadMode.APPEND
+                ? new AppendRows(connection, spec, runId, started)
+                : new StageAndMerge(connection, spec, runId, started);
+    }
+
+    /** What a run would do to the target's schema, without doing it: for {@code sluice check --db}. */
+    public static SchemaPlan plan(Connection connection, PipelineSpec spec) {
+        try {
+            return TargetTable.plan(connection, spec.target());
+        } catch (SQLException e) {
+            throw DatabaseException.of(
+                    "cannot read the target table " + spec.target().qualifiedName(), e);
         }
     }
 

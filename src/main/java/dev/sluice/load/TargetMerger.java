@@ -1,6 +1,7 @@
 package dev.sluice.load;
 
 import dev.sluice.config.JoinSpec;
+import dev.sluice.config.LoadMode;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
@@ -11,6 +12,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,22 +22,38 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Joins the staged sources and writes the result into the target so that only new or changed rows are written.
- * The comparison is of typed values with NULL-safe {@code IS DISTINCT FROM}, computed once into a temporary table
- * of changes; the insert, the update, the counts and the change log all read from it. Unlike
- * {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE}, unchanged rows are never locked or rewritten, so an
- * unchanged re-run writes (almost) no WAL.
+ * Joins the staged sources and writes the result into the target as its mode says, writing only what changed. The
+ * comparison is of typed values with NULL-safe {@code IS DISTINCT FROM}, computed once into a temporary table of
+ * changes (and, for the modes that remove what a publication lacks, one of keys gone); the writes, the counts and
+ * the change log all read from them. Unchanged rows are never locked or rewritten, so an unchanged re-run writes
+ * (almost) no WAL; only {@code replace} rewrites every row, by design.
+ *
+ * <ul>
+ *   <li>upsert: insert new keys, update changed ones;</li>
+ *   <li>mirror: the same, and delete the keys gone (or, with {@code delete: soft}, set their {@code deleted_at};
+ *   a key that comes back is cleared);</li>
+ *   <li>replace: the counts of a mirror, then every row deleted and the publication inserted;</li>
+ *   <li>history: a changed key's current version closed and a new one opened, a new key's first version opened,
+ *   a key gone closed; versions start at the run's time or at a declared column's value.</li>
+ * </ul>
  */
 final class TargetMerger {
     private static final String MERGED = "sluice.merged_";
     private static final String CHANGES = "sluice_changes";
+    private static final String GONE = "sluice_gone";
 
     private final PipelineSpec spec;
     private final TargetSpec target;
+    private final Instant started;
 
-    TargetMerger(PipelineSpec spec) {
+    TargetMerger(PipelineSpec spec, Instant started) {
         this.spec = spec;
         this.target = spec.target();
+        this.started = started;
+    }
+
+    TargetMerger(PipelineSpec spec) {
+        this(spec, Instant.EPOCH);
     }
 
     LoadOutcome merge(Connection connection, List<StagedSource> staged, long runId, List<String> warnings)
@@ -49,13 +68,127 @@ final class TargetMerger {
             st.execute("set local work_mem = '64MB'");
             st.execute("set local parallel_tuple_cost = 0.001");
             st.executeUpdate(changesStatement(merged));
-            long inserted = st.executeUpdate(insertStatement());
-            long updated = target.valueColumns().isEmpty() ? 0 : st.executeUpdate(updateStatement());
+            long gone = target.mode().removesMissingKeys() ? st.executeUpdate(goneStatement(merged)) : 0;
+            long inserted;
+            long updated;
+            try (PreparedStatement count = connection.prepareStatement(
+                            "select count(*) filter (where _new), count(*) filter (where not _new) from " + CHANGES);
+                    var rs = count.executeQuery()) {
+                rs.next();
+                inserted = rs.getLong(1);
+                updated = rs.getLong(2);
+            }
+            write(connection, merged);
             long logged = logChanges(connection, runId);
             if (staged.size() > 1) {
                 st.execute("drop table " + merged);
             }
-            return new LoadOutcome(new RowCounts(inserted, updated, total - inserted - updated), logged, warnings);
+            return new LoadOutcome(
+                    new RowCounts(inserted, updated, gone, total - inserted - updated), logged, warnings);
+        }
+    }
+
+    /** Carries out the mode's writes from the changes (and the keys gone). */
+    private void write(Connection connection, String merged) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            switch (target.mode()) {
+                case UPSERT -> {
+                    st.executeUpdate(insertStatement(""));
+                    updateChanged(st, "");
+                }
+                case MIRROR -> {
+                    boolean soft = target.deletes() == TargetSpec.Deletes.SOFT;
+                    st.executeUpdate(insertStatement(""));
+                    updateChanged(st, soft ? ", " + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " = null" : "");
+                    if (soft) {
+                        markGone(connection, SqlIdentifier.quote(TargetSpec.DELETED_AT));
+                    } else {
+                        st.executeUpdate("delete from " + target.qualifiedName() + " t using " + GONE + " g where "
+                                + on("t", "g"));
+                    }
+                }
+                case REPLACE -> {
+                    st.executeUpdate("delete from " + target.qualifiedName());
+                    st.executeUpdate("insert into " + target.qualifiedName() + " (" + columnList("") + ") select "
+                            + columnList("") + " from " + merged);
+                }
+                case HISTORY -> writeVersions(connection);
+                default -> throw new IllegalStateException("append rows are written by AppendRows");
+            }
+        }
+    }
+
+    private void updateChanged(Statement st, String alsoSet) throws SQLException {
+        if (target.valueColumns().isEmpty() && alsoSet.isEmpty()) {
+            return;
+        }
+        String set = target.valueColumns().stream()
+                .map(c -> SqlIdentifier.quote(c.name()) + " = c." + SqlIdentifier.quote(c.name()))
+                .collect(Collectors.joining(", "));
+        if (set.isEmpty()) {
+            set = alsoSet.substring(2);
+        } else {
+            set += alsoSet;
+        }
+        st.executeUpdate("update " + target.qualifiedName() + " t set " + set + " from " + CHANGES
+                + " c where not c._new and " + on("t", "c"));
+    }
+
+    /** Sets {@code column} to the run's start on the current rows of the keys gone. */
+    private void markGone(Connection connection, String column) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("update " + target.qualifiedName() + " t set " + column
+                + " = ? from " + GONE + " g where " + on("t", "g") + " and t." + column + " is null")) {
+            st.setTimestamp(1, Timestamp.from(started));
+            st.executeUpdate();
+        }
+    }
+
+    /**
+     * History: the current version of every changed key is closed where the new one starts, then the new versions
+     * of changed and new keys are inserted, and the keys gone are closed at the run's start.
+     */
+    private void writeVersions(Connection connection) throws SQLException {
+        String validFrom = SqlIdentifier.quote(TargetSpec.VALID_FROM);
+        String validTo = SqlIdentifier.quote(TargetSpec.VALID_TO);
+        String start = target.versionedBy()
+                .map(c -> "c." + SqlIdentifier.quote(c) + "::timestamptz")
+                .orElse("?::timestamptz");
+        if (target.versionedBy().isPresent()) {
+            try (Statement st = connection.createStatement();
+                    var rs = st.executeQuery("select " + keyText("c") + ", " + start + "::text, t." + validFrom
+                            + "::text from " + CHANGES + " c join " + target.qualifiedName() + " t on " + on("t", "c")
+                            + " and t." + validTo + " is null where not c._new and " + start + " <= t." + validFrom
+                            + " limit 1")) {
+                if (rs.next()) {
+                    throw new RuleViolationException(
+                            spec.sources().get(0).name(),
+                            new RowPositions.Place(null, 0),
+                            target.versionedBy().get(),
+                            rs.getString(2),
+                            target.table() + ": key " + rs.getString(1) + " changed, but its new version would start"
+                                    + " at " + rs.getString(2) + ", not after its current one (" + rs.getString(3)
+                                    + "): valid_from must move forward");
+                }
+            }
+        }
+        try (PreparedStatement st = connection.prepareStatement("update " + target.qualifiedName() + " t set "
+                + validTo + " = " + start + " from " + CHANGES + " c where not c._new and " + on("t", "c") + " and t."
+                + validTo + " is null")) {
+            bindStart(st);
+            st.executeUpdate();
+        }
+        try (PreparedStatement st = connection.prepareStatement("insert into " + target.qualifiedName() + " ("
+                + columnList("") + ", " + validFrom + ") select " + columnList("c.") + ", " + start + " from "
+                + CHANGES + " c")) {
+            bindStart(st);
+            st.executeUpdate();
+        }
+        markGone(connection, validTo);
+    }
+
+    private void bindStart(PreparedStatement st) throws SQLException {
+        if (target.versionedBy().isEmpty()) {
+            st.setTimestamp(1, Timestamp.from(started));
         }
     }
 
@@ -104,52 +237,89 @@ final class TargetMerger {
         return "create unlogged table " + merged + " as select " + columnList("") + " from " + from;
     }
 
+    /**
+     * The rows of the publication that are new or differ from the table's current row of their key (a soft-deleted
+     * row differs: its key comes back), with the old values for the change log.
+     */
     private String changesStatement(String merged) {
         List<TargetColumn> values = target.valueColumns();
         String oldValues = IntStream.range(0, values.size())
                 .mapToObj(i -> ", t." + SqlIdentifier.quote(values.get(i).name()) + " as _old_" + i)
                 .collect(Collectors.joining());
         String firstKey = SqlIdentifier.quote(target.keyColumns().get(0).name());
-        String on = target.keyColumns().stream()
-                .map(c -> "t." + SqlIdentifier.quote(c.name()) + " = m." + SqlIdentifier.quote(c.name()))
-                .collect(Collectors.joining(" and "));
+        String on = on("t", "m") + current("t");
         String differs = values.isEmpty()
                 ? ""
                 : " or row(" + columnList("t.", values) + ") is distinct from row(" + columnList("m.", values) + ")";
+        if (target.mode() == LoadMode.MIRROR && target.deletes() == TargetSpec.Deletes.SOFT) {
+            differs += " or t." + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " is not null";
+        }
         return "create temp table " + CHANGES + " on commit drop as select " + columnList("m.") + ", t." + firstKey
                 + " is null as _new" + oldValues + " from " + merged + " m left join " + target.qualifiedName()
                 + " t on " + on + " where t." + firstKey + " is null" + differs;
     }
 
-    private String insertStatement() {
-        return "insert into " + target.qualifiedName() + " (" + columnList("") + ") select " + columnList("") + " from "
-                + CHANGES + " where _new";
-    }
-
-    private String updateStatement() {
-        String set = target.valueColumns().stream()
-                .map(c -> SqlIdentifier.quote(c.name()) + " = c." + SqlIdentifier.quote(c.name()))
+    /** The table's current rows whose key the publication no longer has, with their values for the change log. */
+    private String goneStatement(String merged) {
+        String keyNames = target.keyColumns().stream()
+                .map(c -> "t." + SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
-        String on = target.keyColumns().stream()
-                .map(c -> "t." + SqlIdentifier.quote(c.name()) + " = c." + SqlIdentifier.quote(c.name()))
-                .collect(Collectors.joining(" and "));
-        return "update " + target.qualifiedName() + " t set " + set + " from " + CHANGES + " c where not c._new and "
-                + on;
+        String values = target.valueColumns().isEmpty() ? "" : ", " + columnList("t.", target.valueColumns());
+        String live = target.mode() == LoadMode.MIRROR && target.deletes() == TargetSpec.Deletes.SOFT
+                ? " and t." + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " is null"
+                : current("t");
+        return "create temp table " + GONE + " on commit drop as select " + keyNames + values + " from "
+                + target.qualifiedName() + " t where not exists (select 1 from " + merged + " m where " + on("t", "m")
+                + ")" + live;
     }
 
+    /** In history, only the current version of a key is compared and closed. */
+    private String current(String alias) {
+        return target.mode() == LoadMode.HISTORY
+                ? " and " + alias + "." + SqlIdentifier.quote(TargetSpec.VALID_TO) + " is null"
+                : "";
+    }
+
+    private String on(String left, String right) {
+        return target.keyColumns().stream()
+                .map(c -> left + "." + SqlIdentifier.quote(c.name()) + " = " + right + "."
+                        + SqlIdentifier.quote(c.name()))
+                .collect(Collectors.joining(" and "));
+    }
+
+    private String keyText(String alias) {
+        return target.keyColumns().stream()
+                .map(c -> alias + "." + SqlIdentifier.quote(c.name()) + "::text")
+                .collect(Collectors.joining(" || ', ' || "));
+    }
+
+    private String insertStatement(String alsoColumns) {
+        return "insert into " + target.qualifiedName() + " (" + columnList("") + alsoColumns + ") select "
+                + columnList("") + " from " + CHANGES + " where _new";
+    }
+
+    /** The run's changes, then the keys gone, in key order, up to the change log's limit. */
     private long logChanges(Connection connection, long runId) throws SQLException {
         if (target.changeLogLimit() == 0) {
             return 0;
         }
         List<TargetColumn> values = target.valueColumns();
         List<TargetColumn> keys = target.keyColumns();
-        String order = keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
-        String select = "select row_number() over (order by " + order + ") as seq,"
-                + " case when _new then 'INSERT' else 'UPDATE' end as operation, "
+        String keyColumns =
+                keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
+        String changes = "select case when _new then 'INSERT' else 'UPDATE' end as operation, "
                 + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name())) + " as key,"
                 + " case when _new then null else " + jsonObject(values, i -> "_old_" + i) + " end as old_values, "
-                + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name())) + " as new_values"
-                + " from " + CHANGES + " order by " + order + " limit ?";
+                + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name())) + " as new_values, "
+                + keyColumns + " from " + CHANGES;
+        if (target.mode().removesMissingKeys()) {
+            changes += " union all select 'DELETE', "
+                    + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name())) + ", "
+                    + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name())) + ", null::jsonb, "
+                    + keyColumns + " from " + GONE;
+        }
+        String select = "select row_number() over (order by " + keyColumns + ") as seq, operation, key, old_values,"
+                + " new_values from (" + changes + ") c order by " + keyColumns + " limit ?";
         return logChanges(connection, runId, select);
     }
 

@@ -1,6 +1,8 @@
 package dev.sluice.load;
 
 import dev.sluice.config.ColumnType;
+import dev.sluice.config.LoadMode;
+import dev.sluice.config.SchemaPolicy;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
 import dev.sluice.config.TargetSpec;
@@ -9,14 +11,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Creates the target table when it does not exist, and otherwise checks that it can hold what the pipeline loads.
- * Extra columns are allowed (bookkeeping added by users) as long as an insert need not set them.
+ * Creates the target table when it does not exist, and otherwise compares it with what the pipeline loads: the
+ * {@link SchemaPlan} says what a run will change (with {@code schema_changes: evolve}, add a column the pipeline
+ * gained, let a column it no longer fills hold NULL) or why it cannot load (a changed type or key, a mode the table
+ * was not made for, or with {@code freeze} any difference), with the SQL a user would run to migrate. Extra nullable
+ * columns are allowed (bookkeeping added by users).
  */
 final class TargetTable {
 
@@ -32,8 +38,9 @@ final class TargetTable {
 
     /** The table's full definition, as {@code sluice check} shows it. */
     static String createStatement(TargetSpec target) {
+        List<String> key = target.primaryKey();
         return "create table if not exists " + target.qualifiedName() + " (" + columnDefinitions(target)
-                + ", primary key (" + keyList(target) + "))";
+                + (key.isEmpty() ? "" : ", primary key (" + quoted(key) + ")") + ")";
     }
 
     private static String createWithoutKey(TargetSpec target) {
@@ -41,66 +48,83 @@ final class TargetTable {
     }
 
     private static String columnDefinitions(TargetSpec target) {
-        return target.columns().stream()
-                .map(c -> SqlIdentifier.quote(c.name()) + " " + c.type().sqlType() + (c.notNull() ? " not null" : ""))
-                .collect(Collectors.joining(", "));
+        return target.allColumns().stream().map(TargetTable::definition).collect(Collectors.joining(", "));
     }
 
-    private static String keyList(TargetSpec target) {
-        return target.keyColumns().stream()
-                .map(c -> SqlIdentifier.quote(c.name()))
-                .collect(Collectors.joining(", "));
+    private static String definition(TargetColumn c) {
+        return SqlIdentifier.quote(c.name()) + " " + c.type().sqlType() + (c.notNull() ? " not null" : "");
+    }
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(SqlIdentifier::quote).collect(Collectors.joining(", "));
     }
 
     /** What {@link #ensure} found. */
     enum State {
         /** Created in this transaction, still without its primary key. */
         CREATED_NOW,
-        /** It existed and can hold what the pipeline loads. */
+        /** It existed and can hold what the pipeline loads (after the plan's changes). */
         EXISTING
     }
 
+    /** What {@link #ensure} did, and what the run should say about it. */
+    record Ensured(State state, List<String> warnings) {}
+
     /**
-     * Creates the target when it does not exist, or checks it. A table created here is created without its primary
-     * key, which the caller adds with {@link #addPrimaryKey}, after the first rows when it copies them straight in.
-     * Nobody else can see the table before the transaction commits.
+     * Creates the target when it does not exist, or brings it in line with the pipeline (see {@link SchemaPlan}). A
+     * table created here is created without its primary key, which the caller adds with {@link #addPrimaryKey},
+     * after the first rows when it copies them straight in. Nobody else can see the table before the transaction
+     * commits.
+     *
+     * @throws TargetSchemaException when the table cannot hold what the pipeline loads
      */
-    static State ensure(Connection connection, TargetSpec target) throws SQLException {
-        boolean exists;
-        try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "select to_regclass('" + target.qualifiedName().replace("'", "''") + "') is not null")) {
-            rs.next();
-            exists = rs.getBoolean(1);
-        }
+    static Ensured ensure(Connection connection, TargetSpec target) throws SQLException {
+        SchemaPlan plan = plan(connection, target);
+        plan.failure().ifPresent(failure -> {
+            throw failure;
+        });
         try (Statement st = connection.createStatement()) {
             if (!target.schema().equals("public")) {
                 st.execute("create schema if not exists " + SqlIdentifier.quote(target.schema()));
             }
-            if (!exists) {
+            if (plan.creates()) {
                 st.execute(createWithoutKey(target));
+            } else {
+                for (String statement : plan.statements()) {
+                    st.execute(statement);
+                }
+            }
+            if (target.mode() == LoadMode.HISTORY) {
+                st.execute("drop view if exists " + target.currentViewName());
+                st.execute("create view " + target.currentViewName() + " as select "
+                        + quoted(target.columns().stream()
+                                .map(TargetColumn::name)
+                                .toList()) + ", "
+                        + SqlIdentifier.quote(TargetSpec.VALID_FROM) + " from " + target.qualifiedName() + " where "
+                        + SqlIdentifier.quote(TargetSpec.VALID_TO) + " is null");
+            }
+            if (target.mode() == LoadMode.APPEND && plan.creates()) {
+                st.execute("create index on " + target.qualifiedName() + " (" + SqlIdentifier.quote(TargetSpec.RUN_ID)
+                        + ")");
             }
             grantToReader(st, target);
         }
-        if (exists) {
-            verify(connection, target);
-            return State.EXISTING;
-        }
-        return State.CREATED_NOW;
+        return new Ensured(plan.creates() ? State.CREATED_NOW : State.EXISTING, plan.warnings());
     }
 
     static void addPrimaryKey(Connection connection, TargetSpec target) throws SQLException {
+        if (target.primaryKey().isEmpty()) {
+            return;
+        }
         try (Statement st = connection.createStatement()) {
-            st.execute("alter table " + target.qualifiedName() + " add primary key (" + keyList(target) + ")");
+            st.execute(
+                    "alter table " + target.qualifiedName() + " add primary key (" + quoted(target.primaryKey()) + ")");
         }
     }
 
     /** The dashboard's SELECT-only role may read every target (when the role exists: see migration V3). */
     private static void grantToReader(Statement st, TargetSpec target) throws SQLException {
-        try (ResultSet rs = st.executeQuery("select exists (select 1 from pg_roles where rolname = 'sluice_reader')"
-                + " and not has_table_privilege('sluice_reader', '"
-                + target.qualifiedName().replace("'", "''")
-                + "', 'select')")) {
+        try (ResultSet rs = st.executeQuery("select exists (select 1 from pg_roles where rolname = 'sluice_reader')")) {
             rs.next();
             if (!rs.getBoolean(1)) {
                 return;
@@ -108,15 +132,22 @@ final class TargetTable {
         }
         st.execute("grant usage on schema " + SqlIdentifier.quote(target.schema()) + " to sluice_reader");
         st.execute("grant select on " + target.qualifiedName() + " to sluice_reader");
+        if (target.mode() == LoadMode.HISTORY) {
+            st.execute("grant select on " + target.currentViewName() + " to sluice_reader");
+        }
     }
 
     private record Existing(String type, boolean notNull, boolean hasDefault) {}
 
-    private static void verify(Connection connection, TargetSpec target) throws SQLException {
-        Map<String, Existing> existing = new HashMap<>();
+    /**
+     * What a run will do to the table, without doing it: for {@code sluice check --db} and for the load itself.
+     */
+    static SchemaPlan plan(Connection connection, TargetSpec target) throws SQLException {
+        Map<String, Existing> existing = new LinkedHashMap<>();
         try (PreparedStatement st = connection.prepareStatement("""
                 select a.attname, format_type(a.atttypid, null), a.attnotnull, a.atthasdef or a.attidentity <> ''
-                from pg_attribute a where a.attrelid = to_regclass(?) and a.attnum > 0 and not a.attisdropped""")) {
+                from pg_attribute a where a.attrelid = to_regclass(?) and a.attnum > 0 and not a.attisdropped
+                order by a.attnum""")) {
             st.setString(1, target.qualifiedName());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
@@ -124,48 +155,105 @@ final class TargetTable {
                 }
             }
         }
+        if (existing.isEmpty()) {
+            return SchemaPlan.create(target);
+        }
         String table = target.schema() + "." + target.table();
-        for (TargetColumn column : target.columns()) {
+        boolean freeze = target.schemaPolicy() == SchemaPolicy.FREEZE;
+        List<String> statements = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (TargetColumn column : target.allColumns()) {
             Existing found = existing.remove(column.name());
+            String quotedColumn = SqlIdentifier.quote(column.name());
             if (found == null) {
-                throw new TargetSchemaException(
-                        table,
-                        column.name(),
-                        "has no column " + column.name()
-                                + "; add it: alter table " + target.qualifiedName() + " add column "
-                                + SqlIdentifier.quote(column.name()) + " "
-                                + column.type().sqlType());
+                String add = "alter table " + target.qualifiedName() + " add column " + quotedColumn + " "
+                        + column.type().sqlType();
+                if (column.role() == TargetColumn.Role.SYSTEM && column.notNull()) {
+                    return SchemaPlan.failing(new TargetSchemaException(
+                            table,
+                            column.name(),
+                            "was not made for mode " + target.mode().name().toLowerCase(java.util.Locale.ROOT)
+                                    + ": it has no column " + column.name() + "; load a new table, or migrate"
+                                    + " this one (" + add + " ... and its key)"));
+                }
+                if (freeze || column.key()) {
+                    return SchemaPlan.failing(new TargetSchemaException(
+                            table,
+                            column.name(),
+                            "has no column " + column.name() + (freeze ? " (schema_changes: freeze)" : ", a key column")
+                                    + "; add it: " + add));
+                }
+                statements.add(add);
+                warnings.add(table + ": added column " + column.name() + " "
+                        + column.type().sqlType() + " (nullable: rows this run does not write keep NULL)");
+                continue;
             }
             if (!accepts(column.type(), found.type())) {
-                throw new TargetSchemaException(
+                return SchemaPlan.failing(new TargetSchemaException(
                         table,
                         column.name(),
                         "column " + column.name() + " is " + found.type() + "; the pipeline loads "
-                                + column.type().sqlType());
+                                + column.type().sqlType() + "; to migrate: alter table " + target.qualifiedName()
+                                + " alter column " + quotedColumn + " type "
+                                + column.type().sqlType() + " using "
+                                + quotedColumn + "::" + column.type().sqlType()));
             }
-            if (found.notNull() && !column.notNull()) {
-                throw new TargetSchemaException(
+            if (freeze && !found.notNull() && column.notNull()) {
+                return SchemaPlan.failing(new TargetSchemaException(
                         table,
                         column.name(),
-                        "column " + column.name() + " is NOT NULL, but the pipeline can load NULL into it");
+                        "column " + column.name() + " may hold NULL, but the pipeline declares it required"
+                                + " (schema_changes: freeze)"));
+            }
+            if (found.notNull() && !column.notNull()) {
+                if (freeze) {
+                    return SchemaPlan.failing(new TargetSchemaException(
+                            table,
+                            column.name(),
+                            "column " + column.name() + " is NOT NULL, but the pipeline can load NULL into it"
+                                    + " (schema_changes: freeze)"));
+                }
+                statements.add(
+                        "alter table " + target.qualifiedName() + " alter column " + quotedColumn + " drop not null");
+                warnings.add(table + ": column " + column.name() + " may now hold NULL (the pipeline can load it)");
             }
         }
         for (Map.Entry<String, Existing> extra : existing.entrySet()) {
-            if (extra.getValue().notNull() && !extra.getValue().hasDefault()) {
-                throw new TargetSchemaException(
+            if (freeze) {
+                return SchemaPlan.failing(new TargetSchemaException(
                         table,
                         extra.getKey(),
-                        "column " + extra.getKey()
-                                + " is NOT NULL without a default, and the pipeline does not load it");
+                        "has a column " + extra.getKey() + " the pipeline does not load (schema_changes: freeze)"));
+            }
+            if (extra.getValue().notNull() && !extra.getValue().hasDefault()) {
+                if (freeze) {
+                    return SchemaPlan.failing(new TargetSchemaException(
+                            table,
+                            extra.getKey(),
+                            "column " + extra.getKey() + " is NOT NULL without a default, and the pipeline does not"
+                                    + " load it (schema_changes: freeze)"));
+                }
+                statements.add("alter table " + target.qualifiedName() + " alter column "
+                        + SqlIdentifier.quote(extra.getKey()) + " drop not null");
+                warnings.add(table + ": column " + extra.getKey() + " is no longer loaded; kept, now nullable");
             }
         }
-        verifyUniqueKey(connection, target, table);
+        List<String> key = target.primaryKey();
+        if (!key.isEmpty() && !hasUniqueIndexOn(connection, target, key)) {
+            return SchemaPlan.failing(new TargetSchemaException(
+                    table,
+                    null,
+                    "has no primary key or unique index on exactly " + key + "; to re-key: alter table "
+                            + target.qualifiedName() + " drop constraint <its key>, add primary key (" + quoted(key)
+                            + ")"));
+        }
+        return new SchemaPlan(false, statements, warnings, java.util.Optional.empty());
     }
 
     /** The merge compares rows by key; without a unique key, "the row for this key" is not well defined. */
-    private static void verifyUniqueKey(Connection connection, TargetSpec target, String table) throws SQLException {
-        List<String> key =
-                target.keyColumns().stream().map(TargetColumn::name).sorted().toList();
+    private static boolean hasUniqueIndexOn(Connection connection, TargetSpec target, List<String> keyColumns)
+            throws SQLException {
+        List<String> key = keyColumns.stream().sorted().toList();
         try (PreparedStatement st = connection.prepareStatement("""
                 select array(select a.attname::text from unnest(i.indkey) k join pg_attribute a
                              on a.attrelid = i.indrelid and a.attnum = k order by 1)
@@ -173,13 +261,12 @@ final class TargetTable {
             st.setString(1, target.qualifiedName());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    List<String> columns = List.of((String[]) rs.getArray(1).getArray());
-                    if (columns.equals(key)) {
-                        return;
+                    if (List.of((String[]) rs.getArray(1).getArray()).equals(key)) {
+                        return true;
                     }
                 }
             }
         }
-        throw new TargetSchemaException(table, null, "has no primary key or unique index on exactly " + key);
+        return false;
     }
 }

@@ -31,13 +31,7 @@ final class MessageText {
         }
         return prefix + run.status() + ": "
                 + switch (run.status()) {
-                    case SUCCEEDED ->
-                        String.format(
-                                Locale.ROOT,
-                                "%,d inserted, %,d updated, %,d unchanged",
-                                run.inserted(),
-                                run.updated(),
-                                run.unchanged());
+                    case SUCCEEDED -> run.rows().describe();
                     case UNCHANGED -> "every source is as last loaded";
                     case SKIPPED_LOCKED -> "another run was in progress";
                     case FAILED -> run.error().map(MessageText::where).orElse("unknown error");
@@ -76,14 +70,7 @@ final class MessageText {
                 .append(", ")
                 .append(run.trigger())
                 .append(")\n");
-        text.append("Rows:     ")
-                .append(String.format(
-                        Locale.ROOT,
-                        "%,d inserted, %,d updated, %,d unchanged",
-                        run.inserted(),
-                        run.updated(),
-                        run.unchanged()))
-                .append('\n');
+        text.append("Rows:     ").append(run.rows().describe()).append('\n');
         for (Map.Entry<String, SourceSummary> s : new TreeMap<>(run.sources()).entrySet()) {
             text.append("Source:   ")
                     .append(s.getKey())
@@ -133,6 +120,9 @@ final class MessageText {
         row(html, "Status", run.status() + " (" + run.label() + ", " + seconds(run) + ", " + run.trigger() + ")");
         row(html, "Inserted", String.format(Locale.ROOT, "%,d", run.inserted()));
         row(html, "Updated", String.format(Locale.ROOT, "%,d", run.updated()));
+        if (run.deleted() > 0) {
+            row(html, "Deleted", String.format(Locale.ROOT, "%,d", run.deleted()));
+        }
         row(html, "Unchanged", String.format(Locale.ROOT, "%,d", run.unchanged()));
         new TreeMap<>(run.sources())
                 .forEach((name, s) -> row(

@@ -2,6 +2,7 @@ package dev.sluice.pipeline;
 
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceException;
+import dev.sluice.config.InvalidRowPolicy;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.db.Database;
@@ -12,10 +13,13 @@ import dev.sluice.extract.SourceFetcher;
 import dev.sluice.extract.SourceFile;
 import dev.sluice.extract.SourceRestartedException;
 import dev.sluice.extract.SourceStateRepository;
+import dev.sluice.history.RejectedRows;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
 import dev.sluice.history.RunRepository;
 import dev.sluice.load.Load;
+import dev.sluice.load.LoadOutcome;
+import dev.sluice.load.Publications;
 import dev.sluice.load.TargetLoader;
 import dev.sluice.notify.ConsoleChannel;
 import dev.sluice.notify.Notifier;
@@ -24,8 +28,10 @@ import dev.sluice.pipeline.RunRecorder.StartedRun;
 import dev.sluice.transform.CsvFile;
 import dev.sluice.transform.SourceReport;
 import dev.sluice.transform.SourceValidator;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +56,7 @@ public final class Pipeline {
     private final Notifier notifier;
     private final RunProgress progress;
     private final Clock clock;
+    private final RejectedRows rejected;
     private final Set<RunSession> active = ConcurrentHashMap.newKeySet();
 
     public Pipeline(
@@ -61,7 +68,8 @@ public final class Pipeline {
             Outbox outbox,
             Notifier notifier,
             RunProgress progress,
-            Clock clock) {
+            Clock clock,
+            RejectedRows rejected) {
         this.database = database;
         this.fetcher = fetcher;
         this.loader = loader;
@@ -69,6 +77,7 @@ public final class Pipeline {
         this.notifier = notifier;
         this.progress = progress;
         this.clock = clock;
+        this.rejected = rejected;
     }
 
     /**
@@ -99,7 +108,7 @@ public final class Pipeline {
                 if (!session.locked()) {
                     return recorder.skipped(session, spec, request);
                 }
-                StartedRun run = recorder.start(session, spec, request);
+                StartedRun run = recorder.start(session, spec, request, clock.instant());
                 try (Fetch fetch = fetcher.fetch(spec.name(), spec.sources(), run.lastLoaded())) {
                     return load(session, run, fetch);
                 }
@@ -109,19 +118,32 @@ public final class Pipeline {
         }
     }
 
-    /** Unchanged? Validate and stage each source, merge, record: all in one transaction, all or nothing. */
+    /**
+     * Unchanged? Validate and stage each source, guard, merge, record: all in one transaction, all or nothing.
+     */
     private Run load(RunSession session, StartedRun run, Fetch fetch) {
         try {
             if (run.mayEndUnchanged() && fetch.unchangedBeforeReading()) {
                 return recorder.unchanged(session, run, fetch.downloads());
             }
             LOG.debug("run {}: sources fetched far enough to read", run.id());
-            Load load = loader.begin(session.connection(), run.spec(), run.id());
-            Map<String, SourceReport> reports = stageEach(run.spec(), fetch, load);
+            PipelineSpec spec = run.spec();
+            Load load = loader.begin(session.connection(), spec, run.id(), run.startedAt());
+            Map<String, SourceReport> reports = stageEach(session, run, fetch, load);
             if (run.mayEndUnchanged() && fetch.downloads().stream().allMatch(Download::unchanged)) {
                 return recorder.unchanged(session, run, fetch.downloads());
             }
-            Run recorded = recorder.succeeded(session, run, load.merge(), reports, fetch.downloads(), fetch.warnings());
+            PublicationGuards guards = new PublicationGuards(spec, run.request());
+            guards.checkRows(reports, run.lastLoaded());
+            LoadOutcome merged = load.merge(publications(fetch.downloads()));
+            guards.checkChanges(merged.rows());
+            if (spec.invalidRows().policy() == InvalidRowPolicy.QUARANTINE) {
+                rejected.prune(
+                        session.connection(), spec.name(), spec.invalidRows().keptRuns());
+            }
+            List<String> warnings = new ArrayList<>(fetch.warnings());
+            warnings.addAll(guards.overridden());
+            Run recorded = recorder.succeeded(session, run, merged, reports, fetch.downloads(), warnings);
             fetch.keep();
             return recorded;
         } catch (SluiceException e) {
@@ -136,25 +158,61 @@ public final class Pipeline {
         }
     }
 
+    /** The sha256 of each file read, by source: an append table adds each file once. */
+    private static Publications publications(List<Download> downloads) {
+        Map<String, List<String>> bySource = new LinkedHashMap<>();
+        downloads.forEach(d ->
+                bySource.computeIfAbsent(d.source(), s -> new ArrayList<>()).add(d.sha256()));
+        return new Publications(bySource);
+    }
+
     /**
      * Each source's files, validated while they are read, into the load: a source whose body restarted is read
-     * again.
+     * again. With quarantine, its invalid rows are kept aside while it streams and stored once its COPY has ended.
      */
-    private Map<String, SourceReport> stageEach(PipelineSpec spec, Fetch fetch, Load load) {
-        SourceValidator validator = new SourceValidator(spec.invalidRows(), spec.maxProblems(), progress);
+    private Map<String, SourceReport> stageEach(RunSession session, StartedRun run, Fetch fetch, Load load) {
+        PipelineSpec spec = run.spec();
+        SourceValidator validator = new SourceValidator(spec.invalidRows(), progress);
+        boolean quarantine = spec.invalidRows().policy() == InvalidRowPolicy.QUARANTINE;
         Map<String, SourceReport> reports = new LinkedHashMap<>();
         for (SourceSpec source : spec.sources()) {
             List<SourceFile> files = fetch.files(source.name());
             List<CsvFile> csv = files.stream()
                     .map(file -> new CsvFile(file.label(), file.body()::open))
                     .toList();
-            reports.put(
-                    source.name(),
-                    load.stage(
-                            source,
-                            files.stream().map(SourceFile::label).toList(),
-                            writer -> validator.validate(source, csv, writer::write),
-                            SourceRestartedException.class::isInstance));
+            List<RejectedRows.Batch> batch = new ArrayList<>(1);
+            try {
+                reports.put(
+                        source.name(),
+                        load.stage(
+                                source,
+                                files.stream().map(SourceFile::label).toList(),
+                                writer -> {
+                                    if (!quarantine) {
+                                        return validator.validate(source, csv, writer::write);
+                                    }
+                                    // A source read again (its body restarted) starts its rejected rows again.
+                                    batch.forEach(RejectedRows.Batch::close);
+                                    batch.clear();
+                                    RejectedRows.Batch current = rejected.open(run.id(), spec.name(), source.name());
+                                    batch.add(current);
+                                    return validator.validate(
+                                            source,
+                                            csv,
+                                            writer::write,
+                                            (problem, raw) -> current.add(
+                                                    problem.file(),
+                                                    problem.line(),
+                                                    problem.column(),
+                                                    problem.value(),
+                                                    problem.reason(),
+                                                    raw));
+                                },
+                                SourceRestartedException.class::isInstance));
+                batch.forEach(b -> rejected.store(session.connection(), b));
+            } finally {
+                batch.forEach(RejectedRows.Batch::close);
+            }
         }
         return reports;
     }
@@ -162,6 +220,11 @@ public final class Pipeline {
     /** The DDL of a pipeline's target, as a run would create it: for {@code sluice check}. */
     public static String targetDefinition(PipelineSpec spec) {
         return TargetLoader.createStatement(spec);
+    }
+
+    /** What a run would do to the target's schema in this database, without doing it: {@code sluice check --db}. */
+    public static List<String> targetPlan(Connection connection, PipelineSpec spec) {
+        return TargetLoader.plan(connection, spec).describe();
     }
 
     /**

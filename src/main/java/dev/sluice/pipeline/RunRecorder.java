@@ -18,6 +18,7 @@ import dev.sluice.transform.InvalidRowsException;
 import dev.sluice.transform.SourceReport;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,8 @@ final class RunRecorder {
             PipelineSpec spec,
             RunRequest request,
             Map<String, List<SourceState>> lastLoaded,
-            Optional<String> lastFingerprint) {
+            Optional<String> lastFingerprint,
+            Instant startedAt) {
         /** Whether bodies all found unchanged may end the run as UNCHANGED: not forced, and the same definition. */
         boolean mayEndUnchanged() {
             return request.reload() == RunRequest.Reload.WHEN_CHANGED
@@ -83,7 +85,7 @@ final class RunRecorder {
      * Starts a run whose lock the session holds: first records as interrupted the runs a dead process left RUNNING
      * (nobody else can be running them), then inserts this one's RUNNING row.
      */
-    StartedRun start(RunSession session, PipelineSpec spec, RunRequest request) {
+    StartedRun start(RunSession session, PipelineSpec spec, RunRequest request, Instant startedAt) {
         Connection connection = session.connection();
         inTransaction(connection, c -> {
                     List<Run> interrupted = runs.failInterrupted(c, spec.name());
@@ -99,8 +101,8 @@ final class RunRecorder {
         }
         Optional<String> lastFingerprint =
                 runs.lastGoodLoad(connection, spec.name()).map(RunRepository.GoodLoad::fingerprint);
-        long id = runs.start(connection, spec.name(), request.trigger(), spec.fingerprint());
-        return new StartedRun(id, spec, request, lastLoaded, lastFingerprint);
+        long id = runs.start(connection, spec.name(), request.trigger(), spec.fingerprint(), startedAt);
+        return new StartedRun(id, spec, request, lastLoaded, lastFingerprint, startedAt);
     }
 
     /** Every body is the one last loaded: whatever the load staged is rolled back, and the state refreshed. */

@@ -15,9 +15,14 @@ public class InvalidRowsException extends SluiceException {
     private final long problemCount;
 
     public InvalidRowsException(ErrorKind kind, List<RowProblem> problems, long problemCount) {
+        this(kind, summary(problems, problemCount), problems, problemCount);
+    }
+
+    /** The problems, under another summary than the count and the first one. */
+    public InvalidRowsException(ErrorKind kind, String summary, List<RowProblem> problems, long problemCount) {
         super(
                 kind,
-                summary(problems, problemCount),
+                summary,
                 problems.get(0).source(),
                 problems.get(0).file(),
                 problems.get(0).line(),

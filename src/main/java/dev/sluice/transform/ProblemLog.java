@@ -22,11 +22,14 @@ final class ProblemLog {
         this.file = label;
     }
 
-    void add(long line, String column, String value, String reason) {
+    /** Counts a problem, keeps it if under the cap, and returns it. */
+    RowProblem add(long line, String column, String value, String reason) {
         count++;
+        RowProblem problem = new RowProblem(source, file, line, column, value, reason);
         if (kept.size() < cap) {
-            kept.add(new RowProblem(source, file, line, column, value, reason));
+            kept.add(problem);
         }
+        return problem;
     }
 
     /** A problem of the file being read, not counted: for exceptions that stop the reading. */
@@ -56,5 +59,10 @@ final class ProblemLog {
 
     InvalidRowsException exception(ErrorKind kind) {
         return new InvalidRowsException(kind, kept, count);
+    }
+
+    /** The problems, under a summary of their own (the quarantine's limit, say). */
+    InvalidRowsException exceptionSaying(ErrorKind kind, String summary) {
+        return new InvalidRowsException(kind, summary, kept, count);
     }
 }

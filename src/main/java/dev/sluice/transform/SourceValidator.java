@@ -7,6 +7,7 @@ import dev.sluice.ErrorKind;
 import dev.sluice.SluiceException;
 import dev.sluice.config.CsvFormat;
 import dev.sluice.config.InvalidRowPolicy;
+import dev.sluice.config.InvalidRows;
 import dev.sluice.config.RowFilter;
 import dev.sluice.config.SourceSpec;
 import java.io.BufferedInputStream;
@@ -37,32 +38,37 @@ public final class SourceValidator {
 
     private static final int PROGRESS_EVERY = 1 << 16;
 
-    private final InvalidRowPolicy policy;
-    private final int maxProblems;
+    private final InvalidRows rules;
     private final RowProgress progress;
 
-    public SourceValidator(InvalidRowPolicy policy, int maxProblems, RowProgress progress) {
-        this.policy = policy;
-        this.maxProblems = maxProblems;
+    public SourceValidator(InvalidRows rules, RowProgress progress) {
+        this.rules = rules;
         this.progress = progress;
     }
 
     /** A source of one file. */
     public SourceReport validate(SourceSpec source, CsvInput body, RowSink sink) {
-        return validate(source, List.of(new CsvFile(null, body)), sink);
+        return validate(source, List.of(new CsvFile(null, body)), sink, RejectSink.NONE);
+    }
+
+    /** A source of several files, without quarantine. */
+    public SourceReport validate(SourceSpec source, List<CsvFile> files, RowSink sink) {
+        return validate(source, files, sink, RejectSink.NONE);
     }
 
     /**
      * Reads a source's files from their first byte (a body may still be arriving: see extract's bodies) and hands
      * every valid, kept row to {@code sink}. A body is opened again only to locate an undecodable byte.
      *
+     * @param rejects receives each invalid row with {@code quarantine}
      * @throws MissingColumnsException when a file's header lacks a used column
      * @throws InvalidRowsException    when a file is malformed, the source has no data rows, or (with
-     *                                 {@code FAIL_RUN}) has any invalid value; the sink may have received rows
-     *                                 before the problem was found, which is why sinks write inside a transaction
+     *                                 {@code FAIL_RUN}, or past {@code max_invalid}) has invalid values; the sink
+     *                                 may have received rows before the problem was found, which is why sinks
+     *                                 write inside a transaction
      */
-    public SourceReport validate(SourceSpec source, List<CsvFile> files, RowSink sink) {
-        ProblemLog problems = new ProblemLog(source.name(), maxProblems);
+    public SourceReport validate(SourceSpec source, List<CsvFile> files, RowSink sink, RejectSink rejects) {
+        ProblemLog problems = new ProblemLog(source.name(), rules.maxProblems());
         RowCounts counts = new RowCounts();
         List<SourceReport.FileRows> perFile = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -71,7 +77,7 @@ public final class SourceValidator {
             problems.inFile(file.label());
             long readBefore = counts.read;
             long keptBefore = counts.kept;
-            readFile(source, index, file, problems, counts, sink);
+            readFile(source, index, file, problems, counts, sink, rejects);
             perFile.add(new SourceReport.FileRows(file.label(), counts.read - readBefore, counts.kept - keptBefore));
             if (counts.read == readBefore && files.size() > 1) {
                 warnings.add(source.name() + " " + file.label() + ": no data rows");
@@ -82,7 +88,14 @@ public final class SourceValidator {
     }
 
     private void readFile(
-            SourceSpec source, int index, CsvFile file, ProblemLog problems, RowCounts counts, RowSink sink) {
+            SourceSpec source,
+            int index,
+            CsvFile file,
+            ProblemLog problems,
+            RowCounts counts,
+            RowSink sink,
+            RejectSink rejects) {
+        counts.rejects = rejects;
         counts.lastLine = 0;
         // The body is closed even when opening the reader fails: reading its first bytes may already throw (a
         // download that failed, a body sniffed as HTML), and a body still arriving holds its file open.
@@ -178,6 +191,7 @@ public final class SourceValidator {
         long invalid;
         long lastLine;
         Object[] values;
+        RejectSink rejects = RejectSink.NONE;
     }
 
     private void readRows(
@@ -210,23 +224,51 @@ public final class SourceValidator {
         if (counts.read % PROGRESS_EVERY == 0) {
             progress.rows(source.name(), counts.read);
         }
+        RowProblem invalid = null;
         if (record.getFieldCount() != plan.fieldCount) {
-            problems.add(
+            invalid = problems.add(
                     line,
                     null,
                     String.join(String.valueOf(source.format().delimiter()), record.getFields()),
                     "has " + record.getFieldCount() + " fields; the "
                             + (source.format().header() == CsvFormat.Header.PRESENT ? "header" : "first row")
                             + " has " + plan.fieldCount);
-            counts.invalid++;
         } else if (!passesFilters(plan, record)) {
             counts.filtered++;
-        } else if (typeRow(plan, record, line, problems, counts.values)) {
-            sink.accept(file, line, counts.values);
-            counts.kept++;
+            return;
         } else {
-            counts.invalid++;
+            invalid = typeRow(plan, record, line, problems, counts.values);
+            if (invalid == null) {
+                sink.accept(file, line, counts.values);
+                counts.kept++;
+                return;
+            }
         }
+        counts.invalid++;
+        if (rules.policy() == InvalidRowPolicy.QUARANTINE) {
+            counts.rejects.reject(invalid, rawLine(source.format(), record));
+        }
+    }
+
+    /** The row's fields as CSV again: quoted where they hold the delimiter, a quote or a line break. */
+    private static String rawLine(CsvFormat format, CsvRecord record) {
+        StringBuilder line = new StringBuilder();
+        String quote = String.valueOf(format.quote());
+        for (int i = 0; i < record.getFieldCount(); i++) {
+            String field = record.getField(i);
+            if (i > 0) {
+                line.append(format.delimiter());
+            }
+            if (field.indexOf(format.delimiter()) >= 0
+                    || field.contains(quote)
+                    || field.indexOf('\n') >= 0
+                    || field.indexOf('\r') >= 0) {
+                line.append(quote).append(field.replace(quote, quote + quote)).append(quote);
+            } else {
+                line.append(field);
+            }
+        }
+        return line.toString();
     }
 
     private static boolean passesFilters(ColumnPlan plan, CsvRecord record) {
@@ -239,8 +281,10 @@ public final class SourceValidator {
         return true;
     }
 
-    private static boolean typeRow(ColumnPlan plan, CsvRecord record, long line, ProblemLog problems, Object[] values) {
-        boolean valid = true;
+    /** Types the row into {@code values}; returns its first problem, or null when it is valid. */
+    private static RowProblem typeRow(
+            ColumnPlan plan, CsvRecord record, long line, ProblemLog problems, Object[] values) {
+        RowProblem first = null;
         for (int i = 0; i < values.length; i++) {
             String raw = record.getField(plan.columnIndex[i]);
             String text = raw.strip();
@@ -248,25 +292,25 @@ public final class SourceValidator {
             if (text.isEmpty() || spelledNull) {
                 values[i] = null;
                 if (plan.required[i]) {
-                    problems.add(
+                    RowProblem problem = problems.add(
                             line,
                             plan.columnHeader[i],
                             raw,
                             spelledNull
                                     ? "means no value (null_values); a value is required"
                                     : "is empty; a value is required");
-                    valid = false;
+                    first = first == null ? problem : first;
                 }
                 continue;
             }
             try {
                 values[i] = plan.parsers[i].parse(text);
             } catch (InvalidValueException e) {
-                problems.add(line, plan.columnHeader[i], raw, e.getMessage());
-                valid = false;
+                RowProblem problem = problems.add(line, plan.columnHeader[i], raw, e.getMessage());
+                first = first == null ? problem : first;
             }
         }
-        return valid;
+        return first;
     }
 
     private SourceReport finish(
@@ -290,11 +334,33 @@ public final class SourceValidator {
                     1);
         }
         if (problems.count() > 0) {
-            if (policy == InvalidRowPolicy.FAIL_RUN) {
-                throw problems.exception(ErrorKind.INVALID_VALUE);
+            switch (rules.policy()) {
+                case FAIL_RUN -> throw problems.exception(ErrorKind.INVALID_VALUE);
+                case SKIP ->
+                    warnings.add(source.name() + ": skipped " + counts.invalid
+                            + " invalid rows (invalid_rows: skip); first: "
+                            + problems.first().describe());
+                case QUARANTINE -> {
+                    long allowed = rules.maxInvalid().of(counts.read);
+                    if (counts.invalid > allowed) {
+                        throw problems.exceptionSaying(
+                                ErrorKind.INVALID_VALUE,
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s: %,d invalid rows of %,d, more than max_invalid %s allows (%,d); the"
+                                                + " first: %s",
+                                        source.name(),
+                                        counts.invalid,
+                                        counts.read,
+                                        rules.maxInvalid(),
+                                        allowed,
+                                        problems.first().describe()));
+                    }
+                    warnings.add(source.name() + ": quarantined " + counts.invalid + " invalid rows of " + counts.read
+                            + " (invalid_rows: quarantine, max_invalid " + rules.maxInvalid()
+                            + "); first: " + problems.first().describe());
+                }
             }
-            warnings.add(source.name() + ": skipped " + counts.invalid + " invalid rows (invalid_rows: skip); first: "
-                    + problems.first().describe());
         }
         if (counts.kept == 0 && counts.filtered > 0) {
             warnings.add(source.name() + ": the filters ("

@@ -73,9 +73,10 @@ final class DataApi {
             json.put("perSeries", SeriesQuery.perSeries(spec));
             json.put("chartable", SeriesQuery.chartable(spec));
             json.put("generic", spec.dashboard().isEmpty());
+            json.put("mode", spec.target().mode().name().toLowerCase(java.util.Locale.ROOT));
             ArrayNode columns = json.putArray("columns");
             spec.target()
-                    .columns()
+                    .allColumns()
                     .forEach(c -> columns.addObject()
                             .put("name", c.name())
                             .put("type", c.type().name().toLowerCase(java.util.Locale.ROOT))
@@ -108,7 +109,7 @@ final class DataApi {
                     : Optional.of(QueryParameters.limit(ctx, 100, 1000));
             long offset = QueryParameters.offset(ctx);
             Optional<TargetColumn> sort = Optional.ofNullable(ctx.queryParam("sort"))
-                    .map(name -> spec.target().columns().stream()
+                    .map(name -> spec.target().allColumns().stream()
                             .filter(c -> c.name().equals(name))
                             .findFirst()
                             .orElseThrow(() -> new BadRequestException(400, "sort must name a column of the table")));
@@ -121,7 +122,7 @@ final class DataApi {
     }
 
     private static String rowsSql(PipelineSpec spec, RowSelection selection, Page page) {
-        String columns = spec.target().columns().stream()
+        String columns = spec.target().allColumns().stream()
                 .map(c -> SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
         List<String> order = new java.util.ArrayList<>();
@@ -129,7 +130,7 @@ final class DataApi {
                 .ifPresent(c ->
                         order.add(SqlIdentifier.quote(c.name()) + (page.descending() ? " desc" : "") + " nulls last"));
         spec.target().keyColumns().forEach(c -> order.add(SqlIdentifier.quote(c.name())));
-        return "select " + columns + " from " + spec.target().qualifiedName() + selection.where() + " order by "
+        return "select " + columns + " from " + selection.rowsRelation() + selection.where() + " order by "
                 + String.join(", ", order)
                 + page.limit().map(n -> " limit " + n).orElse("")
                 + (page.offset() > 0 ? " offset " + page.offset() : "");
@@ -179,7 +180,7 @@ final class DataApi {
         }
         RowSelection selection = RowSelection.of(ctx, spec.get(), PAGING);
         Page page = Page.of(ctx, spec.get());
-        List<TargetColumn> columns = spec.get().target().columns();
+        List<TargetColumn> columns = spec.get().target().allColumns();
         ctx.contentType("application/json; charset=utf-8");
         OutputStream out = ctx.outputStream();
         streamRows(spec.get(), selection, page, rs -> {
@@ -204,7 +205,7 @@ final class DataApi {
             return;
         }
         RowSelection selection = RowSelection.of(ctx, spec.get(), java.util.Set.of());
-        List<TargetColumn> columns = spec.get().target().columns();
+        List<TargetColumn> columns = spec.get().target().allColumns();
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header(
                 "Content-Disposition",

@@ -40,7 +40,7 @@ final class EntityQueries {
                 .map(k -> SqlIdentifier.quote(k.name()) + "::text")
                 .collect(Collectors.joining(" || ', ' || "));
         String where = search.isEmpty() ? "" : " where (" + label + ") ilike ? escape '\\'";
-        String table = spec.target().qualifiedName();
+        String table = RowSelection.currentRows(spec.target());
         try (PreparedStatement st = c.prepareStatement(
                 "select count(*) from (select distinct " + keyList + " from " + table + where + ") e")) {
             bindSearch(st, search);

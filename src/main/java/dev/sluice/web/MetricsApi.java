@@ -70,6 +70,13 @@ final class MetricsApi {
                             "sluice_rows_total",
                             p.pipeline(),
                             "change",
+                            "deleted",
+                            p.rowsWritten().deleted());
+                    line(
+                            out,
+                            "sluice_rows_total",
+                            p.pipeline(),
+                            "change",
                             "unchanged",
                             p.rowsWritten().unchanged());
                 });

@@ -79,6 +79,25 @@ final class QueryParameters {
         return Optional.of(text);
     }
 
+    /** An instant ({@code 2021-03-01T12:00:00Z}) or a date (its start, UTC), or empty when absent. */
+    static Optional<java.time.Instant> instant(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.time.Instant.parse(text.trim()));
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                return Optional.of(LocalDate.parse(text.trim())
+                        .atStartOfDay(java.time.ZoneOffset.UTC)
+                        .toInstant());
+            } catch (DateTimeParseException e) {
+                throw new BadRequestException(400, name + " must be a time (2021-03-01T12:00:00Z) or a date");
+            }
+        }
+    }
+
     /** A date {@code yyyy-MM-dd}, or empty when absent. */
     static Optional<LocalDate> date(Context ctx, String name) {
         String text = ctx.queryParam(name);

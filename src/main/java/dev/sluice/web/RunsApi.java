@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.history.Change;
 import dev.sluice.history.ChangeLog;
+import dev.sluice.history.RejectedRows;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.RunRepository;
@@ -41,14 +42,48 @@ final class RunsApi {
         JsonResponses.json(ctx, array);
     }
 
-    void one(Context ctx) throws SQLException {
-        long id;
+    private static Optional<Long> runId(Context ctx) {
         try {
-            id = Long.parseLong(ctx.pathParam("id"));
+            return Optional.of(Long.parseLong(ctx.pathParam("id")));
         } catch (NumberFormatException e) {
             JsonResponses.error(ctx, 400, "a run id is a number");
+            return Optional.empty();
+        }
+    }
+
+    /** The rows a run quarantined, in source, file and line order, at most {@code limit} (1,000 by default). */
+    void rejected(Context ctx) throws SQLException {
+        Optional<Long> id = runId(ctx);
+        if (id.isEmpty()) {
             return;
         }
+        int limit = QueryParameters.limit(ctx, 1000, 100_000);
+        try (Connection c = reader.getConnection()) {
+            if (runs.find(c, id.get()).isEmpty()) {
+                JsonResponses.error(ctx, 404, "no run " + id.get());
+                return;
+            }
+            ArrayNode array = RunJson.MAPPER.createArrayNode();
+            for (RejectedRows.Rejected row : RejectedRows.read(c, id.get(), limit)) {
+                array.addObject()
+                        .put("source", row.source())
+                        .put("file", row.file())
+                        .put("line", row.line())
+                        .put("column", row.column())
+                        .put("value", row.value())
+                        .put("reason", row.reason())
+                        .put("rawLine", row.rawLine());
+            }
+            JsonResponses.json(ctx, array);
+        }
+    }
+
+    void one(Context ctx) throws SQLException {
+        Optional<Long> runId = runId(ctx);
+        if (runId.isEmpty()) {
+            return;
+        }
+        long id = runId.get();
         try (Connection c = reader.getConnection()) {
             Optional<Run> run = runs.find(c, id);
             if (run.isEmpty()) {

@@ -41,9 +41,9 @@ final class SeriesQuery {
         return series;
     }
 
-    /** Binds the selection's key values, then its time range. */
+    /** Binds the selection's as-of time, key values, then its time range. */
     void bind(java.sql.PreparedStatement st) throws java.sql.SQLException {
-        selection.bindTime(st, selection.bindKeys(st, 1));
+        selection.bindTime(st, selection.bindKeys(st, selection.bindRelation(st, 1)));
     }
 
     /** The view to chart: the pipeline's own, or every numeric column when it declares none. */
@@ -116,7 +116,7 @@ final class SeriesQuery {
             series.add(new Series(ratio.name(), "ratio_" + i));
         }
         String base = "select " + SqlIdentifier.quote(time.name()) + " as t" + prefixed(sums) + " from "
-                + spec.target().qualifiedName() + selection.keyWhere() + " group by "
+                + selection.liveRelation() + selection.keyWhere() + " group by "
                 + SqlIdentifier.quote(time.name());
         String withDifferences = "select *" + prefixed(differences) + " from base";
         String labels =

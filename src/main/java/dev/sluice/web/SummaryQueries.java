@@ -20,7 +20,7 @@ final class SummaryQueries {
     static void fill(Connection c, PipelineSpec spec, RunRepository runs, ObjectNode json) throws SQLException {
         // Before the first successful load there is no table: an empty one says the same.
         String table = DataApi.targetExists(c, spec)
-                ? spec.target().qualifiedName()
+                ? RowSelection.currentRows(spec.target())
                 : "(select "
                         + spec.target().columns().stream()
                                 .map(col -> "null::" + col.type().sqlType() + " as " + SqlIdentifier.quote(col.name()))

@@ -347,4 +347,51 @@ class CommandLineIT {
         }
         return out.toByteArray();
     }
+
+    /** check --db says what a run would change; history --rejected lists what a run quarantined. */
+    @Test
+    void check_with_a_database_plans_the_schema_and_history_lists_quarantined_rows() throws Exception {
+        server.script(
+                "/readings.csv",
+                SourceServer.body("id,v\n1,10\n2,x\n3,30\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Path pipeline = home.resolve("readings.yaml");
+        String yaml = """
+                name: readings
+                invalid_rows: quarantine
+                max_invalid: 50%%
+                sources:
+                  - name: readings
+                    url: %s
+                    key: [id]
+                    columns:
+                      - { header: id, type: integer }
+                      - { header: v, type: integer }
+                target: { table: readings, mode: mirror }
+                """.formatted(server.url("/readings.csv"));
+        Files.writeString(pipeline, yaml);
+        SluiceProcess.Result fresh = SluiceProcess.run(env, "check", "--pipeline", pipeline.toString(), "--db", db);
+        assertThat(fresh.exitCode()).as(fresh.stderr()).isZero();
+        assertThat(fresh.stdout())
+                .contains("mode: mirror: the table becomes exactly the latest publication")
+                .contains("guards: max_row_drop 10%")
+                .contains("schema: the table does not exist; a run creates it");
+
+        SluiceProcess.Result run =
+                SluiceProcess.run(env, "run", "--pipeline", pipeline.toString(), "--db", db, "--json");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        long id = JSON.readTree(run.stdout()).get("runId").asLong();
+        SluiceProcess.Result rejected =
+                SluiceProcess.run(env, "history", "--db", db, "--run", String.valueOf(id), "--rejected");
+        assertThat(rejected.exitCode()).as(rejected.stderr()).isZero();
+        assertThat(rejected.stdout()).isEqualTo("readings line 3, column v: 'x' is not a whole number\n    2,x\n");
+
+        Files.writeString(
+                pipeline,
+                yaml.replace(
+                        "      - { header: v, type: integer }",
+                        "      - { header: v, type: integer }\n      - { header: w, type: integer, required: false }"));
+        SluiceProcess.Result planned = SluiceProcess.run(env, "check", "--pipeline", pipeline.toString(), "--db", db);
+        assertThat(planned.stdout())
+                .contains("schema: a run would: alter table \"public\".\"readings\" add column \"w\" bigint");
+    }
 }

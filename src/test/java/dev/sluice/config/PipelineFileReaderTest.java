@@ -48,7 +48,7 @@ class PipelineFileReaderTest {
                         org.assertj.core.groups.Tuple.tuple("recovered", "bigint", false));
         assertThat(spec.target().qualifiedName()).isEqualTo("\"public\".\"covid_us_daily\"");
         assertThat(spec.join().orElseThrow().type()).isEqualTo(JoinType.LEFT);
-        assertThat(spec.invalidRows()).isEqualTo(InvalidRowPolicy.FAIL_RUN);
+        assertThat(spec.invalidRows().policy()).isEqualTo(InvalidRowPolicy.FAIL_RUN);
         assertThat(spec.schedule().orElseThrow().cron()).isEqualTo("0 0 19 * * *");
         assertThat(spec.source("jhu").orElseThrow().filters())
                 .extracting(RowFilter::describe)

@@ -29,7 +29,7 @@ class MessageTextTest {
                 status,
                 START,
                 Optional.of(START.plusMillis(812)),
-                status == RunStatus.SUCCEEDED ? new RowCounts(1, 226, 53) : RowCounts.NONE,
+                status == RunStatus.SUCCEEDED ? new RowCounts(1, 226, 0, 53) : RowCounts.NONE,
                 Map.of("nyt", new SourceSummary("https://example.org/us.csv", 280, 9000, "ab", null, false)),
                 warnings,
                 error,

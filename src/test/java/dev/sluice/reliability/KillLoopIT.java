@@ -29,16 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sluice run} killed with SIGKILL at a random moment, again and again, each time while loading a new version
- * of 128,000 county rows: fifty times as one CSV file, twenty times as four gzip files of one source. After every
- * kill the target equals either the previous version or the new one, never a mixture; no run is left RUNNING once
+ * of 128,000 county rows: fifty times as one CSV file, twenty times as four gzip files of one source loaded as a
+ * mirror, fifteen times as a history table. After every kill the target (a history table's current versions)
+ * equals either the previous version or the new one, never a mixture; no run is left RUNNING once
  * the next run has started; and the next run succeeds and loads the new version. Expected contents are digests
- * computed here from the generated values, not read back through sluice. Slow (about four minutes): tagged, run by
+ * computed here from the generated values, not read back through sluice. Slow (about six minutes): tagged, run by
  * {@code .ci/run} with {@code -Pslow}.
  */
 @Tag("slow")
 class KillLoopIT {
     private static final int KILLS = 50;
     private static final int PACKED_KILLS = 20;
+    private static final int HISTORY_KILLS = 15;
     private static final int PARTS = 4;
     private static final int DAYS = 40;
     private static final int COUNTIES = 3_200;
@@ -104,12 +106,13 @@ class KillLoopIT {
         return HexFormat.of().formatHex(md5.digest());
     }
 
-    private static String targetDigest(Connection c) throws Exception {
+    /** @param relation the table, or for a history table the view of its current versions */
+    private static String targetDigest(Connection c, String relation) throws Exception {
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("select case when to_regclass"
-                        + "('us_counties') is null then 'absent' else (select coalesce(md5(string_agg(date || ',' || fips || ','"
-                        + " || county || ',' || state || ',' || cases || ',' || deaths, '|' order by date, fips)), 'empty')"
-                        + " from us_counties) end")) {
+                        + "('" + relation + "') is null then 'absent' else (select coalesce(md5(string_agg(date || ','"
+                        + " || fips || ',' || county || ',' || state || ',' || cases || ',' || deaths, '|' order by"
+                        + " date, fips)), 'empty') from " + relation + ") end")) {
             rs.next();
             return rs.getString(1);
         }
@@ -148,12 +151,35 @@ class KillLoopIT {
                     KILLS,
                     server,
                     run,
+                    "us_counties",
                     v -> Map.of("/counties.csv", version(v).getBytes(StandardCharsets.UTF_8)));
         }
     }
 
     @Test
-    void a_run_of_a_source_in_packed_parts_killed_at_any_moment_leaves_the_old_table_or_the_new_one() throws Exception {
+    void a_run_of_a_history_table_killed_at_any_moment_leaves_its_current_versions_old_or_new() throws Exception {
+        try (SourceServer server = new SourceServer()) {
+            String pipeline = PipelineFileReader.bundledText("us-counties")
+                    .replace(
+                            "https://raw.githubusercontent.com/nytimes/covid-19-data/master/us-counties.csv",
+                            server.url("/counties.csv").toString())
+                    .replace("  table: us_counties\n", "  table: us_counties\n  mode: history\n");
+            Path file = home.resolve("history.yaml");
+            Files.writeString(file, pipeline, StandardCharsets.UTF_8);
+            String[] run = {"run", "--pipeline", file.toString(), "--db", "DB", "--json", "--notify-timeout", "0"};
+            loop(
+                    "a history table",
+                    HISTORY_KILLS,
+                    server,
+                    run,
+                    "us_counties_current",
+                    v -> Map.of("/counties.csv", version(v).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void a_mirror_of_a_source_in_packed_parts_killed_at_any_moment_leaves_the_old_table_or_the_new_one()
+            throws Exception {
         try (SourceServer server = new SourceServer()) {
             String pipeline = PipelineFileReader.bundledText("us-counties")
                     .replace(
@@ -164,11 +190,12 @@ class KillLoopIT {
                                             packedVersion(0).keySet().stream()
                                                     .map(p -> server.url(p).toString())
                                                     .toList())
-                                    + "]");
+                                    + "]")
+                    .replace("  table: us_counties\n", "  table: us_counties\n  mode: mirror\n");
             Path file = home.resolve("parts.yaml");
             Files.writeString(file, pipeline, StandardCharsets.UTF_8);
             String[] run = {"run", "--pipeline", file.toString(), "--db", "DB", "--json", "--notify-timeout", "0"};
-            loop("four gzip files", PACKED_KILLS, server, run, KillLoopIT::packedVersion);
+            loop("four gzip files of a mirror", PACKED_KILLS, server, run, "us_counties", KillLoopIT::packedVersion);
         }
     }
 
@@ -177,7 +204,8 @@ class KillLoopIT {
         Map<String, byte[]> of(int v);
     }
 
-    private void loop(String shape, int kills, SourceServer server, String[] template, Versions versions)
+    private void loop(
+            String shape, int kills, SourceServer server, String[] template, String relation, Versions versions)
             throws Exception {
         String db = TestDatabase.createDatabase();
         String[] run = java.util.Arrays.stream(template)
@@ -192,7 +220,7 @@ class KillLoopIT {
             serve(server, versions.of(0));
             SluiceProcess.Result first = SluiceProcess.run(env, run);
             assertThat(first.exitCode()).as(first.stderr()).isZero();
-            assertThat(targetDigest(c)).isEqualTo(expectedDigest(0));
+            assertThat(targetDigest(c, relation)).isEqualTo(expectedDigest(0));
 
             // How long a whole run takes, from process start to exit: kills fall anywhere in that span.
             serve(server, versions.of(1));
@@ -201,7 +229,7 @@ class KillLoopIT {
             wholeRunMillis = (System.nanoTime() - started) / 1_000_000;
             assertThat(timing.exitCode()).as(timing.stderr()).isZero();
             String previous = expectedDigest(1);
-            assertThat(targetDigest(c)).isEqualTo(previous);
+            assertThat(targetDigest(c, relation)).isEqualTo(previous);
 
             for (int v = 2; v < 2 + kills; v++) {
                 String next = expectedDigest(v);
@@ -217,7 +245,7 @@ class KillLoopIT {
                 process.destroyForcibly();
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-                String after = targetDigest(c);
+                String after = targetDigest(c, relation);
                 assertThat(after).as("kill %d after %d ms", v - 1, delay).isIn(previous, next);
                 long running = count(c, "select count(*) from sluice.runs where status = 'RUNNING'");
                 String outcome = (exitedFirst
@@ -235,7 +263,7 @@ class KillLoopIT {
                 assertThat(recovery.exitCode()).as(recovery.stderr()).isZero();
                 assertThat(JSON.readTree(recovery.stdout()).get("status").asText())
                         .isIn("SUCCEEDED", "UNCHANGED");
-                assertThat(targetDigest(c))
+                assertThat(targetDigest(c, relation))
                         .as("after the run that followed kill %d", v - 1)
                         .isEqualTo(next);
                 assertThat(count(c, "select count(*) from sluice.runs where status = 'RUNNING'"))

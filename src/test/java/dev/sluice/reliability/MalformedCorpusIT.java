@@ -549,7 +549,7 @@ class MalformedCorpusIT {
                         "skipping.yaml",
                         bundled.replace("invalid_rows: fail_run", "invalid_rows: skip"),
                         Optional.empty());
-        assertThat(spec.invalidRows()).isEqualTo(InvalidRowPolicy.SKIP);
+        assertThat(spec.invalidRows().policy()).isEqualTo(InvalidRowPolicy.SKIP);
         return TestRig.withFastFetch(
                 spec.withSourceUrls(Map.of("nyt", rig.server.url("/nyt.csv"), "jhu", rig.server.url("/jhu.csv"))));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceException;
 import dev.sluice.config.InvalidRowPolicy;
+import dev.sluice.config.InvalidRows;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.config.Trust;
@@ -46,7 +47,9 @@ class CsvTypingProperties {
             file = Files.createTempFile("sluice-property-", ".csv");
             Files.write(file, csv);
             List<Read> rows = new ArrayList<>();
-            new SourceValidator(InvalidRowPolicy.FAIL_RUN, 100, SourceValidator.RowProgress.NONE)
+            new SourceValidator(
+                            new InvalidRows(InvalidRowPolicy.FAIL_RUN, 100, InvalidRows.DEFAULT_MAX_INVALID, 30),
+                            SourceValidator.RowProgress.NONE)
                     .validate(
                             SOURCE,
                             CsvInput.of(file),

@@ -50,7 +50,7 @@ class SourceValidatorTest {
         PipelineSpec spec = new PipelineFileReader(Trust.none())
                 .parse(dir.getFileName().toString(), Files.readString(dir.resolve("pipeline.yaml")), Optional.empty());
         SourceSpec source = spec.sources().get(0);
-        SourceValidator validator = new SourceValidator(spec.invalidRows(), 100, SourceValidator.RowProgress.NONE);
+        SourceValidator validator = new SourceValidator(spec.invalidRows(), SourceValidator.RowProgress.NONE);
         StringBuilder rows = new StringBuilder();
         List<CsvFile> files = inputs(dir);
         Optional<String> contains = read(dir.resolve("expected-warnings.txt")).map(String::strip);

@@ -52,6 +52,8 @@ class AnyFeedDashboardIT {
     private static HikariDataSource reader;
     private static DashboardServer server;
     private static ChromeDriver browser;
+    private static Run pricesFirst;
+    private static Run pricesSecond;
 
     /** The rate of tenor {@code t} on day {@code d}: larger tenors are higher, and every tenor moves daily. */
     private static double rate(int t, int d) {
@@ -123,9 +125,29 @@ class AnyFeedDashboardIT {
                     .as(run.error().map(e -> e.message()).orElse(""))
                     .isEqualTo(RunStatus.SUCCEEDED);
         }
+        PipelineSpec pricesSpec = spec("""
+                name: prices
+                sources:
+                  - name: prices
+                    url: %s
+                    key: [item]
+                    columns:
+                      - { header: item }
+                      - { header: price, type: decimal }
+                target: { table: prices, mode: history, guards: { max_row_drop: none } }
+                """.formatted(rig.server.url("/prices.csv")));
+        rig.server.script(
+                "/prices.csv",
+                SourceServer.body("item,price\napple,1.00\npear,2.00\nfig,3.00\n".getBytes(StandardCharsets.UTF_8)));
+        pricesFirst = rig.run(pricesSpec);
+        rig.server.script(
+                "/prices.csv",
+                SourceServer.body("item,price\napple,1.10\npear,2.00\n".getBytes(StandardCharsets.UTF_8)));
+        pricesSecond = rig.run(pricesSpec);
+        assertThat(pricesSecond.deleted()).isEqualTo(1);
         reader = rig.database.openReader(Optional.empty(), 4);
         server = new DashboardServer(
-                        List.of(ratesSpec, stationsSpec),
+                        List.of(ratesSpec, stationsSpec, pricesSpec),
                         reader,
                         rig.wiring.history(),
                         4,
@@ -321,6 +343,35 @@ class AnyFeedDashboardIT {
         assertThat(browser.findElements(By.cssSelector("#rows-table tbody td")))
                 .extracting(WebElement::getText)
                 .contains("true", "false");
+        assertNothingMissingIsShown();
+    }
+
+    @Test
+    void a_history_table_answers_as_of_a_time_and_its_runs_show_what_they_deleted() throws Exception {
+        assertThat(json("/api/pipelines/prices/rows?as_of=" + pricesFirst.startedAt())
+                        .findValuesAsText("item"))
+                .containsExactly("apple", "fig", "pear");
+        JsonNode now = json("/api/pipelines/prices/rows?as_of=" + pricesSecond.startedAt());
+        assertThat(now.findValuesAsText("item")).containsExactly("apple", "pear");
+        assertThat(now.get(0).get("price").decimalValue()).isEqualByComparingTo("1.10");
+        assertThat(json("/api/pipelines/prices/rows")).hasSize(4);
+        assertThat(get("/api/pipelines/rates/rows?as_of=2024-01-01").statusCode())
+                .isEqualTo(400);
+
+        open("#/p/prices");
+        assertThat(browser.findElements(By.cssSelector("#rows-table tbody tr"))).hasSize(4);
+        assertThat(browser.findElements(By.cssSelector("#runs-table th")))
+                .extracting(WebElement::getText)
+                .contains("Deleted");
+        WebElement latestRun =
+                browser.findElement(By.cssSelector("#runs-table tbody tr[data-run-id='" + pricesSecond.id() + "']"));
+        assertThat(latestRun.findElements(By.tagName("td")).get(7).getText()).isEqualTo("1");
+        script("const input = document.getElementById('as-of'); input.value = '"
+                + LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1)
+                + "'; input.dispatchEvent(new Event('change'));");
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                .until(d ->
+                        d.findElements(By.cssSelector("#rows-table tbody tr")).size() == 2);
         assertNothingMissingIsShown();
     }
 }
