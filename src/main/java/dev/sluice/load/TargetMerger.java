@@ -67,8 +67,12 @@ final class TargetMerger {
             st.execute("set local parallel_setup_cost = 10");
             st.execute("set local work_mem = '64MB'");
             st.execute("set local parallel_tuple_cost = 0.001");
-            st.executeUpdate(changesStatement(merged));
-            long gone = target.mode().removesMissingKeys() ? st.executeUpdate(goneStatement(merged)) : 0;
+            // The comparisons read the whole table and the whole publication: hash joins, as the upsert's planner
+            // chooses anyway. With the key's indexes a history or mirror table offers, the planner picked index
+            // nested loops and merge joins that took 1.27 s where a hash join takes 0.74 s (1M rows, measured).
+            st.execute("set local enable_nestloop = off");
+            st.execute("set local enable_mergejoin = off");
+            long changed = st.executeUpdate(changesStatement(merged));
             long inserted;
             long updated;
             try (PreparedStatement count = connection.prepareStatement(
@@ -78,7 +82,16 @@ final class TargetMerger {
                 inserted = rs.getLong(1);
                 updated = rs.getLong(2);
             }
-            write(connection, merged);
+            long gone = target.mode().removesMissingKeys() ? gone(st, merged, total - inserted) : 0;
+            st.execute("set local enable_nestloop = on");
+            st.execute("set local enable_mergejoin = on");
+            // The writes join these few rows to the whole table: with their real size known, the planner reaches
+            // the table's rows through its key instead of scanning it (a history next day: 0.72 s to 0.05 s).
+            st.execute("analyze " + CHANGES);
+            if (gone > 0) {
+                st.execute("analyze " + GONE);
+            }
+            write(connection, merged, changed, gone);
             long logged = logChanges(connection, runId);
             if (staged.size() > 1) {
                 st.execute("drop table " + merged);
@@ -88,8 +101,11 @@ final class TargetMerger {
         }
     }
 
-    /** Carries out the mode's writes from the changes (and the keys gone). */
-    private void write(Connection connection, String merged) throws SQLException {
+    /** Carries out the mode's writes from the changes (and the keys gone); nothing to write is not written. */
+    private void write(Connection connection, String merged, long changed, long gone) throws SQLException {
+        if (changed == 0 && gone == 0 && target.mode() != LoadMode.REPLACE) {
+            return;
+        }
         try (Statement st = connection.createStatement()) {
             switch (target.mode()) {
                 case UPSERT -> {
@@ -100,6 +116,9 @@ final class TargetMerger {
                     boolean soft = target.deletes() == TargetSpec.Deletes.SOFT;
                     st.executeUpdate(insertStatement(""));
                     updateChanged(st, soft ? ", " + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " = null" : "");
+                    if (gone == 0) {
+                        return;
+                    }
                     if (soft) {
                         markGone(connection, SqlIdentifier.quote(TargetSpec.DELETED_AT));
                     } else {
@@ -112,7 +131,7 @@ final class TargetMerger {
                     st.executeUpdate("insert into " + target.qualifiedName() + " (" + columnList("") + ") select "
                             + columnList("") + " from " + merged);
                 }
-                case HISTORY -> writeVersions(connection);
+                case HISTORY -> writeVersions(connection, gone);
                 default -> throw new IllegalStateException("append rows are written by AppendRows");
             }
         }
@@ -147,7 +166,7 @@ final class TargetMerger {
      * History: the current version of every changed key is closed where the new one starts, then the new versions
      * of changed and new keys are inserted, and the keys gone are closed at the run's start.
      */
-    private void writeVersions(Connection connection) throws SQLException {
+    private void writeVersions(Connection connection, long gone) throws SQLException {
         String validFrom = SqlIdentifier.quote(TargetSpec.VALID_FROM);
         String validTo = SqlIdentifier.quote(TargetSpec.VALID_TO);
         String start = target.versionedBy()
@@ -183,7 +202,9 @@ final class TargetMerger {
             bindStart(st);
             st.executeUpdate();
         }
-        markGone(connection, validTo);
+        if (gone > 0) {
+            markGone(connection, validTo);
+        }
     }
 
     private void bindStart(PreparedStatement st) throws SQLException {
@@ -259,18 +280,41 @@ final class TargetMerger {
                 + " t on " + on + " where t." + firstKey + " is null" + differs;
     }
 
+    /**
+     * Finds the keys gone into {@link #GONE}: none when the table's current rows are exactly those the publication
+     * matched, which a count tells (0.1 s) without the anti-join that lists them (0.7 s, 1M rows, measured).
+     *
+     * @param matched the publication's keys the table has
+     */
+    private long gone(Statement st, String merged, long matched) throws SQLException {
+        long current;
+        try (var rs = st.executeQuery("select count(*) from " + target.qualifiedName() + " t where true" + live("t"))) {
+            rs.next();
+            current = rs.getLong(1);
+        }
+        if (current == matched) {
+            st.execute(goneStatement(merged) + " and false");
+            return 0;
+        }
+        return st.executeUpdate(goneStatement(merged));
+    }
+
     /** The table's current rows whose key the publication no longer has, with their values for the change log. */
     private String goneStatement(String merged) {
         String keyNames = target.keyColumns().stream()
                 .map(c -> "t." + SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
         String values = target.valueColumns().isEmpty() ? "" : ", " + columnList("t.", target.valueColumns());
-        String live = target.mode() == LoadMode.MIRROR && target.deletes() == TargetSpec.Deletes.SOFT
-                ? " and t." + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " is null"
-                : current("t");
         return "create temp table " + GONE + " on commit drop as select " + keyNames + values + " from "
                 + target.qualifiedName() + " t where not exists (select 1 from " + merged + " m where " + on("t", "m")
-                + ")" + live;
+                + ")" + live("t");
+    }
+
+    /** The rows still in the table: not soft-deleted, or in history the current versions. */
+    private String live(String alias) {
+        return target.mode() == LoadMode.MIRROR && target.deletes() == TargetSpec.Deletes.SOFT
+                ? " and " + alias + "." + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " is null"
+                : current(alias);
     }
 
     /** In history, only the current version of a key is compared and closed. */

@@ -103,6 +103,14 @@ final class TargetTable {
                         + SqlIdentifier.quote(TargetSpec.VALID_FROM) + " from " + target.qualifiedName() + " where "
                         + SqlIdentifier.quote(TargetSpec.VALID_TO) + " is null");
             }
+            if (target.mode() == LoadMode.HISTORY && plan.creates()) {
+                // One current version per key, and the way to it: the run closes current versions by key.
+                st.execute("create unique index on " + target.qualifiedName() + " ("
+                        + quoted(target.keyColumns().stream()
+                                .map(TargetColumn::name)
+                                .toList()) + ") where "
+                        + SqlIdentifier.quote(TargetSpec.VALID_TO) + " is null");
+            }
             if (target.mode() == LoadMode.APPEND && plan.creates()) {
                 st.execute("create index on " + target.qualifiedName() + " (" + SqlIdentifier.quote(TargetSpec.RUN_ID)
                         + ")");
