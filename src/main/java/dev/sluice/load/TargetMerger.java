@@ -75,14 +75,18 @@ final class TargetMerger {
             long changed = st.executeUpdate(changesStatement(merged));
             long inserted;
             long updated;
+            long revived;
             try (PreparedStatement count = connection.prepareStatement(
-                            "select count(*) filter (where _new), count(*) filter (where not _new) from " + CHANGES);
+                            "select count(*) filter (where _new), count(*) filter (where not _new),"
+                                    + " count(*) filter (where _revived) from " + CHANGES);
                     var rs = count.executeQuery()) {
                 rs.next();
                 inserted = rs.getLong(1);
                 updated = rs.getLong(2);
+                revived = rs.getLong(3);
             }
-            long gone = target.mode().removesMissingKeys() ? gone(st, merged, total - inserted) : 0;
+            // A soft-deleted key the publication brings back was matched, but was not among the live rows.
+            long gone = target.mode().removesMissingKeys() ? gone(st, merged, total - inserted - revived) : 0;
             st.execute("set local enable_nestloop = on");
             st.execute("set local enable_mergejoin = on");
             // The writes join these few rows to the whole table: with their real size known, the planner reaches
@@ -272,11 +276,14 @@ final class TargetMerger {
         String differs = values.isEmpty()
                 ? ""
                 : " or row(" + columnList("t.", values) + ") is distinct from row(" + columnList("m.", values) + ")";
+        String revived = "false";
         if (target.mode() == LoadMode.MIRROR && target.deletes() == TargetSpec.Deletes.SOFT) {
-            differs += " or t." + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " is not null";
+            revived = "t." + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " is not null";
+            differs += " or " + revived;
         }
         return "create temp table " + CHANGES + " on commit drop as select " + columnList("m.") + ", t." + firstKey
-                + " is null as _new" + oldValues + " from " + merged + " m left join " + target.qualifiedName()
+                + " is null as _new, " + revived + " as _revived" + oldValues + " from " + merged + " m left join "
+                + target.qualifiedName()
                 + " t on " + on + " where t." + firstKey + " is null" + differs;
     }
 
@@ -284,7 +291,7 @@ final class TargetMerger {
      * Finds the keys gone into {@link #GONE}: none when the table's current rows are exactly those the publication
      * matched, which a count tells (0.1 s) without the anti-join that lists them (0.7 s, 1M rows, measured).
      *
-     * @param matched the publication's keys the table has
+     * @param matched the publication's keys among the table's current rows
      */
     private long gone(Statement st, String merged, long matched) throws SQLException {
         long current;
