@@ -5,7 +5,10 @@ import dev.sluice.Sleeper;
 import dev.sluice.config.ChannelReader;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Secret;
+import dev.sluice.config.Trust;
 import dev.sluice.db.Database;
+import dev.sluice.db.DatabaseException;
 import dev.sluice.db.Migrations;
 import dev.sluice.extract.DownloadListener;
 import dev.sluice.extract.S3Access;
@@ -49,6 +52,8 @@ public final class Wiring {
     private final RandomGenerator random;
     private final Outbox outbox;
     private final RunRepository history;
+    private final AwsSecrets awsSecrets;
+    private final Trust trust;
 
     public Wiring(Settings settings, Clock clock, Sleeper sleeper, RandomGenerator random) {
         this.settings = settings;
@@ -57,6 +62,8 @@ public final class Wiring {
         this.random = random;
         this.outbox = new Outbox(clock);
         this.history = new RunRepository(clock, outbox);
+        this.awsSecrets = new AwsSecrets(settings.environment(), settings.aws().secretsManagerEndpoint());
+        this.trust = settings.trust().withAwsSecrets(awsSecrets);
     }
 
     public Settings settings() {
@@ -77,16 +84,25 @@ public final class Wiring {
      * added.
      */
     public PipelineSpec readPipeline(String pathOrName) {
-        PipelineSpec spec = new PipelineFileReader(settings.trust()).read(pathOrName);
+        PipelineSpec spec = new PipelineFileReader(trust).read(pathOrName);
         if (settings.notifications().notificationsFile().isPresent()) {
-            spec = spec.withMoreChannels(new ChannelReader(settings.trust())
+            spec = spec.withMoreChannels(new ChannelReader(trust)
                     .readFile(settings.notifications().notificationsFile().get()));
         }
         return spec.withMoreChannels(settings.notifications().environmentChannels());
     }
 
-    /** The database at {@code url} ({@code --db}), else the configured one; nothing connects before it is used. */
+    /**
+     * The database at {@code url} ({@code --db}), else the configured one: with {@code SLUICE_DB_SECRET_ARN}, the one
+     * its Secrets Manager secret describes, read again when its credentials are refused. Nothing connects before it
+     * is used.
+     */
     public Database database(Optional<String> url) {
+        if (url.isEmpty() && settings.aws().dbSecretArn().isPresent()) {
+            DatabaseSecret secret =
+                    new DatabaseSecret(awsSecrets, settings.aws().dbSecretArn().get(), settings.database());
+            return Database.open(secret.settings(), secret::rotated);
+        }
         return Database.open(url.map(settings.database()::withUrl).orElse(settings.database()));
     }
 
@@ -153,7 +169,39 @@ public final class Wiring {
 
     /** The dashboard's read-only pool, connecting as sluice_reader. */
     public HikariDataSource reader(Database database) {
-        return database.openReader(settings.serve().readerPassword(), READER_POOL_SIZE);
+        return database.openReader(readerPassword(), READER_POOL_SIZE);
+    }
+
+    /** The same for a dashboard alone: only sluice_reader connects, to {@code url} or the configured URL. */
+    public HikariDataSource readerOnly(Optional<String> url) {
+        return Database.openReaderOnly(
+                url.map(settings.database()::withUrl).orElse(settings.database()), readerPassword(), READER_POOL_SIZE);
+    }
+
+    /**
+     * With {@code SLUICE_READER_SECRET_ARN}, sets the dashboard role's password to the secret's: the Lambda function
+     * owns the database, and a dashboard elsewhere reads with that secret.
+     */
+    public void alignReaderPassword(Database database) {
+        settings.aws().readerSecretArn().ifPresent(arn -> database.setReaderPassword(readerSecret(arn)));
+    }
+
+    private Optional<Secret> readerPassword() {
+        return settings.aws()
+                .readerSecretArn()
+                .map(this::readerSecret)
+                .or(() -> settings.serve().readerPassword());
+    }
+
+    private Secret readerSecret(String arn) {
+        try {
+            return awsSecrets
+                    .value(arn, "password")
+                    .map(Secret::of)
+                    .orElseThrow(() -> new DatabaseException("the secret " + arn + " has no field 'password'", null));
+        } catch (IllegalStateException e) {
+            throw new DatabaseException("cannot read the dashboard role's password: " + e.getMessage(), null);
+        }
     }
 
     /** Scheduled and manual runs, and the delivery loop, of a serving process. */
@@ -163,6 +211,23 @@ public final class Wiring {
                 notifier(database),
                 shutdownWait,
                 settings.notifications().deliveryInterval());
+    }
+
+    /**
+     * The dashboard and API of a process that never runs a pipeline: no run-now, and ready once the schema is the
+     * one this version of sluice knows (another process, the Lambda function, migrates it).
+     */
+    public DashboardServer dashboardOnly(List<PipelineSpec> specs, DataSource reader) {
+        return new DashboardServer(
+                specs,
+                reader,
+                history,
+                Migrations.LATEST,
+                Optional.empty(),
+                spec -> {
+                    throw new IllegalStateException("a dashboard alone runs nothing");
+                },
+                settings.serve().allowedHosts());
     }
 
     /** The dashboard and API over the reader's connections; run-now starts runs through {@code manualRuns}. */

@@ -114,17 +114,22 @@ public final class ChannelReader {
         return on;
     }
 
-    /** {@code {env: NAME}} or {@code {file: PATH}}, resolved now so that a missing secret fails at once. */
     /**
-     * {@code {env: NAME}} or {@code {file: PATH}}, resolved now so that a missing secret fails at once, and only
-     * within what the operator lent files: see {@link Trust}.
+     * {@code {env: NAME}}, {@code {file: PATH}} or {@code {aws_secret: ARN, key: FIELD}}, resolved now so that a
+     * missing secret fails at once, and only within what the operator lent files: see {@link Trust}.
      */
     private Secret secret(ConfigNode node, String field) {
         ConfigNode ref = node.child(field);
-        if (!ref.has("env") && !ref.has("file")) {
-            throw node.error(field, "secrets are never written inline; use {env: NAME} or {file: PATH}");
+        if (!ref.has("env") && !ref.has("file") && !ref.has("aws_secret")) {
+            throw node.error(
+                    field,
+                    "secrets are never written inline; use {env: NAME}, {file: PATH} or {aws_secret: ARN, key:"
+                            + " FIELD}");
         }
-        ref.allowOnly("env", "file");
+        ref.allowOnly("env", "file", "aws_secret", "key");
+        if (ref.has("aws_secret")) {
+            return awsSecret(ref);
+        }
         if (ref.has("env")) {
             String variable = ref.text("env").trim();
             trust.variableRefusal(variable).ifPresent(why -> {
@@ -150,6 +155,23 @@ public final class ChannelReader {
                     "file",
                     "cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
         }
+    }
+
+    /** A field of a lent Secrets Manager secret; what fails is named, the value never. */
+    private Secret awsSecret(ConfigNode ref) {
+        String arn = ref.text("aws_secret").trim();
+        String key = ref.text("key").trim();
+        trust.awsSecretRefusal(arn).ifPresent(why -> {
+            throw ref.error("aws_secret", why);
+        });
+        Optional<String> value;
+        try {
+            value = trust.awsSecrets().value(arn, key);
+        } catch (RuntimeException e) {
+            throw ref.error("aws_secret", "cannot read the secret: " + e.getMessage());
+        }
+        return Secret.of(value.filter(v -> !v.isEmpty())
+                .orElseThrow(() -> ref.error("key", "the secret has no field '" + key + "'")));
     }
 
     private EmailChannelSpec email(ConfigNode node) {

@@ -47,13 +47,39 @@ public final class PipelineFileReader {
         this.channels = new ChannelReader(trust);
     }
 
+    /**
+     * A pipeline's name and schedule, and nothing else.
+     *
+     * @param name     the pipeline's name
+     * @param schedule when it runs, if ever
+     */
+    public record NamedSchedule(String name, Optional<ScheduleSpec> schedule) {}
+
+    /** A pipeline file's text, where it came from, and the directory its {@code file:} URLs stay in. */
+    private record PipelineText(String origin, String text, Optional<Path> baseDir) {}
+
     /** Reads a pipeline by path or bundled name. */
     public PipelineSpec read(String pathOrName) {
+        PipelineText file = load(pathOrName);
+        return parse(file.origin(), file.text(), file.baseDir());
+    }
+
+    /**
+     * Reads only a pipeline's name and schedule: what deploying it needs, on a machine that holds none of the
+     * secrets its notifications read.
+     */
+    public NamedSchedule readSchedule(String pathOrName) {
+        PipelineText file = load(pathOrName);
+        ConfigNode root = ConfigTree.parse(file.origin(), file.text()).root();
+        return new NamedSchedule(name(root), readSchedule(root));
+    }
+
+    private static PipelineText load(String pathOrName) {
         Path path = Path.of(pathOrName);
         if (Files.isRegularFile(path)) {
             try {
                 ConfigTree.checkSize(pathOrName, Files.size(path));
-                return parse(
+                return new PipelineText(
                         path.toString(),
                         Files.readString(path, StandardCharsets.UTF_8),
                         Optional.of(path.toAbsolutePath().getParent()));
@@ -62,10 +88,19 @@ public final class PipelineFileReader {
             }
         }
         if (BUNDLED.contains(pathOrName)) {
-            return parse("bundled:" + pathOrName, bundledText(pathOrName), Optional.empty());
+            return new PipelineText("bundled:" + pathOrName, bundledText(pathOrName), Optional.empty());
         }
         throw new PipelineConfigException(
                 pathOrName, 0, "", "no such file, and no bundled pipeline of that name; bundled pipelines: " + BUNDLED);
+    }
+
+    private static String name(ConfigNode root) {
+        String name = root.text("name").trim();
+        if (!PIPELINE_NAME.matcher(name).matches()) {
+            throw root.error(
+                    "name", "must be lower-case letters, digits, '-' or '_', at most 63, found '" + name + "'");
+        }
+        return name;
     }
 
     /** The YAML text of a bundled pipeline, for users who want to start their own from it. */
@@ -103,11 +138,7 @@ public final class PipelineFileReader {
                 "quarantine_runs",
                 "notifications",
                 "dashboard");
-        String name = root.text("name").trim();
-        if (!PIPELINE_NAME.matcher(name).matches()) {
-            throw root.error(
-                    "name", "must be lower-case letters, digits, '-' or '_', at most 63, found '" + name + "'");
-        }
+        String name = name(root);
         LoadMode mode = root.has("target")
                 ? root.child("target").enumValue("mode", LoadMode.class, LoadMode.UPSERT)
                 : LoadMode.UPSERT;

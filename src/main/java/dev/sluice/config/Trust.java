@@ -23,13 +23,17 @@ import java.util.stream.Collectors;
  * @param environment       the values of the lent variables
  * @param secretDirectories directories files may read secrets from with {@code {file: PATH}}
  * @param plaintextHosts    hosts a channel may send a credential to without TLS
+ * @param lentSecretArns    Secrets Manager secrets files may read with {@code {aws_secret: ARN, key: FIELD}}
+ * @param awsSecrets        how those are read
  */
 public record Trust(
         List<Path> fileRoots,
         Set<String> lentVariables,
         Map<String, String> environment,
         List<Path> secretDirectories,
-        Set<String> plaintextHosts) {
+        Set<String> plaintextHosts,
+        Set<String> lentSecretArns,
+        AwsSecretLookup awsSecrets) {
 
     public Trust {
         fileRoots = List.copyOf(fileRoots);
@@ -38,11 +42,13 @@ public record Trust(
         secretDirectories = List.copyOf(secretDirectories);
         plaintextHosts =
                 plaintextHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        lentSecretArns = Set.copyOf(lentSecretArns);
+        java.util.Objects.requireNonNull(awsSecrets, "awsSecrets");
     }
 
     /** Lends nothing: files may read only files next to themselves, and no secret at all. */
     public static Trust none() {
-        return new Trust(List.of(), Set.of(), Map.of(), List.of(), Set.of());
+        return new Trust(List.of(), Set.of(), Map.of(), List.of(), Set.of(), Set.of(), AwsSecretLookup.NONE);
     }
 
     /** The same trust, also lending these variables of this environment (tests). */
@@ -51,28 +57,50 @@ public record Trust(
         all.putAll(more);
         Set<String> names = new java.util.HashSet<>(lentVariables);
         names.addAll(more.keySet());
-        return new Trust(fileRoots, names, all, secretDirectories, plaintextHosts);
+        return new Trust(fileRoots, names, all, secretDirectories, plaintextHosts, lentSecretArns, awsSecrets);
     }
 
     /** The same trust, also lending secret files under these directories (tests). */
     public Trust withSecretDirectories(Path... directories) {
         List<Path> all = new ArrayList<>(secretDirectories);
         all.addAll(List.of(directories));
-        return new Trust(fileRoots, lentVariables, environment, all, plaintextHosts);
+        return new Trust(fileRoots, lentVariables, environment, all, plaintextHosts, lentSecretArns, awsSecrets);
     }
 
     /** The same trust, also letting {@code file:} sources read under these directories (tests). */
     public Trust withFileRoots(Path... roots) {
         List<Path> all = new ArrayList<>(fileRoots);
         all.addAll(List.of(roots));
-        return new Trust(all, lentVariables, environment, secretDirectories, plaintextHosts);
+        return new Trust(
+                all, lentVariables, environment, secretDirectories, plaintextHosts, lentSecretArns, awsSecrets);
     }
 
     /** The same trust, also allowing plaintext to these hosts (tests on loopback). */
     public Trust allowingPlaintextTo(String... hosts) {
         Set<String> all = new java.util.HashSet<>(plaintextHosts);
         all.addAll(List.of(hosts));
-        return new Trust(fileRoots, lentVariables, environment, secretDirectories, all);
+        return new Trust(fileRoots, lentVariables, environment, secretDirectories, all, lentSecretArns, awsSecrets);
+    }
+
+    /** The same trust, reading the lent Secrets Manager secrets through {@code lookup} (the wiring's). */
+    public Trust withAwsSecrets(AwsSecretLookup lookup) {
+        return new Trust(
+                fileRoots, lentVariables, environment, secretDirectories, plaintextHosts, lentSecretArns, lookup);
+    }
+
+    /** The same trust, also lending these Secrets Manager secrets (tests). */
+    public Trust lendingSecrets(String... arns) {
+        Set<String> all = new java.util.HashSet<>(lentSecretArns);
+        all.addAll(List.of(arns));
+        return new Trust(fileRoots, lentVariables, environment, secretDirectories, plaintextHosts, all, awsSecrets);
+    }
+
+    /** Why a file may not read the Secrets Manager secret {@code arn}, or empty when it may. */
+    Optional<String> awsSecretRefusal(String arn) {
+        return lentSecretArns.contains(arn)
+                ? Optional.empty()
+                : Optional.of("this secret is not lent to pipeline files; the operator lists the secrets they may read"
+                        + " in SLUICE_SECRET_ARNS");
     }
 
     /** Whether a name is one sluice's own settings use: never lent to a file. */

@@ -7,6 +7,7 @@ import dev.sluice.config.Secret;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +25,17 @@ public final class Database implements AutoCloseable {
     /** The dashboard's role, created by migration V3: SELECT only, read-only transactions. */
     public static final String READER_ROLE = "sluice_reader";
 
-    private final DatabaseSettings settings;
+    private DatabaseSettings settings;
+    private final Optional<Supplier<DatabaseSettings>> rotation;
+    // Set once the credentials were read again, until a connection succeeds: a second refusal in a row is final.
+    private volatile boolean rotated;
     private HikariDataSource pool;
     private EmbeddedPostgresServer embedded;
     private String url;
 
-    private Database(DatabaseSettings settings) {
+    private Database(DatabaseSettings settings, Optional<Supplier<DatabaseSettings>> rotation) {
         this.settings = settings;
+        this.rotation = rotation;
     }
 
     public static String applicationName() {
@@ -39,7 +44,44 @@ public final class Database implements AutoCloseable {
 
     /** The database these settings describe; nothing is connected until the first connection is asked for. */
     public static Database open(DatabaseSettings settings) {
-        return new Database(settings);
+        return new Database(settings, Optional.empty());
+    }
+
+    /**
+     * The same, with credentials that may be rotated: when the database refuses them, {@code rotation} reads them
+     * again (from the secret they came from), once, and the connection is tried again with the new ones.
+     */
+    public static Database open(DatabaseSettings settings, Supplier<DatabaseSettings> rotation) {
+        return new Database(settings, Optional.of(rotation));
+    }
+
+    /** Whether a failure is the database refusing the credentials (invalid password or authorization). */
+    private static boolean refusedCredentials(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql
+                    && ("28P01".equals(sql.getSQLState()) || "28000".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reads the credentials again when they were refused and were not just read again; says whether it did. A pool
+     * that lives long (a warm Lambda function's) may see several rotations, one refusal each.
+     */
+    private synchronized boolean rotateAfter(Throwable failure) {
+        if (rotation.isEmpty() || rotated || !refusedCredentials(failure)) {
+            return false;
+        }
+        rotated = true;
+        LOG.info("the database refused the credentials; reading them again (rotated?)");
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+        settings = rotation.get().get();
+        return true;
     }
 
     /**
@@ -105,7 +147,19 @@ public final class Database implements AutoCloseable {
 
     /** The pool as a {@link DataSource} (connecting first), for libraries that want one: the scheduler. */
     public DataSource dataSource() {
-        return pool();
+        return rotatingPool();
+    }
+
+    /** The pool; when the credentials are refused, the pool with them read again. */
+    private HikariDataSource rotatingPool() {
+        try {
+            return pool();
+        } catch (DatabaseException e) {
+            if (rotateAfter(e)) {
+                return pool();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -116,7 +170,26 @@ public final class Database implements AutoCloseable {
      * @throws DatabaseException when the role cannot connect, saying how to make it able to
      */
     public HikariDataSource openReader(Optional<Secret> password, int poolSize) {
-        pool();
+        rotatingPool();
+        return readerPool(url, password, poolSize, settings);
+    }
+
+    /**
+     * The dashboard's read-only pool alone, for a dashboard that never loads ({@code serve --dashboard-only}): no
+     * connection as the owner, no migration, so the process holds no credential that could change data.
+     *
+     * @throws DatabaseException without a URL (the embedded server is one process's), or when the role cannot
+     *     connect
+     */
+    public static HikariDataSource openReaderOnly(DatabaseSettings settings, Optional<Secret> password, int poolSize) {
+        String url = settings.jdbcUrl()
+                .orElseThrow(() -> new DatabaseException(
+                        "a dashboard alone reads a database another process loads: set SLUICE_DB_URL", null));
+        return readerPool(url, password, poolSize, settings);
+    }
+
+    private static HikariDataSource readerPool(
+            String url, Optional<Secret> password, int poolSize, DatabaseSettings settings) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("sluice-reader");
         config.setJdbcUrl(
@@ -135,7 +208,7 @@ public final class Database implements AutoCloseable {
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new DatabaseException(
-                    "the dashboard cannot connect to " + describe() + " as " + READER_ROLE + ": "
+                    "the dashboard cannot connect to " + DatabaseSettings.redact(url) + " as " + READER_ROLE + ": "
                             + cause.getMessage() + ". Run `sluice migrate` as a user allowed to create roles, and for a"
                             + " password-protected server set SLUICE_READER_PASSWORD and ALTER ROLE " + READER_ROLE
                             + " PASSWORD to it",
@@ -143,12 +216,34 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the dashboard role's password, for a dashboard that reads with a generated secret (on AWS). The SCRAM
+     * verifier is computed here, so the password itself never reaches the server, its log or its statistics.
+     */
+    public void setReaderPassword(Secret password) {
+        try (Connection c = connect()) {
+            char[] chars = password.reveal().toCharArray();
+            try {
+                c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(READER_ROLE, chars, "scram-sha-256");
+            } finally {
+                java.util.Arrays.fill(chars, '\0');
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot set the password of " + READER_ROLE + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A pooled connection, or a {@link DatabaseException} saying which database could not be reached. */
     public Connection connect() {
-        HikariDataSource source = pool();
+        HikariDataSource source = rotatingPool();
         try {
-            return source.getConnection();
+            Connection connection = source.getConnection();
+            rotated = false;
+            return connection;
         } catch (SQLException e) {
+            if (rotateAfter(e)) {
+                return connect();
+            }
             throw new DatabaseException("cannot connect to the database at " + describe() + ": " + e.getMessage(), e);
         }
     }

@@ -38,6 +38,17 @@ public record DatabaseSettings(
         }
     }
 
+    /** Another database with its own credentials (read from a secret). */
+    public DatabaseSettings withCredentials(String url, String otherUser, Secret otherPassword) {
+        return new DatabaseSettings(
+                Optional.of(url),
+                Optional.of(otherUser),
+                Optional.of(otherPassword),
+                embeddedDirectory,
+                poolSize,
+                connectTimeout);
+    }
+
     /** The same database at another URL ({@code --db}). */
     public DatabaseSettings withUrl(String url) {
         return new DatabaseSettings(Optional.of(url), user, password, embeddedDirectory, poolSize, connectTimeout);

@@ -45,6 +45,31 @@ public enum Setting {
             "",
             "internal address ranges (comma-separated, such as `10.0.0.0/8`) that sources and their redirects may"
                     + " reach although they are loopback, link-local or private"),
+    DB_SECRET_ARN(
+            "SLUICE_DB_SECRET_ARN",
+            "",
+            "a Secrets Manager secret with the database's credentials (`host`, `port`, `dbname`, `username`,"
+                    + " `password`, as RDS generates them), read instead of `SLUICE_DB_*`, and read again once when the"
+                    + " database refuses them (rotation)"),
+    READER_SECRET_ARN(
+            "SLUICE_READER_SECRET_ARN",
+            "",
+            "a Secrets Manager secret whose `password` is the dashboard role's: `sluice serve` connects as"
+                    + " `sluice_reader` with it (instead of `SLUICE_READER_PASSWORD`), and the Lambda function sets the"
+                    + " role's password to it"),
+    SECRET_ARNS(
+            "SLUICE_SECRET_ARNS",
+            "",
+            "Secrets Manager secrets (comma-separated ARNs) that pipeline and notifications files may read with"
+                    + " `{aws_secret: ARN, key: FIELD}`"),
+    SECRETS_MANAGER_ENDPOINT(
+            "SLUICE_SECRETS_MANAGER_ENDPOINT",
+            "AWS",
+            "another Secrets Manager endpoint (tests); the region is `AWS_REGION`, else the AWS SDK's chain"),
+    PIPELINES(
+            "SLUICE_PIPELINES",
+            "covid-us",
+            "the pipelines (comma-separated files or bundled names) a scheduled Lambda invocation runs"),
     S3_ENDPOINT(
             "SLUICE_S3_ENDPOINT",
             "AWS",

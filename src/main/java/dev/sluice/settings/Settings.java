@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param runs        how runs fetch and load
  * @param notifications how notifications are delivered
  * @param serve       what {@code sluice serve} allows
+ * @param aws         sluice on AWS: secrets, and what a Lambda function runs
  * @param trust       what pipeline and notifications files may read and send
  * @param logLevel    sluice's log level, when the operator chose one
  * @param environment the process environment, where the AWS SDK finds its {@code AWS_*} variables
@@ -34,10 +35,30 @@ public record Settings(
         Runs runs,
         Notifications notifications,
         Serve serve,
+        Aws aws,
         Trust trust,
         Optional<LogLevel> logLevel,
         Map<String, String> environment,
         List<String> warnings) {
+
+    /**
+     * sluice on AWS.
+     *
+     * @param dbSecretArn            the Secrets Manager secret holding the database's credentials (host, port,
+     *                               dbname, username, password), read instead of {@code SLUICE_DB_*}
+     * @param readerSecretArn        the Secrets Manager secret whose {@code password} is the dashboard role's
+     * @param secretsManagerEndpoint another Secrets Manager endpoint than AWS's (tests)
+     * @param pipelines              the pipelines a scheduled Lambda invocation runs
+     */
+    public record Aws(
+            Optional<String> dbSecretArn,
+            Optional<String> readerSecretArn,
+            Optional<URI> secretsManagerEndpoint,
+            List<String> pipelines) {
+        public Aws {
+            pipelines = List.copyOf(pipelines);
+        }
+    }
 
     /** sluice's log levels, as {@code SLUICE_LOG_LEVEL} names them. */
     public enum LogLevel {
@@ -120,7 +141,8 @@ public record Settings(
                 otherHome.resolve("pg"),
                 database.poolSize(),
                 database.connectTimeout());
-        return new Settings(otherHome, embedded, runs, notifications, serve, trust, logLevel, environment, warnings);
+        return new Settings(
+                otherHome, embedded, runs, notifications, serve, aws, trust, logLevel, environment, warnings);
     }
 
     /** Where the cache of last good bodies lives. */

@@ -1,6 +1,7 @@
 package dev.sluice.settings;
 
 import dev.sluice.config.AllowedNetworks;
+import dev.sluice.config.AwsSecretLookup;
 import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.EmailChannelSpec;
 import dev.sluice.config.Secret;
@@ -60,12 +61,18 @@ final class SettingsReader {
                 secret(Setting.API_TOKEN),
                 secret(Setting.READER_PASSWORD),
                 list(Setting.ALLOWED_HOSTS));
+        Settings.Aws aws = new Settings.Aws(
+                text(Setting.DB_SECRET_ARN),
+                text(Setting.READER_SECRET_ARN),
+                endpoint(Setting.SECRETS_MANAGER_ENDPOINT),
+                list(Setting.PIPELINES).isEmpty() ? List.of("covid-us") : list(Setting.PIPELINES));
         return new Settings(
                 home,
                 database,
                 runs,
                 notifications,
                 serve,
+                aws,
                 trust,
                 choice(Setting.LOG_LEVEL, Settings.LogLevel.class),
                 env,
@@ -92,11 +99,18 @@ final class SettingsReader {
                 lent,
                 lentValues,
                 paths(Setting.SECRET_DIRS),
-                Set.copyOf(list(Setting.PLAINTEXT_HOSTS)));
+                Set.copyOf(list(Setting.PLAINTEXT_HOSTS)),
+                Set.copyOf(list(Setting.SECRET_ARNS)),
+                AwsSecretLookup.NONE);
     }
 
     private Optional<URI> s3Endpoint() {
-        Optional<String> text = text(Setting.S3_ENDPOINT);
+        return endpoint(Setting.S3_ENDPOINT);
+    }
+
+    /** An AWS service's endpoint other than AWS's own: an http(s) URL. */
+    private Optional<URI> endpoint(Setting setting) {
+        Optional<String> text = text(setting);
         if (text.isEmpty()) {
             return Optional.empty();
         }
@@ -105,11 +119,11 @@ final class SettingsReader {
             if (endpoint.getHost() == null
                     || !(endpoint.getScheme().equals("https")
                             || endpoint.getScheme().equals("http"))) {
-                throw bad(Setting.S3_ENDPOINT, "expected an http(s) URL such as http://127.0.0.1:9000");
+                throw bad(setting, "expected an http(s) URL such as http://127.0.0.1:9000");
             }
             return Optional.of(endpoint);
         } catch (URISyntaxException e) {
-            throw bad(Setting.S3_ENDPOINT, "not a URL: " + e.getReason());
+            throw bad(setting, "not a URL: " + e.getReason());
         }
     }
 
