@@ -51,6 +51,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a shutdown waits for runs in progress (default: SLUICE_SHUTDOWN_TIMEOUT, 60 s).")
     Optional<Integer> shutdownTimeout = Optional.empty();
 
+    @Option(
+            names = "--dashboard-only",
+            description = "Serve the dashboard and API only, reading as sluice_reader: no schedule, no run-now, no"
+                    + " connection that could change data (another process loads, such as the Lambda function).")
+    boolean dashboardOnly;
+
     public ServeCommand(Wiring wiring, Terminal terminal) {
         this.wiring = wiring;
         this.terminal = terminal;
@@ -59,6 +65,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         List<PipelineSpec> specs = readPipelines();
+        if (dashboardOnly) {
+            Serving.dashboardUntilStopped(wiring, terminal, database.url(), specs, bind, port);
+            return 0;
+        }
         Duration wait = shutdownTimeout
                 .map(s -> Duration.ofSeconds(Math.max(1, s)))
                 .orElse(wiring.settings().serve().shutdownTimeout());

@@ -9,6 +9,7 @@ import dev.sluice.schedule.PipelineService;
 import dev.sluice.web.DashboardServer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -63,6 +64,41 @@ final class Serving {
             reader.close();
             throw e;
         }
+        untilSignalled(terminal, web, specs, bind, () -> {
+            service.close();
+            reader.close();
+            db.close();
+            try {
+                alsoClose.close();
+            } catch (Exception e) {
+                terminal.err().println("sluice: " + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * The dashboard and API alone, reading as sluice_reader: nothing scheduled, no run-now, no connection as the
+     * owner. Another process loads the tables (on AWS, the Lambda function).
+     */
+    static void dashboardUntilStopped(
+            Wiring wiring, Terminal terminal, Optional<String> url, List<PipelineSpec> specs, String bind, int port)
+            throws InterruptedException {
+        warnIfReachableFromElsewhere(terminal, bind);
+        HikariDataSource reader = wiring.readerOnly(url);
+        DashboardServer web;
+        try {
+            web = wiring.dashboardOnly(specs, reader).start(bind, port);
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+        untilSignalled(terminal, web, specs, bind, reader::close);
+    }
+
+    /** Says where the dashboard is, then blocks until SIGTERM/SIGINT, when the web stops first, then the rest. */
+    private static void untilSignalled(
+            Terminal terminal, DashboardServer web, List<PipelineSpec> specs, String bind, Runnable closeTheRest)
+            throws InterruptedException {
         terminal.out()
                 .println("sluice: dashboard and API on http://" + bind + ":" + web.port() + "/ ("
                         + String.join(
@@ -81,14 +117,7 @@ final class Serving {
                         () -> {
                             terminal.err().println("sluice: shutting down");
                             web.close();
-                            service.close();
-                            reader.close();
-                            db.close();
-                            try {
-                                alsoClose.close();
-                            } catch (Exception e) {
-                                terminal.err().println("sluice: " + e.getMessage());
-                            }
+                            closeTheRest.run();
                             stopped.countDown();
                         },
                         "sluice-shutdown"));

@@ -87,11 +87,12 @@ public final class Pipeline {
     public Run runAndDeliver(PipelineSpec spec, RunRequest request, DeliveryPolicy policy) {
         Instant started = clock.instant();
         try {
-            return notifier.deliver(run(spec, request), spec, policy.patience());
+            Run run = run(spec, request);
+            return notifier.deliver(run, spec, policy.patienceAt(clock.instant()));
         } catch (DatabaseException e) {
             Run unrecorded = recorder.announceUnrecorded(
                     Run.unrecorded(spec.name(), request.trigger(), started, clock.instant(), RunError.of(e)));
-            return notifier.deliverUnrecorded(unrecorded, spec, policy.patience());
+            return notifier.deliverUnrecorded(unrecorded, spec, policy.patienceAt(clock.instant()));
         }
     }
 

@@ -3,12 +3,14 @@ package dev.sluice.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -82,6 +84,17 @@ public final class SourceServer implements AutoCloseable {
     public SourceServer script(String path, Step... steps) {
         scripts.put(path, new CopyOnWriteArrayList<>(List.of(steps)));
         return this;
+    }
+
+    /** The bundled covid-us pipeline's text, reading its sources from this server's /nyt.csv and /jhu.csv. */
+    public String covidUsPipeline() {
+        try (InputStream in = SourceServer.class.getResourceAsStream("/pipelines/covid-us.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replaceFirst("url: https://\\S+us\\.csv", "url: " + url("/nyt.csv"))
+                    .replaceFirst("url: https://\\S+combined\\.csv", "url: " + url("/jhu.csv"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public SourceServer serveFile(String path, Path file) {
