@@ -2,6 +2,8 @@ package dev.sluice;
 
 import ch.qos.logback.classic.Level;
 import dev.sluice.app.Wiring;
+import dev.sluice.cli.AwsCommand;
+import dev.sluice.cli.AwsScheduleCommand;
 import dev.sluice.cli.CheckCommand;
 import dev.sluice.cli.DemoCommand;
 import dev.sluice.cli.HistoryCommand;
@@ -99,6 +101,9 @@ public final class Main {
                 .addSubcommand("migrate", new MigrateCommand(wiring, terminal))
                 .addSubcommand("serve", new ServeCommand(wiring, terminal))
                 .addSubcommand("demo", new DemoCommand(wiring, terminal))
+                .addSubcommand(
+                        "aws",
+                        new CommandLine(new AwsCommand()).addSubcommand("schedule", new AwsScheduleCommand(terminal)))
                 .addSubcommand(
                         "notify",
                         new CommandLine(new NotifyCommand())
