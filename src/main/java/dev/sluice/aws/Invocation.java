@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * What a Lambda invocation asks for, read from its event: an EventBridge {@code Scheduled Event} runs the function's
- * pipelines (or the one its {@code detail} names); {@code {"pipeline": NAME, "force": BOOL}} runs that one now. Any
- * other event is refused rather than guessed at: a misspelt run-now must not become a scheduled run.
+ * pipelines (or the one its {@code detail} names); {@code {"pipeline": NAME, "force": BOOL}} runs that one now; an
+ * empty event ({@code {}}, or none, as a deployment's first invocation sends) runs all of them now. Any other event
+ * is refused rather than guessed at: a misspelt run-now must not become a scheduled run.
  *
  * @param pipeline the one pipeline asked for, or empty for all of the function's
  * @param request  the trigger, and whether to load even when nothing changed
@@ -22,6 +23,9 @@ record Invocation(Optional<String> pipeline, RunRequest request) {
     private static final Set<String> RUN_NOW_FIELDS = Set.of("pipeline", "force");
 
     static Invocation of(JsonNode event) {
+        if (event.isMissingNode() || (event.isObject() && event.isEmpty())) {
+            return new Invocation(Optional.empty(), RunRequest.of(Trigger.MANUAL));
+        }
         if (event.isObject() && event.has("pipeline")) {
             return runNow(event);
         }

@@ -97,11 +97,14 @@ public final class ScheduledRunHandler implements RequestStreamHandler, AutoClos
             LOG.info("{}", RunJson.toJson(run));
             runs.add(run);
         }
+        // The database was reached and migrated unless a run failed on it; the runs' other failures (a source
+        // down) leave it usable, and the dashboard's role can be given its password all the same.
+        if (runs.stream().noneMatch(run -> run.error().map(RunError::kind).orElse(null) == ErrorKind.DATABASE)) {
+            alignReaderOnce();
+        }
         List<Run> failed =
                 runs.stream().filter(run -> run.status() == RunStatus.FAILED).toList();
-        if (failed.isEmpty()) {
-            alignReaderOnce();
-        } else {
+        if (!failed.isEmpty()) {
             throw new SluiceException(
                     failed.get(0).error().map(RunError::kind).orElse(ErrorKind.INTERNAL),
                     failed.stream().map(ScheduledRunHandler::describe).collect(Collectors.joining("; ")));
@@ -111,8 +114,8 @@ public final class ScheduledRunHandler implements RequestStreamHandler, AutoClos
     }
 
     /**
-     * Gives the dashboard's role the password of its secret, once per execution environment, after a run has
-     * reached (and migrated) the database. A failure here does not fail the runs, which went well: it is logged.
+     * Gives the dashboard's role the password of its secret, once per execution environment, after the runs have
+     * reached (and migrated) the database. A failure here is logged, and does not change the runs' outcome.
      */
     private void alignReaderOnce() {
         if (readerAligned || wiring.settings().aws().readerSecretArn().isEmpty()) {

@@ -238,6 +238,18 @@ class ScheduledRunHandlerIT {
     }
 
     @Test
+    void an_empty_event_runs_every_pipeline_of_the_function_now_as_a_deployment_first_invokes_it() throws Exception {
+        ScheduledRunHandler handler = handler();
+
+        JsonNode run = invoke(handler, "{}");
+
+        assertThat(run.get("pipeline").asText()).isEqualTo("covid-us");
+        assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("trigger").asText()).isEqualTo("MANUAL");
+        assertThat(invoke(handler, "").get("status").asText()).isEqualTo("UNCHANGED");
+    }
+
+    @Test
     void events_it_does_not_understand_and_pipelines_it_does_not_have_are_refused_without_a_run() throws Exception {
         ScheduledRunHandler handler = handler();
 
