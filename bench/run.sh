@@ -24,7 +24,6 @@ cd "$(dirname "$0")/.."
 ROWS=${ROWS:-1000000}
 REPEAT=${REPEAT:-3}
 OUT=${OUT:-bench/out}
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_PORT=${PG_PORT:-55433}
 HTTP_PORT=${HTTP_PORT:-18090}
 SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx256m}
@@ -37,25 +36,10 @@ base="counties-$ROWS"
 data_rows=$(( $(wc -l < "$OUT/$base.csv") - 1 ))
 [ -f "$OUT/$base.csv.gz" ] || gzip -k -6 "$OUT/$base.csv"
 
-# --- PostgreSQL: a throwaway cluster (PostgreSQL refuses to run as root: use the postgres user when root) ---------
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-pgdata="$OUT/pg-$PG_PORT"
-rm -rf "$pgdata"
-mkdir -p "$pgdata"
-[ "$(id -u)" = 0 ] && chown postgres "$pgdata" "$OUT" && chmod a+rx "$OUT"
-as_pg "$PG_BIN/initdb" -D "$pgdata" --auth=trust --username=postgres --encoding=UTF8 --locale=C.UTF-8 >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w \
-  -o "-p $PG_PORT -k $pgdata -c listen_addresses=127.0.0.1" start >/dev/null
+# --- PostgreSQL: a throwaway cluster ----------------------------------------------------------------------------
+source bench/cluster.sh
 http_pid=
-cleanup() {
-  [ -n "$http_pid" ] && kill "$http_pid" 2>/dev/null || true
-  as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-export PGOPTIONS="-c client_min_messages=warning"
-sql() { psql -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d bench -v ON_ERROR_STOP=1 "$@"; }
-psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "create database bench" >/dev/null
-db="jdbc:postgresql://127.0.0.1:$PG_PORT/bench?user=postgres"
+cleanup_more() { [ -n "$http_pid" ] && kill "$http_pid" 2>/dev/null || true; }
 
 # --- the files, over HTTP on loopback (python's server answers If-Modified-Since with 304) ---------------------
 python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$OUT" >/dev/null 2>&1 &
