@@ -24,7 +24,7 @@ import java.util.stream.IntStream;
 /**
  * Joins the staged sources and writes the result into the target as its mode says, writing only what changed. The
  * comparison is of typed values with NULL-safe {@code IS DISTINCT FROM}, computed once into a temporary table of
- * changes (and, for the modes that remove what a publication lacks, one of keys gone); the writes, the counts and
+ * changes (and, for the modes that remove what a publication lacks, one of keys gone, both from one full join); the writes, the counts and
  * the change log all read from them. Unchanged rows are never locked or rewritten, so an unchanged re-run writes
  * (almost) no WAL; only {@code replace} rewrites every row, by design.
  *
@@ -41,6 +41,7 @@ final class TargetMerger {
     private static final String MERGED = "sluice.merged_";
     private static final String CHANGES = "sluice_changes";
     private static final String GONE = "sluice_gone";
+    private static final String DIFFERENCE = "sluice_difference";
 
     private final PipelineSpec spec;
     private final TargetSpec target;
@@ -72,21 +73,28 @@ final class TargetMerger {
             // nested loops and merge joins that took 1.27 s where a hash join takes 0.74 s (1M rows, measured).
             st.execute("set local enable_nestloop = off");
             st.execute("set local enable_mergejoin = off");
-            long changed = st.executeUpdate(changesStatement(merged));
+            long changed;
+            long gone = 0;
+            if (target.mode().removesMissingKeys()) {
+                // One pass over the table and the publication finds both the changes and the keys gone: a full
+                // join, where a left join for the changes and an anti-join for the keys gone read both twice (the
+                // anti-join took 0.6 s of a 1M mirror run, measured).
+                st.executeUpdate(differenceStatement(merged));
+                changed = st.executeUpdate("create temp table " + CHANGES + " on commit drop as select "
+                        + columnList("") + ", _new" + oldValueColumns() + " from " + DIFFERENCE + " where not _gone");
+                gone = st.executeUpdate(goneStatement());
+            } else {
+                changed = st.executeUpdate(changesStatement(merged));
+            }
             long inserted;
             long updated;
-            long revived;
             try (PreparedStatement count = connection.prepareStatement(
-                            "select count(*) filter (where _new), count(*) filter (where not _new),"
-                                    + " count(*) filter (where _revived) from " + CHANGES);
+                            "select count(*) filter (where _new), count(*) filter (where not _new) from " + CHANGES);
                     var rs = count.executeQuery()) {
                 rs.next();
                 inserted = rs.getLong(1);
                 updated = rs.getLong(2);
-                revived = rs.getLong(3);
             }
-            // A soft-deleted key the publication brings back was matched, but was not among the live rows.
-            long gone = target.mode().removesMissingKeys() ? gone(st, merged, total - inserted - revived) : 0;
             st.execute("set local enable_nestloop = on");
             st.execute("set local enable_mergejoin = on");
             // The writes join these few rows to the whole table: with their real size known, the planner reaches
@@ -263,72 +271,80 @@ final class TargetMerger {
     }
 
     /**
-     * The rows of the publication that are new or differ from the table's current row of their key (a soft-deleted
-     * row differs: its key comes back), with the old values for the change log.
+     * Upsert: the rows of the publication that are new or differ from the table's row of their key, with the old
+     * values for the change log.
      */
     private String changesStatement(String merged) {
-        List<TargetColumn> values = target.valueColumns();
-        String oldValues = IntStream.range(0, values.size())
-                .mapToObj(i -> ", t." + SqlIdentifier.quote(values.get(i).name()) + " as _old_" + i)
-                .collect(Collectors.joining());
         String firstKey = SqlIdentifier.quote(target.keyColumns().get(0).name());
-        String on = on("t", "m") + current("t");
-        String differs = values.isEmpty()
-                ? ""
-                : " or row(" + columnList("t.", values) + ") is distinct from row(" + columnList("m.", values) + ")";
-        String revived = "false";
-        if (target.mode() == LoadMode.MIRROR && target.deletes() == TargetSpec.Deletes.SOFT) {
-            revived = "t." + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " is not null";
-            differs += " or " + revived;
-        }
         return "create temp table " + CHANGES + " on commit drop as select " + columnList("m.") + ", t." + firstKey
-                + " is null as _new, " + revived + " as _revived" + oldValues + " from " + merged + " m left join "
-                + target.qualifiedName()
-                + " t on " + on + " where t." + firstKey + " is null" + differs;
+                + " is null as _new" + oldValues("t") + " from " + merged + " m left join " + target.qualifiedName()
+                + " t on " + on("t", "m") + " where t." + firstKey + " is null or " + differs();
     }
 
     /**
-     * Finds the keys gone into {@link #GONE}: none when the table's current rows are exactly those the publication
-     * matched, which a count tells (0.1 s) without the anti-join that lists them (0.7 s, 1M rows, measured).
-     *
-     * @param matched the publication's keys among the table's current rows
+     * The modes that remove what a publication lacks: the publication's rows that are new or differ from the
+     * table's current row of their key (a soft-deleted row differs: its key comes back), and the table's current
+     * rows whose key the publication lacks ({@code _gone}, with their key in {@code _key_N}), with the old values.
      */
-    private long gone(Statement st, String merged, long matched) throws SQLException {
-        long current;
-        try (var rs = st.executeQuery("select count(*) from " + target.qualifiedName() + " t where true" + live("t"))) {
-            rs.next();
-            current = rs.getLong(1);
-        }
-        if (current == matched) {
-            st.execute(goneStatement(merged) + " and false");
-            return 0;
-        }
-        return st.executeUpdate(goneStatement(merged));
+    private String differenceStatement(String merged) {
+        List<TargetColumn> keys = target.keyColumns();
+        String firstKey = SqlIdentifier.quote(keys.get(0).name());
+        String tableKeys = IntStream.range(0, keys.size())
+                .mapToObj(i -> ", t." + SqlIdentifier.quote(keys.get(i).name()) + " as _key_" + i)
+                .collect(Collectors.joining());
+        String table = target.mode() == LoadMode.HISTORY
+                ? "(select * from " + target.qualifiedName() + " where " + SqlIdentifier.quote(TargetSpec.VALID_TO)
+                        + " is null)"
+                : target.qualifiedName();
+        boolean soft = target.mode() == LoadMode.MIRROR && target.deletes() == TargetSpec.Deletes.SOFT;
+        String deletedAt = "t." + SqlIdentifier.quote(TargetSpec.DELETED_AT);
+        String differs = soft ? differs() + " or " + deletedAt + " is not null" : differs();
+        // A soft-deleted row whose key is still absent is no change.
+        String gone = "m." + firstKey + " is null" + (soft ? " and " + deletedAt + " is null" : "");
+        return "create temp table " + DIFFERENCE + " on commit drop as select " + columnList("m.") + ", t." + firstKey
+                + " is null as _new, m." + firstKey + " is null as _gone" + tableKeys + oldValues("t") + " from "
+                + merged + " m full join " + table + " t on " + on("t", "m") + " where t." + firstKey + " is null or ("
+                + gone + ") or (m." + firstKey + " is not null and t." + firstKey + " is not null and (" + differs
+                + "))";
     }
 
-    /** The table's current rows whose key the publication no longer has, with their values for the change log. */
-    private String goneStatement(String merged) {
-        String keyNames = target.keyColumns().stream()
-                .map(c -> "t." + SqlIdentifier.quote(c.name()))
+    /** The keys gone, with their last values (for the change log), under the table's column names. */
+    private String goneStatement() {
+        List<TargetColumn> keys = target.keyColumns();
+        List<TargetColumn> values = target.valueColumns();
+        String keyNames = IntStream.range(0, keys.size())
+                .mapToObj(i ->
+                        "_key_" + i + " as " + SqlIdentifier.quote(keys.get(i).name()))
                 .collect(Collectors.joining(", "));
-        String values = target.valueColumns().isEmpty() ? "" : ", " + columnList("t.", target.valueColumns());
-        return "create temp table " + GONE + " on commit drop as select " + keyNames + values + " from "
-                + target.qualifiedName() + " t where not exists (select 1 from " + merged + " m where " + on("t", "m")
-                + ")" + live("t");
+        String valueNames = IntStream.range(0, values.size())
+                .mapToObj(i -> ", _old_" + i + " as "
+                        + SqlIdentifier.quote(values.get(i).name()))
+                .collect(Collectors.joining());
+        return "create temp table " + GONE + " on commit drop as select " + keyNames + valueNames + " from "
+                + DIFFERENCE + " where _gone";
     }
 
-    /** The rows still in the table: not soft-deleted, or in history the current versions. */
-    private String live(String alias) {
-        return target.mode() == LoadMode.MIRROR && target.deletes() == TargetSpec.Deletes.SOFT
-                ? " and " + alias + "." + SqlIdentifier.quote(TargetSpec.DELETED_AT) + " is null"
-                : current(alias);
+    /** Whether the values of {@code t} (the table) and {@code m} (the publication) differ, NULL-safe. */
+    private String differs() {
+        List<TargetColumn> values = target.valueColumns();
+        return values.isEmpty()
+                ? "false"
+                : "row(" + columnList("t.", values) + ") is distinct from row(" + columnList("m.", values) + ")";
     }
 
-    /** In history, only the current version of a key is compared and closed. */
-    private String current(String alias) {
-        return target.mode() == LoadMode.HISTORY
-                ? " and " + alias + "." + SqlIdentifier.quote(TargetSpec.VALID_TO) + " is null"
-                : "";
+    /** The table's values as {@code _old_N}, for the change log. */
+    private String oldValues(String alias) {
+        List<TargetColumn> values = target.valueColumns();
+        return IntStream.range(0, values.size())
+                .mapToObj(i ->
+                        ", " + alias + "." + SqlIdentifier.quote(values.get(i).name()) + " as _old_" + i)
+                .collect(Collectors.joining());
+    }
+
+    private String oldValueColumns() {
+        return IntStream.range(0, target.valueColumns().size())
+                .mapToObj(i -> ", _old_" + i)
+                .collect(Collectors.joining());
     }
 
     private String on(String left, String right) {
