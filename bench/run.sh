@@ -34,6 +34,19 @@ OUT=$(cd "$OUT" && pwd)
 base="counties-$ROWS"
 [ -f "$OUT/$base-nextday-withdrawn.csv" ] || java bench/GenerateCounties.java "$ROWS" "$OUT"
 data_rows=$(( $(wc -l < "$OUT/$base.csv") - 1 ))
+# From the files, independently of sluice: the keys whose values the next day revises, and the keys of the base
+# file the withdrawn next day lacks (which a mirror deletes).
+read -r revised withdrawn < <(python3 - "$OUT/$base.csv" "$OUT/$base-nextday.csv" "$OUT/$base-nextday-withdrawn.csv" <<'PY'
+import csv, sys
+def rows(path):
+    with open(path, newline="") as f:
+        r = csv.reader(f); next(r)
+        return {(row[0], row[3]): (row[1], row[2], row[4], row[5]) for row in r}
+base, nextday = rows(sys.argv[1]), rows(sys.argv[2])
+withdrawn = rows(sys.argv[3]).keys()
+print(sum(1 for k, v in nextday.items() if k in base and base[k] != v), sum(1 for k in base if k not in withdrawn))
+PY
+)
 [ -f "$OUT/$base.csv.gz" ] || gzip -k -6 "$OUT/$base.csv"
 
 # --- PostgreSQL: a throwaway cluster ----------------------------------------------------------------------------
@@ -117,6 +130,7 @@ for rep in $(seq "$REPEAT"); do
   timed nextday "${sluice[@]}" --source "counties=$(url "$base-nextday.csv")"
   expect "nextday status" "$(field "['status']")" SUCCEEDED
   expect "nextday inserted" "$(field "['inserted']")" 3200
+  expect "nextday updated" "$(field "['updated']")" "$revised"
   after=$(table_stats)
   written=$(( ${after% *} - ${before% *} + ${after#* } - ${before#* } ))
   expect "nextday rows written" "$written" "$(( $(field "['inserted']") + $(field "['updated']") ))"
@@ -138,6 +152,14 @@ for rep in $(seq "$REPEAT"); do
     sql -c "checkpoint"
     timed "$mode" ./sluice run --pipeline "$OUT/us-counties-$mode.yaml" --db "$db" --json
     expect "$mode status" "$(field "['status']")" SUCCEEDED
+    # Counts from the files, not from sluice: the keys withdrawn are deleted; the history versions the revised keys
+    # and opens the new day's.
+    if [ "$mode" = mirror ]; then
+      expect "mirror deleted" "$(field "['deleted']")" "$withdrawn"
+    else
+      expect "history updated" "$(field "['updated']")" "$revised"
+      expect "history inserted" "$(field "['inserted']")" 3200
+    fi
     echo "${mode}_deleted $(field "['deleted']")" >> "$results"
   done
   sql -c "drop table us_counties_mirror, us_counties_history cascade" >/dev/null
