@@ -129,7 +129,7 @@ public final class SluiceStack extends Stack {
 
         DatabaseInstance database = DatabaseInstance.Builder.create(this, "Database")
                 .engine(DatabaseInstanceEngine.postgres(PostgresInstanceEngineProps.builder()
-                        .version(PostgresEngineVersion.VER_15)
+                        .version(PostgresEngineVersion.VER_17)
                         .build()))
                 .instanceType(InstanceType.of(InstanceClass.BURSTABLE4_GRAVITON, InstanceSize.MICRO))
                 .vpc(vpc)

@@ -161,7 +161,7 @@ class SluiceStackTest {
     void the_database_is_private_encrypted_backed_up_and_its_credentials_generated() {
         JsonNode database = one(standard, "AWS::RDS::DBInstance").get("Properties");
         assertThat(database.get("Engine").asText()).isEqualTo("postgres");
-        assertThat(database.get("EngineVersion").asText()).startsWith("15");
+        assertThat(database.get("EngineVersion").asText()).startsWith("17");
         assertThat(database.get("PubliclyAccessible").asBoolean()).isFalse();
         assertThat(database.get("StorageEncrypted").asBoolean()).isTrue();
         assertThat(database.get("BackupRetentionPeriod").asInt()).isEqualTo(7);
