@@ -92,6 +92,11 @@ public final class Wiring {
         return spec.withMoreChannels(settings.notifications().environmentChannels());
     }
 
+    /** A pipeline as a dashboard alone shows it: without channels, so without the secrets they would read. */
+    public PipelineSpec readPipelineToShow(String pathOrName) {
+        return new PipelineFileReader(trust).readToShow(pathOrName);
+    }
+
     /**
      * The database at {@code url} ({@code --db}), else the configured one: with {@code SLUICE_DB_SECRET_ARN}, the one
      * its Secrets Manager secret describes, read again when its credentials are refused. Nothing connects before it

@@ -87,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
         List<String> refs = pipelines.isEmpty() ? List.of(PipelineFileReader.DEFAULT_PIPELINE) : pipelines;
         Map<String, PipelineSpec> byName = new LinkedHashMap<>();
         for (String ref : refs) {
-            PipelineSpec spec = wiring.readPipeline(ref);
+            PipelineSpec spec = dashboardOnly ? wiring.readPipelineToShow(ref) : wiring.readPipeline(ref);
             if (byName.putIfAbsent(spec.name(), spec) != null) {
                 throw new PipelineConfigException(ref, 0, "name", "two pipelines are named '" + spec.name() + "'");
             }

@@ -65,6 +65,21 @@ public final class PipelineFileReader {
     }
 
     /**
+     * Reads a pipeline as a dashboard shows it: all of it but its notifications, whose secrets a process that never
+     * notifies must neither need nor hold ({@code serve --dashboard-only}).
+     */
+    public PipelineSpec readToShow(String pathOrName) {
+        PipelineText file = load(pathOrName);
+        return parse(file.origin(), file.text(), file.baseDir(), Notifications.LEFT_OUT);
+    }
+
+    /** What a reading does with a file's {@code notifications:}. */
+    private enum Notifications {
+        READ,
+        LEFT_OUT
+    }
+
+    /**
      * Reads only a pipeline's name and schedule: what deploying it needs, on a machine that holds none of the
      * secrets its notifications read.
      */
@@ -124,6 +139,10 @@ public final class PipelineFileReader {
      *                 they must stay; empty for bundled pipelines, which may not read local files
      */
     public PipelineSpec parse(String origin, String text, Optional<Path> baseDir) {
+        return parse(origin, text, baseDir, Notifications.READ);
+    }
+
+    private PipelineSpec parse(String origin, String text, Optional<Path> baseDir, Notifications notifications) {
         ConfigNode root = ConfigTree.parse(origin, text).root();
         root.allowOnly(
                 "name",
@@ -155,7 +174,7 @@ public final class PipelineFileReader {
                 join,
                 target,
                 readInvalidRows(root),
-                channels.read(root),
+                notifications == Notifications.READ ? channels.read(root) : List.of(),
                 DashboardReader.read(root, target));
     }
 

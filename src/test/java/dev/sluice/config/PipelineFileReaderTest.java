@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -134,6 +135,20 @@ class PipelineFileReaderTest {
         assertThat(error(two.replace("as: m, ", "")).getMessage()).contains("column 'n' comes from two sources");
         assertThat(error(two.replace("join: { type: full, on: [day] }\n", "")).getMessage())
                 .contains("missing required field 'join'");
+    }
+
+    @Test
+    void a_dashboard_reads_a_pipeline_without_its_notifications_and_so_without_their_secrets(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("p.yaml");
+        Files.writeString(
+                file, VALID + "notifications:\n  - name: ops\n    type: webhook\n    url: { env: HOOK_NOT_LENT }\n");
+
+        assertThatThrownBy(() -> reader.read(file.toString())).hasMessageContaining("HOOK_NOT_LENT");
+        PipelineSpec shown = reader.readToShow(file.toString());
+        assertThat(shown.notifications()).isEmpty();
+        assertThat(shown.name())
+                .isEqualTo(reader.parse("p.yaml", VALID, Optional.empty()).name());
     }
 
     @Test

@@ -403,7 +403,10 @@ public final class SluiceStack extends Stack {
                                 "SLUICE_READER_SECRET_ARN",
                                 readerSecret.getSecretArn(),
                                 "SLUICE_ALLOWED_HOSTS",
-                                balancer.getLoadBalancerDnsName()))
+                                balancer.getLoadBalancerDnsName(),
+                                // Where Secrets Manager is: a task's environment does not always say.
+                                "AWS_REGION",
+                                getRegion()))
                         .logDriver(LogDriver.awsLogs(AwsLogDriverProps.builder()
                                 .streamPrefix("dashboard")
                                 .logGroup(logs)

@@ -405,7 +405,8 @@ class SluiceStackTest {
         Set<String> variables = new TreeSet<>();
         container.get("Environment").forEach(v -> variables.add(v.get("Name").asText()));
         assertThat(variables)
-                .containsExactlyInAnyOrder("SLUICE_DB_URL", "SLUICE_READER_SECRET_ARN", "SLUICE_ALLOWED_HOSTS");
+                .containsExactlyInAnyOrder(
+                        "SLUICE_DB_URL", "SLUICE_READER_SECRET_ARN", "SLUICE_ALLOWED_HOSTS", "AWS_REGION");
         assertThat(container.toString()).doesNotContain(logicalId(standard, "AWS::SecretsManager::SecretTargetAttachment"));
 
         JsonNode service = one(standard, "AWS::ECS::Service").get("Properties");
