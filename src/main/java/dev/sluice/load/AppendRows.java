@@ -6,7 +6,6 @@ import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
 import dev.sluice.config.TargetSpec;
 import dev.sluice.db.DatabaseException;
-import dev.sluice.history.ChangeLog;
 import dev.sluice.history.RowCounts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,23 +31,19 @@ final class AppendRows implements LoadPlan {
     private final PipelineSpec spec;
     private final long runId;
     private final Instant started;
-    private final List<StagedSource> staged = new ArrayList<>();
+    private final StagingTables staging;
 
     AppendRows(Connection connection, PipelineSpec spec, long runId, Instant started) {
         this.connection = connection;
         this.spec = spec;
         this.runId = runId;
         this.started = started;
+        this.staging = new StagingTables(connection, runId);
     }
 
     @Override
     public <T> T stage(SourceSpec source, RowPositions files, Load.Fill<T> fill) {
-        String table = StagedSource.tableName(runId, staged.size());
-        KeyCheck keys = new KeyCheck(source, files);
-        RowWriter writer = StageAndMerge.copyInto(connection, source, table, keys);
-        T result = writer.fill(fill);
-        staged.add(new StagedSource(source, table, writer.rows(), keys));
-        return result;
+        return staging.stage(source, files, fill);
     }
 
     @Override
@@ -56,10 +51,9 @@ final class AppendRows implements LoadPlan {
         try {
             List<String> warnings = new ArrayList<>();
             long left = 0;
+            List<StagedSource> staged = staging.sources();
             for (StagedSource source : staged) {
-                if (!source.keys().complete()) {
-                    source.keys().inStaging(connection, source);
-                }
+                staging.finishKeyCheck(source);
                 left += leaveOutAppended(source, publications.of(source.source().name()), warnings);
             }
             TargetSpec target = spec.target();
@@ -70,42 +64,17 @@ final class AppendRows implements LoadPlan {
             try (Statement st = connection.createStatement()) {
                 inserted = st.executeUpdate("insert into " + target.qualifiedName() + " (" + columns + ", "
                         + SqlIdentifier.quote(TargetSpec.RUN_ID) + ") select " + columns + ", " + runId + " from "
-                        + from());
+                        + StagingTables.joined(staged, spec.join()) + " as joined");
             }
             for (StagedSource source : staged) {
                 remember(source.source().name(), publications.of(source.source().name()));
             }
             long logged = logInserted(target);
-            try (Statement st = connection.createStatement()) {
-                for (StagedSource source : staged) {
-                    st.execute("drop table " + source.table());
-                }
-            }
+            staging.drop();
             return new LoadOutcome(new RowCounts(inserted, 0, 0, left), logged, warnings);
         } catch (SQLException e) {
             throw DatabaseException.of("cannot append to " + spec.target().qualifiedName(), e);
         }
-    }
-
-    /** The staged rows, or the sources joined on their key. */
-    private String from() {
-        if (staged.size() == 1) {
-            return staged.get(0).table();
-        }
-        String using = spec.join().orElseThrow().on().stream()
-                .map(SqlIdentifier::quote)
-                .collect(Collectors.joining(", "));
-        String join = spec.join().orElseThrow().type().name().toLowerCase(java.util.Locale.ROOT) + " join ";
-        StringBuilder from = new StringBuilder(staged.get(0).table());
-        for (int i = 1; i < staged.size(); i++) {
-            from.append(' ')
-                    .append(join)
-                    .append(staged.get(i).table())
-                    .append(" using (")
-                    .append(using)
-                    .append(')');
-        }
-        return from + " as joined";
     }
 
     /** Deletes from staging the rows of files appended before; returns how many rows that left out. */
@@ -162,24 +131,11 @@ final class AppendRows implements LoadPlan {
         }
         List<TargetColumn> keys = target.keyColumns();
         List<TargetColumn> values = target.valueColumns();
-        String key = keys.isEmpty() ? "jsonb_build_object('row', seq)" : json(keys);
+        String key = keys.isEmpty() ? "jsonb_build_object('row', seq)" : ChangeLogRows.json(keys);
         String select = "select seq, 'INSERT' as operation, " + key + " as key, null::jsonb as old_values, "
-                + json(values) + " as new_values from (select *, row_number() over () as seq from "
+                + ChangeLogRows.json(values) + " as new_values from (select *, row_number() over () as seq from "
                 + target.qualifiedName() + " where " + SqlIdentifier.quote(TargetSpec.RUN_ID) + " = " + runId
                 + " limit ?) t";
-        try (PreparedStatement st = connection.prepareStatement(ChangeLog.insertFrom(select))) {
-            st.setLong(1, runId);
-            st.setString(2, spec.name());
-            st.setInt(3, target.changeLogLimit());
-            return st.executeUpdate();
-        }
-    }
-
-    private static String json(List<TargetColumn> columns) {
-        return "jsonb_build_object("
-                + columns.stream()
-                        .map(c -> "'" + c.name() + "', " + SqlIdentifier.quote(c.name()))
-                        .collect(Collectors.joining(", "))
-                + ")";
+        return ChangeLogRows.insert(connection, runId, spec.name(), target.changeLogLimit(), select);
     }
 }

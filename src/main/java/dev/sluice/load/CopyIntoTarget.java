@@ -112,7 +112,7 @@ final class CopyIntoTarget implements LoadPlan {
     private DuplicateKeyException locate(SourceSpec source, Load.Fill<?> fill, KeyCheck refused, SQLException e) {
         String table = StagedSource.tableName(runId, 0);
         KeyCheck keys = new KeyCheck(source, refused.positions());
-        RowWriter writer = StageAndMerge.copyInto(connection, source, table, keys);
+        RowWriter writer = StagingTables.copyInto(connection, source, table, keys);
         writer.fill(fill);
         try {
             keys.inStaging(connection, new StagedSource(source, table, writer.rows(), keys));

@@ -5,12 +5,9 @@ import dev.sluice.config.SourceSpec;
 import dev.sluice.db.DatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * The plan for a target that has rows (or several sources, or cleaning rules): each source is copied into a staging
@@ -23,55 +20,32 @@ final class StageAndMerge implements LoadPlan {
     private final PipelineSpec spec;
     private final long runId;
     private final Instant started;
-    private final List<StagedSource> staged = new ArrayList<>();
+    private final StagingTables staging;
 
     StageAndMerge(Connection connection, PipelineSpec spec, long runId, Instant started) {
         this.connection = connection;
         this.spec = spec;
         this.runId = runId;
         this.started = started;
+        this.staging = new StagingTables(connection, runId);
     }
 
     @Override
     public <T> T stage(SourceSpec source, RowPositions files, Load.Fill<T> fill) {
-        String table = StagedSource.tableName(runId, staged.size());
-        KeyCheck keys = new KeyCheck(source, files);
-        RowWriter writer = copyInto(connection, source, table, keys);
-        T result = writer.fill(fill);
-        staged.add(new StagedSource(source, table, writer.rows(), keys));
-        return result;
-    }
-
-    /** Creates a source's staging table and opens a COPY into it. */
-    static RowWriter copyInto(Connection connection, SourceSpec source, String table, KeyCheck keys) {
-        try (Statement st = connection.createStatement()) {
-            st.execute(StagedSource.createStatement(source, table));
-            CopyIn copy = connection
-                    .unwrap(PGConnection.class)
-                    .getCopyAPI()
-                    .copyIn(StagedSource.copyStatement(source, table));
-            return new RowWriter(source, copy, BinaryCopyEncoder.Layout.STAGING, keys);
-        } catch (SQLException e) {
-            throw DatabaseException.of("cannot stage " + source.name(), e);
-        }
+        return staging.stage(source, files, fill);
     }
 
     @Override
     public LoadOutcome finish(Publications publications) {
         try {
             List<String> warnings = new ArrayList<>();
+            List<StagedSource> staged = staging.sources();
             for (StagedSource source : staged) {
-                if (!source.keys().complete()) {
-                    source.keys().inStaging(connection, source);
-                }
+                staging.finishKeyCheck(source);
                 warnings.addAll(DecreaseRules.apply(connection, source));
             }
             LoadOutcome outcome = new TargetMerger(spec, started).merge(connection, staged, runId, warnings);
-            try (Statement st = connection.createStatement()) {
-                for (StagedSource source : staged) {
-                    st.execute("drop table " + source.table());
-                }
-            }
+            staging.drop();
             return outcome;
         } catch (SQLException e) {
             throw DatabaseException.of("cannot merge into " + spec.target().qualifiedName(), e);

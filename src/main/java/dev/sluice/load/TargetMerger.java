@@ -1,12 +1,10 @@
 package dev.sluice.load;
 
-import dev.sluice.config.JoinSpec;
 import dev.sluice.config.LoadMode;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
 import dev.sluice.config.TargetSpec;
-import dev.sluice.history.ChangeLog;
 import dev.sluice.history.RowCounts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,10 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -243,37 +238,17 @@ final class TargetMerger {
         List<TargetColumn> values = target.valueColumns();
         String order = keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
         String select = "select row_number() over (order by " + order + ") as seq, 'INSERT' as operation, "
-                + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name()))
+                + ChangeLogRows.json(keys)
                 + " as key, null::jsonb as old_values, "
-                + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name())) + " as new_values"
+                + ChangeLogRows.json(values) + " as new_values"
                 + " from (select * from " + target.qualifiedName() + " order by " + order + " limit ?) t";
-        return logChanges(connection, runId, select);
-    }
-
-    private long logChanges(Connection connection, long runId, String select) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement(ChangeLog.insertFrom(select))) {
-            st.setLong(1, runId);
-            st.setString(2, spec.name());
-            st.setInt(3, target.changeLogLimit());
-            return st.executeUpdate();
-        }
+        return ChangeLogRows.insert(connection, runId, spec.name(), target.changeLogLimit(), select);
     }
 
     private String joinStatement(List<StagedSource> staged, String merged) {
-        JoinSpec join = spec.join().orElseThrow();
-        String using = join.on().stream().map(SqlIdentifier::quote).collect(Collectors.joining(", "));
-        String joinWord = join.type().name().toLowerCase(Locale.ROOT) + " join ";
-        StringBuilder from = new StringBuilder(staged.get(0).table());
-        for (int i = 1; i < staged.size(); i++) {
-            from.append(' ')
-                    .append(joinWord)
-                    .append(staged.get(i).table())
-                    .append(" using (")
-                    .append(using)
-                    .append(')');
-        }
         // Key columns unqualified: with USING, a FULL join's key is the coalesce of both sides.
-        return "create unlogged table " + merged + " as select " + columnList("") + " from " + from;
+        return "create unlogged table " + merged + " as select " + columnList("") + " from "
+                + StagingTables.joined(staged, spec.join());
     }
 
     /**
@@ -439,29 +414,20 @@ final class TargetMerger {
         String keyColumns =
                 keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
         String changes = "select case when _new then 'INSERT' else 'UPDATE' end as operation, "
-                + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name())) + " as key,"
-                + " case when _new then null else " + jsonObject(values, i -> "_old_" + i) + " end as old_values, "
-                + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name())) + " as new_values, "
+                + ChangeLogRows.json(keys) + " as key,"
+                + " case when _new then null else " + ChangeLogRows.json(values, i -> "_old_" + i)
+                + " end as old_values, "
+                + ChangeLogRows.json(values) + " as new_values, "
                 + keyColumns + " from " + CHANGES;
         if (target.mode().removesMissingKeys()) {
             changes += " union all select 'DELETE', "
-                    + jsonObject(keys, i -> SqlIdentifier.quote(keys.get(i).name())) + ", "
-                    + jsonObject(values, i -> SqlIdentifier.quote(values.get(i).name())) + ", null::jsonb, "
+                    + ChangeLogRows.json(keys) + ", "
+                    + ChangeLogRows.json(values) + ", null::jsonb, "
                     + keyColumns + " from " + GONE;
         }
         String select = "select row_number() over (order by " + keyColumns + ") as seq, operation, key, old_values,"
                 + " new_values from (" + changes + ") c order by " + keyColumns + " limit ?";
-        return logChanges(connection, runId, select);
-    }
-
-    /** jsonb_build_object('name', expression, ...) over columns, in order. */
-    private static String jsonObject(List<TargetColumn> columns, IntFunction<String> expression) {
-        List<String> pairs = new ArrayList<>();
-        for (int i = 0; i < columns.size(); i++) {
-            // Column names passed SqlIdentifier validation: safe inside a string literal.
-            pairs.add("'" + columns.get(i).name() + "', " + expression.apply(i));
-        }
-        return "jsonb_build_object(" + String.join(", ", pairs) + ")";
+        return ChangeLogRows.insert(connection, runId, spec.name(), target.changeLogLimit(), select);
     }
 
     private String columnList(String prefix) {
