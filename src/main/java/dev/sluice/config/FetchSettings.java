@@ -122,20 +122,6 @@ public record FetchSettings(
                 maxRatio);
     }
 
-    public FetchSettings withMaxRatio(int ratio) {
-        return new FetchSettings(
-                connectTimeout,
-                readTimeout,
-                deadline,
-                minRate,
-                attempts,
-                backoffBase,
-                backoffMax,
-                maxRetryAfter,
-                maxBytes,
-                ratio);
-    }
-
     public FetchSettings withMinRate(MinimumRate rate) {
         return new FetchSettings(
                 connectTimeout,

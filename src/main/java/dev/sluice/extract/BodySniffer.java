@@ -65,34 +65,39 @@ final class BodySniffer {
         }
         if (start < prefixLength && (prefix[start] == '{' || prefix[start] == '[')) {
             // A JSON document (an API's error, a credentials document) also parses as CSV of a sort; its first
-            // line would then be quoted as a header. It is named by its kind and size only.
-            LOG.warn(
-                    "{}: the body is JSON; it begins '{}'",
+            // line would then be quoted as a header.
+            throw notCsv(
                     source,
-                    Excerpt.of(
-                            new String(prefix, start, Math.min(prefixLength - start, 20), StandardCharsets.UTF_8), 20));
-            throw new SourceRejectedException(
-                    ErrorKind.NOT_CSV,
-                    source,
-                    String.format(java.util.Locale.ROOT, "%s: the body is JSON, not CSV%s", name, size(length)));
+                    name,
+                    length,
+                    "JSON",
+                    "JSON",
+                    new String(prefix, start, Math.min(prefixLength - start, 20), StandardCharsets.UTF_8),
+                    20);
         }
         if (start < prefixLength && prefix[start] == '<') {
-            // What the body says is not published (it may be anything a server answered: an internal page, a
-            // credentials document); a short, sanitised excerpt goes to the log only.
-            LOG.warn(
-                    "{}: the body is markup; it begins '{}'",
+            throw notCsv(
                     source,
-                    Excerpt.of(
-                            new String(prefix, start, Math.min(prefixLength - start, 60), StandardCharsets.UTF_8), 60));
-            throw new SourceRejectedException(
-                    ErrorKind.NOT_CSV,
-                    source,
-                    String.format(
-                            java.util.Locale.ROOT,
-                            "%s: the body is HTML (or other markup), not CSV%s",
-                            name,
-                            size(length)));
+                    name,
+                    length,
+                    "markup",
+                    "HTML (or other markup)",
+                    new String(prefix, start, Math.min(prefixLength - start, 60), StandardCharsets.UTF_8),
+                    60);
         }
+    }
+
+    /**
+     * A body of another kind, named by its kind and size only: what it says is not published (it may be anything a
+     * server answered: an internal page, a credentials document); a short, sanitised excerpt goes to the log only.
+     */
+    private static SourceRejectedException notCsv(
+            String source, String name, long length, String kind, String named, String begins, int excerpt) {
+        LOG.warn("{}: the body is {}; it begins '{}'", source, kind, Excerpt.of(begins, excerpt));
+        return new SourceRejectedException(
+                ErrorKind.NOT_CSV,
+                source,
+                String.format(java.util.Locale.ROOT, "%s: the body is %s, not CSV%s", name, named, size(length)));
     }
 
     private static String size(long length) {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * retries with backoff on connection errors, 429 and 5xx. Redirects are followed here, one hop at a time, only where
  * the {@link AddressPolicy} lets them lead.
  */
-final class HttpSourceFetcher {
+final class HttpSourceFetcher implements RemoteFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSourceFetcher.class);
 
     static final String USER_AGENT = "sluice/0.1 (+https://github.com/sluice-etl/sluice)";
@@ -101,8 +101,8 @@ final class HttpSourceFetcher {
         this.addresses = addresses;
     }
 
-    /** Fetches {@code url}, one of the source's files, into {@code file}. */
-    Fetched fetch(
+    @Override
+    public Fetched fetch(
             SourceSpec source,
             URI url,
             String shownUrl,

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * attempts as {@code fetch.attempts}). Credentials come from the environment sluice was given, else the SDK's
  * default chain; the endpoint can be another one (a test's, or an S3-compatible store), addressed by path.
  */
-final class S3SourceFetcher {
+final class S3SourceFetcher implements RemoteFetcher {
     private final S3Access access;
     private S3Client client;
 
@@ -35,7 +35,8 @@ final class S3SourceFetcher {
         this.access = access;
     }
 
-    Fetched fetch(
+    @Override
+    public Fetched fetch(
             SourceSpec source,
             URI url,
             String shownUrl,

@@ -138,8 +138,8 @@ public final class SourceFetcher {
             body.completed(
                     switch (scheme) {
                         case "file" -> fromFile(source, planned, shownUrl, body, lastLoaded);
-                        case "s3" -> fromS3(source, planned, shownUrl, body, conditional, lastLoaded);
-                        default -> fromHttp(source, planned, shownUrl, body, conditional, lastLoaded);
+                        case "s3" -> fromServer(s3, source, planned, shownUrl, body, conditional, lastLoaded);
+                        default -> fromServer(http, source, planned, shownUrl, body, conditional, lastLoaded);
                     });
         } catch (SluiceException e) {
             body.failed(e);
@@ -164,25 +164,15 @@ public final class SourceFetcher {
         };
     }
 
-    private Download fromHttp(
+    private Download fromServer(
+            RemoteFetcher server,
             SourceSpec source,
             PlannedFile planned,
             String shownUrl,
             BodyDownload body,
             Optional<SourceState> conditional,
             Optional<SourceState> lastLoaded) {
-        Fetched fetched = http.fetch(source, planned.url(), shownUrl, conditional, body.file(), observer(body));
-        return downloaded(source, planned, shownUrl, fetched, conditional, lastLoaded);
-    }
-
-    private Download fromS3(
-            SourceSpec source,
-            PlannedFile planned,
-            String shownUrl,
-            BodyDownload body,
-            Optional<SourceState> conditional,
-            Optional<SourceState> lastLoaded) {
-        Fetched fetched = s3.fetch(source, planned.url(), shownUrl, conditional, body.file(), observer(body));
+        Fetched fetched = server.fetch(source, planned.url(), shownUrl, conditional, body.file(), observer(body));
         return downloaded(source, planned, shownUrl, fetched, conditional, lastLoaded);
     }
 

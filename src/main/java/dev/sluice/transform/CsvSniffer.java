@@ -141,15 +141,20 @@ public final class CsvSniffer {
                 .orElse(new Consistency(0, 0, 1));
     }
 
-    private static List<List<String>> records(String text, char delimiter, char quote, int limit) {
-        List<List<String>> records = new ArrayList<>();
-        CsvReader<CsvRecord> csv = CsvReader.builder()
+    /** The text's records as a lenient reader sees them: a sample's last line may be cut, its widths may vary. */
+    private static CsvReader<CsvRecord> reader(String text, char delimiter, char quote) {
+        return CsvReader.builder()
                 .fieldSeparator(delimiter)
                 .quoteCharacter(quote)
                 .skipEmptyLines(true)
                 .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .ofCsvRecord(text);
+    }
+
+    private static List<List<String>> records(String text, char delimiter, char quote, int limit) {
+        List<List<String>> records = new ArrayList<>();
+        CsvReader<CsvRecord> csv = reader(text, delimiter, quote);
         for (CsvRecord record : csv) {
             records.add(record.getFields());
             if (records.size() >= limit) {
@@ -161,13 +166,7 @@ public final class CsvSniffer {
 
     /** The physical line the {@code index}-th record starts on, minus one: the lines to skip before it. */
     private static int lineOf(String text, char delimiter, char quote, int index) {
-        CsvReader<CsvRecord> csv = CsvReader.builder()
-                .fieldSeparator(delimiter)
-                .quoteCharacter(quote)
-                .skipEmptyLines(true)
-                .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .ofCsvRecord(text);
+        CsvReader<CsvRecord> csv = reader(text, delimiter, quote);
         int i = 0;
         for (CsvRecord record : csv) {
             if (i++ == index) {
