@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.testing.Packing;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SluiceProcess;
 import dev.sluice.testing.SourceServer;
@@ -290,7 +291,7 @@ class CommandLineIT {
     void init_writes_a_pipeline_file_that_check_accepts_and_run_loads_as_it_is() throws Exception {
         String csv = "Date;Exchange rate;Country\n01/02/2021;1,2345;Japan\n01/02/2021;0,8765;Germany\n"
                 + "02/02/2021;1,2400;Japan\n02/02/2021;NA;Germany\n";
-        server.script("/rates.csv.gz", SourceServer.body(gzip(csv)));
+        server.script("/rates.csv.gz", SourceServer.body(Packing.gzip(csv)));
         Path pipeline = home.resolve("rates.yaml");
 
         SluiceProcess.Result init = SluiceProcess.run(
@@ -336,16 +337,6 @@ class CommandLineIT {
                 SluiceProcess.run(env, "init", server.url("/rates.csv.gz").toString(), "--out", pipeline.toString());
         assertThat(again.exitCode()).isEqualTo(2);
         assertThat(again.stderr()).contains("exists; choose another --out, or add --force");
-    }
-
-    private static byte[] gzip(String text) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
-            gzip.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** check --db says what a run would change; history --rejected lists what a run quarantined. */

@@ -8,23 +8,20 @@ import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Trust;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
+import dev.sluice.testing.Packing;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,9 +55,10 @@ class RealFeedsIT {
             String name = files.get(i).getFileName().toString();
             String path = switch (i % 4) {
                 case 0 -> serve("/euribor/" + name, SourceServer.body(body));
-                case 1 -> serve("/euribor/" + name + ".gz", SourceServer.body(gzip(body)));
+                case 1 -> serve("/euribor/" + name + ".gz", SourceServer.body(Packing.gzip(body)));
                 case 2 -> serve("/euribor/encoded/" + name, SourceServer.gzipped(body));
-                default -> serve("/euribor/" + name + ".zip", SourceServer.body(zip(name, body)));
+                default ->
+                    serve("/euribor/" + name + ".zip", SourceServer.body(Packing.zip(Map.of("data/" + name, body))));
             };
             urls.add(rig.server.url(path).toString());
         }
@@ -86,7 +84,8 @@ class RealFeedsIT {
             throws Exception {
         Path annual = SharedData.feeds().resolve("bond-yields-uk-10y/annual.csv");
         byte[] annualBody = Files.readAllBytes(annual);
-        String zipped = serve("/gilts/annual.zip", SourceServer.body(zip("annual.csv", annualBody)));
+        String zipped =
+                serve("/gilts/annual.zip", SourceServer.body(Packing.zip(Map.of("data/annual.csv", annualBody))));
         Initializer.Result init = rig.wiring
                 .initializer()
                 .initialize(new Initializer.Request(
@@ -110,7 +109,7 @@ class RealFeedsIT {
             part.addAll(lines.subList(1 + p * per, Math.min(lines.size(), 1 + (p + 1) * per)));
             byte[] body = (String.join("\n", part) + "\n").getBytes(StandardCharsets.UTF_8);
             urls.add(rig.server
-                    .url(serve("/gilts/quarterly-part" + (p + 1) + ".csv.gz", SourceServer.body(gzip(body))))
+                    .url(serve("/gilts/quarterly-part" + (p + 1) + ".csv.gz", SourceServer.body(Packing.gzip(body))))
                     .toString());
         }
         Initializer.Result quarters =
@@ -169,27 +168,5 @@ class RealFeedsIT {
                 .map(row -> String.join(
                         "|", row.stream().map(v -> v == null ? "NULL" : v).toList()))
                 .toList();
-    }
-
-    private static byte[] gzip(byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] zip(String name, byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            zip.putNextEntry(new ZipEntry("data/" + name));
-            zip.write(body);
-            zip.closeEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

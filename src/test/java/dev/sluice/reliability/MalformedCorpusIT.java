@@ -13,6 +13,7 @@ import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
 import dev.sluice.testing.ExpectedCovidTable;
 import dev.sluice.testing.FailureWitness;
+import dev.sluice.testing.Packing;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
@@ -20,7 +21,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,16 +153,6 @@ class MalformedCorpusIT {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] gzip(byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static Variant nyt(String name, String body, ErrorKind kind, Long line, String column, String value) {
@@ -441,7 +430,7 @@ class MalformedCorpusIT {
                 nyt("blank lines between rows", NYT.replace("\n2021-", "\n\n2021-"), null, null, null, null),
                 // Recognised by its bytes and unpacked while read: a .gz file served as it is, without
                 // Content-Encoding, is still the CSV it packs.
-                nyt("gzip bytes without Content-Encoding", gzip(utf8(NYT)), null, null, null, null),
+                nyt("gzip bytes without Content-Encoding", Packing.gzip(utf8(NYT)), null, null, null, null),
                 jhu(
                         "invalid values in rows the filters drop",
                         setField(setField(JHU, 2, 3, "-1"), 3, 0, "not a date"),

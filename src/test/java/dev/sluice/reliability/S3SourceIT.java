@@ -9,12 +9,10 @@ import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Trust;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
+import dev.sluice.testing.Packing;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestDatabase;
 import dev.sluice.testing.TestRig;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -23,7 +21,6 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +70,7 @@ class S3SourceIT {
 
     @Test
     void an_object_loads_and_its_etag_makes_the_next_run_unchanged() {
-        byte[] body = gzip("station,day,value\nA,2021-03-01,1.5\nB,2021-03-01,2.5\n");
+        byte[] body = Packing.gzip("station,day,value\nA,2021-03-01,1.5\nB,2021-03-01,2.5\n");
         s3.script("/feeds/readings/2021-03-01.csv.gz", object(body));
         PipelineSpec spec = spec("s3://feeds/readings/2021-03-01.csv.gz", "");
 
@@ -155,15 +152,5 @@ class S3SourceIT {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] gzip(String text) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(utf8(text));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -12,6 +12,7 @@ import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
 import dev.sluice.history.SourceSummary;
 import dev.sluice.testing.FailureWitness;
+import dev.sluice.testing.Packing;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestDatabase;
 import dev.sluice.testing.TestRig;
@@ -120,8 +121,8 @@ class SeveralFilesIT {
     @Test
     void each_file_keeps_its_own_state_and_only_a_changed_one_is_read_again() {
         rig.server.script("/d1.csv", SourceServer.body(utf8(day("2021-03-01", 1, 2))));
-        rig.server.script("/d2.csv.gz", SourceServer.body(gzip(utf8(day("2021-03-02", 3, 4)))));
-        rig.server.script("/d3.zip", SourceServer.body(zip(Map.of("d3.csv", utf8(day("2021-03-03", 5, 6))))));
+        rig.server.script("/d2.csv.gz", SourceServer.body(Packing.gzip(utf8(day("2021-03-02", 3, 4)))));
+        rig.server.script("/d3.zip", SourceServer.body(Packing.zip(Map.of("d3.csv", utf8(day("2021-03-03", 5, 6))))));
         PipelineSpec spec = listed("/d1.csv", "/d2.csv.gz", "/d3.zip");
 
         Run first = rig.run(spec);
@@ -139,7 +140,7 @@ class SeveralFilesIT {
                 .extracting(SourceSummary.FileSummary::notModified)
                 .containsExactly(true, true, true);
 
-        rig.server.script("/d2.csv.gz", SourceServer.body(gzip(utf8(day("2021-03-02", 3, 40)))));
+        rig.server.script("/d2.csv.gz", SourceServer.body(Packing.gzip(utf8(day("2021-03-02", 3, 40)))));
         Run revised = rig.run(spec);
         assertThat(revised.status()).as(message(revised)).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(List.of(revised.inserted(), revised.updated(), revised.unchanged()))
@@ -156,8 +157,8 @@ class SeveralFilesIT {
 
     @Test
     void a_template_skips_a_day_not_published_yet_when_told_to_and_fails_naming_it_otherwise() {
-        rig.server.script("/daily/2021-03-01.csv.gz", SourceServer.body(gzip(utf8(day("2021-03-01", 1)))));
-        rig.server.script("/daily/2021-03-02.csv.gz", SourceServer.body(gzip(utf8(day("2021-03-02", 2)))));
+        rig.server.script("/daily/2021-03-01.csv.gz", SourceServer.body(Packing.gzip(utf8(day("2021-03-01", 1)))));
+        rig.server.script("/daily/2021-03-02.csv.gz", SourceServer.body(Packing.gzip(utf8(day("2021-03-02", 2)))));
         rig.server.script("/daily/2021-03-03.csv.gz", SourceServer.status(404));
 
         witness.remember();
@@ -235,7 +236,8 @@ class SeveralFilesIT {
         }
         rig.server.script(
                 "/big.csv.gz",
-                SourceServer.body(gzip(utf8(day("2021-03-01", new double[5000]).replace("S0,", "x,")))));
+                SourceServer.body(
+                        Packing.gzip(utf8(day("2021-03-01", new double[5000]).replace("S0,", "x,")))));
         PipelineSpec limited = TestRig.withFetch(listed("/big.csv.gz"), FetchSettings.DEFAULTS.withMaxBytes(1 << 16));
         Run run = rig.run(limited);
         assertThat(run.error().orElseThrow().kind()).isEqualTo(ErrorKind.TOO_LARGE);
@@ -244,8 +246,8 @@ class SeveralFilesIT {
 
     @Test
     void truncated_archives_are_not_csv() {
-        byte[] gz = gzip(utf8(day("2021-03-01", new double[2000])));
-        byte[] zip = zip(Map.of("a.csv", utf8(day("2021-03-01", new double[2000]))));
+        byte[] gz = Packing.gzip(utf8(day("2021-03-01", new double[2000])));
+        byte[] zip = Packing.zip(Map.of("a.csv", utf8(day("2021-03-01", new double[2000]))));
         rig.server.script("/cut.csv.gz", SourceServer.body(Arrays.copyOf(gz, gz.length / 2)));
         rig.server.script("/cut.zip", SourceServer.body(Arrays.copyOf(zip, zip.length / 2)));
         for (String path : List.of("/cut.csv.gz", "/cut.zip")) {
@@ -261,7 +263,7 @@ class SeveralFilesIT {
     void a_zip_of_several_files_needs_its_member_named() {
         rig.server.script(
                 "/two.zip",
-                SourceServer.body(zip(Map.of(
+                SourceServer.body(Packing.zip(Map.of(
                         "readme.txt", utf8("about these readings\n"),
                         "readings.csv", utf8(day("2021-03-01", 1, 2))))));
         PipelineSpec spec = listed("/two.zip");
@@ -283,16 +285,6 @@ class SeveralFilesIT {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] gzip(byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** A header and the start of a row, then {@code line} repeated to {@code size} bytes, gzip-packed. */
@@ -322,20 +314,6 @@ class SeveralFilesIT {
             zip.putNextEntry(new ZipEntry("bomb.csv"));
             in.transferTo(zip);
             zip.closeEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] zip(Map<String, byte[]> entries) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> entry : new java.util.TreeMap<>(entries).entrySet()) {
-                zip.putNextEntry(new ZipEntry(entry.getKey()));
-                zip.write(entry.getValue());
-                zip.closeEntry();
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
