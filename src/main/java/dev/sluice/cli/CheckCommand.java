@@ -6,6 +6,7 @@ import dev.sluice.config.DecreasePolicy;
 import dev.sluice.config.InvalidRowPolicy;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
+import dev.sluice.config.TargetSpec;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.pipeline.Pipeline;
@@ -63,6 +64,15 @@ public final class CheckCommand implements Callable<Integer> {
                         : ""));
         out.println("  mode: " + ModeText.describe(spec.target()));
         out.println("  target: " + Pipeline.targetDefinition(spec));
+        if (spec.target().fullRowBytes() > TargetSpec.POSTGRES_MAX_ROW_BYTES) {
+            out.println(String.format(
+                    Locale.ROOT,
+                    "  note: a row with a value in each of its %,d columns takes at least %,d bytes; PostgreSQL stores"
+                            + " at most %,d in a row, so such a row fails its run (rows with empty values fit)",
+                    spec.target().allColumns().size(),
+                    spec.target().fullRowBytes(),
+                    TargetSpec.POSTGRES_MAX_ROW_BYTES));
+        }
         if (db != null && !db.isBlank()) {
             try (Database database = wiring.database(Optional.of(db));
                     Connection c = database.connect()) {

@@ -16,15 +16,35 @@ final class TargetModes {
             ConfigNode node, String schema, String table, List<TargetColumn> columns, int changeLogLimit) {
         LoadMode mode = node.enumValue("mode", LoadMode.class, LoadMode.UPSERT);
         for (TargetColumn column : columns) {
-            if (TargetSpec.SYSTEM_NAMES.contains(column.name())) {
+            if (TargetSpec.reserved(column.name())) {
                 throw node.error(
                         "mode",
-                        "column '" + column.name() + "' has a name sluice keeps for its modes "
-                                + TargetSpec.SYSTEM_NAMES + ": rename it with  as:");
+                        "column '" + column.name() + "' has a name sluice keeps for itself ("
+                                + String.join(", ", TargetSpec.SYSTEM_NAMES) + ", " + TargetSpec.LINE + ", "
+                                + TargetSpec.RESERVED_PREFIX + "...): rename it with  as:");
             }
         }
-        if (mode != LoadMode.APPEND && columns.stream().noneMatch(TargetColumn::key)) {
-            throw node.error("mode", "a " + name(mode) + " table needs a key; only append takes rows without one");
+        int keys = (int) columns.stream().filter(TargetColumn::key).count();
+        int most = TargetSpec.maxColumns(keys);
+        if (columns.size() > most) {
+            throw node.error(
+                    "table",
+                    String.format(
+                            Locale.ROOT,
+                            "would have %,d columns; sluice loads at most %,d into one table with %d key columns"
+                                    + " (PostgreSQL's limit is %,d columns, and sluice compares each row beside %d"
+                                    + " columns of its own): load fewer columns, or split them into two pipelines",
+                            columns.size(),
+                            most,
+                            keys,
+                            TargetSpec.POSTGRES_MAX_COLUMNS,
+                            TargetSpec.POSTGRES_MAX_COLUMNS - most));
+        }
+        if (mode != LoadMode.APPEND
+                && mode != LoadMode.REPLACE
+                && columns.stream().noneMatch(TargetColumn::key)) {
+            throw node.error(
+                    "mode", "a " + name(mode) + " table needs a key; only append and replace take rows without one");
         }
         if (node.has("delete") && mode != LoadMode.MIRROR) {
             throw node.error("delete", "is for mode: mirror");

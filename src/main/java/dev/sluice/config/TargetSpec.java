@@ -46,6 +46,41 @@ public record TargetSpec(
     public static final String VALID_FROM = "valid_from";
     public static final String VALID_TO = "valid_to";
     public static final List<String> SYSTEM_NAMES = List.of(RUN_ID, DELETED_AT, VALID_FROM, VALID_TO);
+    /** The column of a staging table that holds each row's file and line. */
+    public static final String LINE = "_line";
+    /** The prefix of the columns sluice adds to its own temporary tables beside a table's. */
+    public static final String RESERVED_PREFIX = "_sluice_";
+
+    /** The most columns a PostgreSQL table has (MaxHeapAttributeNumber). */
+    public static final int POSTGRES_MAX_COLUMNS = 1600;
+
+    /**
+     * The most data columns a table of {@code keyColumns} key columns may have: the comparison with the table keeps,
+     * beside the publication's columns, each key of the table's side and three of its own in one temporary table.
+     */
+    public static int maxColumns(int keyColumns) {
+        return POSTGRES_MAX_COLUMNS - keyColumns - 3;
+    }
+
+    /** The most bytes a row of a PostgreSQL table takes (MaxHeapTupleSize), values that cannot be moved out included. */
+    public static final int POSTGRES_MAX_ROW_BYTES = 8_160;
+
+    /**
+     * The fewest bytes a row of this table takes when every column has a value (its header, then each value at its
+     * smallest): past {@link #POSTGRES_MAX_ROW_BYTES}, a row that fills its columns cannot be stored, whatever sluice
+     * does. Wide tables of numbers meet it near 1,000 columns; text of a few characters, near 4,000.
+     */
+    public int fullRowBytes() {
+        int bitmap = (allColumns().size() + 7) / 8;
+        return 24
+                + bitmap
+                + allColumns().stream().mapToInt(c -> c.type().leastBytes()).sum();
+    }
+
+    /** Whether a pipeline column may not take this name: sluice's own, in the table or beside it. */
+    public static boolean reserved(String name) {
+        return SYSTEM_NAMES.contains(name) || name.equals(LINE) || name.startsWith(RESERVED_PREFIX);
+    }
 
     public TargetSpec {
         Objects.requireNonNull(schema, "schema");

@@ -3,8 +3,8 @@ package dev.sluice.history;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One row a run inserted or updated, from the change log: its key and its values before (null for an insert) and
- * after.
+ * One row a run inserted, updated or deleted, from the change log: its key and its values before (null for an
+ * insert) and after (null for a delete).
  */
 public record Change(long runId, int seq, Operation operation, JsonNode key, JsonNode oldValues, JsonNode newValues) {
     public enum Operation {

@@ -40,7 +40,7 @@ public final class ChangeLog {
                             Change.Operation.valueOf(rs.getString(3)),
                             RunJson.parse(rs.getString(4)),
                             rs.getString(5) == null ? null : RunJson.parse(rs.getString(5)),
-                            RunJson.parse(rs.getString(6))));
+                            rs.getString(6) == null ? null : RunJson.parse(rs.getString(6))));
                 }
             }
             return changes;

@@ -14,14 +14,28 @@ import java.util.function.IntFunction;
 final class ChangeLogRows {
     private ChangeLogRows() {}
 
-    /** {@code jsonb_build_object('name', expression, ...)} over columns, in order. */
+    /** Pairs per {@code jsonb_build_object}: a function takes at most 100 arguments (PostgreSQL's FUNC_MAX_ARGS). */
+    static final int PAIRS_PER_CALL = 50;
+
+    /**
+     * {@code jsonb_build_object('name', expression, ...)} over columns, in order: for a table of more than 50 value
+     * columns, several such objects concatenated with {@code ||}, parenthesised.
+     */
     static String json(List<TargetColumn> columns, IntFunction<String> expression) {
+        List<String> objects = new ArrayList<>();
         List<String> pairs = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             // Column names passed SqlIdentifier validation: safe inside a string literal.
             pairs.add("'" + columns.get(i).name() + "', " + expression.apply(i));
+            if (pairs.size() == PAIRS_PER_CALL) {
+                objects.add("jsonb_build_object(" + String.join(", ", pairs) + ")");
+                pairs.clear();
+            }
         }
-        return "jsonb_build_object(" + String.join(", ", pairs) + ")";
+        if (!pairs.isEmpty() || objects.isEmpty()) {
+            objects.add("jsonb_build_object(" + String.join(", ", pairs) + ")");
+        }
+        return objects.size() == 1 ? objects.get(0) : "(" + String.join(" || ", objects) + ")";
     }
 
     /** The same over the columns' own values. */

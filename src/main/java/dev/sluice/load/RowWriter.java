@@ -1,11 +1,14 @@
 package dev.sluice.load;
 
+import dev.sluice.ErrorKind;
+import dev.sluice.SluiceException;
 import dev.sluice.config.ColumnSpec;
 import dev.sluice.config.ColumnType;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.db.DatabaseException;
 import java.sql.SQLException;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.util.PSQLException;
 
 /**
  * Streams one source's valid rows with a binary COPY, in 64 KiB chunks, into its staging table or, for a first
@@ -61,8 +64,30 @@ public final class RowWriter {
         try {
             copy.writeToCopy(bytes, 0, length);
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot copy the rows of " + source, e);
+            throw copyFailed(e);
         }
+    }
+
+    /** PostgreSQL's limit on one row's size: a row of many values, all present, that no page holds. */
+    private static final String PROGRAM_LIMIT_EXCEEDED = "54000";
+
+    private RuntimeException copyFailed(SQLException e) {
+        if (!PROGRAM_LIMIT_EXCEEDED.equals(e.getSQLState())) {
+            return DatabaseException.of("cannot copy the rows of " + source, e);
+        }
+        String where = e instanceof PSQLException p
+                        && p.getServerErrorMessage() != null
+                        && p.getServerErrorMessage().getWhere() != null
+                ? " (" + p.getServerErrorMessage().getWhere() + ")"
+                : "";
+        String message = e instanceof PSQLException p && p.getServerErrorMessage() != null
+                ? p.getServerErrorMessage().getMessage()
+                : e.getMessage();
+        return new SluiceException(
+                ErrorKind.TOO_LARGE,
+                source + ": a row is larger than PostgreSQL stores in one row: " + message + where
+                        + "; load fewer columns (see sluice check), or split them into two pipelines",
+                e);
     }
 
     /** Lets {@code fill} write every row, then ends the COPY; on any failure cancels it. */
@@ -99,7 +124,7 @@ public final class RowWriter {
                         "copying " + source + ": the server stored " + stored + " rows of " + rows, null);
             }
         } catch (SQLException e) {
-            throw DatabaseException.of("cannot copy the rows of " + source, e);
+            throw copyFailed(e);
         }
     }
 

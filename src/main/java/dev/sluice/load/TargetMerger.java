@@ -37,6 +37,16 @@ final class TargetMerger {
     private static final String CHANGES = "sluice_changes";
     private static final String GONE = "sluice_gone";
     private static final String DIFFERENCE = "sluice_difference";
+    /**
+     * The columns sluice adds to its temporary tables beside the table's own, in a namespace no pipeline column may
+     * take ({@link dev.sluice.config.TargetSpec#RESERVED_PREFIX}).
+     */
+    private static final String NEW = "_sluice_new";
+
+    private static final String REVIVED = "_sluice_revived";
+    private static final String GONE_FLAG = "_sluice_gone";
+    private static final String OLD = "_sluice_old";
+    private static final String KEY_PREFIX = "_sluice_key_";
 
     private final PipelineSpec spec;
     private final TargetSpec target;
@@ -78,8 +88,8 @@ final class TargetMerger {
                 // and the count take 0.76 s), so there the two statements stay.
                 st.executeUpdate(differenceStatement(merged));
                 changed = st.executeUpdate("create temp table " + CHANGES + " on commit drop as select "
-                        + columnList("") + ", _new, false as _revived" + oldValueColumns() + " from " + DIFFERENCE
-                        + " where not _gone");
+                        + columnList("") + ", " + NEW + ", false as " + REVIVED + ", " + OLD + " from "
+                        + DIFFERENCE + " where not " + GONE_FLAG);
                 gone = st.executeUpdate(goneStatement());
             } else {
                 changed = st.executeUpdate(changesStatement(merged));
@@ -89,8 +99,8 @@ final class TargetMerger {
             }
             long inserted;
             long updated;
-            try (PreparedStatement count = connection.prepareStatement(
-                            "select count(*) filter (where _new), count(*) filter (where not _new) from " + CHANGES);
+            try (PreparedStatement count = connection.prepareStatement("select count(*) filter (where " + NEW
+                            + "), count(*) filter (where not " + NEW + ") from " + CHANGES);
                     var rs = count.executeQuery()) {
                 rs.next();
                 inserted = rs.getLong(1);
@@ -162,8 +172,8 @@ final class TargetMerger {
         } else {
             set += alsoSet;
         }
-        st.executeUpdate("update " + target.qualifiedName() + " t set " + set + " from " + CHANGES
-                + " c where not c._new and " + on("t", "c"));
+        st.executeUpdate("update " + target.qualifiedName() + " t set " + set + " from " + CHANGES + " c where not c."
+                + NEW + " and " + on("t", "c"));
     }
 
     /** Sets {@code column} to the run's start on the current rows of the keys gone. */
@@ -189,7 +199,8 @@ final class TargetMerger {
             try (Statement st = connection.createStatement();
                     var rs = st.executeQuery("select " + keyText("c") + ", " + start + "::text, t." + validFrom
                             + "::text from " + CHANGES + " c join " + target.qualifiedName() + " t on " + on("t", "c")
-                            + " and t." + validTo + " is null where not c._new and " + start + " <= t." + validFrom
+                            + " and t." + validTo + " is null where not c." + NEW + " and " + start + " <= t."
+                            + validFrom
                             + " limit 1")) {
                 if (rs.next()) {
                     throw new RuleViolationException(
@@ -204,7 +215,8 @@ final class TargetMerger {
             }
         }
         try (PreparedStatement st = connection.prepareStatement("update " + target.qualifiedName() + " t set "
-                + validTo + " = " + start + " from " + CHANGES + " c where not c._new and " + on("t", "c") + " and t."
+                + validTo + " = " + start + " from " + CHANGES + " c where not c." + NEW + " and " + on("t", "c")
+                + " and t."
                 + validTo + " is null")) {
             bindStart(st);
             st.executeUpdate();
@@ -236,6 +248,13 @@ final class TargetMerger {
         }
         List<TargetColumn> keys = target.keyColumns();
         List<TargetColumn> values = target.valueColumns();
+        if (keys.isEmpty()) {
+            // A replace table without a key: its first rows in the order they were copied, numbered.
+            String select = "select seq, 'INSERT' as operation, jsonb_build_object('row', seq) as key, null::jsonb"
+                    + " as old_values, " + ChangeLogRows.json(values) + " as new_values from (select *,"
+                    + " row_number() over () as seq from " + target.qualifiedName() + " limit ?) t";
+            return ChangeLogRows.insert(connection, runId, spec.name(), target.changeLogLimit(), select);
+        }
         String order = keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
         String select = "select row_number() over (order by " + order + ") as seq, 'INSERT' as operation, "
                 + ChangeLogRows.json(keys)
@@ -253,7 +272,7 @@ final class TargetMerger {
 
     /**
      * The rows of the publication that are new or differ from the table's current row of their key (a soft-deleted
-     * row differs: its key comes back, {@code _revived}), with the old values for the change log.
+     * row differs: its key comes back, {@link #REVIVED}), with the old values as JSON for the change log.
      */
     private String changesStatement(String merged) {
         String firstKey = SqlIdentifier.quote(target.keyColumns().get(0).name());
@@ -264,7 +283,8 @@ final class TargetMerger {
             differs += " or " + revived;
         }
         return "create temp table " + CHANGES + " on commit drop as select " + columnList("m.") + ", t." + firstKey
-                + " is null as _new, " + revived + " as _revived" + oldValues("t") + " from " + merged
+                + " is null as " + NEW + ", " + revived + " as " + REVIVED + ", " + oldValues("t", firstKey) + " from "
+                + merged
                 + " m left join " + target.qualifiedName() + " t on " + on("t", "m") + current("t") + " where t."
                 + firstKey + " is null or " + differs;
     }
@@ -277,8 +297,8 @@ final class TargetMerger {
      */
     private long gone(Statement st, String merged, long total) throws SQLException {
         long matched;
-        try (var rs = st.executeQuery("select " + total + " - count(*) filter (where _new) - count(*) filter (where"
-                + " _revived) from " + CHANGES)) {
+        try (var rs = st.executeQuery("select " + total + " - count(*) filter (where " + NEW + ") - count(*) filter"
+                + " (where " + REVIVED + ") from " + CHANGES)) {
             rs.next();
             // A soft-deleted key the publication brings back was matched, but was not among the current rows.
             matched = rs.getLong(1);
@@ -291,8 +311,13 @@ final class TargetMerger {
         String keyNames = target.keyColumns().stream()
                 .map(c -> "t." + SqlIdentifier.quote(c.name()))
                 .collect(Collectors.joining(", "));
-        String values = target.valueColumns().isEmpty() ? "" : ", " + columnList("t.", target.valueColumns());
-        String statement = "create temp table " + GONE + " on commit drop as select " + keyNames + values + " from "
+        String statement = "create temp table " + GONE + " on commit drop as select " + keyNames + ", "
+                + ChangeLogRows.json(
+                        target.valueColumns(),
+                        i -> "t."
+                                + SqlIdentifier.quote(
+                                        target.valueColumns().get(i).name()))
+                + " as " + OLD + " from "
                 + target.qualifiedName() + " t where not exists (select 1 from " + merged + " m where "
                 + on("t", "m") + ")" + live("t");
         if (current == matched) {
@@ -323,13 +348,14 @@ final class TargetMerger {
     /**
      * The modes that remove what a publication lacks: the publication's rows that are new or differ from the
      * table's current row of their key (a soft-deleted row differs: its key comes back), and the table's current
-     * rows whose key the publication lacks ({@code _gone}, with their key in {@code _key_N}), with the old values.
+     * rows whose key the publication lacks ({@link #GONE_FLAG}, with their key in {@code _sluice_key_N}), with the old
+     * values as JSON.
      */
     private String differenceStatement(String merged) {
         List<TargetColumn> keys = target.keyColumns();
         String firstKey = SqlIdentifier.quote(keys.get(0).name());
         String tableKeys = IntStream.range(0, keys.size())
-                .mapToObj(i -> ", t." + SqlIdentifier.quote(keys.get(i).name()) + " as _key_" + i)
+                .mapToObj(i -> ", t." + SqlIdentifier.quote(keys.get(i).name()) + " as " + KEY_PREFIX + i)
                 .collect(Collectors.joining());
         String table = target.mode() == LoadMode.HISTORY
                 ? "(select * from " + target.qualifiedName() + " where " + SqlIdentifier.quote(TargetSpec.VALID_TO)
@@ -341,26 +367,22 @@ final class TargetMerger {
         // A soft-deleted row whose key is still absent is no change.
         String gone = "m." + firstKey + " is null" + (soft ? " and " + deletedAt + " is null" : "");
         return "create temp table " + DIFFERENCE + " on commit drop as select " + columnList("m.") + ", t." + firstKey
-                + " is null as _new, m." + firstKey + " is null as _gone" + tableKeys + oldValues("t") + " from "
+                + " is null as " + NEW + ", m." + firstKey + " is null as " + GONE_FLAG + tableKeys + ", "
+                + oldValues("t", firstKey) + " from "
                 + merged + " m full join " + table + " t on " + on("t", "m") + " where t." + firstKey + " is null or ("
                 + gone + ") or (m." + firstKey + " is not null and t." + firstKey + " is not null and (" + differs
                 + "))";
     }
 
-    /** The keys gone, with their last values (for the change log), under the table's column names. */
+    /** The keys gone, under the table's column names, with their last values (for the change log). */
     private String goneStatement() {
         List<TargetColumn> keys = target.keyColumns();
-        List<TargetColumn> values = target.valueColumns();
         String keyNames = IntStream.range(0, keys.size())
-                .mapToObj(i ->
-                        "_key_" + i + " as " + SqlIdentifier.quote(keys.get(i).name()))
+                .mapToObj(i -> KEY_PREFIX + i + " as "
+                        + SqlIdentifier.quote(keys.get(i).name()))
                 .collect(Collectors.joining(", "));
-        String valueNames = IntStream.range(0, values.size())
-                .mapToObj(i -> ", _old_" + i + " as "
-                        + SqlIdentifier.quote(values.get(i).name()))
-                .collect(Collectors.joining());
-        return "create temp table " + GONE + " on commit drop as select " + keyNames + valueNames + " from "
-                + DIFFERENCE + " where _gone";
+        return "create temp table " + GONE + " on commit drop as select " + keyNames + ", " + OLD + " from "
+                + DIFFERENCE + " where " + GONE_FLAG;
     }
 
     /** Whether the values of {@code t} (the table) and {@code m} (the publication) differ, NULL-safe. */
@@ -371,19 +393,18 @@ final class TargetMerger {
                 : "row(" + columnList("t.", values) + ") is distinct from row(" + columnList("m.", values) + ")";
     }
 
-    /** The table's values as {@code _old_N}, for the change log. */
-    private String oldValues(String alias) {
-        List<TargetColumn> values = target.valueColumns();
-        return IntStream.range(0, values.size())
-                .mapToObj(i ->
-                        ", " + alias + "." + SqlIdentifier.quote(values.get(i).name()) + " as _old_" + i)
-                .collect(Collectors.joining());
-    }
-
-    private String oldValueColumns() {
-        return IntStream.range(0, target.valueColumns().size())
-                .mapToObj(i -> ", _old_" + i)
-                .collect(Collectors.joining());
+    /**
+     * The table's values as one JSON object for the change log, NULL where {@code alias} has no row: one column
+     * however wide the table, where a column per value would double it past PostgreSQL's 1,600.
+     */
+    private String oldValues(String alias, String firstKey) {
+        return "case when " + alias + "." + firstKey + " is null then null else "
+                + ChangeLogRows.json(
+                        target.valueColumns(),
+                        i -> alias + "."
+                                + SqlIdentifier.quote(
+                                        target.valueColumns().get(i).name()))
+                + " end as " + OLD;
     }
 
     private String on(String left, String right) {
@@ -401,7 +422,7 @@ final class TargetMerger {
 
     private String insertStatement(String alsoColumns) {
         return "insert into " + target.qualifiedName() + " (" + columnList("") + alsoColumns + ") select "
-                + columnList("") + " from " + CHANGES + " where _new";
+                + columnList("") + " from " + CHANGES + " where " + NEW;
     }
 
     /** The run's changes, then the keys gone, in key order, up to the change log's limit. */
@@ -413,16 +434,13 @@ final class TargetMerger {
         List<TargetColumn> keys = target.keyColumns();
         String keyColumns =
                 keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
-        String changes = "select case when _new then 'INSERT' else 'UPDATE' end as operation, "
-                + ChangeLogRows.json(keys) + " as key,"
-                + " case when _new then null else " + ChangeLogRows.json(values, i -> "_old_" + i)
-                + " end as old_values, "
+        String changes = "select case when " + NEW + " then 'INSERT' else 'UPDATE' end as operation, "
+                + ChangeLogRows.json(keys) + " as key, " + OLD + " as old_values, "
                 + ChangeLogRows.json(values) + " as new_values, "
                 + keyColumns + " from " + CHANGES;
         if (target.mode().removesMissingKeys()) {
             changes += " union all select 'DELETE', "
-                    + ChangeLogRows.json(keys) + ", "
-                    + ChangeLogRows.json(values) + ", null::jsonb, "
+                    + ChangeLogRows.json(keys) + ", " + OLD + ", null::jsonb, "
                     + keyColumns + " from " + GONE;
         }
         String select = "select row_number() over (order by " + keyColumns + ") as seq, operation, key, old_values,"

@@ -199,16 +199,24 @@ final class MessageText {
         return json;
     }
 
-    /** {@code UPDATE date=2020-10-27: recovered NULL -> 3,487,666}. */
+    /** Values a described change lists at most: a row of a wide table has a thousand. */
+    private static final int VALUES_SHOWN = 10;
+
+    /**
+     * {@code UPDATE date=2020-10-27: recovered NULL -> 3,487,666}; an insert lists its values, a delete the values
+     * it had.
+     */
     static String describe(Change change) {
         List<String> key = new ArrayList<>();
         change.key().properties().forEach(e -> key.add(e.getKey() + "=" + value(e.getValue())));
         List<String> values = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> fields =
-                change.newValues().properties().iterator();
+        JsonNode shown = change.newValues() != null ? change.newValues() : change.oldValues();
+        Iterator<Map.Entry<String, JsonNode>> fields = shown == null
+                ? java.util.Collections.emptyIterator()
+                : shown.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (change.oldValues() == null) {
+            if (change.oldValues() == null || change.newValues() == null) {
                 values.add(field.getKey() + " " + value(field.getValue()));
             } else {
                 JsonNode old = change.oldValues().path(field.getKey());
@@ -217,7 +225,11 @@ final class MessageText {
                 }
             }
         }
-        return change.operation() + " " + String.join(", ", key) + ": " + String.join(", ", values);
+        String listed = String.join(", ", values.stream().limit(VALUES_SHOWN).toList())
+                + (values.size() > VALUES_SHOWN
+                        ? String.format(Locale.ROOT, ", ... (%,d values in all)", values.size())
+                        : "");
+        return change.operation() + " " + String.join(", ", key) + ": " + listed;
     }
 
     private static String value(JsonNode node) {

@@ -89,6 +89,11 @@ class PipelineFileReaderTest {
                 "bad date pattern        | 'type: date }'                    | 'type: date, pattern: yyyy-bb }'    | 7 | sources[0].columns[0].pattern",
                 "bad invalid_rows        | 'target:'                         | 'invalid_rows: ignore\ntarget:'     | 9 | invalid_rows",
                 "bad pipeline name       | 'name: demo'                      | 'name: Demo Pipeline'               | 1 | name",
+                "a column named _line    | '{ header: n, type'               | '{ header: n, as: _line, type'      | 9 | target.mode",
+                "sluice's own prefix     | '{ header: n, type'               | '{ header: n, as: _sluice_new, type' | 9 | target.mode",
+                "a run_id column         | '{ header: n, type'               | '{ header: n, as: run_id, type'     | 9 | target.mode",
+                "an upsert without a key | '    key: [day]'                   | ''                                  | 3 | sources[0]",
+                "a short header, none    | '    key: [day]'                   | '    header: false\n    short_header: row_names\n    key: [day]' | 6 | sources[0].short_header",
             })
     void an_invalid_file_is_rejected_with_its_line_and_field(
             String what, String from, String to, int line, String field) {
@@ -98,6 +103,28 @@ class PipelineFileReaderTest {
         assertThat(e.fileLine()).as(e.getMessage()).isEqualTo(line);
         assertThat(e.field()).as(e.getMessage()).isEqualTo(field);
         assertThat(e.getMessage()).startsWith("demo.yaml:" + line + ": " + field);
+    }
+
+    @Test
+    void a_replace_table_needs_no_key_and_its_key_columns_are_required_whatever_the_source_says() {
+        PipelineSpec keyless = reader.parse(
+                "demo.yaml",
+                VALID.replace("    key: [day]\n", "")
+                        .replace("table: demo_table", "table: demo_table\n  mode: replace"),
+                Optional.empty());
+        assertThat(keyless.target().keyColumns()).isEmpty();
+        assertThat(keyless.target().primaryKey()).isEmpty();
+        PipelineConfigException duplicates = error(VALID.replace("    key: [day]", "    duplicate_keys: keep_last")
+                .replace("table: demo_table", "table: demo_table\n  mode: replace"));
+        assertThat(duplicates.field()).isEqualTo("sources[0].duplicate_keys");
+        assertThat(duplicates.problem()).isEqualTo("a source without a key has no duplicate keys");
+
+        PipelineSpec optional = reader.parse(
+                "demo.yaml", VALID.replace("    key: [day]", "    required: false\n    key: [day]"), Optional.empty());
+        assertThat(optional.sources().get(0).column("day").orElseThrow().required())
+                .isTrue();
+        assertThat(optional.sources().get(0).column("n").orElseThrow().required())
+                .isFalse();
     }
 
     @Test
