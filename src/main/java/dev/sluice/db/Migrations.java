@@ -34,7 +34,8 @@ public final class Migrations {
             "V3__scheduler_and_reader_role.sql",
             "V4__outbox_knows_its_pipeline.sql",
             "V5__state_per_file.sql",
-            "V6__modes_quarantine.sql");
+            "V6__modes_quarantine.sql",
+            "V7__source_headers.sql");
     /** The highest migration: what readiness checks against. */
     public static final int LATEST = SCRIPTS.size();
 
@@ -81,24 +82,42 @@ public final class Migrations {
      * says so (most runs have nothing to migrate).
      */
     public static int migrate(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection()) {
-            if (applied(c) == LATEST) {
-                return 0;
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                if (applied(c) == LATEST) {
+                    return 0;
+                }
+                c.setAutoCommit(false);
+                try {
+                    int count = migrate(c);
+                    c.commit();
+                    return count;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (attempt < MAX_ATTEMPTS && lostRaceForRole(e)) {
+                    continue;
+                }
+                throw DatabaseException.of("cannot migrate the sluice schema", e);
             }
-            c.setAutoCommit(false);
-            try {
-                int count = migrate(c);
-                c.commit();
-                return count;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.of("cannot migrate the sluice schema", e);
         }
+    }
+
+    private static final int MAX_ATTEMPTS = 3;
+
+    /**
+     * Roles belong to the cluster: two databases of one cluster migrated at once both create {@code sluice_reader},
+     * and the second waits for the first, then fails on the role's unique name (or on its catalog row, updated
+     * concurrently). Its transaction rolled back, so it is simply tried again, and then finds the role.
+     */
+    private static boolean lostRaceForRole(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        return ("23505".equals(e.getSQLState()) && message.contains("pg_authid"))
+                || ("XX000".equals(e.getSQLState()) && message.contains("tuple concurrently updated"));
     }
 
     private static int migrate(Connection c) throws SQLException {

@@ -33,6 +33,7 @@ public final class TargetLoader {
      */
     public Load begin(Connection connection, PipelineSpec spec, long runId, Instant started) {
         try {
+            TargetTable.prepareSchema(connection, spec.target());
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
                 st.execute("set local lock_timeout = '" + lockTimeout.toMillis() + "ms'");
@@ -73,9 +74,13 @@ public final class TargetLoader {
     }
 
     private static LoadPlan stageAndMerge(Connection connection, PipelineSpec spec, long runId, Instant started) {
-        return spec.target().mode() == LoadMode.APPEND
-                ? new AppendRows(connection, spec, runId, started)
-                : new StageAndMerge(connection, spec, runId, started);
+        if (spec.target().mode() == LoadMode.APPEND) {
+            return new AppendRows(connection, spec, runId, started);
+        }
+        if (spec.target().keyColumns().isEmpty()) {
+            return new ReplaceUnkeyed(connection, spec, runId);
+        }
+        return new StageAndMerge(connection, spec, runId, started);
     }
 
     /** What a run would do to the target's schema, without doing it: for {@code sluice check --db}. */

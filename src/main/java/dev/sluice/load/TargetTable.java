@@ -84,9 +84,6 @@ final class TargetTable {
             throw failure;
         });
         try (Statement st = connection.createStatement()) {
-            if (!target.schema().equals("public")) {
-                st.execute("create schema if not exists " + SqlIdentifier.quote(target.schema()));
-            }
             if (plan.creates()) {
                 st.execute(createWithoutKey(target));
             } else {
@@ -94,7 +91,10 @@ final class TargetTable {
                     st.execute(statement);
                 }
             }
-            if (target.mode() == LoadMode.HISTORY) {
+            // The view changes only with the table: recreating it on every load would lock it against the
+            // dashboard's readers for the whole load.
+            if (target.mode() == LoadMode.HISTORY
+                    && (plan.creates() || !plan.statements().isEmpty())) {
                 st.execute("drop view if exists " + target.currentViewName());
                 st.execute("create view " + target.currentViewName() + " as select "
                         + quoted(target.columns().stream()
@@ -115,7 +115,7 @@ final class TargetTable {
                 st.execute("create index on " + target.qualifiedName() + " (" + SqlIdentifier.quote(TargetSpec.RUN_ID)
                         + ")");
             }
-            grantToReader(st, target);
+            grantToReader(st, target, plan.creates());
         }
         return new Ensured(plan.creates() ? State.CREATED_NOW : State.EXISTING, plan.warnings());
     }
@@ -130,18 +130,77 @@ final class TargetTable {
         }
     }
 
-    /** The dashboard's SELECT-only role may read every target (when the role exists: see migration V3). */
-    private static void grantToReader(Statement st, TargetSpec target) throws SQLException {
-        try (ResultSet rs = st.executeQuery("select exists (select 1 from pg_roles where rolname = 'sluice_reader')")) {
+    /**
+     * The dashboard's SELECT-only role may read every target (when the role exists: see migration V3): granted with
+     * the table, or once to a table made by someone else. Checked first, so that a load never updates the catalog
+     * row of a table it did not create (a GRANT would, and two loads granting at once fail "tuple concurrently
+     * updated").
+     */
+    private static void grantToReader(Statement st, TargetSpec target, boolean created) throws SQLException {
+        String qualified = "'" + target.qualifiedName().replace("'", "''") + "'";
+        boolean history = target.mode() == LoadMode.HISTORY;
+        String view = history ? "'" + target.currentViewName().replace("'", "''") + "'" : "";
+        try (ResultSet rs = st.executeQuery("select r.oid is not null, r.oid is not null and not ("
+                + "has_table_privilege(r.oid, " + qualified + ", 'SELECT')"
+                + (history ? " and has_table_privilege(r.oid, " + view + ", 'SELECT')" : "")
+                + ") from (select 1) one left join pg_roles r on r.rolname = 'sluice_reader'")) {
             rs.next();
-            if (!rs.getBoolean(1)) {
+            if (!rs.getBoolean(1) || (!created && !rs.getBoolean(2))) {
                 return;
             }
         }
-        st.execute("grant usage on schema " + SqlIdentifier.quote(target.schema()) + " to sluice_reader");
         st.execute("grant select on " + target.qualifiedName() + " to sluice_reader");
-        if (target.mode() == LoadMode.HISTORY) {
+        if (history) {
             st.execute("grant select on " + target.currentViewName() + " to sluice_reader");
+        }
+    }
+
+    /** The first key of the advisory lock under which a schema is set up: a namespace of its own. */
+    private static final int SCHEMA_LOCK_NAMESPACE = 0x534c5553; // "SLUS"
+
+    /**
+     * Makes the target's schema exist and lets the dashboard's role use it, in a short transaction of its own before
+     * the load's, and only when it is not so already: a load that granted inside its transaction would hold the
+     * schema's catalog row until it commits, and every other load into the schema would wait for it. Two first loads
+     * into one new schema take turns under an advisory lock. The connection must not be inside a transaction.
+     */
+    static void prepareSchema(Connection connection, TargetSpec target) throws SQLException {
+        if (schemaReady(connection, target.schema())) {
+            return;
+        }
+        connection.setAutoCommit(false);
+        try (Statement st = connection.createStatement();
+                PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
+            lock.setInt(1, SCHEMA_LOCK_NAMESPACE);
+            lock.setString(2, target.schema());
+            lock.execute();
+            st.execute("create schema if not exists " + SqlIdentifier.quote(target.schema()));
+            try (ResultSet rs =
+                    st.executeQuery("select exists (select 1 from pg_roles where rolname =" + " 'sluice_reader')")) {
+                rs.next();
+                if (rs.getBoolean(1) && !schemaReady(connection, target.schema())) {
+                    st.execute("grant usage on schema " + SqlIdentifier.quote(target.schema()) + " to sluice_reader");
+                }
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Whether the schema exists and the dashboard's role (if there is one) may use it. */
+    private static boolean schemaReady(Connection connection, String schema) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("select n.oid is not null and (r.oid is null or"
+                + " has_schema_privilege(r.oid, n.oid, 'USAGE')) from (select 1) one left join pg_namespace n on"
+                + " n.nspname = ? left join pg_roles r on r.rolname = 'sluice_reader'")) {
+            st.setString(1, schema);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 
