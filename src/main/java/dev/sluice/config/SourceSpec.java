@@ -13,7 +13,9 @@ import java.util.Optional;
  * @param format   how its files are written
  * @param columns  the columns loaded, in declaration order
  * @param filters  conditions every kept row meets
- * @param key      the SQL names of the columns that identify a row; unique within the source
+ * @param key      the SQL names of the columns that identify a row; unique within the source (empty for an
+ *                 append or replace table's rows, which need none)
+ * @param duplicates what a row that repeats an earlier row's key is
  * @param fetch    download settings, for each file
  */
 public record SourceSpec(
@@ -23,11 +25,13 @@ public record SourceSpec(
         List<ColumnSpec> columns,
         List<RowFilter> filters,
         List<String> key,
+        DuplicateKeyPolicy duplicates,
         FetchSettings fetch) {
     public SourceSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(duplicates, "duplicates");
         Objects.requireNonNull(fetch, "fetch");
         columns = List.copyOf(columns);
         filters = List.copyOf(filters);
@@ -41,16 +45,23 @@ public record SourceSpec(
     /** The same source read from one URL the operator gave, for {@code --source NAME=URL}: not confined. */
     public SourceSpec withUrl(URI otherUrl) {
         return new SourceSpec(
-                name, new SourceLocation.Single(otherUrl, Optional.empty()), format, columns, filters, key, fetch);
+                name,
+                new SourceLocation.Single(otherUrl, Optional.empty()),
+                format,
+                columns,
+                filters,
+                key,
+                duplicates,
+                fetch);
     }
 
     /** The same source with other download settings. */
     public SourceSpec withFetch(FetchSettings other) {
-        return new SourceSpec(name, location, format, columns, filters, key, other);
+        return new SourceSpec(name, location, format, columns, filters, key, duplicates, other);
     }
 
     /** The same source written in another format (tests, and {@code sluice init}). */
     public SourceSpec withFormat(CsvFormat other) {
-        return new SourceSpec(name, location, other, columns, filters, key, fetch);
+        return new SourceSpec(name, location, other, columns, filters, key, duplicates, fetch);
     }
 }

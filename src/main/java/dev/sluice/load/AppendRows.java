@@ -51,10 +51,12 @@ final class AppendRows implements LoadPlan {
         try {
             List<String> warnings = new ArrayList<>();
             long left = 0;
-            List<StagedSource> staged = staging.sources();
-            for (StagedSource source : staged) {
-                staging.finishKeyCheck(source);
-                left += leaveOutAppended(source, publications.of(source.source().name()), warnings);
+            List<StagedSource> staged = new ArrayList<>();
+            for (StagedSource source : staging.sources()) {
+                StagedSource checked = staging.finishKeyCheck(source, warnings);
+                left += leaveOutAppended(
+                        checked, publications.of(source.source().name()), warnings);
+                staged.add(checked);
             }
             TargetSpec target = spec.target();
             String columns = target.columns().stream()

@@ -58,6 +58,7 @@ final class CopyIntoTarget implements LoadPlan {
         LoadMode mode = spec.target().mode();
         return (mode == LoadMode.UPSERT || mode == LoadMode.MIRROR || mode == LoadMode.REPLACE)
                 && spec.sources().size() == 1
+                && spec.sources().get(0).duplicates() == dev.sluice.config.DuplicateKeyPolicy.FAIL
                 && spec.sources().get(0).columns().stream()
                         .allMatch(c -> c.onDecrease() == dev.sluice.config.DecreasePolicy.ALLOW);
     }

@@ -1,6 +1,8 @@
 package dev.sluice.load;
 
+import dev.sluice.Excerpt;
 import dev.sluice.config.ColumnSpec;
+import dev.sluice.config.DuplicateKeyPolicy;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.config.SqlIdentifier;
 import java.sql.Connection;
@@ -21,6 +23,9 @@ import java.util.stream.Collectors;
  * column goes backwards (the file is not grouped) or a group grows past {@link #MAX_GROUP}, the streaming check gives
  * up and {@link #inStaging} checks the staged rows in SQL instead (a GROUP BY, which the streaming check saves:
  * 0.8 s per million rows, measured). Either way the error is a {@link DuplicateKeyException} with both lines.
+ *
+ * <p>A source whose {@code duplicate_keys} keeps the first or last row of a key is not checked while it streams:
+ * {@link #inStaging} leaves out the other rows of each key in SQL, counts them, and says so.
  */
 final class KeyCheck {
     static final int MAX_GROUP = 1_000_000;
@@ -37,6 +42,7 @@ final class KeyCheck {
     KeyCheck(SourceSpec source, RowPositions positions) {
         this.source = source;
         this.positions = positions;
+        this.complete = source.duplicates() == DuplicateKeyPolicy.FAIL;
         List<ColumnSpec> columns = source.columns();
         keyIndexes = source.key().stream().mapToInt(k -> indexOf(columns, k)).toArray();
         keyHeaders = source.key().stream()
@@ -119,10 +125,18 @@ final class KeyCheck {
         groupValue = null;
     }
 
-    /** Finds a key that appears twice in a staged source, in SQL (set-based, so reading stays in constant memory). */
-    void inStaging(Connection connection, StagedSource staged) throws SQLException {
+    /**
+     * Finds a key that appears twice in a staged source, in SQL (set-based, so reading stays in constant memory), and
+     * fails; or, when the source keeps one row of each key, deletes the others from staging.
+     *
+     * @return the rows left out, and what the run should say of them
+     */
+    Kept inStaging(Connection connection, StagedSource staged) throws SQLException {
         if (keyIndexes.length == 0) {
-            return;
+            return Kept.NONE;
+        }
+        if (source.duplicates() != DuplicateKeyPolicy.FAIL) {
+            return keepOne(connection, staged);
         }
         String keyText = source.key().stream()
                 .map(k -> SqlIdentifier.quote(k) + "::text")
@@ -143,6 +157,60 @@ final class KeyCheck {
                         rs.getLong(3) - 1);
             }
         }
+        return Kept.NONE;
+    }
+
+    /**
+     * What a source that keeps one row of each key left out.
+     *
+     * @param rows    the rows left out
+     * @param warning what the run says of them, when there were any
+     */
+    record Kept(long rows, java.util.Optional<String> warning) {
+        static final Kept NONE = new Kept(0, java.util.Optional.empty());
+    }
+
+    /** Deletes from staging every row of a key but its first or last (by file, then line). */
+    private Kept keepOne(Connection connection, StagedSource staged) throws SQLException {
+        boolean last = source.duplicates() == DuplicateKeyPolicy.KEEP_LAST;
+        String keyText = source.key().stream()
+                .map(k -> SqlIdentifier.quote(k) + "::text")
+                .collect(Collectors.joining(" || ', ' || "));
+        String example = null;
+        List<RowPositions.Place> places = List.of();
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("select " + keyText + ", (array_agg(_line order by _line))[1:"
+                        + LINES_SHOWN + "] from " + staged.table() + " group by " + staged.quotedKey()
+                        + " having count(*) > 1 order by min(_line) limit 1")) {
+            if (rs.next()) {
+                example = rs.getString(1);
+                places = Arrays.stream((Long[]) rs.getArray(2).getArray())
+                        .map(positions::place)
+                        .toList();
+            }
+        }
+        if (example == null) {
+            return Kept.NONE;
+        }
+        long left;
+        try (Statement st = connection.createStatement()) {
+            left = st.executeUpdate("delete from " + staged.table() + " s using (select _line, row_number() over"
+                    + " (partition by " + staged.quotedKey() + " order by _line " + (last ? "desc" : "asc")
+                    + ") as n from " + staged.table() + ") d where d.n > 1 and s._line = d._line");
+        }
+        String policy = last ? "keep_last" : "keep_first";
+        return new Kept(
+                left,
+                java.util.Optional.of(String.format(
+                        java.util.Locale.ROOT,
+                        "%s: %,d rows repeated the key of another row and were left out (duplicate_keys: %s); the"
+                                + " first: %s = %s on %s",
+                        source.name(),
+                        left,
+                        policy,
+                        keyHeaders,
+                        Excerpt.of(example, 200),
+                        RowPositions.describe(places))));
     }
 
     /** A duplicate PostgreSQL found whose lines could not be located: its message names the key. */

@@ -39,10 +39,11 @@ final class StageAndMerge implements LoadPlan {
     public LoadOutcome finish(Publications publications) {
         try {
             List<String> warnings = new ArrayList<>();
-            List<StagedSource> staged = staging.sources();
-            for (StagedSource source : staged) {
-                staging.finishKeyCheck(source);
-                warnings.addAll(DecreaseRules.apply(connection, source));
+            List<StagedSource> staged = new ArrayList<>();
+            for (StagedSource source : staging.sources()) {
+                StagedSource checked = staging.finishKeyCheck(source, warnings);
+                warnings.addAll(DecreaseRules.apply(connection, checked, spec.target()));
+                staged.add(checked);
             }
             LoadOutcome outcome = new TargetMerger(spec, started).merge(connection, staged, runId, warnings);
             staging.drop();

@@ -16,6 +16,11 @@ import java.util.stream.Collectors;
  */
 record StagedSource(SourceSpec source, String table, long rows, KeyCheck keys) {
 
+    /** The same staged source holding another number of rows (some were left out). */
+    StagedSource withRows(long other) {
+        return new StagedSource(source, table, other, keys);
+    }
+
     static String tableName(long runId, int index) {
         return "sluice.stage_" + runId + "_" + index;
     }

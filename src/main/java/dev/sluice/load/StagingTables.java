@@ -45,11 +45,21 @@ final class StagingTables {
         return List.copyOf(staged);
     }
 
-    /** Finishes in SQL the check of a staged source's key, where the stream could not. */
-    void finishKeyCheck(StagedSource source) throws SQLException {
-        if (!source.keys().complete()) {
-            source.keys().inStaging(connection, source);
+    /**
+     * Finishes in SQL the check of a staged source's key, where the stream could not; a source that keeps one row
+     * of each key loses the others here, which {@code warnings} is told.
+     *
+     * @return the source as staged now
+     */
+    StagedSource finishKeyCheck(StagedSource source, List<String> warnings) throws SQLException {
+        if (source.keys().complete()) {
+            return source;
         }
+        KeyCheck.Kept kept = source.keys().inStaging(connection, source);
+        kept.warning().ifPresent(warnings::add);
+        StagedSource now = source.withRows(source.rows() - kept.rows());
+        staged.set(staged.indexOf(source), now);
+        return now;
     }
 
     void drop() throws SQLException {

@@ -130,6 +130,10 @@ final class DataApi {
                 .ifPresent(c ->
                         order.add(SqlIdentifier.quote(c.name()) + (page.descending() ? " desc" : "") + " nulls last"));
         spec.target().keyColumns().forEach(c -> order.add(SqlIdentifier.quote(c.name())));
+        if (spec.target().keyColumns().isEmpty()) {
+            // A table without a key (append, replace) pages in the order its rows were stored.
+            order.add("ctid");
+        }
         return "select " + columns + " from " + selection.rowsRelation() + selection.where() + " order by "
                 + String.join(", ", order)
                 + page.limit().map(n -> " limit " + n).orElse("")

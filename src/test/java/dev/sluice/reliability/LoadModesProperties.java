@@ -127,6 +127,87 @@ class LoadModesProperties {
         }
     }
 
+    /** A keyless publication: rows that may repeat, some values missing. */
+    @Provide
+    Arbitrary<List<List<List<Integer>>>> keylessPublications() {
+        Arbitrary<Integer> value = Arbitraries.integers().between(0, 2).injectNull(0.2);
+        return value.list()
+                .ofSize(2)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(10)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(5);
+    }
+
+    /**
+     * A replace table without a key is its latest publication, row for row, repeats included; without a key no row
+     * is "changed", so a row the publication has more times than the table was inserted, one it has fewer times was
+     * deleted (a multiset difference, computed here by counting).
+     */
+    @Property(tries = 40)
+    void a_replace_table_without_a_key_counts_as_a_multiset(
+            @ForAll("keylessPublications") List<List<List<Integer>>> feed) throws Exception {
+        String table = "keyless_" + TABLES.incrementAndGet();
+        PipelineSpec spec = TestRig.withFastFetch(new PipelineFileReader(Trust.none())
+                .parse(
+                        table + ".yaml",
+                        """
+                        name: %s
+                        sources:
+                          - name: rows
+                            url: %s
+                            required: false
+                            columns:
+                              - { header: a, type: integer }
+                              - { header: b, type: integer }
+                        target:
+                          table: %s
+                          mode: replace
+                          guards: { max_row_drop: none }
+                        """.formatted(table.replace('_', '-'), rig.server.url("/" + table + ".csv"), table),
+                        Optional.empty()));
+        Map<String, Long> held = new TreeMap<>();
+        for (List<List<Integer>> publication : feed) {
+            StringBuilder csv = new StringBuilder("a,b\n");
+            Map<String, Long> published = new TreeMap<>();
+            for (List<Integer> row : publication) {
+                csv.append(row.get(0) == null ? "" : row.get(0))
+                        .append(',')
+                        .append(row.get(1) == null ? "" : row.get(1))
+                        .append('\n');
+                published.merge(row.get(0) + "|" + row.get(1), 1L, Long::sum);
+            }
+            rig.server.script(
+                    "/" + table + ".csv", SourceServer.body(csv.toString().getBytes(StandardCharsets.UTF_8)));
+            Run run = rig.pipeline()
+                    .runAndDeliver(
+                            spec,
+                            RunRequest.forced(dev.sluice.history.Trigger.CLI),
+                            DeliveryPolicy.waitUpTo(java.time.Duration.ZERO));
+            assertThat(run.status())
+                    .as(run.error().map(e -> e.message()).orElse(""))
+                    .isEqualTo(RunStatus.SUCCEEDED);
+            long inserted = 0;
+            long deleted = 0;
+            Set<String> rows = new HashSet<>(held.keySet());
+            rows.addAll(published.keySet());
+            for (String row : rows) {
+                long difference = published.getOrDefault(row, 0L) - held.getOrDefault(row, 0L);
+                inserted += Math.max(difference, 0);
+                deleted += Math.max(-difference, 0);
+            }
+            assertThat(List.of(run.inserted(), run.updated(), run.deleted(), run.unchanged()))
+                    .as("counts after %s", publication)
+                    .isEqualTo(List.of(inserted, 0L, deleted, publication.size() - inserted));
+            held = published;
+            Map<String, Long> stored = new TreeMap<>();
+            rig.rows("select a, b from " + table).forEach(r -> stored.merge(r.get(0) + "|" + r.get(1), 1L, Long::sum));
+            assertThat(stored).as("table after %s", publication).isEqualTo(held);
+        }
+    }
+
     /**
      * A soft-deleted key that comes back while another key goes: the key brought back is matched but was not a live
      * row, so "as many live rows as matched keys" does not mean nothing is gone (a case the property found).
