@@ -25,15 +25,20 @@ final class ColumnReader {
 
     private final CsvFormat.Header header;
     private final ValueFormat defaults;
+    private final boolean required;
 
-    private ColumnReader(CsvFormat.Header header, ValueFormat defaults) {
+    private ColumnReader(CsvFormat.Header header, ValueFormat defaults, boolean required) {
         this.header = header;
         this.defaults = defaults;
+        this.required = required;
     }
 
-    /** A reader of one source's columns: {@code source} holds the defaults every column starts from. */
-    static ColumnReader forSource(ConfigNode source, CsvFormat.Header header) {
-        return new ColumnReader(header, values(source, ValueFormat.DEFAULTS));
+    /**
+     * A reader of one source's columns: {@code source} holds the defaults every column starts from, its value
+     * options and whether a value is required ({@code required}, true unless it says otherwise).
+     */
+    static ColumnReader forSource(ConfigNode source, CsvFormat format) {
+        return new ColumnReader(format.header(), values(source, ValueFormat.DEFAULTS), source.bool("required", true));
     }
 
     ColumnSpec read(ConfigNode node) {
@@ -69,10 +74,17 @@ final class ColumnReader {
             name = sqlName(node, "as");
             label = name;
         } else {
+            // A header names its columns, but not always once: an empty or repeated name is found by its position,
+            // which the header must still name so (a reordered file fails rather than loading another column).
             if (node.has("position")) {
-                throw node.error("position", "columns are found by header name; position is for header: false");
+                position = OptionalInt.of(node.integer("position", 0, 1, 100_000));
+                label = node.textOrEmpty("header").trim();
+            } else {
+                label = node.text("header").trim();
             }
-            label = node.text("header").trim();
+            if (label.isEmpty() && !node.has("as")) {
+                throw node.error("as", "a column whose header is empty needs a name: add  as: some_name");
+            }
             name = node.has("as") ? sqlName(node, "as") : label;
             if (!SqlIdentifier.isValid(name)) {
                 throw node.error(
@@ -100,7 +112,7 @@ final class ColumnReader {
                 name,
                 type,
                 format,
-                node.bool("required", true) ? ColumnSpec.Presence.REQUIRED : ColumnSpec.Presence.OPTIONAL,
+                node.bool("required", required) ? ColumnSpec.Presence.REQUIRED : ColumnSpec.Presence.OPTIONAL,
                 min.orElse(null),
                 max.orElse(null),
                 onDecrease);

@@ -49,4 +49,9 @@ public record ColumnSpec(
     public boolean required() {
         return presence == Presence.REQUIRED;
     }
+
+    /** The same column, required or not. */
+    public ColumnSpec withPresence(Presence other) {
+        return new ColumnSpec(header, position, name, type, format, other, min, max, onDecrease);
+    }
 }

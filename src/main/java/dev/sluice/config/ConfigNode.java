@@ -92,6 +92,15 @@ final class ConfigNode {
         return text;
     }
 
+    /** A single value that may be the empty text (a header name a file leaves empty). */
+    String textOrEmpty(String field) {
+        JsonNode value = required(field);
+        if (!value.isValueNode()) {
+            throw error(field, "expected a single value");
+        }
+        return value.isNull() ? "" : value.asText();
+    }
+
     Optional<String> optionalText(String field) {
         return has(field) ? Optional.of(text(field)) : Optional.empty();
     }

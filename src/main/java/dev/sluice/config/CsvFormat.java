@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param header      whether the first line (after the skipped ones) names the columns
  * @param skipLines   lines before the header (or the first row) to skip: titles, notes
  * @param comment     a character that starts a line to skip wherever it appears
+ * @param shortRows   what a row with fewer fields than the header is
+ * @param shortHeader how a header with fewer fields than the rows is read
  */
 public record CsvFormat(
         Compression compression,
@@ -28,7 +30,9 @@ public record CsvFormat(
         Optional<Character> escape,
         Header header,
         int skipLines,
-        Optional<Character> comment) {
+        Optional<Character> comment,
+        ShortRows shortRows,
+        ShortHeader shortHeader) {
 
     /** How a body's bytes are packed. */
     public enum Compression {
@@ -55,7 +59,9 @@ public record CsvFormat(
             Optional.empty(),
             Header.PRESENT,
             0,
-            Optional.empty());
+            Optional.empty(),
+            ShortRows.FAIL,
+            ShortHeader.FAIL);
 
     public CsvFormat {
         Objects.requireNonNull(compression, "compression");
@@ -64,6 +70,11 @@ public record CsvFormat(
         Objects.requireNonNull(escape, "escape");
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(comment, "comment");
+        Objects.requireNonNull(shortRows, "shortRows");
+        Objects.requireNonNull(shortHeader, "shortHeader");
+        if (shortHeader != ShortHeader.FAIL && header != Header.PRESENT) {
+            throw new IllegalArgumentException("a short header needs a header");
+        }
         if (skipLines < 0) {
             throw new IllegalArgumentException("skipLines is never negative");
         }
@@ -71,6 +82,17 @@ public record CsvFormat(
 
     /** The same format with another delimiter (tests, and {@code sluice init}). */
     public CsvFormat withDelimiter(char other) {
-        return new CsvFormat(compression, member, encoding, other, quote, escape, header, skipLines, comment);
+        return new CsvFormat(
+                compression,
+                member,
+                encoding,
+                other,
+                quote,
+                escape,
+                header,
+                skipLines,
+                comment,
+                shortRows,
+                shortHeader);
     }
 }

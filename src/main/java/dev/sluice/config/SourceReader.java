@@ -29,7 +29,7 @@ final class SourceReader {
 
     SourceSpec read(ConfigNode node) {
         node.allowOnly(Stream.of(
-                        List.of("name", "columns", "filters", "key", "fetch"),
+                        List.of("name", "columns", "filters", "key", "duplicate_keys", "required", "fetch"),
                         LocationReader.FIELDS,
                         FORMAT_FIELDS,
                         ColumnReader.VALUE_FIELDS)
@@ -38,8 +38,9 @@ final class SourceReader {
         String name = ColumnReader.sqlName(node, "name");
         SourceLocation location = locations.read(node);
         CsvFormat format = readFormat(node);
-        ColumnReader reader = ColumnReader.forSource(node, format.header());
+        ColumnReader reader = ColumnReader.forSource(node, format);
         List<ColumnSpec> columns = new ArrayList<>();
+        List<ConfigNode> columnNodes = new ArrayList<>();
         Set<String> sqlNames = new HashSet<>();
         Set<String> headers = new HashSet<>();
         Set<Integer> positions = new HashSet<>();
@@ -48,7 +49,7 @@ final class SourceReader {
             if (!sqlNames.add(column.name())) {
                 throw columnNode.error("two columns of this source are stored as '" + column.name() + "'");
             }
-            if (!headers.add(column.header())) {
+            if (column.position().isEmpty() && !headers.add(column.header())) {
                 throw columnNode.error("header", "column '" + column.header() + "' is declared twice");
             }
             if (column.position().isPresent()
@@ -58,34 +59,58 @@ final class SourceReader {
                         "two columns are at position " + column.position().getAsInt());
             }
             columns.add(column);
+            columnNodes.add(columnNode);
         }
-        List<String> key = mode == LoadMode.APPEND && !node.has("key") ? List.of() : node.textList("key");
+        boolean keyless = mode == LoadMode.APPEND || mode == LoadMode.REPLACE;
+        List<String> key = keyless && !node.has("key") ? List.of() : node.textList("key");
         for (String keyColumn : key) {
-            ColumnSpec column = columns.stream()
-                    .filter(c -> c.name().equals(keyColumn))
-                    .findFirst()
-                    .orElseThrow(() -> node.error(
-                            "key",
-                            "'" + keyColumn + "' is not one of this source's columns "
-                                    + columns.stream().map(ColumnSpec::name).toList()));
-            if (!column.required()) {
+            int index = -1;
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).name().equals(keyColumn)) {
+                    index = i;
+                }
+            }
+            if (index < 0) {
+                throw node.error(
+                        "key",
+                        "'" + keyColumn + "' is not one of this source's columns "
+                                + columns.stream().map(ColumnSpec::name).toList());
+            }
+            // A key column always has a value: only one that says otherwise is a mistake.
+            if (columnNodes.get(index).has("required") && !columns.get(index).required()) {
                 throw node.error("key", "key column '" + keyColumn + "' must be required");
             }
+            columns.set(index, columns.get(index).withPresence(ColumnSpec.Presence.REQUIRED));
         }
         if (new HashSet<>(key).size() != key.size()) {
             throw node.error("key", "names a column twice");
         }
+        if (key.isEmpty() && node.has("duplicate_keys")) {
+            throw node.error("duplicate_keys", "a source without a key has no duplicate keys");
+        }
+        DuplicateKeyPolicy duplicates =
+                node.enumValue("duplicate_keys", DuplicateKeyPolicy.class, DuplicateKeyPolicy.FAIL);
         checkDecreaseRules(node, columns, key);
         List<RowFilter> filters = node.has("filters")
                 ? node.list("filters").stream()
                         .map(filter -> readFilter(filter, format.header(), columns))
                         .toList()
                 : List.of();
-        return new SourceSpec(name, location, format, columns, filters, key, readFetch(node));
+        return new SourceSpec(name, location, format, columns, filters, key, duplicates, readFetch(node));
     }
 
     static final List<String> FORMAT_FIELDS = List.of(
-            "compression", "member", "encoding", "delimiter", "quote", "escape", "header", "skip_lines", "comment");
+            "compression",
+            "member",
+            "encoding",
+            "delimiter",
+            "quote",
+            "escape",
+            "header",
+            "skip_lines",
+            "comment",
+            "short_rows",
+            "short_header");
 
     private static CsvFormat readFormat(ConfigNode node) {
         CsvFormat d = CsvFormat.DEFAULTS;
@@ -107,6 +132,10 @@ final class SourceReader {
         Optional<Character> escape = node.character("escape", "" + delimiter + quote);
         Optional<Character> comment = node.character("comment", "" + delimiter + quote);
         CsvFormat.Header header = node.bool("header", true) ? CsvFormat.Header.PRESENT : CsvFormat.Header.ABSENT;
+        ShortHeader shortHeader = node.enumValue("short_header", ShortHeader.class, ShortHeader.FAIL);
+        if (shortHeader != ShortHeader.FAIL && header == CsvFormat.Header.ABSENT) {
+            throw node.error("short_header", "is for a file with a header");
+        }
         return new CsvFormat(
                 compression,
                 member,
@@ -116,7 +145,9 @@ final class SourceReader {
                 escape,
                 header,
                 node.integer("skip_lines", 0, 0, 10_000),
-                comment);
+                comment,
+                node.enumValue("short_rows", ShortRows.class, ShortRows.FAIL),
+                shortHeader);
     }
 
     /**

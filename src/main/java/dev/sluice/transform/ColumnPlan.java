@@ -1,11 +1,13 @@
 package dev.sluice.transform;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.Excerpt;
 import dev.sluice.config.ColumnSpec;
 import dev.sluice.config.RowFilter;
 import dev.sluice.config.SourceSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +15,9 @@ import java.util.Set;
 
 /**
  * Where, in one file, each column the pipeline uses is, and how to type it. Columns are found by name in the
- * header, never by position: sources reorder, add and drop columns over time, and each file of a source is planned
- * from its own header. A file without a header is read by the declared positions. Columns the pipeline does not use
+ * header, not by position: sources reorder, add and drop columns over time, and each file of a source is planned
+ * from its own header. Only a name the header leaves empty or repeats is found by its declared position, checked
+ * against the header's name there. A file without a header is read by the declared positions. Columns the pipeline does not use
  * are never looked at.
  */
 final class ColumnPlan {
@@ -32,7 +35,7 @@ final class ColumnPlan {
     final RowFilter[] filters;
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // an array of sets: generic arrays cannot be created otherwise
-    private ColumnPlan(SourceSpec source, Map<String, Integer> positions, int fieldCount) {
+    private ColumnPlan(SourceSpec source, Map<String, Integer> positions, int fieldCount, boolean header) {
         this.fieldCount = fieldCount;
         List<ColumnSpec> columns = source.columns();
         columnIndex = new int[columns.size()];
@@ -42,8 +45,9 @@ final class ColumnPlan {
         nullValues = new Set[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
             ColumnSpec column = columns.get(i);
-            columnIndex[i] = positions.get(column.header());
-            columnHeader[i] = column.header();
+            columnIndex[i] =
+                    column.position().isPresent() ? column.position().getAsInt() - 1 : positions.get(column.header());
+            columnHeader[i] = header ? label(column) : column.header();
             required[i] = column.required();
             parsers[i] = ValueParser.of(column);
             nullValues[i] = column.format().nullValues().isEmpty()
@@ -58,10 +62,14 @@ final class ColumnPlan {
     }
 
     /**
-     * A file's plan from its header.
+     * A file's plan from its header: each column by its name, or, when it declares one, at its position (which the
+     * header must name as the column says: an empty or repeated name is found so).
      *
+     * @param raw the header's fields; with {@code short_header: row_names}, already preceded by an empty name for
+     *            each unnamed field of the rows
      * @throws MissingColumnsException naming every used column the header lacks
-     * @throws InvalidRowsException    when a used column's name appears twice in the header
+     * @throws InvalidRowsException    when a used column's name appears twice in the header, or its position names
+     *                                 another
      */
     static ColumnPlan fromHeader(SourceSpec source, ProblemLog problems, String file, long line, List<String> raw) {
         List<String> header = raw.stream().map(String::strip).toList();
@@ -72,27 +80,96 @@ final class ColumnPlan {
                 duplicated.add(header.get(i));
             }
         }
-        Set<String> used = new LinkedHashSet<>();
-        source.columns().forEach(c -> used.add(c.header()));
-        source.filters().forEach(f -> used.add(f.header()));
         List<String> missing = new ArrayList<>();
-        for (String name : used) {
-            if (!positions.containsKey(name)) {
-                missing.add(name);
+        for (ColumnSpec column : source.columns()) {
+            if (column.position().isPresent()) {
+                int index = column.position().getAsInt() - 1;
+                if (index >= header.size() || !header.get(index).equals(column.header())) {
+                    throw new InvalidRowsException(
+                            ErrorKind.MISSING_COLUMN,
+                            List.of(problems.problem(
+                                    line,
+                                    label(column),
+                                    index >= header.size()
+                                            ? "is declared at position " + (index + 1) + ", but the header has "
+                                                    + header.size() + " fields"
+                                            : "is declared at position " + (index + 1) + ", where the header has '"
+                                                    + Excerpt.of(header.get(index), 60) + "'")),
+                            1);
+                }
+                continue;
             }
-            if (duplicated.contains(name)) {
-                throw new InvalidRowsException(
-                        ErrorKind.MISSING_COLUMN,
-                        List.of(problems.problem(
-                                line, name, "appears twice in the header; which one to load is ambiguous")),
-                        1);
-            }
+            checkNamed(column.header(), positions, duplicated, problems, line, missing);
+        }
+        Set<String> filtered = new LinkedHashSet<>();
+        source.filters().forEach(f -> filtered.add(f.header()));
+        for (String name : filtered) {
+            checkNamed(name, positions, duplicated, problems, line, missing);
         }
         if (!missing.isEmpty()) {
             throw new MissingColumnsException(
-                    source.name(), file, line, missing, header, delimiterHint(source, header));
+                    source.name(),
+                    file,
+                    line,
+                    missing,
+                    header,
+                    delimiterHint(source, header) + renameHint(source, header, missing.size()));
         }
-        return new ColumnPlan(source, positions, header.size());
+        return new ColumnPlan(source, positions, header.size(), true);
+    }
+
+    /**
+     * How messages name a column of a file with a header: its name, and for one found by position the position too
+     * ({@code #3} alone for an empty name), which is what a user finds in the file.
+     */
+    static String label(ColumnSpec column) {
+        if (column.position().isEmpty()) {
+            return column.header();
+        }
+        String position = "#" + column.position().getAsInt();
+        return column.header().isEmpty() ? position : column.header() + " " + position;
+    }
+
+    private static void checkNamed(
+            String name,
+            Map<String, Integer> positions,
+            Set<String> duplicated,
+            ProblemLog problems,
+            long line,
+            List<String> missing) {
+        if (!positions.containsKey(name)) {
+            if (!missing.contains(name)) {
+                missing.add(name);
+            }
+        } else if (duplicated.contains(name)) {
+            throw new InvalidRowsException(
+                    ErrorKind.MISSING_COLUMN,
+                    List.of(problems.problem(
+                            line,
+                            name,
+                            "appears twice in the header; which one to load is ambiguous: declare its position")),
+                    1);
+        }
+    }
+
+    /**
+     * When the header has as many names the pipeline does not use as it lacks (a column renamed upstream), names
+     * them: loading a renamed column by its place could load another measure, so the run fails and says what to do.
+     */
+    private static String renameHint(SourceSpec source, List<String> header, int missing) {
+        Set<String> used = new HashSet<>();
+        source.columns().forEach(c -> used.add(c.header()));
+        source.filters().forEach(f -> used.add(f.header()));
+        List<String> unused =
+                header.stream().filter(h -> !h.isEmpty() && !used.contains(h)).toList();
+        if (unused.isEmpty() || unused.size() > Math.max(3, missing)) {
+            return "";
+        }
+        return "; not loaded, and perhaps the same column renamed: "
+                + String.join(
+                        ", ",
+                        unused.stream().map(h -> "'" + Excerpt.of(h, 60) + "'").toList())
+                + " (if so, set the column's header: to its new name)";
     }
 
     /**
@@ -116,7 +193,7 @@ final class ColumnPlan {
             }
             positions.put(column.header(), position - 1);
         }
-        return new ColumnPlan(source, positions, fieldCount);
+        return new ColumnPlan(source, positions, fieldCount, false);
     }
 
     /** A header read as one column that contains another separator usually means the delimiter is wrong. */

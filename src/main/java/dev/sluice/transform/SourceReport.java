@@ -31,6 +31,31 @@ public record SourceReport(
         warnings = List.copyOf(warnings);
     }
 
-    /** The rows one file had, and kept. */
-    public record FileRows(String label, long read, long kept) {}
+    /**
+     * The rows one file had, and kept.
+     *
+     * @param header the file's header names, stripped, as {@link #bounded} keeps them; empty without a header
+     */
+    public record FileRows(String label, long read, long kept, List<String> header) {
+        /** The most header names kept, each cut to {@link #NAME_CHARS}: a source controls its header. */
+        public static final int MAX_NAMES = 2_000;
+
+        public static final int NAME_CHARS = 200;
+
+        public FileRows {
+            header = List.copyOf(header);
+        }
+
+        /** A header as a report keeps it: at most {@link #MAX_NAMES} names of at most {@link #NAME_CHARS}. */
+        public static List<String> bounded(List<String> header) {
+            if (header == null) {
+                return List.of();
+            }
+            return header.stream()
+                    .limit(MAX_NAMES)
+                    .map(String::strip)
+                    .map(name -> name.length() > NAME_CHARS ? name.substring(0, NAME_CHARS) : name)
+                    .toList();
+        }
+    }
 }

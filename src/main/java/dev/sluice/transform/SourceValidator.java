@@ -9,6 +9,8 @@ import dev.sluice.config.CsvFormat;
 import dev.sluice.config.InvalidRowPolicy;
 import dev.sluice.config.InvalidRows;
 import dev.sluice.config.RowFilter;
+import dev.sluice.config.ShortHeader;
+import dev.sluice.config.ShortRows;
 import dev.sluice.config.SourceSpec;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +81,11 @@ public final class SourceValidator {
             long readBefore = counts.read;
             long keptBefore = counts.kept;
             readFile(source, index, file, problems, counts, sink, rejects);
-            perFile.add(new SourceReport.FileRows(file.label(), counts.read - readBefore, counts.kept - keptBefore));
+            perFile.add(new SourceReport.FileRows(
+                    file.label(),
+                    counts.read - readBefore,
+                    counts.kept - keptBefore,
+                    SourceReport.FileRows.bounded(counts.header)));
             if (counts.read == readBefore && files.size() > 1) {
                 warnings.add(source.name() + " " + file.label() + ": no data rows");
             }
@@ -97,6 +104,7 @@ public final class SourceValidator {
             RejectSink rejects) {
         counts.rejects = rejects;
         counts.lastLine = 0;
+        counts.header = null;
         // The body is closed even when opening the reader fails: reading its first bytes may already throw (a
         // download that failed, a body sniffed as HTML), and a body still arriving holds its file open.
         try (InputStream closedAtEnd = file.input().open();
@@ -117,7 +125,18 @@ public final class SourceValidator {
             if (source.format().header() == CsvFormat.Header.PRESENT) {
                 CsvRecord header = records.next();
                 counts.lastLine = header.getStartingLineNumber();
-                plan = ColumnPlan.fromHeader(source, problems, file.label(), counts.lastLine, header.getFields());
+                List<String> names = header.getFields();
+                counts.header = names;
+                CsvRecord first = null;
+                if (source.format().shortHeader() == ShortHeader.ROW_NAMES && records.hasNext()) {
+                    // The first row says how many unnamed fields precede the named ones.
+                    first = records.next();
+                    names = withRowNames(names, first.getFieldCount() - names.size());
+                }
+                plan = ColumnPlan.fromHeader(source, problems, file.label(), counts.lastLine, names);
+                if (first != null) {
+                    readRow(source, index, first, plan, problems, counts, sink);
+                }
                 readRows(source, index, records, plan, problems, counts, sink);
             } else {
                 CsvRecord first = records.next();
@@ -150,6 +169,16 @@ public final class SourceValidator {
         } catch (IOException e) {
             throw unreadable(source, e);
         }
+    }
+
+    /** The header preceded by an empty name for each of the rows' {@code unnamed} leading fields. */
+    private static List<String> withRowNames(List<String> header, int unnamed) {
+        if (unnamed <= 0) {
+            return header;
+        }
+        List<String> names = new ArrayList<>(Collections.nCopies(unnamed, ""));
+        names.addAll(header);
+        return names;
     }
 
     private static SluiceException unreadable(SourceSpec source, IOException e) {
@@ -190,6 +219,9 @@ public final class SourceValidator {
         long filtered;
         long invalid;
         long lastLine;
+        /** The current file's header as written, or null without one. */
+        List<String> header;
+
         Object[] values;
         RejectSink rejects = RejectSink.NONE;
     }
@@ -225,7 +257,9 @@ public final class SourceValidator {
             progress.rows(source.name(), counts.read);
         }
         RowProblem invalid = null;
-        if (record.getFieldCount() != plan.fieldCount) {
+        int fields = record.getFieldCount();
+        if (fields > plan.fieldCount
+                || (fields < plan.fieldCount && source.format().shortRows() == ShortRows.FAIL)) {
             invalid = problems.add(
                     line,
                     null,
@@ -274,11 +308,16 @@ public final class SourceValidator {
     private static boolean passesFilters(ColumnPlan plan, CsvRecord record) {
         RowFilter[] filters = plan.filters;
         for (int i = 0; i < filters.length; i++) {
-            if (!filters[i].matches(record.getField(plan.filterIndex[i]).strip())) {
+            if (!filters[i].matches(field(record, plan.filterIndex[i]).strip())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A row's field, or empty past its end: a short row read with {@code short_rows: pad}. */
+    private static String field(CsvRecord record, int index) {
+        return index < record.getFieldCount() ? record.getField(index) : "";
     }
 
     /** Types the row into {@code values}; returns its first problem, or null when it is valid. */
@@ -286,7 +325,7 @@ public final class SourceValidator {
             ColumnPlan plan, CsvRecord record, long line, ProblemLog problems, Object[] values) {
         RowProblem first = null;
         for (int i = 0; i < values.length; i++) {
-            String raw = record.getField(plan.columnIndex[i]);
+            String raw = field(record, plan.columnIndex[i]);
             String text = raw.strip();
             boolean spelledNull = !text.isEmpty() && plan.nullValues[i] != null && plan.nullValues[i].contains(text);
             if (text.isEmpty() || spelledNull) {

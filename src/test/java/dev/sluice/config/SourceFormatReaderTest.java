@@ -116,8 +116,8 @@ class SourceFormatReaderTest {
                         + " columns[1].epoch | either with a pattern or as an epoch number",
                 "min on a boolean               | { header: x, type: boolean, min: 0 }               | columns[1] |"
                         + " apply to integer, decimal and double columns only",
-                "a position with a header       | { header: x, position: 2 }                         |"
-                        + " columns[1].position | position is for header: false",
+                "an empty header without a name | { header: \"\", position: 2 }                     |"
+                        + " columns[1].as | a column whose header is empty needs a name",
             })
     void value_options_the_type_has_no_use_for_fail(String what, String column, String field, String problem) {
         PipelineConfigException e = rejected("", column);
