@@ -11,7 +11,7 @@ import java.util.Optional;
  * Calendar dates, never shifted through a time zone. Strict: {@code 2020-02-30} is invalid, not March 1st. A pattern
  * without a day reads the first day of its period ({@code yyyy-MM}: {@code 1833-01} is 1833-01-01). ISO dates take a
  * hand-written fast path, and the last value is remembered because daily feeds repeat each date on thousands of
- * consecutive rows.
+ * consecutive rows. A column with a pattern reads ISO 8601 too: it is never ambiguous, and publishers move to it.
  */
 final class DateParser implements ValueParser {
     /** The range of PostgreSQL's {@code date}: 4713 BC to 5874897 AD. */
@@ -19,8 +19,12 @@ final class DateParser implements ValueParser {
 
     static final int MAX_YEAR = 5_874_896;
 
+    /** Failures told what their spelling looks like: finding it tries every known pattern. */
+    private static final int HINTED = 100;
+
     private final String shownPattern;
     private final DateTimeFormatter formatter;
+    private int hinted;
     private String lastText;
     private LocalDate lastValue;
 
@@ -72,7 +76,13 @@ final class DateParser implements ValueParser {
         try {
             return LocalDate.from(formatter.parse(text));
         } catch (DateTimeException e) {
-            throw invalid();
+            try {
+                return parseIso(text);
+            } catch (InvalidValueException notIso) {
+                String hint = hinted++ < HINTED ? DateSpellings.hint(ColumnType.DATE, text) : "";
+                throw new InvalidValueException(
+                        "is not a valid date of the form " + shownPattern + " (nor ISO 8601)" + hint);
+            }
         }
     }
 

@@ -40,10 +40,13 @@ final class TimestampParser implements ValueParser {
             .toFormatter()
             .withResolverStyle(ResolverStyle.STRICT);
 
+    private static final int HINTED = 100;
+
     private final ColumnType type;
     private final Optional<ZoneId> zone;
     private final DateTimeFormatter formatter;
     private final String expected;
+    private int hinted;
 
     /**
      * @param type    {@code TIMESTAMP} or {@code TIMESTAMPTZ}
@@ -64,15 +67,32 @@ final class TimestampParser implements ValueParser {
 
     @Override
     public Object parse(String written) throws InvalidValueException {
-        String text = formatter == ISO && written.length() > 10 && written.charAt(10) == ' '
-                ? written.substring(0, 10) + 'T' + written.substring(11)
-                : written;
         TemporalAccessor parsed;
         try {
-            parsed = formatter.parse(text);
+            parsed = formatter == ISO ? ISO.parse(isoText(written)) : formatter.parse(written);
         } catch (DateTimeException e) {
-            throw new InvalidValueException(expected);
+            if (formatter == ISO) {
+                throw new InvalidValueException(expected);
+            }
+            // A column with a pattern reads ISO 8601 too: never ambiguous, and publishers move to it.
+            try {
+                parsed = ISO.parse(isoText(written));
+            } catch (DateTimeException notIso) {
+                String hint = hinted++ < HINTED ? DateSpellings.hint(type, written) : "";
+                throw new InvalidValueException(expected + " (nor ISO 8601)" + hint);
+            }
         }
+        return value(parsed);
+    }
+
+    /** ISO 8601 with a space between date and time read as with a {@code T}. */
+    private static String isoText(String written) {
+        return written.length() > 10 && written.charAt(10) == ' '
+                ? written.substring(0, 10) + 'T' + written.substring(11)
+                : written;
+    }
+
+    private Object value(TemporalAccessor parsed) throws InvalidValueException {
         LocalDateTime local;
         try {
             local = LocalDateTime.from(parsed);
