@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
@@ -23,7 +24,7 @@ public final class SourceStateRepository {
     public Map<String, List<SourceState>> load(Connection connection, String pipeline) throws SQLException {
         Map<String, List<SourceState>> states = new LinkedHashMap<>();
         try (PreparedStatement st = connection.prepareStatement(
-                "select source, url, etag, last_modified, sha256, bytes, rows from sluice.source_state"
+                "select source, url, etag, last_modified, sha256, bytes, rows, header from sluice.source_state"
                         + " where pipeline = ? order by source, url")) {
             st.setString(1, pipeline);
             try (ResultSet rs = st.executeQuery()) {
@@ -36,7 +37,10 @@ public final class SourceStateRepository {
                                     Optional.ofNullable(rs.getString(4)),
                                     rs.getString(5),
                                     rs.getLong(6),
-                                    rs.getLong(7)));
+                                    rs.getLong(7),
+                                    rs.getArray(8) == null
+                                            ? List.of()
+                                            : List.of((String[]) rs.getArray(8).getArray())));
                 }
             }
         }
@@ -46,9 +50,15 @@ public final class SourceStateRepository {
     /**
      * Remembers every file of the sources downloaded, and forgets the files those sources no longer have.
      *
-     * @param rows rows read from each file in this run, or, for a file not read again, its remembered count
+     * @param rows    rows read from each file in this run, or, for a file not read again, its remembered count
+     * @param headers each file's header as read in this run; empty to keep the one remembered
      */
-    public void save(Connection connection, String pipeline, List<Download> downloads, ToLongFunction<Download> rows)
+    public void save(
+            Connection connection,
+            String pipeline,
+            List<Download> downloads,
+            ToLongFunction<Download> rows,
+            Function<Download, List<String>> headers)
             throws SQLException {
         Map<String, List<String>> urls = new LinkedHashMap<>();
         downloads.forEach(d ->
@@ -66,11 +76,12 @@ public final class SourceStateRepository {
         }
         try (PreparedStatement st = connection.prepareStatement("""
                 insert into sluice.source_state (pipeline, source, url, etag, last_modified, sha256, bytes, rows,
-                                                 updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, now())
+                                                 header, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, now())
                 on conflict (pipeline, source, url) do update set etag = excluded.etag,
                     last_modified = excluded.last_modified, sha256 = excluded.sha256, bytes = excluded.bytes,
-                    rows = excluded.rows, updated_at = excluded.updated_at""")) {
+                    rows = excluded.rows, header = coalesce(excluded.header, source_state.header),
+                    updated_at = excluded.updated_at""")) {
             for (Download d : downloads) {
                 st.setString(1, pipeline);
                 st.setString(2, d.source());
@@ -80,6 +91,8 @@ public final class SourceStateRepository {
                 st.setString(6, d.sha256());
                 st.setLong(7, d.bytes());
                 st.setLong(8, rows.applyAsLong(d));
+                List<String> header = headers.apply(d);
+                st.setArray(9, header.isEmpty() ? null : connection.createArrayOf("text", header.toArray()));
                 st.addBatch();
             }
             st.executeBatch();

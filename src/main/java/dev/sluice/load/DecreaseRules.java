@@ -3,7 +3,9 @@ package dev.sluice.load;
 import dev.sluice.config.ColumnSpec;
 import dev.sluice.config.ColumnType;
 import dev.sluice.config.DecreasePolicy;
+import dev.sluice.config.LoadMode;
 import dev.sluice.config.SqlIdentifier;
+import dev.sluice.config.TargetSpec;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,6 +25,10 @@ import java.util.stream.Collectors;
  * <p>Falls are reported by streak: JHU's recovered drops to 0 on 2020-12-14 and stays there, which is one event
  * ("fell from 6,298,082 to 0 on 2020-12-14, and on the 48 following dates"), not 49 warnings; and a later,
  * separate correction is its own event, not hidden behind the first.
+ *
+ * <p>Only what is new is said: a streak whose first fall the table already holds as the rule left it (the value
+ * kept, or NULL) was said by the run that loaded it, and is not said again on every run after (nor when the feed
+ * adds a day to it).
  */
 final class DecreaseRules {
     private static final String FALLS = "sluice_falls";
@@ -30,11 +36,11 @@ final class DecreaseRules {
 
     private DecreaseRules() {}
 
-    static List<String> apply(Connection connection, StagedSource staged) throws SQLException {
+    static List<String> apply(Connection connection, StagedSource staged, TargetSpec target) throws SQLException {
         List<String> warnings = new ArrayList<>();
         for (ColumnSpec column : staged.source().columns()) {
             if (column.onDecrease() != DecreasePolicy.ALLOW) {
-                warnings.addAll(applyTo(connection, staged, column));
+                warnings.addAll(applyTo(connection, staged, column, target));
             }
         }
         return warnings;
@@ -43,8 +49,8 @@ final class DecreaseRules {
     private record Fall(
             long line, String date, String series, BigDecimal value, BigDecimal priorMax, long streak, long events) {}
 
-    private static List<String> applyTo(Connection connection, StagedSource staged, ColumnSpec column)
-            throws SQLException {
+    private static List<String> applyTo(
+            Connection connection, StagedSource staged, ColumnSpec column, TargetSpec target) throws SQLException {
         List<String> partition = staged.source().key().stream()
                 .filter(k -> staged.source().column(k).orElseThrow().type() != ColumnType.DATE)
                 .toList();
@@ -64,31 +70,58 @@ final class DecreaseRules {
                         .collect(Collectors.joining(" || ', ' || "));
         String value = SqlIdentifier.quote(column.name());
         try (Statement st = connection.createStatement()) {
-            // below: lower than every earlier value's maximum; continues: the previous date was below it too.
-            st.execute("create temp table " + FALLS + " on commit drop as select * from (select _line, d, series,"
-                    + " value, prior_max, coalesce(lag(value < prior_max) over (partition by series order by d), false)"
-                    + " as continues from (select _line, " + date + " as d, " + series + " as series, " + value
-                    + " as value, max(" + value + ") over (" + partitionBy + "order by " + date
-                    + " rows between unbounded preceding and 1 preceding) as prior_max from " + staged.table()
-                    + ") o) f where value < prior_max");
+            // below: lower than every earlier value's maximum; continues: the previous date was below it too; known:
+            // the table holds the fall as this rule leaves it, so an earlier run said it.
+            String keys = staged.source().key().stream()
+                    .map(k -> "f." + SqlIdentifier.quote(k) + " = t." + SqlIdentifier.quote(k))
+                    .collect(Collectors.joining(" and "));
+            String current = target.mode() == LoadMode.HISTORY
+                    ? " and t." + SqlIdentifier.quote(TargetSpec.VALID_TO) + " is null"
+                    : "";
+            String known = switch (column.onDecrease()) {
+                case WARN ->
+                    "exists (select 1 from " + target.qualifiedName() + " t where " + keys + current + " and t." + value
+                            + " = f.value)";
+                case SET_NULL ->
+                    "exists (select 1 from " + target.qualifiedName() + " t where " + keys + current + " and t." + value
+                            + " is null)";
+                default -> "false";
+            };
+            String keyColumns =
+                    staged.source().key().stream().map(SqlIdentifier::quote).collect(Collectors.joining(", "));
+            st.execute("create temp table " + FALLS + " on commit drop as select f.*, " + known + " as known from"
+                    + " (select _line, " + keyColumns + ", d, series, value, prior_max, coalesce(lag(value <"
+                    + " prior_max) over (partition by series order by d), false) as continues from (select _line, "
+                    + keyColumns + ", " + date + " as d, " + series + " as series, " + value + " as value, max("
+                    + value + ") over (" + partitionBy + "order by " + date + " rows between unbounded preceding"
+                    + " and 1 preceding) as prior_max from " + staged.table() + ") o) f where value < prior_max");
             List<Fall> events = events(st);
             List<String> warnings = new ArrayList<>();
             if (!events.isEmpty()) {
-                warnings.addAll(act(st, staged, column, value, partition, events));
+                warnings.addAll(act(staged, column, partition, events));
+            }
+            if (column.onDecrease() == DecreasePolicy.SET_NULL) {
+                // Every fall, known or new: the table keeps NULL where an earlier run stored it.
+                st.executeUpdate("update " + staged.table() + " set " + value + " = null where _line in"
+                        + " (select _line from " + FALLS + ")");
             }
             st.execute("drop table " + FALLS);
             return warnings;
         }
     }
 
-    /** The first falls of each streak, in date order, with the streak's length and the number of streaks. */
+    /**
+     * The first falls of each streak not known before, in date order, with the streak's length and the number of such
+     * streaks.
+     */
     private static List<Fall> events(Statement st) throws SQLException {
         List<Fall> events = new ArrayList<>();
         try (ResultSet rs = st.executeQuery("select _line, d::text, series, value, prior_max, streak,"
                 + " count(*) over () from (select *, count(*) over (partition by series, streak_id) as streak,"
                 + " row_number() over (partition by series, streak_id order by d) as nth from (select *,"
                 + " sum(case when continues then 0 else 1 end) over (partition by series order by d) as streak_id"
-                + " from " + FALLS + ") s) e where nth = 1 order by d, series limit " + EVENTS_SHOWN)) {
+                + " from " + FALLS + ") s) e where nth = 1 and not known order by d, series limit "
+                + EVENTS_SHOWN)) {
             while (rs.next()) {
                 events.add(new Fall(
                         rs.getLong(1),
@@ -103,14 +136,7 @@ final class DecreaseRules {
         return events;
     }
 
-    private static List<String> act(
-            Statement st,
-            StagedSource staged,
-            ColumnSpec column,
-            String value,
-            List<String> partition,
-            List<Fall> events)
-            throws SQLException {
+    private static List<String> act(StagedSource staged, ColumnSpec column, List<String> partition, List<Fall> events) {
         String outcome = switch (column.onDecrease()) {
             case SET_NULL -> "stored as NULL";
             case WARN -> "kept as reported";
@@ -139,10 +165,6 @@ final class DecreaseRules {
                     column.header(),
                     first.value().toPlainString(),
                     warnings.get(0));
-        }
-        if (column.onDecrease() == DecreasePolicy.SET_NULL) {
-            st.executeUpdate("update " + staged.table() + " set " + value + " = null where _line in"
-                    + " (select _line from " + FALLS + ")");
         }
         return warnings;
     }

@@ -143,6 +143,7 @@ public final class Pipeline {
                         session.connection(), spec.name(), spec.invalidRows().keptRuns());
             }
             List<String> warnings = new ArrayList<>(fetch.warnings());
+            warnings.addAll(SourceSummaries.newColumns(spec, reports, fetch.downloads(), run.lastLoaded()));
             warnings.addAll(guards.overridden());
             Run recorded = recorder.succeeded(session, run, merged, reports, fetch.downloads(), warnings);
             fetch.keep();

@@ -138,7 +138,8 @@ final class RunRecorder {
                         warnings,
                         outcome.changesLogged()),
                 downloads,
-                rows);
+                rows,
+                SourceSummaries.headers(reports));
     }
 
     /**
@@ -190,7 +191,7 @@ final class RunRecorder {
             throw DatabaseException.of(
                     "cannot record run " + run.id() + " of " + run.spec().name(), e);
         }
-        return commit(connection, run, outcome, downloads, rows);
+        return commit(connection, run, outcome, downloads, rows, d -> List.of());
     }
 
     /**
@@ -203,12 +204,13 @@ final class RunRecorder {
             StartedRun started,
             RunOutcome outcome,
             List<Download> downloads,
-            ToLongFunction<Download> rows) {
+            ToLongFunction<Download> rows,
+            Function<Download, List<String>> headers) {
         try {
             Run run = runs.finish(connection, started.id(), outcome);
             outbox.enqueue(connection, run, started.spec().notifications());
             if (!downloads.isEmpty()) {
-                states.save(connection, started.spec().name(), downloads, rows);
+                states.save(connection, started.spec().name(), downloads, rows, headers);
             }
             connection.commit();
             connection.setAutoCommit(true);
