@@ -144,7 +144,7 @@ public final class Wiring {
 
     /** {@code sluice init}: reads sources the way a run does (the same address checks, unpacking, S3). */
     public Initializer initializer() {
-        return new Initializer(fetcher(DownloadListener.NONE));
+        return new Initializer(fetcher(DownloadListener.NONE), clock);
     }
 
     public Pipeline pipeline(Database database, RunProgress progress) {

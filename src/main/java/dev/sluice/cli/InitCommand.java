@@ -61,11 +61,6 @@ public final class InitCommand implements Callable<Integer> {
             write(out.get(), result.yaml());
             notes.println("wrote " + out.get() + "; next:  sluice run --pipeline " + out.get());
         }
-        if (!result.keyUnique()) {
-            terminal.err()
-                    .println("sluice init: no set of up to three columns identifies every row; the file"
-                            + " names the best candidate, and a run fails until the key is unique");
-        }
         return 0;
     }
 

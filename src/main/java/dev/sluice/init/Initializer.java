@@ -1,12 +1,21 @@
 package dev.sluice.init;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.Excerpt;
 import dev.sluice.SluiceException;
 import dev.sluice.config.CsvFormat;
+import dev.sluice.config.DuplicateKeyPolicy;
 import dev.sluice.config.FetchSettings;
+import dev.sluice.config.PipelineConfigException;
+import dev.sluice.config.PipelineFileReader;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.ShortHeader;
+import dev.sluice.config.ShortRows;
 import dev.sluice.config.SourceLocation;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.config.SqlIdentifier;
+import dev.sluice.config.TargetSpec;
+import dev.sluice.config.Trust;
 import dev.sluice.extract.Fetch;
 import dev.sluice.extract.SourceFetcher;
 import dev.sluice.extract.SourceFile;
@@ -18,7 +27,12 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -38,11 +52,15 @@ public final class Initializer {
 
     private static final int MAX_TOTAL_BYTES = 64 << 20;
     private static final String SAMPLE = "sample";
+    /** How long the key search may take: a file of many columns with few values each has many combinations. */
+    private static final Duration KEY_SEARCH = Duration.ofSeconds(10);
 
     private final SourceFetcher fetcher;
+    private final Clock clock;
 
-    public Initializer(SourceFetcher fetcher) {
+    public Initializer(SourceFetcher fetcher, Clock clock) {
         this.fetcher = fetcher;
+        this.clock = clock;
     }
 
     /**
@@ -59,11 +77,17 @@ public final class Initializer {
     /**
      * What was guessed.
      *
-     * @param yaml      the pipeline file
-     * @param reasons   what was guessed and why, one line each, to show
-     * @param keyUnique whether the key is unique over the rows read; when not, a run fails until it is fixed
+     * @param yaml    the pipeline file, which {@code sluice check} accepts
+     * @param reasons what was guessed and why, one line each, to show
+     * @param key     the key's SQL names; empty when no combination of up to three columns is unique, and the table
+     *                is then replaced by each publication, without a key
      */
-    public record Result(String yaml, List<String> reasons, boolean keyUnique) {}
+    public record Result(String yaml, List<String> reasons, List<String> key) {
+        public Result {
+            reasons = List.copyOf(reasons);
+            key = List.copyOf(key);
+        }
+    }
 
     public Result initialize(Request request) {
         if (request.locations().isEmpty()) {
@@ -75,12 +99,28 @@ public final class Initializer {
         CsvSniffer.Sniffed first =
                 CsvSniffer.sniff(samples.get(0).bytes(), samples.get(0).truncated());
         reasons.addAll(first.reasons());
-        List<String> header = first.header()
-                ? first.rows().isEmpty()
-                        ? List.of()
-                        : first.rows().get(0).stream().map(String::strip).toList()
-                : List.of();
+        int width = first.rows().isEmpty() ? 0 : first.rows().get(0).size();
+        if (first.rows().isEmpty() || width == 0 || first.data().isEmpty()) {
+            throw new SluiceException(
+                    ErrorKind.EMPTY_SOURCE, "no data rows in " + samples.get(0).shown());
+        }
+        int most = TargetSpec.maxColumns(3);
+        if (width > most) {
+            throw new SluiceException(
+                    ErrorKind.CONFIG,
+                    String.format(
+                            Locale.ROOT,
+                            "%s has %,d columns; a PostgreSQL table holds at most %,d, and sluice loads at most %,d:"
+                                    + " write the pipeline's columns by hand, loading the ones you need",
+                            samples.get(0).shown(),
+                            width,
+                            TargetSpec.POSTGRES_MAX_COLUMNS,
+                            most));
+        }
+        List<String> header =
+                first.header() ? first.rows().get(0).stream().map(String::strip).toList() : List.of();
         List<List<String>> rows = new ArrayList<>(first.data());
+        boolean cut = first.cut();
         for (int i = 1; i < samples.size(); i++) {
             CsvSniffer.Sniffed other =
                     CsvSniffer.sniff(samples.get(i).bytes(), samples.get(i).truncated());
@@ -95,43 +135,62 @@ public final class Initializer {
                         "the files do not share one header: " + samples.get(i).shown() + " has "
                                 + (other.rows().isEmpty()
                                         ? "none"
-                                        : other.rows().get(0)) + ", the first has "
-                                + header);
+                                        : Excerpt.of(String.valueOf(other.rows().get(0)), 500))
+                                + ", the first has "
+                                + Excerpt.of(String.valueOf(header), 500));
             }
             rows.addAll(reordered(other, header));
+            cut |= other.cut();
         }
-        int width = first.rows().isEmpty() ? 0 : first.rows().get(0).size();
-        if (rows.isEmpty() || width == 0) {
-            throw new SluiceException(
-                    ErrorKind.EMPTY_SOURCE, "no data rows in " + samples.get(0).shown());
-        }
-        boolean all = samples.stream().noneMatch(Sample::truncated);
+        boolean all = samples.stream().noneMatch(Sample::truncated) && !cut;
         reasons.add(String.format(
                 Locale.ROOT,
                 "%,d rows read%s",
                 rows.size(),
-                all ? " (all of them)" : " (the first " + (SAMPLE_BYTES >> 20) + " MiB of each file)"));
+                all ? " (all of them)" : " (the first " + (SAMPLE_BYTES >> 20) + " MiB of each file, at most)"));
 
-        List<PipelineText.Column> columns = columns(first.header(), header, width, rows, reasons);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        List<List<String>> byColumn = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            int index = i;
+            byColumn.add(
+                    rows.stream().map(r -> index < r.size() ? r.get(index) : "").toList());
+        }
+        ColumnGuesser.Context context = new ColumnGuesser.Context(
+                first.delimiter(), ColumnGuesser.writesDecimalCommas(first.delimiter(), byColumn), today);
+        List<Guessed> guessed = guess(first.header(), header, byColumn, context);
         KeyFinder.Found key = KeyFinder.find(
-                columns.stream()
-                        .filter(PipelineText.Column::required)
-                        .map(c -> new KeyFinder.Candidate(c.position() - 1, c.name(), c.type()))
+                guessed.stream()
+                        .filter(Guessed::keyEligible)
+                        .map(g -> new KeyFinder.Candidate(
+                                g.column().position() - 1,
+                                g.column().name(),
+                                g.guess().type()))
                         .toList(),
-                rows);
+                rows,
+                clock,
+                KEY_SEARCH);
         List<String> keyNames =
                 key.columns().stream().map(KeyFinder.Candidate::name).toList();
-        String keyReason = keyNames.isEmpty()
-                ? "no column has a value on every row: name a key"
-                : key.unique()
-                        ? String.format(Locale.ROOT, "unique over %,d rows", rows.size())
-                        : String.format(
-                                Locale.ROOT,
-                                "NOT unique: %,d of %,d rows repeat a key; the best candidate, a run fails until"
-                                        + " the key is unique",
-                                key.repeated(),
-                                rows.size());
-        reasons.add("key: " + (keyNames.isEmpty() ? "none" : String.join(", ", keyNames)) + " (" + keyReason + ")");
+        String keyReason = keyReason(key, rows.size());
+        reasons.add((keyNames.isEmpty() ? "no key: " : "key: " + String.join(", ", keyNames) + " (")
+                + keyReason
+                + (keyNames.isEmpty() ? "" : ")"));
+        if (keyNames.isEmpty()) {
+            reasons.add("mode: replace: each publication replaces the table's rows (inserted and deleted rows counted"
+                    + " as a whole); with a key, name it and remove the mode");
+        }
+        List<PipelineText.Column> columns = new ArrayList<>();
+        for (Guessed g : guessed) {
+            PipelineText.Column c = g.column();
+            boolean inKey = keyNames.contains(c.name());
+            columns.add(new PipelineText.Column(
+                    c.header(), c.position(), c.byPosition(), c.name(), c.type(), c.format(), inKey, c.reason()));
+            reasons.add((c.header() == null || c.header().isEmpty() ? "column " + c.position() : c.header()) + ": "
+                    + c.reason() + (inKey ? ", required (key)" : ""));
+        }
+        reasons.add("required: false: only the key columns must have a value on every row; a measurement may be"
+                + " missing in a later publication, as it is in real feeds");
 
         String name = request.name().orElseGet(() -> nameFrom(urls));
         String table = tableName(name);
@@ -144,7 +203,9 @@ public final class Initializer {
                 Optional.empty(),
                 first.header() ? CsvFormat.Header.PRESENT : CsvFormat.Header.ABSENT,
                 first.skipLines(),
-                Optional.empty());
+                Optional.empty(),
+                first.shortRows() > 0 ? ShortRows.PAD : ShortRows.FAIL,
+                first.rowNames() > 0 ? ShortHeader.ROW_NAMES : ShortHeader.FAIL);
         String summary = String.format(
                 Locale.ROOT,
                 "%s: %,d rows read%s.",
@@ -158,28 +219,95 @@ public final class Initializer {
                 Locations.yaml(urls, request.directory(), reasons),
                 format,
                 columns,
-                keyNames.isEmpty() ? List.of(columns.get(0).name()) : keyNames,
+                keyNames,
                 keyReason));
-        return new Result(yaml, reasons, key.unique() && !keyNames.isEmpty());
+        PipelineSpec spec = checkReadable(yaml, urls, request.directory());
+        if (spec.target().fullRowBytes() > TargetSpec.POSTGRES_MAX_ROW_BYTES) {
+            reasons.add(String.format(
+                    Locale.ROOT,
+                    "note: a row with a value in each of the %,d columns takes at least %,d bytes, more than the %,d"
+                            + " PostgreSQL stores in a row: such a row fails its run; load fewer columns if it comes",
+                    spec.target().allColumns().size(),
+                    spec.target().fullRowBytes(),
+                    TargetSpec.POSTGRES_MAX_ROW_BYTES));
+        }
+        return new Result(yaml, reasons, keyNames);
     }
 
-    private static List<PipelineText.Column> columns(
-            boolean hasHeader, List<String> header, int width, List<List<String>> rows, List<String> reasons) {
-        List<PipelineText.Column> columns = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < width; i++) {
-            int index = i;
-            List<String> values =
-                    rows.stream().map(r -> index < r.size() ? r.get(index) : "").toList();
-            ColumnGuesser.Guess guess = ColumnGuesser.guess(values);
-            String label = hasHeader ? header.get(i) : null;
-            String name = uniqueName(hasHeader ? snakeCase(label, i) : "column_" + (i + 1), names);
-            columns.add(new PipelineText.Column(
-                    label, i + 1, name, guess.type(), guess.format(), guess.required(), guess.reason()));
-            reasons.add((label == null ? "column " + (i + 1) : label) + ": " + guess.reason()
-                    + (guess.required() ? "" : ", optional"));
+    private static String keyReason(KeyFinder.Found key, int rows) {
+        if (key.unique()) {
+            return String.format(Locale.ROOT, "unique over %,d rows", rows);
         }
-        return columns;
+        String closest = key.closest()
+                .map(c -> String.format(
+                        Locale.ROOT,
+                        "; the closest, %s, repeats on %,d row%s",
+                        String.join(
+                                ", ",
+                                c.columns().stream()
+                                        .map(KeyFinder.Candidate::name)
+                                        .toList()),
+                        c.repeated(),
+                        c.repeated() == 1 ? "" : "s"))
+                .orElse("");
+        return String.format(
+                        Locale.ROOT,
+                        "no combination of up to three columns with a value on every row is unique over %,d rows%s",
+                        rows,
+                        closest)
+                + (key.timedOut() ? " (the search stopped after " + KEY_SEARCH.toSeconds() + " s)" : "");
+    }
+
+    /** A column with its guess, and whether it may be part of a key. */
+    private record Guessed(PipelineText.Column column, ColumnGuesser.Guess guess, boolean keyEligible) {}
+
+    private static List<Guessed> guess(
+            boolean hasHeader, List<String> header, List<List<String>> byColumn, ColumnGuesser.Context context) {
+        List<Guessed> guessed = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Map<String, Long> headerCounts = new HashMap<>();
+        header.forEach(h -> headerCounts.merge(h, 1L, Long::sum));
+        for (int i = 0; i < byColumn.size(); i++) {
+            List<String> values = byColumn.get(i);
+            ColumnGuesser.Guess guess = ColumnGuesser.guess(values, context);
+            String label = hasHeader ? header.get(i) : null;
+            boolean byPosition = hasHeader && (label.isEmpty() || headerCounts.get(label) > 1);
+            String wanted = hasHeader ? snakeCase(label, i) : "column_" + (i + 1);
+            String reason = guess.reason();
+            if (TargetSpec.reserved(wanted)) {
+                String renamed = "source_" + wanted.replaceAll("^_+", "");
+                reason += "; stored as " + renamed + " (" + wanted + " is a name sluice keeps for itself)";
+                wanted = renamed;
+            }
+            String name = uniqueName(wanted, names);
+            guessed.add(new Guessed(
+                    new PipelineText.Column(
+                            label, i + 1, byPosition, name, guess.type(), guess.format(), false, reason),
+                    guess,
+                    // A number grouped by thousands is a count or an amount, not an identifier.
+                    guess.required()
+                            && guess.format().grouping().isEmpty()
+                            && KeyFinder.eligible(guess.type(), values)));
+        }
+        return guessed;
+    }
+
+    /**
+     * What init writes, {@code sluice check} accepts: the file is read back as a run would read it (its local files
+     * allowed where they are), and a refusal is init's own defect, reported as such rather than written.
+     */
+    private static PipelineSpec checkReadable(String yaml, List<URI> urls, Path directory) {
+        Path[] roots = urls.stream()
+                .filter(u -> "file".equalsIgnoreCase(u.getScheme()))
+                .map(u -> Path.of(u).getParent())
+                .toArray(Path[]::new);
+        try {
+            return new PipelineFileReader(Trust.none().withFileRoots(roots))
+                    .parse("the pipeline sluice init wrote", yaml, Optional.of(directory.toAbsolutePath()));
+        } catch (PipelineConfigException e) {
+            throw new SluiceException(
+                    ErrorKind.INTERNAL, "sluice init wrote a pipeline it cannot read (a defect): " + e.getMessage(), e);
+        }
     }
 
     /** The header in snake_case: lower case, every run of other characters one {@code _}. */
@@ -230,7 +358,14 @@ public final class Initializer {
                 ? new SourceLocation.Single(urls.get(0), Optional.empty())
                 : new SourceLocation.Listed(urls, Optional.empty());
         SourceSpec source = new SourceSpec(
-                SAMPLE, location, CsvFormat.DEFAULTS, List.of(), List.of(), List.of(), FetchSettings.DEFAULTS);
+                SAMPLE,
+                location,
+                CsvFormat.DEFAULTS,
+                List.of(),
+                List.of(),
+                List.of(),
+                DuplicateKeyPolicy.FAIL,
+                FetchSettings.DEFAULTS);
         List<Sample> samples = new ArrayList<>();
         long budget = MAX_TOTAL_BYTES;
         try (Fetch fetch = fetcher.fetch("init", List.of(source), Map.of())) {

@@ -306,7 +306,8 @@ class CommandLineIT {
         assertThat(init.stdout())
                 .contains("delimiter ';'")
                 .contains("Date: date (dd/MM/yyyy); every value reads as MM/dd/yyyy too")
-                .contains("Exchange rate: decimal, with a decimal comma; 'NA' as no value")
+                .contains("Exchange rate: decimal, with a decimal comma (the file writes decimals so")
+                .contains("group could be); 'NA' as no value")
                 .contains("key: date, country (unique over 4 rows)");
         assertThat(Files.readString(pipeline))
                 .contains("{ header: \"Exchange rate\", as: exchange_rate, type: decimal")

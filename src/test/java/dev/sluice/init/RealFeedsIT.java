@@ -66,7 +66,7 @@ class RealFeedsIT {
         Initializer.Result init =
                 rig.wiring.initializer().initialize(new Initializer.Request(urls, Optional.empty(), dir));
 
-        assertThat(init.keyUnique()).isTrue();
+        assertThat(init.key()).containsExactly("date", "maturity_level");
         assertThat(init.reasons()).contains("key: date, maturity_level (unique over 3,085 rows)");
         assertThat(init.yaml()).contains("name: euribor").contains("table: euribor");
         Run run = rig.run(written(dir, init));
@@ -90,7 +90,7 @@ class RealFeedsIT {
                 .initializer()
                 .initialize(new Initializer.Request(
                         List.of(rig.server.url(zipped).toString()), Optional.of("uk-gilts-annual"), dir));
-        assertThat(init.yaml()).contains("{ header: \"Year\", as: year, type: date }");
+        assertThat(init.yaml()).contains("{ header: \"Year\", as: year, type: date, required: true }");
         assertThat(init.reasons()).contains("key: year (unique over 42 rows)");
         Run run = rig.run(written(dir, init));
         assertThat(run.status())
