@@ -107,16 +107,8 @@ class LoadModesProperties {
         Set<String> published = new HashSet<>();
         for (Map<Integer, Integer> publication : feed) {
             String csv = csv(publication);
-            rig.server.script("/" + table + ".csv", SourceServer.body(csv.getBytes(StandardCharsets.UTF_8)));
             // Forced: a publication identical to the last is loaded anyway, so that append must refuse it itself.
-            Run run = rig.pipeline()
-                    .runAndDeliver(
-                            spec,
-                            RunRequest.forced(dev.sluice.history.Trigger.CLI),
-                            DeliveryPolicy.waitUpTo(java.time.Duration.ZERO));
-            assertThat(run.status())
-                    .as(run.error().map(e -> e.message()).orElse(""))
-                    .isEqualTo(RunStatus.SUCCEEDED);
+            Run run = publishAndRun(spec, table, csv);
             List<Long> expected = model.apply(publication, run.startedAt(), run.id(), !published.add(csv));
             assertThat(List.of(run.inserted(), run.updated(), run.deleted(), run.unchanged()))
                     .as("%s counts after %s", mode, publication)
@@ -179,16 +171,7 @@ class LoadModesProperties {
                         .append('\n');
                 published.merge(row.get(0) + "|" + row.get(1), 1L, Long::sum);
             }
-            rig.server.script(
-                    "/" + table + ".csv", SourceServer.body(csv.toString().getBytes(StandardCharsets.UTF_8)));
-            Run run = rig.pipeline()
-                    .runAndDeliver(
-                            spec,
-                            RunRequest.forced(dev.sluice.history.Trigger.CLI),
-                            DeliveryPolicy.waitUpTo(java.time.Duration.ZERO));
-            assertThat(run.status())
-                    .as(run.error().map(e -> e.message()).orElse(""))
-                    .isEqualTo(RunStatus.SUCCEEDED);
+            Run run = publishAndRun(spec, table, csv.toString());
             long inserted = 0;
             long deleted = 0;
             Set<String> rows = new HashSet<>(held.keySet());
@@ -216,6 +199,20 @@ class LoadModesProperties {
     void a_key_brought_back_does_not_hide_a_key_gone() throws Exception {
         every_mode_follows_its_model(
                 Mode.SOFT_MIRROR, List.of(new TreeMap<>(Map.of(1, 0, 2, 0)), Map.of(2, 0), Map.of(1, 0)));
+    }
+
+    /** Serves the publication and runs the pipeline on it, forced (an identical one is loaded too); it succeeds. */
+    private static Run publishAndRun(PipelineSpec spec, String table, String csv) {
+        rig.server.script("/" + table + ".csv", SourceServer.body(csv.getBytes(StandardCharsets.UTF_8)));
+        Run run = rig.pipeline()
+                .runAndDeliver(
+                        spec,
+                        RunRequest.forced(dev.sluice.history.Trigger.CLI),
+                        DeliveryPolicy.waitUpTo(java.time.Duration.ZERO));
+        assertThat(run.status())
+                .as(run.error().map(e -> e.message()).orElse(""))
+                .isEqualTo(RunStatus.SUCCEEDED);
+        return run;
     }
 
     private static String csv(Map<Integer, Integer> publication) {
