@@ -107,8 +107,10 @@ public final class NotificationDispatcher {
             if (!next.get().isBefore(deadline)) {
                 return false;
             }
+            // The next attempt may already be due by now (a slow machine, a long delivery): never a negative wait.
+            Duration wait = Duration.between(clock.instant(), next.get()).plusMillis(10);
             try {
-                sleeper.sleep(Duration.between(clock.instant(), next.get()).plusMillis(10));
+                sleeper.sleep(wait.isNegative() ? Duration.ZERO : wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -134,6 +134,61 @@ class NotificationsIT {
         assertThat(dispatcher.delayAfter(40)).isEqualTo(Duration.ofMinutes(10));
     }
 
+    /** A clock on a slow machine: every reading is 300 ms after the one before. */
+    private static final class SlowClock extends java.time.Clock {
+        private final java.util.concurrent.atomic.AtomicLong millis =
+                new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis.addAndGet(300));
+        }
+    }
+
+    /**
+     * On a loaded machine the next retry is due before the wait for it is computed: the wait is then none, never a
+     * negative one, which Thread.sleep refuses (it failed a Lambda invocation after its run had committed).
+     */
+    @Test
+    void settling_a_run_never_waits_a_negative_time_when_the_next_retry_is_already_due() {
+        // A first retry of a second, and 300 ms between readings of the clock: the second wait is computed after its
+        // retry fell due.
+        TestRig slow = new TestRig(
+                dev.sluice.testing.TestDatabase.createDatabase(),
+                Map.of("SLUICE_NOTIFY_FIRST_RETRY", "1s"),
+                new SlowClock());
+        try {
+            slow.server
+                    .serveFile("/nyt.csv", SharedData.nyt("2022-04-19"))
+                    .serveFile("/jhu.csv", SharedData.jhu("2021-02-01"));
+            receiver.script("/hook/ops", SourceServer.status(500), SourceServer.status(500), SourceServer.status(204));
+            PipelineSpec spec = slow.covidUs()
+                    .withMoreChannels(
+                            List.of(webhook("ops", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES)));
+            Run run = slow.run(spec);
+
+            assertThat(slow.dispatcher(spec).settle(run.id(), Duration.ofSeconds(30)))
+                    .isTrue();
+            assertThat(slow.sleeps)
+                    .isNotEmpty()
+                    .allSatisfy(wait ->
+                            assertThat(wait.isNegative()).as("wait " + wait).isFalse());
+            assertThat(receiver.requests("/hook/ops")).hasSize(3);
+        } finally {
+            slow.close();
+        }
+    }
+
     @Test
     void a_channel_down_during_the_run_delivers_once_after_a_restart_and_the_load_is_not_affected() {
         receiver.script("/hook/ops", SourceServer.status(503));
