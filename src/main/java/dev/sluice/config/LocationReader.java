@@ -55,7 +55,17 @@ final class LocationReader {
             }
             List<URI> urls = new ArrayList<>();
             Optional<Confinement> confinement = Optional.empty();
+            long characters = 0;
             for (ConfigNode item : items) {
+                characters += item.asText().length();
+                if (characters > SourceLocation.MAX_ADDRESS_CHARS) {
+                    throw node.error(
+                            "urls",
+                            String.format(
+                                    Locale.ROOT,
+                                    "lists more than %,d characters of addresses",
+                                    SourceLocation.MAX_ADDRESS_CHARS));
+                }
                 Located located = url(node, "urls", item.asText().trim());
                 if (urls.contains(located.url())) {
                     throw node.error("urls", "lists " + located.url() + " twice");
@@ -88,6 +98,7 @@ final class LocationReader {
     private SourceLocation readTemplate(ConfigNode node) {
         String field = node.has("url") ? "url" : "file";
         String text = node.text(field).trim();
+        checkLength(node, field, text);
         if (!node.has("dates")) {
             throw node.error(
                     "dates", "a template with {date:PATTERN} needs dates: { last: N } or { from: YYYY-MM-DD }");
@@ -106,6 +117,18 @@ final class LocationReader {
         OptionalInt last = dates.has("last")
                 ? OptionalInt.of(dates.integer("last", 1, 1, SourceLocation.MAX_FILES))
                 : OptionalInt.empty();
+        int longest = SourceLocation.DateTemplate.longestExpansion(text);
+        if (last.isPresent() && (long) last.getAsInt() * longest > SourceLocation.MAX_ADDRESS_CHARS) {
+            throw dates.error(
+                    "last",
+                    String.format(
+                            Locale.ROOT,
+                            "%,d days of a %,d-character address make more than %,d characters of addresses: fewer"
+                                    + " days, or a shorter address",
+                            last.getAsInt(),
+                            longest,
+                            SourceLocation.MAX_ADDRESS_CHARS));
+        }
         Optional<LocalDate> from = Optional.empty();
         if (dates.has("from")) {
             try {
@@ -140,7 +163,21 @@ final class LocationReader {
     /** Where a source is, and for a local file, the directories it must stay in. */
     private record Located(URI url, Optional<Confinement> confinement) {}
 
+    /** A URL or path is bounded: the pipeline file controls it, and a run keeps every file's address. */
+    private static void checkLength(ConfigNode node, String field, String text) {
+        if (text.length() > SourceLocation.MAX_URL_CHARS) {
+            throw node.error(
+                    field,
+                    String.format(
+                            Locale.ROOT,
+                            "is %,d characters long; a URL or path is at most %,d",
+                            text.length(),
+                            SourceLocation.MAX_URL_CHARS));
+        }
+    }
+
     private Located url(ConfigNode node, String field, String text) {
+        checkLength(node, field, text);
         URI url;
         try {
             url = new URI(text);
@@ -190,6 +227,7 @@ final class LocationReader {
      * real path is checked now, and again each time the file is read (a link may appear in between).
      */
     private Path local(ConfigNode node, String field, String raw) {
+        checkLength(node, field, raw);
         if (baseDir.isEmpty()) {
             throw node.error(field, "a bundled pipeline cannot read local files; use --source NAME=file:...");
         }

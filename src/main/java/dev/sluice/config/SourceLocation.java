@@ -57,6 +57,15 @@ public sealed interface SourceLocation
     /** The most files a source reads: each is a request, a state row and a cached body. */
     int MAX_FILES = 10_000;
 
+    /** The longest URL or path: servers refuse longer ones (8 KiB at most, 2 KiB often). */
+    int MAX_URL_CHARS = 2_048;
+
+    /**
+     * The most characters a source's addresses may take together (files times the length of each): a long template
+     * over many days was a gigabyte of strings before a byte was read (the pipeline file controls both).
+     */
+    long MAX_ADDRESS_CHARS = 4_000_000;
+
     /** The local files a glob matches ({@code *} and {@code ?} in the last name), in name order. */
     record Glob(Path directory, String pattern, Confinement within) implements SourceLocation {
         public Glob {
@@ -97,6 +106,12 @@ public sealed interface SourceLocation
         /** Whether {@code text} holds a {@code {date:PATTERN}} placeholder. */
         public static boolean isTemplate(String text) {
             return PLACEHOLDER.matcher(text).find();
+        }
+
+        /** The most characters one file's address takes: the template, each placeholder written as 32 at most. */
+        public static int longestExpansion(String text) {
+            return text.length()
+                    + 32 * (int) PLACEHOLDER.matcher(text).results().count();
         }
 
         /**

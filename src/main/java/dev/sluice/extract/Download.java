@@ -28,13 +28,36 @@ public record Download(
         NOT_MODIFIED
     }
 
-    /** The HTTP cache validators a server sent, for the next conditional GET. */
+    /**
+     * The HTTP cache validators a server sent, for the next conditional GET. A source controls them, so they are
+     * bounded: an ETag longer than {@link #MAX_ETAG} characters or a Last-Modified longer than
+     * {@link #MAX_LAST_MODIFIED} is no real one (RFC 9110 gives no limit; servers send tens of characters), and is
+     * dropped, said in the log, rather than kept in the run record and sent back.
+     */
     public record Validators(Optional<String> etag, Optional<String> lastModified) {
+        public static final int MAX_ETAG = 512;
+        public static final int MAX_LAST_MODIFIED = 64;
         public static final Validators NONE = new Validators(Optional.empty(), Optional.empty());
 
         public Validators {
             Objects.requireNonNull(etag, "etag");
             Objects.requireNonNull(lastModified, "lastModified");
+            etag = bounded("ETag", etag, MAX_ETAG);
+            lastModified = bounded("Last-Modified", lastModified, MAX_LAST_MODIFIED);
+        }
+
+        private static Optional<String> bounded(String header, Optional<String> value, int max) {
+            if (value.isPresent() && value.get().length() > max) {
+                org.slf4j.LoggerFactory.getLogger(Download.class)
+                        .warn(
+                                "a {} of {} characters is longer than any real one ({} at most): not kept, and the"
+                                        + " next download is not conditional on it",
+                                header,
+                                value.get().length(),
+                                max);
+                return Optional.empty();
+            }
+            return value;
         }
 
         public boolean any() {

@@ -334,12 +334,57 @@ final class HttpSourceFetcher implements RemoteFetcher {
         // Known before a byte of the body is read: a reader following the download must not parse it.
         BodySniffer.checkContentType(source.name(), headers.firstValue("Content-Type"));
         Unpacking.Counted packed = new Unpacking.Counted(raw);
-        Unpacking.GzipText text = identity ? null : new Unpacking.GzipText(packed);
+        Unpacking.GzipText text;
+        try {
+            text = identity ? null : new Unpacking.GzipText(packed);
+        } catch (java.util.zip.ZipException e) {
+            throw notGzip(source, packed, e);
+        }
         InputStream in = identity ? raw : text;
         long shownTotal = identity ? announced : -1;
         observer.attemptStarted();
         FetchSettings settings = source.fetch();
-        BodyCopier.Copied copied = BodyCopier.copy(source.name(), in, file, settings.maxBytes(), bytes -> {
+        BodyCopier.Copied copied;
+        try {
+            copied = copy(source, in, file, identity, packed, text, observer, shownTotal);
+        } catch (java.util.zip.ZipException e) {
+            throw notGzip(source, packed, e);
+        }
+        if (identity && announced >= 0 && copied.bytes() != announced) {
+            throw AttemptFailed.retryable(
+                    "the body was cut off: " + copied.bytes() + " of " + announced + " bytes", null);
+        }
+        BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
+        return new Fetched.Received(new Download.Validators(etag, lastModified), copied);
+    }
+
+    /**
+     * A body labelled {@code Content-Encoding: gzip} that is not gzip: the server's mistake, which another attempt
+     * repeats, so the run fails at once as {@code NOT_CSV}; a connection that broke under it is still retried.
+     */
+    private static IOException notGzip(SourceSpec source, Unpacking.Counted packed, java.util.zip.ZipException e) {
+        if (packed.failure != null) {
+            return packed.failure;
+        }
+        throw new SourceRejectedException(
+                ErrorKind.NOT_CSV,
+                source.name(),
+                source.name() + ": the response says Content-Encoding: gzip, but its body is not gzip ("
+                        + e.getMessage() + ")");
+    }
+
+    private BodyCopier.Copied copy(
+            SourceSpec source,
+            InputStream in,
+            Path file,
+            boolean identity,
+            Unpacking.Counted packed,
+            Unpacking.GzipText text,
+            AttemptObserver observer,
+            long shownTotal)
+            throws IOException {
+        FetchSettings settings = source.fetch();
+        return BodyCopier.copy(source.name(), in, file, settings.maxBytes(), bytes -> {
             if (!identity) {
                 // Content-Encoding: gzip is unpacked as it arrives: a bomb fails as early as a packed file's would.
                 Unpacking.checkBounds(
@@ -354,12 +399,6 @@ final class HttpSourceFetcher implements RemoteFetcher {
             observer.copied(bytes);
             listener.progress(source.name(), bytes, shownTotal);
         });
-        if (identity && announced >= 0 && copied.bytes() != announced) {
-            throw AttemptFailed.retryable(
-                    "the body was cut off: " + copied.bytes() + " of " + announced + " bytes", null);
-        }
-        BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
-        return new Fetched.Received(new Download.Validators(etag, lastModified), copied);
     }
 
     /** Retry-After is either seconds or an HTTP date. */

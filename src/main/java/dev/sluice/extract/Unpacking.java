@@ -110,15 +110,19 @@ final class Unpacking {
         Bounded bounded = new Bounded(source, name, "zip", zip, () -> packed.bytes - zip.unconsumed(), packed, fetch);
         try {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                if (!isFile(entry)) {
-                    continue;
-                }
                 String entryName = entry.getName();
-                if (member.isEmpty() || entryName.equals(member.get()) || entryName.endsWith("/" + member.get())) {
-                    bounded.onEnd(() -> checkNoOther(source, name, member, entryName, zip));
+                if (isFile(entry)
+                        && (member.isEmpty()
+                                || entryName.equals(member.get())
+                                || entryName.endsWith("/" + member.get()))) {
+                    bounded.onEnd(() -> checkNoOther(source, name, member, entryName, zip, bounded));
                     return bounded;
                 }
-                seen.add(entryName);
+                if (isFile(entry)) {
+                    seen.add(entryName);
+                }
+                // A member not read is inflated all the same to reach the next: through the same bounds.
+                bounded.skipEntry();
             }
         } catch (ZipException | EOFException e) {
             if (packed.failure != null) {
@@ -140,9 +144,13 @@ final class Unpacking {
         return !entry.isDirectory() && !entryName.startsWith("__MACOSX/") && !entryName.contains("/._");
     }
 
-    /** Without a declared member, the zip must hold one file: which of several to read is the user's to say. */
+    /**
+     * Without a declared member, the zip must hold one file: which of several to read is the user's to say. What
+     * follows the member (macOS's metadata, folders) is inflated through the bounds to be looked at.
+     */
     private static void checkNoOther(
-            String source, String name, Optional<String> member, String read, ZipInputStream zip) throws IOException {
+            String source, String name, Optional<String> member, String read, ZipInputStream zip, Bounded bounded)
+            throws IOException {
         if (member.isPresent()) {
             return;
         }
@@ -153,6 +161,7 @@ final class Unpacking {
                         name + ": the zip holds several files (" + shown(List.of(read, entry.getName()))
                                 + ", ...): name the one to read with  member: FILE");
             }
+            bounded.skipEntry();
         }
     }
 
@@ -298,6 +307,8 @@ final class Unpacking {
         private final java.util.function.LongSupplier consumed;
         private final long maxBytes;
         private final int maxRatio;
+        private final long deadline;
+        private final java.time.Duration allowed;
         private long unpacked;
         private AtEnd atEnd = () -> {};
         private boolean ended;
@@ -319,6 +330,30 @@ final class Unpacking {
             this.packed = packed;
             this.maxBytes = fetch.maxBytes();
             this.maxRatio = fetch.maxRatio();
+            this.allowed = fetch.deadline();
+            this.deadline = System.nanoTime() + fetch.deadline().toNanos();
+        }
+
+        /** Reads the rest of the current zip entry through the bounds, every byte counted, none kept. */
+        void skipEntry() throws IOException {
+            byte[] discarded = new byte[BUFFER];
+            int n;
+            while ((n = in.read(discarded, 0, discarded.length)) != -1) {
+                counted(n);
+            }
+        }
+
+        /** Counts bytes inflated, whether read or skipped: past a bound, or past the deadline, the body fails. */
+        private void counted(int n) {
+            unpacked += n;
+            checkBounds(source, name, kind, unpacked, consumed.getAsLong(), maxBytes, maxRatio);
+            if (System.nanoTime() - deadline > 0) {
+                throw new SourceRejectedException(
+                        ErrorKind.TOO_LARGE,
+                        source,
+                        name + ": unpacking the " + kind + " body took longer than fetch.deadline ("
+                                + Units.format(allowed) + ")");
+            }
         }
 
         void onEnd(AtEnd check) {
@@ -353,8 +388,7 @@ final class Unpacking {
                                         : "is corrupt (" + e.getMessage() + ")"));
             }
             if (n > 0) {
-                unpacked += n;
-                checkBounds(source, name, kind, unpacked, consumed.getAsLong(), maxBytes, maxRatio);
+                counted(n);
             }
             return n;
         }

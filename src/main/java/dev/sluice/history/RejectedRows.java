@@ -139,11 +139,20 @@ public final class RejectedRows {
 
     /** A run's rejected rows in source, file and line order, at most {@code limit}. */
     public static List<Rejected> read(Connection connection, long runId, int limit) throws SQLException {
+        return read(connection, runId, limit, 0);
+    }
+
+    /** The longest raw line answered: rows stored before lines were cut when kept are cut when read. */
+    public static final int RAW_LINE_CHARS = 10_000;
+
+    /** A page of a run's rejected rows, in file and line order. */
+    public static List<Rejected> read(Connection connection, long runId, int limit, long offset) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("select source, file, line, column_name, value,"
-                + " reason, raw_line from sluice.rejected_rows where run_id = ? order by source, file nulls first,"
-                + " line limit ?")) {
+                + " reason, left(raw_line, " + RAW_LINE_CHARS + ") from sluice.rejected_rows where run_id = ? order by"
+                + " source, file nulls first, line limit ? offset ?")) {
             st.setLong(1, runId);
             st.setInt(2, limit);
+            st.setLong(3, offset);
             List<Rejected> rows = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

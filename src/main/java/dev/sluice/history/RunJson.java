@@ -65,6 +65,10 @@ public final class RunJson {
             source.put("sha256", s.sha256());
             source.put("etag", s.etag());
             source.put("notModified", s.notModified());
+            if (s.fileCount() > s.files().size()) {
+                source.put("fileCount", s.fileCount());
+                source.put("filesShown", s.files().size());
+            }
             ArrayNode files = source.putArray("files");
             for (SourceSummary.FileSummary f : s.files()) {
                 ObjectNode file = files.addObject();
@@ -131,7 +135,8 @@ public final class RunJson {
                             textOrNull(s, "sha256"),
                             textOrNull(s, "etag"),
                             s.path("notModified").asBoolean(),
-                            files));
+                            files,
+                            s.path("fileCount").asInt(files.size())));
         }
         return sources;
     }

@@ -13,17 +13,42 @@ import java.util.List;
  * @param sha256      body hash; null for several files, which each have theirs
  * @param etag        the server's ETag, or null
  * @param notModified the server answered 304 (for every file)
- * @param files       each file of a source of several, in the order read
+ * @param files       the first files of a source of several, in the order read, at most {@link #FILES_KEPT}: a
+ *                    source may read 10,000, and each run is recorded with its files
+ * @param fileCount   how many files the source read, all of them
  */
 public record SourceSummary(
-        String url, long rows, long bytes, String sha256, String etag, boolean notModified, List<FileSummary> files) {
+        String url,
+        long rows,
+        long bytes,
+        String sha256,
+        String etag,
+        boolean notModified,
+        List<FileSummary> files,
+        int fileCount) {
+    /** Files a run's record lists of one source; its counts and sums are over all of them. */
+    public static final int FILES_KEPT = 200;
+
     public SourceSummary {
-        files = List.copyOf(files);
+        files = List.copyOf(files.size() > FILES_KEPT ? files.subList(0, FILES_KEPT) : files);
+        fileCount = Math.max(fileCount, files.size());
+    }
+
+    /** A source of several files, every one of which is listed. */
+    public SourceSummary(
+            String url,
+            long rows,
+            long bytes,
+            String sha256,
+            String etag,
+            boolean notModified,
+            List<FileSummary> files) {
+        this(url, rows, bytes, sha256, etag, notModified, files, files.size());
     }
 
     /** A source of one file. */
     public SourceSummary(String url, long rows, long bytes, String sha256, String etag, boolean notModified) {
-        this(url, rows, bytes, sha256, etag, notModified, List.of());
+        this(url, rows, bytes, sha256, etag, notModified, List.of(), 0);
     }
 
     /** One file of a source of several. */

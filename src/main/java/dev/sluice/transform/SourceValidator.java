@@ -284,12 +284,23 @@ public final class SourceValidator {
         }
     }
 
-    /** The row's fields as CSV again: quoted where they hold the delimiter, a quote or a line break. */
+    /** The most characters of a quarantined row kept: a source controls its rows, and rows can be megabytes. */
+    static final int RAW_LINE_CHARS = 10_000;
+
+    /**
+     * The row's fields as CSV again: quoted where they hold the delimiter, a quote or a line break; cut at
+     * {@link #RAW_LINE_CHARS}, saying how long it was.
+     */
     private static String rawLine(CsvFormat format, CsvRecord record) {
         StringBuilder line = new StringBuilder();
         String quote = String.valueOf(format.quote());
+        long length = 0;
         for (int i = 0; i < record.getFieldCount(); i++) {
             String field = record.getField(i);
+            length += field.length() + 1;
+            if (line.length() >= RAW_LINE_CHARS) {
+                continue;
+            }
             if (i > 0) {
                 line.append(format.delimiter());
             }
@@ -301,6 +312,10 @@ public final class SourceValidator {
             } else {
                 line.append(field);
             }
+        }
+        if (line.length() > RAW_LINE_CHARS) {
+            line.setLength(RAW_LINE_CHARS);
+            line.append(String.format(Locale.ROOT, "... (cut: the row has %,d characters)", length - 1));
         }
         return line.toString();
     }

@@ -79,24 +79,39 @@ final class QueryParameters {
         return Optional.of(text);
     }
 
+    /** The instants PostgreSQL's timestamptz holds: 4713 BC to 294276 AD; Java's reach years PostgreSQL's do not. */
+    private static final java.time.Instant EARLIEST = java.time.Instant.parse("-4712-01-01T00:00:00Z");
+
+    private static final java.time.Instant LATEST = java.time.Instant.parse("+294276-12-31T23:59:59Z");
+
     /** An instant ({@code 2021-03-01T12:00:00Z}) or a date (its start, UTC), or empty when absent. */
     static Optional<java.time.Instant> instant(Context ctx, String name) {
         String text = ctx.queryParam(name);
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
+        java.time.Instant instant;
         try {
-            return Optional.of(java.time.Instant.parse(text.trim()));
+            instant = java.time.Instant.parse(text.trim());
         } catch (DateTimeParseException notAnInstant) {
             try {
-                return Optional.of(LocalDate.parse(text.trim())
+                instant = LocalDate.parse(text.trim())
                         .atStartOfDay(java.time.ZoneOffset.UTC)
-                        .toInstant());
-            } catch (DateTimeParseException e) {
+                        .toInstant();
+            } catch (java.time.DateTimeException e) {
                 throw new BadRequestException(400, name + " must be a time (2021-03-01T12:00:00Z) or a date");
             }
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new BadRequestException(400, name + " must be between 4713 BC and 294276 AD");
+        }
+        return Optional.of(instant);
     }
+
+    /** The dates PostgreSQL's date holds: 4713 BC to 5874897 AD. */
+    private static final LocalDate FIRST_DATE = LocalDate.of(-4712, 1, 1);
+
+    private static final LocalDate LAST_DATE = LocalDate.of(5_874_897, 12, 31);
 
     /** A date {@code yyyy-MM-dd}, or empty when absent. */
     static Optional<LocalDate> date(Context ctx, String name) {
@@ -104,10 +119,15 @@ final class QueryParameters {
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
+        LocalDate date;
         try {
-            return Optional.of(LocalDate.parse(text.trim()));
+            date = LocalDate.parse(text.trim());
         } catch (DateTimeParseException e) {
             throw new BadRequestException(400, "from and to must be dates of the form yyyy-MM-dd");
         }
+        if (date.isBefore(FIRST_DATE) || date.isAfter(LAST_DATE)) {
+            throw new BadRequestException(400, name + " must be between 4713 BC and 5874897 AD");
+        }
+        return Optional.of(date);
     }
 }

@@ -123,8 +123,8 @@ final class RowSelection {
         if (target.mode() != LoadMode.HISTORY || asOf.isEmpty()) {
             return first;
         }
-        st.setTimestamp(first, java.sql.Timestamp.from(asOf.get()));
-        st.setTimestamp(first + 1, java.sql.Timestamp.from(asOf.get()));
+        st.setObject(first, asOf.get().atOffset(java.time.ZoneOffset.UTC));
+        st.setObject(first + 1, asOf.get().atOffset(java.time.ZoneOffset.UTC));
         return first + 2;
     }
 

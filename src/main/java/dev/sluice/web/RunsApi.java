@@ -57,14 +57,16 @@ final class RunsApi {
         if (id.isEmpty()) {
             return;
         }
-        int limit = QueryParameters.limit(ctx, 1000, 100_000);
+        // A page at a time: rows may be wide, and a run may keep a million (each row's line is cut at 10,000).
+        int limit = QueryParameters.limit(ctx, 100, 1_000);
+        long offset = QueryParameters.offset(ctx);
         try (Connection c = reader.getConnection()) {
             if (runs.find(c, id.get()).isEmpty()) {
                 JsonResponses.error(ctx, 404, "no run " + id.get());
                 return;
             }
             ArrayNode array = RunJson.MAPPER.createArrayNode();
-            for (RejectedRows.Rejected row : RejectedRows.read(c, id.get(), limit)) {
+            for (RejectedRows.Rejected row : RejectedRows.read(c, id.get(), limit, offset)) {
                 array.addObject()
                         .put("source", row.source())
                         .put("file", row.file())

@@ -62,6 +62,25 @@ class HostilePipelineFileTest {
                 .contains("the file is 52,428,827 bytes; pipeline and notifications files are at most" + " 1,048,576");
     }
 
+    /**
+     * A template over 10,000 days of a 100 KB URL was a gigabyte of addresses before a byte was read, and the run died
+     * of OutOfMemoryError, unrecorded: what a file makes sluice allocate is bounded where it is read.
+     */
+    @Test
+    void addresses_a_file_makes_sluice_hold_are_bounded_in_length_and_in_all() {
+        String longUrl = "https://example.org/" + "a".repeat(100_000) + "/{date:yyyy-MM-dd}.csv";
+        PipelineConfigException tooLong =
+                rejected(file("s", longUrl + "\n    dates: { last: 10000 }", "day", "public", "t"));
+        assertThat(tooLong.field()).isEqualTo("sources[0].url");
+        assertThat(tooLong.problem()).contains("a URL or path is at most 2,048");
+
+        String url = "https://example.org/" + "a".repeat(1_900) + "/{date:yyyy-MM-dd}.csv";
+        PipelineConfigException tooMany =
+                rejected(file("s", url + "\n    dates: { last: 10000 }", "day", "public", "t"));
+        assertThat(tooMany.field()).isEqualTo("sources[0].dates.last");
+        assertThat(tooMany.problem()).contains("more than 4,000,000 characters of addresses");
+    }
+
     private PipelineConfigException rejected(String yaml) {
         PipelineConfigException e = catchThrowableOfType(
                 PipelineConfigException.class, () -> reader.parse("hostile.yaml", yaml, Optional.empty()));

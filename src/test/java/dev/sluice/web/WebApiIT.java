@@ -266,14 +266,22 @@ class WebApiIT {
 
     @Test
     void an_invalid_parameter_answers_400_saying_which_never_500() throws Exception {
-        Map<String, String> invalid = Map.of(
-                "/api/runs?pipeline=%00", "pipeline must be a pipeline's name",
-                "/api/runs?pipeline=covid-us%27%3B", "pipeline must be a pipeline's name",
-                "/api/runs?limit=abc", "limit must be a whole number from 1 to 200",
-                "/api/runs?limit=1000", "limit must be a whole number from 1 to 200",
-                "/api/runs?before=-3", "before must be a run id",
-                "/api/pipelines/covid-us/rows?from=2020-13-01", "from and to must be dates",
-                "/api/pipelines/covid-us/series?to=%00", "from and to must be dates");
+        Map<String, String> invalid = Map.ofEntries(
+                Map.entry(
+                        "/api/pipelines/covid-us/rows?as_of=%2B1000000000-01-01T00:00:00Z",
+                        "as_of must be between 4713 BC and 294276 AD"),
+                Map.entry(
+                        "/api/pipelines/covid-us/rows?as_of=-300000-01-01T00:00:00Z",
+                        "as_of must be between 4713 BC and 294276 AD"),
+                Map.entry("/api/pipelines/covid-us/rows?from=%2B6000000-01-01", "from must be between 4713 BC and"),
+                Map.entry("/api/runs?pipeline=%00", "pipeline must be a pipeline's name"),
+                Map.entry("/api/runs?pipeline=covid-us%27%3B", "pipeline must be a pipeline's name"),
+                Map.entry("/api/runs?limit=abc", "limit must be a whole number from 1 to 200"),
+                Map.entry("/api/runs?limit=1000", "limit must be a whole number from 1 to 200"),
+                Map.entry("/api/runs?before=-3", "before must be a run id"),
+                Map.entry("/api/runs/1/rejected?limit=100000", "limit must be a whole number from 1 to 1000"),
+                Map.entry("/api/pipelines/covid-us/rows?from=2020-13-01", "from and to must be dates"),
+                Map.entry("/api/pipelines/covid-us/series?to=%00", "from and to must be dates"));
         for (Map.Entry<String, String> request : invalid.entrySet()) {
             HttpResponse<String> response = get(request.getKey());
             assertThat(response.statusCode()).as(request.getKey()).isEqualTo(400);
