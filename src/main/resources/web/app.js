@@ -530,8 +530,19 @@ async function route() {
   }
 }
 
+// Pipeline files the service could not read: said above every page, with what still runs.
+async function renderUnreadableFiles() {
+  const box = document.getElementById('unreadable-files');
+  const files = await api('/api/pipeline-files/unreadable');
+  box.hidden = files.length === 0;
+  box.replaceChildren(...files.map(f => el('p', {},
+    el('strong', {}, 'Cannot read ' + f.file + ': '), f.problem,
+    f.stillRuns ? ' (pipeline ' + f.stillRuns + ' runs as it was read before)' : ' (not running)')));
+}
+
 async function start() {
   state.pipelines = await api('/api/pipelines');
+  renderUnreadableFiles().catch(() => {});
   window.addEventListener('hashchange', route);
   window.addEventListener('resize', () => state.charts.forEach(chart => chart.resize()));
   await route();

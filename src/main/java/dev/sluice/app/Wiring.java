@@ -6,6 +6,7 @@ import dev.sluice.config.ChannelReader;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Secret;
+import dev.sluice.config.ServedPipelines;
 import dev.sluice.config.Trust;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
@@ -32,9 +33,9 @@ import dev.sluice.web.ManualRuns;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 
@@ -215,14 +216,16 @@ public final class Wiring {
                 pipeline,
                 notifier(database),
                 shutdownWait,
-                settings.notifications().deliveryInterval());
+                settings.notifications().deliveryInterval(),
+                settings.serve().maxConcurrentRuns(),
+                clock);
     }
 
     /**
      * The dashboard and API of a process that never runs a pipeline: no run-now, and ready once the schema is the
      * one this version of sluice knows (another process, the Lambda function, migrates it).
      */
-    public DashboardServer dashboardOnly(List<PipelineSpec> specs, DataSource reader) {
+    public DashboardServer dashboardOnly(Supplier<ServedPipelines> specs, DataSource reader) {
         return new DashboardServer(
                 specs,
                 reader,
@@ -237,7 +240,7 @@ public final class Wiring {
 
     /** The dashboard and API over the reader's connections; run-now starts runs through {@code manualRuns}. */
     public DashboardServer dashboard(
-            List<PipelineSpec> specs, DataSource reader, Database database, ManualRuns manualRuns) {
+            Supplier<ServedPipelines> specs, DataSource reader, Database database, ManualRuns manualRuns) {
         return new DashboardServer(
                 specs,
                 reader,

@@ -8,6 +8,7 @@ import dev.sluice.demo.Demo;
 import dev.sluice.history.Run;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.RunProgress;
+import dev.sluice.schedule.PipelineFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,8 +71,10 @@ public final class DemoCommand implements Callable<Integer> {
                 simulation.close();
                 return asExpected ? 0 : 1;
             }
-            Serving.untilStopped(
-                    demo, terminal, db, pipeline, List.of(spec), bind, port, Duration.ofSeconds(30), simulation);
+            PipelineFiles served =
+                    new PipelineFiles(List.of(spec.name()), Optional.empty(), name -> spec, wiring.clock());
+            served.read();
+            Serving.untilStopped(demo, terminal, db, pipeline, served, bind, port, Duration.ofSeconds(30), simulation);
             return 0;
         } catch (RuntimeException e) {
             db.close();

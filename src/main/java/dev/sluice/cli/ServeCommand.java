@@ -3,14 +3,15 @@ package dev.sluice.cli;
 import dev.sluice.app.Wiring;
 import dev.sluice.config.PipelineConfigException;
 import dev.sluice.config.PipelineFileReader;
-import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.ServedPipelines;
 import dev.sluice.db.Database;
 import dev.sluice.pipeline.RunProgress;
+import dev.sluice.schedule.PipelineFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +33,13 @@ public final class ServeCommand implements Callable<Integer> {
             paramLabel = "FILE|NAME",
             description = "A pipeline to schedule and show; repeat for several. Default: covid-us.")
     List<String> pipelines = new ArrayList<>();
+
+    @Option(
+            names = "--pipelines",
+            paramLabel = "DIR",
+            description = "A directory of pipeline files (*.yaml, *.yml): each is scheduled and shown, and files"
+                    + " added, changed or removed are picked up without a restart (SLUICE_RELOAD_INTERVAL).")
+    Optional<Path> directory = Optional.empty();
 
     @Mixin
     DatabaseOption database = new DatabaseOption();
@@ -64,9 +72,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        List<PipelineSpec> specs = readPipelines();
+        PipelineFiles files = readPipelines();
         if (dashboardOnly) {
-            Serving.dashboardUntilStopped(wiring, terminal, database.url(), specs, bind, port);
+            Serving.dashboardUntilStopped(wiring, terminal, database.url(), files, bind, port);
             return 0;
         }
         Duration wait = shutdownTimeout
@@ -75,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
         Database db = wiring.database(database.url());
         try {
             Serving.untilStopped(
-                    wiring, terminal, db, wiring.pipeline(db, RunProgress.NONE), specs, bind, port, wait, () -> {});
+                    wiring, terminal, db, wiring.pipeline(db, RunProgress.NONE), files, bind, port, wait, () -> {});
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -83,15 +91,25 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<PipelineSpec> readPipelines() {
-        List<String> refs = pipelines.isEmpty() ? List.of(PipelineFileReader.DEFAULT_PIPELINE) : pipelines;
-        Map<String, PipelineSpec> byName = new LinkedHashMap<>();
-        for (String ref : refs) {
-            PipelineSpec spec = dashboardOnly ? wiring.readPipelineToShow(ref) : wiring.readPipeline(ref);
-            if (byName.putIfAbsent(spec.name(), spec) != null) {
-                throw new PipelineConfigException(ref, 0, "name", "two pipelines are named '" + spec.name() + "'");
-            }
+    /**
+     * The pipeline files, read once: a file named with {@code --pipeline} that cannot be read stops the start (as a
+     * typo should), a directory's broken file is reported and the others are served.
+     */
+    private PipelineFiles readPipelines() {
+        if (directory.isPresent() && !Files.isDirectory(directory.get())) {
+            throw new PipelineConfigException(directory.get().toString(), 0, "--pipelines", "is not a directory");
         }
-        return List.copyOf(byName.values());
+        List<String> refs =
+                pipelines.isEmpty() && directory.isEmpty() ? List.of(PipelineFileReader.DEFAULT_PIPELINE) : pipelines;
+        PipelineFiles files = new PipelineFiles(
+                refs, directory, dashboardOnly ? wiring::readPipelineToShow : wiring::readPipeline, wiring.clock());
+        ServedPipelines first = files.read();
+        for (ServedPipelines.Unreadable file : first.unreadable()) {
+            if (refs.contains(file.file())) {
+                throw new PipelineConfigException(file.file(), 0, "name", file.problem());
+            }
+            terminal.err().println("sluice: " + file.problem());
+        }
+        return files;
     }
 }

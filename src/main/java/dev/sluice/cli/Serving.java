@@ -5,6 +5,7 @@ import dev.sluice.app.Wiring;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.schedule.PipelineFiles;
 import dev.sluice.schedule.PipelineService;
 import dev.sluice.web.DashboardServer;
 import java.time.Duration;
@@ -40,13 +41,17 @@ final class Serving {
         }
     }
 
-    /** @param alsoClose closed last, after the database (the demo's source server) */
+    /**
+     * @param files     the pipeline files, read once already; read again at the reload interval, their changes
+     *                  scheduled and shown
+     * @param alsoClose closed last, after the database (the demo's source server)
+     */
     static void untilStopped(
             Wiring wiring,
             Terminal terminal,
             Database db,
             Pipeline pipeline,
-            List<PipelineSpec> specs,
+            PipelineFiles files,
             String bind,
             int port,
             Duration shutdownWait,
@@ -57,14 +62,18 @@ final class Serving {
         PipelineService service = wiring.service(db, pipeline, shutdownWait);
         DashboardServer web;
         try {
-            service.start(db.dataSource(), specs);
-            web = wiring.dashboard(specs, reader, db, service::runInBackground).start(bind, port);
+            service.start(db.dataSource(), files::current);
+            files.watch(wiring.settings().serve().reloadInterval(), service::reconcile);
+            web = wiring.dashboard(files::current, reader, db, service::runInBackground)
+                    .start(bind, port);
         } catch (RuntimeException e) {
+            files.close();
             service.close();
             reader.close();
             throw e;
         }
-        untilSignalled(terminal, web, specs, bind, () -> {
+        untilSignalled(terminal, web, files.current().pipelines(), bind, () -> {
+            files.close();
             service.close();
             reader.close();
             db.close();
@@ -81,18 +90,23 @@ final class Serving {
      * owner. Another process loads the tables (on AWS, the Lambda function).
      */
     static void dashboardUntilStopped(
-            Wiring wiring, Terminal terminal, Optional<String> url, List<PipelineSpec> specs, String bind, int port)
+            Wiring wiring, Terminal terminal, Optional<String> url, PipelineFiles files, String bind, int port)
             throws InterruptedException {
         warnIfReachableFromElsewhere(terminal, bind);
         HikariDataSource reader = wiring.readerOnly(url);
         DashboardServer web;
         try {
-            web = wiring.dashboardOnly(specs, reader).start(bind, port);
+            files.watch(wiring.settings().serve().reloadInterval(), now -> {});
+            web = wiring.dashboardOnly(files::current, reader).start(bind, port);
         } catch (RuntimeException e) {
+            files.close();
             reader.close();
             throw e;
         }
-        untilSignalled(terminal, web, specs, bind, reader::close);
+        untilSignalled(terminal, web, files.current().pipelines(), bind, () -> {
+            files.close();
+            reader.close();
+        });
     }
 
     /** Says where the dashboard is, then blocks until SIGTERM/SIGINT, when the web stops first, then the rest. */

@@ -35,7 +35,7 @@ public final class Migrations {
             "V4__outbox_knows_its_pipeline.sql",
             "V5__state_per_file.sql",
             "V6__modes_quarantine.sql",
-            "V7__source_headers.sql");
+            "V7__source_headers_scheduled_runs.sql");
     /** The highest migration: what readiness checks against. */
     public static final int LATEST = SCRIPTS.size();
 

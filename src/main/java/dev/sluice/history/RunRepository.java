@@ -52,20 +52,44 @@ public final class RunRepository {
     public record GoodLoad(long runId, String fingerprint, Instant finishedAt) {}
 
     /** Inserts a RUNNING row started at {@code startedAt} and returns its id. */
-    public long start(Connection connection, String pipeline, Trigger trigger, String fingerprint, Instant startedAt) {
+    public long start(
+            Connection connection,
+            String pipeline,
+            Trigger trigger,
+            String fingerprint,
+            Instant startedAt,
+            Optional<Instant> scheduledFor) {
         try (PreparedStatement st = connection.prepareStatement("insert into sluice.runs (pipeline, trigger, status,"
-                + " started_at, definition_sha256, host) values (?, ?, 'RUNNING', ?, ?, ?) returning id")) {
+                + " started_at, definition_sha256, host, scheduled_for) values (?, ?, 'RUNNING', ?, ?, ?, ?)"
+                + " returning id")) {
             st.setString(1, pipeline);
             st.setString(2, trigger.name());
             st.setTimestamp(3, Timestamp.from(startedAt));
             st.setString(4, fingerprint);
             st.setString(5, host);
+            st.setTimestamp(6, scheduledFor.map(Timestamp::from).orElse(null));
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
             throw DatabaseException.of("cannot record the start of a run of " + pipeline, e);
+        }
+    }
+
+    /**
+     * The run that ended for a pipeline's schedule due at {@code dueAt}, if one did (a run killed mid-way is not one:
+     * it ended INTERRUPTED, and is done again).
+     */
+    public Optional<Run> doneFor(Connection connection, String pipeline, Instant dueAt) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("select " + COLUMNS + " from sluice.runs where"
+                + " pipeline = ? and scheduled_for = ? and status <> 'RUNNING' and coalesce(error->>'kind', '') <>"
+                + " 'INTERRUPTED' order by id desc limit 1")) {
+            st.setString(1, pipeline);
+            st.setTimestamp(2, Timestamp.from(dueAt));
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs, List.of())) : Optional.empty();
+            }
         }
     }
 
@@ -102,7 +126,7 @@ public final class RunRepository {
 
     /** Records a run that did not start because another run of the pipeline holds the lock. */
     public Run recordSkipped(Connection connection, String pipeline, Trigger trigger, String fingerprint) {
-        long id = start(connection, pipeline, trigger, fingerprint, clock.instant());
+        long id = start(connection, pipeline, trigger, fingerprint, clock.instant(), Optional.empty());
         return finish(
                 connection,
                 id,
@@ -253,6 +277,28 @@ public final class RunRepository {
     /** Notifications not delivered yet, by pipeline and channel. */
     public List<DeliveryStates.Backlog> notificationBacklog(Connection connection) throws SQLException {
         return deliveries.backlog(connection);
+    }
+
+    /** The scheduler's task of every pipeline's scheduled runs, one instance per pipeline (schedule package). */
+    public static final String SCHEDULED_RUN_TASK = "sluice-pipeline";
+
+    /**
+     * Scheduled runs that are due and that no process has started yet (every replica busy with as many runs as it
+     * takes), by pipeline: they wait their turn, never dropped.
+     */
+    public java.util.Map<String, Long> waitingRuns(Connection connection) throws SQLException {
+        java.util.Map<String, Long> waiting = new java.util.TreeMap<>();
+        try (PreparedStatement st = connection.prepareStatement("select task_instance, count(*) from"
+                + " sluice.scheduled_tasks where task_name = ? and not picked and execution_time <= now()"
+                + " group by task_instance")) {
+            st.setString(1, SCHEDULED_RUN_TASK);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    waiting.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return waiting;
     }
 
     private static Run read(ResultSet rs, List<Delivery> notifications) throws SQLException {

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -109,9 +110,22 @@ public final class Pipeline {
                 if (!session.locked()) {
                     return recorder.skipped(session, spec, request);
                 }
+                // A replica killed after its run committed leaves the due run to another: it was done.
+                Optional<Run> done = recorder.doneFor(session, spec, request);
+                if (done.isPresent()) {
+                    LOG.info(
+                            "the run of {} due at {} was done (run {})",
+                            spec.name(),
+                            request.scheduledFor().get(),
+                            done.get().id());
+                    return done.get();
+                }
                 StartedRun run = recorder.start(session, spec, request, clock.instant());
                 try (Fetch fetch = fetcher.fetch(spec.name(), spec.sources(), run.lastLoaded())) {
                     return load(session, run, fetch);
+                } catch (OutOfMemoryError e) {
+                    // What the run held is garbage now: enough is free again to record it, and the process goes on.
+                    return recorder.failed(session, run, List.of(), outOfMemory(run, e));
                 }
             } finally {
                 active.remove(session);
@@ -157,7 +171,18 @@ public final class Pipeline {
                     run,
                     fetch.completed(),
                     new SluiceException(ErrorKind.INTERNAL, "unexpected error: " + e, e));
+        } catch (OutOfMemoryError e) {
+            return recorder.failed(session, run, fetch.completed(), outOfMemory(run, e));
         }
+    }
+
+    private static SluiceException outOfMemory(StartedRun run, OutOfMemoryError e) {
+        LOG.error("run {} of {} ran out of memory", run.id(), run.spec().name(), e);
+        return new SluiceException(
+                ErrorKind.INTERNAL,
+                "ran out of memory (" + e.getMessage() + "); the run is recorded and the process goes on: give it"
+                        + " more heap (-Xmx), or tell us what the pipeline reads",
+                e);
     }
 
     /** The sha256 of each file read, by source: an append table adds each file once. */

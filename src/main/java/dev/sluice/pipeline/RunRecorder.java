@@ -85,6 +85,19 @@ final class RunRecorder {
      * Starts a run whose lock the session holds: first records as interrupted the runs a dead process left RUNNING
      * (nobody else can be running them), then inserts this one's RUNNING row.
      */
+    /** The run already done for a scheduled time, when the scheduler hands the same due run over twice. */
+    Optional<Run> doneFor(RunSession session, PipelineSpec spec, RunRequest request) {
+        if (request.scheduledFor().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return runs.doneFor(
+                    session.connection(), spec.name(), request.scheduledFor().get());
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot read the runs of " + spec.name(), e);
+        }
+    }
+
     StartedRun start(RunSession session, PipelineSpec spec, RunRequest request, Instant startedAt) {
         Connection connection = session.connection();
         inTransaction(connection, c -> {
@@ -101,7 +114,8 @@ final class RunRecorder {
         }
         Optional<String> lastFingerprint =
                 runs.lastGoodLoad(connection, spec.name()).map(RunRepository.GoodLoad::fingerprint);
-        long id = runs.start(connection, spec.name(), request.trigger(), spec.fingerprint(), startedAt);
+        long id = runs.start(
+                connection, spec.name(), request.trigger(), spec.fingerprint(), startedAt, request.scheduledFor());
         return new StartedRun(id, spec, request, lastLoaded, lastFingerprint, startedAt);
     }
 

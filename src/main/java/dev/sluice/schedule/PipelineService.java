@@ -1,18 +1,22 @@
 package dev.sluice.schedule;
 
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.ServedPipelines;
 import dev.sluice.history.Run;
 import dev.sluice.history.Trigger;
 import dev.sluice.notify.Notifier;
 import dev.sluice.pipeline.DeliveryPolicy;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.RunRequest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,21 +37,36 @@ public final class PipelineService implements AutoCloseable {
     private final Notifier notifier;
     private final Duration shutdownWait;
     private final Duration deliveryInterval;
-    private final ExecutorService manualRuns = Executors.newSingleThreadExecutor(daemon("sluice-manual-run"));
+    private final int maxRuns;
+    private final Clock clock;
+    /** Runs of this process at once: scheduled and manual ones share it. */
+    private final Semaphore running;
+
+    private final ExecutorService manualRuns = Executors.newCachedThreadPool(daemon("sluice-manual-run"));
     private final ScheduledExecutorService deliveries =
             Executors.newSingleThreadScheduledExecutor(daemon("sluice-deliveries"));
-    private List<PipelineSpec> served = List.of();
+    private Supplier<ServedPipelines> served = () -> ServedPipelines.of(List.of());
     private PipelineScheduler scheduler;
 
     /**
      * @param shutdownWait     how long {@link #close} waits for runs in progress
      * @param deliveryInterval how often pending notifications are retried
+     * @param maxRuns          runs this process executes at once (scheduled and manual); the others wait
      */
-    public PipelineService(Pipeline pipeline, Notifier notifier, Duration shutdownWait, Duration deliveryInterval) {
+    public PipelineService(
+            Pipeline pipeline,
+            Notifier notifier,
+            Duration shutdownWait,
+            Duration deliveryInterval,
+            int maxRuns,
+            Clock clock) {
         this.pipeline = pipeline;
         this.notifier = notifier;
         this.shutdownWait = shutdownWait;
         this.deliveryInterval = deliveryInterval;
+        this.maxRuns = Math.max(1, maxRuns);
+        this.clock = clock;
+        this.running = new Semaphore(this.maxRuns, true);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -58,19 +77,55 @@ public final class PipelineService implements AutoCloseable {
         };
     }
 
-    public void start(DataSource dataSource, List<PipelineSpec> pipelines) {
-        served = List.copyOf(pipelines);
-        scheduler = PipelineScheduler.start(dataSource, pipelines, spec -> run(spec, Trigger.SCHEDULE), shutdownWait);
+    /** Schedules what {@code pipelines} serves now; {@link #reconcile} follows it when it changes. */
+    public void start(DataSource dataSource, Supplier<ServedPipelines> pipelines) {
+        served = pipelines;
+        scheduler = PipelineScheduler.start(
+                dataSource,
+                pipelines.get().pipelines(),
+                (name, dueAt) -> pipelines
+                        .get()
+                        .find(name)
+                        .map(spec -> {
+                            run(spec, RunRequest.scheduled(dueAt));
+                            return true;
+                        })
+                        .orElse(false),
+                maxRuns,
+                shutdownWait,
+                clock);
         deliveries.scheduleWithFixedDelay(
-                () -> notifier.deliverDue(served), 0, deliveryInterval.toMillis(), TimeUnit.MILLISECONDS);
+                () -> notifier.deliverDue(served.get().pipelines()),
+                0,
+                deliveryInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
-    /** Runs a pipeline now; its notifications are tried at once, and retried by the delivery loop. */
+    /** Brings the schedules in line with the pipelines served now (their files changed). */
+    public void reconcile(ServedPipelines now) {
+        if (scheduler != null) {
+            scheduler.reconcile(now.pipelines(), clock);
+        }
+    }
+
+    /**
+     * Runs a pipeline now, once one of this process's {@code maxRuns} is free; its notifications are tried at once,
+     * and retried by the delivery loop.
+     */
     public Run run(PipelineSpec spec, Trigger trigger) {
-        return pipeline.runAndDeliver(spec, RunRequest.of(trigger), DeliveryPolicy.handOver());
+        return run(spec, RunRequest.of(trigger));
     }
 
-    /** Starts a manual run in the background (the web answers at once). */
+    private Run run(PipelineSpec spec, RunRequest request) {
+        running.acquireUninterruptibly();
+        try {
+            return pipeline.runAndDeliver(spec, request, DeliveryPolicy.handOver());
+        } finally {
+            running.release();
+        }
+    }
+
+    /** Starts a manual run in the background (the web answers at once); it waits its turn among the runs. */
     public void runInBackground(PipelineSpec spec) {
         manualRuns.submit(() -> {
             try {
@@ -110,6 +165,6 @@ public final class PipelineService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        notifier.deliverDue(served);
+        notifier.deliverDue(served.get().pipelines());
     }
 }

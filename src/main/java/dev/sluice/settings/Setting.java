@@ -93,6 +93,16 @@ public enum Setting {
                     + " it doubles with each attempt, to at most 10 minutes, 20 attempts in all"),
     CHANNEL_TIMEOUT("SLUICE_CHANNEL_TIMEOUT", "10s", "connect and read timeout of one delivery (SMTP, webhook, SNS)"),
     DELIVERY_INTERVAL("SLUICE_DELIVERY_INTERVAL", "15s", "how often `sluice serve` retries pending notifications"),
+    MAX_CONCURRENT_RUNS(
+            "SLUICE_MAX_CONCURRENT_RUNS",
+            "pool size - 3",
+            "runs one `sluice serve` process executes at once (scheduled and manual); due runs past it wait, unpicked,"
+                    + " for a free one here or on another replica (`sluice_runs_waiting`)"),
+    RELOAD_INTERVAL(
+            "SLUICE_RELOAD_INTERVAL",
+            "10s",
+            "how often `sluice serve` reads its pipeline files again (`--pipelines DIR`: files added, changed,"
+                    + " removed)"),
     SHUTDOWN_TIMEOUT(
             "SLUICE_SHUTDOWN_TIMEOUT",
             "60s",

@@ -108,7 +108,9 @@ public record Settings(
             Duration shutdownTimeout,
             Optional<Secret> apiToken,
             Optional<Secret> readerPassword,
-            List<String> allowedHosts) {
+            List<String> allowedHosts,
+            int maxConcurrentRuns,
+            Duration reloadInterval) {
         public Serve {
             allowedHosts = List.copyOf(allowedHosts);
         }

@@ -60,7 +60,10 @@ final class SettingsReader {
                 positive(Setting.SHUTDOWN_TIMEOUT, Duration.ofSeconds(60)),
                 secret(Setting.API_TOKEN),
                 secret(Setting.READER_PASSWORD),
-                list(Setting.ALLOWED_HOSTS));
+                list(Setting.ALLOWED_HOSTS),
+                // A run holds one connection; delivery, the scheduler's polling and its heartbeats need the rest.
+                integer(Setting.MAX_CONCURRENT_RUNS, Math.max(1, database.poolSize() - 3), 1, 1_000),
+                positive(Setting.RELOAD_INTERVAL, Duration.ofSeconds(10)));
         Settings.Aws aws = new Settings.Aws(
                 text(Setting.DB_SECRET_ARN),
                 text(Setting.READER_SECRET_ARN),

@@ -2,6 +2,7 @@ package dev.sluice.web;
 
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Secret;
+import dev.sluice.config.ServedPipelines;
 import dev.sluice.history.RunRepository;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -9,11 +10,10 @@ import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,15 +32,7 @@ public final class DashboardServer implements AutoCloseable {
 
     private final Javalin app;
 
-    /**
-     * @param pipelines             the pipelines served, by name
-     * @param reader                the dashboard's read-only connections
-     * @param history               the run history, read through {@code reader}
-     * @param expectedSchemaVersion readiness requires this migration applied
-     * @param apiToken              the bearer token for "run now"; empty disables it
-     * @param manualRuns            starts a run in the background
-     * @param allowedHosts          Host header names answered besides loopback names ({@code *}: any)
-     */
+    /** A dashboard of a fixed set of pipelines. */
     public DashboardServer(
             List<PipelineSpec> pipelines,
             DataSource reader,
@@ -49,12 +41,37 @@ public final class DashboardServer implements AutoCloseable {
             Optional<Secret> apiToken,
             ManualRuns manualRuns,
             List<String> allowedHosts) {
+        this(
+                () -> ServedPipelines.of(pipelines),
+                reader,
+                history,
+                expectedSchemaVersion,
+                apiToken,
+                manualRuns,
+                allowedHosts);
+    }
+
+    /**
+     * @param pipelines             the pipelines served now, read at each request (their files may change)
+     * @param reader                the dashboard's read-only connections
+     * @param history               the run history, read through {@code reader}
+     * @param expectedSchemaVersion readiness requires this migration applied
+     * @param apiToken              the bearer token for "run now"; empty disables it
+     * @param manualRuns            starts a run in the background
+     * @param allowedHosts          Host header names answered besides loopback names ({@code *}: any)
+     */
+    public DashboardServer(
+            Supplier<ServedPipelines> pipelines,
+            DataSource reader,
+            RunRepository history,
+            int expectedSchemaVersion,
+            Optional<Secret> apiToken,
+            ManualRuns manualRuns,
+            List<String> allowedHosts) {
         HostCheck hosts = new HostCheck(allowedHosts);
-        Map<String, PipelineSpec> byName = new LinkedHashMap<>();
-        pipelines.forEach(p -> byName.put(p.name(), p));
-        DataApi data = new DataApi(byName, reader, history);
+        DataApi data = new DataApi(pipelines, reader, history);
         RunsApi runs = new RunsApi(reader, history);
-        ServiceApi service = new ServiceApi(byName, reader, expectedSchemaVersion, apiToken, manualRuns);
+        ServiceApi service = new ServiceApi(pipelines, reader, expectedSchemaVersion, apiToken, manualRuns);
         MetricsApi metrics = new MetricsApi(reader, history);
         byte[] echarts = echarts();
         this.app = Javalin.create(config -> {
@@ -72,6 +89,7 @@ public final class DashboardServer implements AutoCloseable {
                 ctx.contentType("text/javascript; charset=utf-8").result(echarts);
             });
             config.routes.get("/api/pipelines", data::list);
+            config.routes.get("/api/pipeline-files/unreadable", data::unreadableFiles);
             config.routes.get("/api/pipelines/{name}/rows", data::rows);
             config.routes.get("/api/pipelines/{name}/rows.csv", data::rowsCsv);
             config.routes.get("/api/pipelines/{name}/series", data::series);

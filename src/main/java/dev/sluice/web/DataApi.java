@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.DashboardSpec;
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.ServedPipelines;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
 import dev.sluice.history.RunJson;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
@@ -33,27 +35,40 @@ import javax.sql.DataSource;
 final class DataApi {
     private static final int FETCH_SIZE = 5_000;
 
-    private final Map<String, PipelineSpec> pipelines;
+    private final Supplier<ServedPipelines> pipelines;
     private final DataSource reader;
     private final RunRepository runs;
 
-    DataApi(Map<String, PipelineSpec> pipelines, DataSource reader, RunRepository runs) {
+    DataApi(Supplier<ServedPipelines> pipelines, DataSource reader, RunRepository runs) {
         this.pipelines = pipelines;
         this.reader = reader;
         this.runs = runs;
     }
 
     private Optional<PipelineSpec> pipeline(Context ctx) {
-        PipelineSpec spec = pipelines.get(ctx.pathParam("name"));
-        if (spec == null) {
+        Optional<PipelineSpec> spec = pipelines.get().find(ctx.pathParam("name"));
+        if (spec.isEmpty()) {
             JsonResponses.error(ctx, 404, "no pipeline named " + ctx.pathParam("name"));
         }
-        return Optional.ofNullable(spec);
+        return spec;
+    }
+
+    /** The pipeline files that could not be read, which the dashboard shows above everything else. */
+    void unreadableFiles(Context ctx) {
+        ArrayNode array = RunJson.MAPPER.createArrayNode();
+        for (ServedPipelines.Unreadable file : pipelines.get().unreadable()) {
+            array.addObject()
+                    .put("file", file.file())
+                    .put("problem", file.problem())
+                    .put("since", file.since().toString())
+                    .put("stillRuns", file.stillRuns().orElse(null));
+        }
+        JsonResponses.json(ctx, array);
     }
 
     void list(Context ctx) {
         ArrayNode array = RunJson.MAPPER.createArrayNode();
-        for (PipelineSpec spec : pipelines.values()) {
+        for (PipelineSpec spec : pipelines.get().pipelines()) {
             ObjectNode json = array.addObject();
             DashboardSpec view = SeriesQuery.viewOf(spec);
             json.put("name", spec.name());

@@ -30,9 +30,11 @@ final class MetricsApi {
     void metrics(Context ctx) throws SQLException {
         List<PipelineStatistics> statistics;
         List<DeliveryStates.Backlog> backlog;
+        java.util.Map<String, Long> waiting;
         try (Connection c = reader.getConnection()) {
             statistics = runs.statistics(c);
             backlog = runs.notificationBacklog(c);
+            waiting = runs.waitingRuns(c);
         }
         StringBuilder out = new StringBuilder();
         family(out, "sluice_runs_total", "counter", "Runs recorded, by pipeline and outcome.");
@@ -97,6 +99,12 @@ final class MetricsApi {
         statistics.stream()
                 .filter(p -> p.inProgress() > 0)
                 .forEach(p -> line(out, "sluice_runs_in_progress", p.pipeline(), null, null, p.inProgress()));
+        family(
+                out,
+                "sluice_runs_waiting",
+                "gauge",
+                "Scheduled runs due and not started yet: every replica runs as many as SLUICE_MAX_CONCURRENT_RUNS.");
+        waiting.forEach((pipeline, count) -> line(out, "sluice_runs_waiting", pipeline, null, null, count));
         family(out, "sluice_notification_backlog", "gauge", "Notifications not yet delivered, by channel.");
         backlog.forEach(
                 b -> line(out, "sluice_notification_backlog", b.pipeline(), "channel", b.channel(), b.pending()));

@@ -2,6 +2,7 @@ package dev.sluice.web;
 
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Secret;
+import dev.sluice.config.ServedPipelines;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.db.Migrations;
 import io.javalin.http.Context;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -16,14 +18,14 @@ import javax.sql.DataSource;
  * which needs the bearer token from {@code SLUICE_API_TOKEN} and is disabled without one.
  */
 final class ServiceApi {
-    private final Map<String, PipelineSpec> pipelines;
+    private final Supplier<ServedPipelines> pipelines;
     private final DataSource reader;
     private final int expectedSchemaVersion;
     private final Optional<Secret> apiToken;
     private final ManualRuns manualRuns;
 
     ServiceApi(
-            Map<String, PipelineSpec> pipelines,
+            Supplier<ServedPipelines> pipelines,
             DataSource reader,
             int expectedSchemaVersion,
             Optional<Secret> apiToken,
@@ -78,7 +80,7 @@ final class ServiceApi {
             JsonResponses.error(ctx, 401, "a valid bearer token is required");
             return;
         }
-        PipelineSpec spec = pipelines.get(ctx.pathParam("name"));
+        PipelineSpec spec = pipelines.get().find(ctx.pathParam("name")).orElse(null);
         if (spec == null) {
             JsonResponses.error(ctx, 404, "no pipeline named " + ctx.pathParam("name"));
             return;

@@ -297,8 +297,9 @@ class SecretsManagerIT {
         java.util.List<dev.sluice.config.PipelineSpec> specs = java.util.List.of(
                 wiring.readPipeline(home.resolve("covid-us.yaml").toString()));
         try (com.zaxxer.hikari.HikariDataSource reader = wiring.readerOnly(java.util.Optional.empty());
-                dev.sluice.web.DashboardServer web =
-                        wiring.dashboardOnly(specs, reader).start("127.0.0.1", 0)) {
+                dev.sluice.web.DashboardServer web = wiring.dashboardOnly(
+                                () -> dev.sluice.config.ServedPipelines.of(specs), reader)
+                        .start("127.0.0.1", 0)) {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + web.port();
             var ready = http.send(

@@ -179,4 +179,66 @@ class ServeIT {
         assertThat(query("select md5(string_agg(t::text, '|' order by date)) from covid_us_daily t"))
                 .isEqualTo(loaded);
     }
+
+    /** A small pipeline of its own, in a directory served with --pipelines. */
+    private static String smallPipeline(String name, String url, String cron) {
+        return "name: " + name + "\nschedule: { cron: \"" + cron + "\", zone: UTC }\nsources:\n  - name: s\n"
+                + "    url: " + url + "\n    fetch: { attempts: 1 }\n    key: [id]\n    columns:\n"
+                + "      - { header: id, type: integer }\n      - { header: v }\ntarget: { table: "
+                + name.replace('-', '_') + " }\n";
+    }
+
+    @Test
+    void a_directory_of_pipelines_is_followed_without_a_restart_and_a_broken_file_stops_nothing() throws Exception {
+        sources.script("/a.csv", SourceServer.body("id,v\n1,a\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        sources.script("/b.csv", SourceServer.body("id,v\n1,b\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Path dir = Files.createDirectories(home.resolve("pipelines"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                smallPipeline("feed-a", sources.url("/a.csv").toString(), "0 0 3 * * *"));
+        out = home.resolve("serve.out");
+        serve = SluiceProcess.start(
+                Map.of("SLUICE_HOME", home.toString(), "SLUICE_API_TOKEN", TOKEN, "SLUICE_RELOAD_INTERVAL", "1s"),
+                out,
+                home.resolve("serve.err"),
+                "serve",
+                "--pipelines",
+                dir.toString(),
+                "--db",
+                db,
+                "--port",
+                "0");
+        int port = SluiceProcess.awaitPort(serve, out, home.resolve("serve.err"));
+        assertThat(request(port, "GET", "/api/pipelines").body())
+                .contains("\"feed-a\"")
+                .doesNotContain("feed-b");
+
+        // Added: scheduled every two seconds, so it runs without anyone asking.
+        Files.writeString(
+                dir.resolve("b.yaml"),
+                smallPipeline("feed-b", sources.url("/b.csv").toString(), "*/2 * * * * *"));
+        awaitQuery("select count(*) > 0 from sluice.runs where pipeline = 'feed-b' and status = 'SUCCEEDED'", "t");
+        assertThat(request(port, "GET", "/api/pipelines").body()).contains("\"feed-b\"");
+
+        // Broken: reported on the dashboard's API and in the log; its last good version and feed-a go on.
+        Files.writeString(dir.resolve("b.yaml"), "name: feed-b\nsources: [\n");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String unreadable = "[]";
+        while (System.nanoTime() < deadline && unreadable.equals("[]")) {
+            Thread.sleep(200);
+            unreadable = request(port, "GET", "/api/pipeline-files/unreadable").body();
+        }
+        assertThat(unreadable).contains("b.yaml").contains("\"stillRuns\":\"feed-b\"");
+        assertThat(request(port, "POST", "/api/pipelines/feed-a/runs").statusCode())
+                .isEqualTo(202);
+        awaitQuery("select count(*) from sluice.runs where pipeline = 'feed-a' and status = 'SUCCEEDED'", "1");
+
+        // Removed: its schedule goes, the other stays.
+        Files.delete(dir.resolve("b.yaml"));
+        awaitQuery("select count(*) from sluice.scheduled_tasks where task_instance = 'feed-b'", "0");
+        assertThat(query("select count(*) from sluice.scheduled_tasks where task_instance = 'feed-a'"))
+                .isEqualTo("1");
+        assertThat(request(port, "GET", "/api/pipelines").body()).doesNotContain("feed-b");
+        assertThat(Files.readString(home.resolve("serve.err"))).contains("b.yaml cannot be read");
+    }
 }

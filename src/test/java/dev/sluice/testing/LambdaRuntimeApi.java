@@ -42,7 +42,12 @@ public final class LambdaRuntimeApi implements AutoCloseable {
     private record Invocation(String id, String event, Duration timeout) {}
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    // Daemon threads: a server a test forgot to close must not keep the test JVM alive after the last test.
+    private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "test-server");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final BlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Outcome>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<Outcome> initError = new CompletableFuture<>();

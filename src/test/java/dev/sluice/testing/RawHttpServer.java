@@ -29,7 +29,12 @@ public final class RawHttpServer implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    // Daemon threads: a server a test forgot to close must not keep the test JVM alive after the last test.
+    private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "test-server");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final List<Reply> script = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
 

@@ -56,7 +56,12 @@ public final class SourceServer implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    // Daemon threads: a server a test forgot to close must not keep the test JVM alive after the last test.
+    private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "test-server");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Map<String, List<Step>> scripts = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
