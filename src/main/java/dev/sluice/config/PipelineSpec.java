@@ -96,7 +96,7 @@ public record PipelineSpec(
      * The date or time column of the target's key, which the dashboard charts over; empty when the key has none.
      */
     public Optional<TargetColumn> timeKey() {
-        return target.keyColumns().stream().filter(c -> c.type().isTemporal()).findFirst();
+        return target.timeKey();
     }
 
     /**

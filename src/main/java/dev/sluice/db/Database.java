@@ -188,6 +188,9 @@ public final class Database implements AutoCloseable {
         return readerPool(url, password, poolSize, settings);
     }
 
+    /** How long one statement of the dashboard may run. */
+    static final java.time.Duration READER_STATEMENT_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private static HikariDataSource readerPool(
             String url, Optional<Secret> password, int poolSize, DatabaseSettings settings) {
         HikariConfig config = new HikariConfig();
@@ -201,7 +204,10 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(0);
         config.setConnectionTimeout(settings.connectTimeout().toMillis());
         config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
-        config.setConnectionInitSql("set default_transaction_read_only = on");
+        // No dashboard request holds a connection of the few there are for longer than this; each batch of a
+        // streamed export is a statement of its own.
+        config.setConnectionInitSql("set default_transaction_read_only = on; set statement_timeout = '"
+                + READER_STATEMENT_TIMEOUT.toMillis() + "ms'");
         config.addDataSourceProperty("ApplicationName", applicationName() + "-web");
         try {
             return new HikariDataSource(config);

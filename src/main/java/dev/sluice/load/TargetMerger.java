@@ -239,7 +239,7 @@ final class TargetMerger {
     }
 
     /**
-     * After a first load straight into the target: the first rows in key order go to the change log as inserts,
+     * After a first load straight into the target: the first rows in primary key order go to the change log as inserts,
      * read through the primary key, so a million-row first load logs its limit without sorting everything.
      */
     long logFirstRowsAsInserted(Connection connection, long runId) throws SQLException {
@@ -255,7 +255,7 @@ final class TargetMerger {
                     + " row_number() over () as seq from " + target.qualifiedName() + " limit ?) t";
             return ChangeLogRows.insert(connection, runId, spec.name(), target.changeLogLimit(), select);
         }
-        String order = keys.stream().map(c -> SqlIdentifier.quote(c.name())).collect(Collectors.joining(", "));
+        String order = target.primaryKey().stream().map(SqlIdentifier::quote).collect(Collectors.joining(", "));
         String select = "select row_number() over (order by " + order + ") as seq, 'INSERT' as operation, "
                 + ChangeLogRows.json(keys)
                 + " as key, null::jsonb as old_values, "

@@ -30,6 +30,9 @@ public final class DashboardServer implements AutoCloseable {
                     + " img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
                     + " form-action 'none'";
 
+    /** PostgreSQL's SQLSTATE for a statement cancelled, here by the reader's statement_timeout. */
+    private static final String QUERY_CANCELED = "57014";
+
     private final Javalin app;
 
     /** A dashboard of a fixed set of pipelines. */
@@ -69,7 +72,7 @@ public final class DashboardServer implements AutoCloseable {
             ManualRuns manualRuns,
             List<String> allowedHosts) {
         HostCheck hosts = new HostCheck(allowedHosts);
-        DataApi data = new DataApi(pipelines, reader, history);
+        DataApi data = new DataApi(pipelines, reader, history, CachedAnswers.sizedToHeap());
         RunsApi runs = new RunsApi(reader, history);
         ServiceApi service = new ServiceApi(pipelines, reader, expectedSchemaVersion, apiToken, manualRuns);
         MetricsApi metrics = new MetricsApi(reader, history);
@@ -116,8 +119,20 @@ public final class DashboardServer implements AutoCloseable {
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");
     }
 
-    /** A failure inside a handler: logged with its cause, answered without internals. */
+    /**
+     * A failure inside a handler: logged with its cause, answered without internals. Every read connection in use,
+     * or a read stopped by its time limit, is the server being busy, not broken: 503, to be asked again.
+     */
     private static void internalError(Exception e, Context ctx) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientConnectionException
+                    || (cause instanceof java.sql.SQLException sql && QUERY_CANCELED.equals(sql.getSQLState()))) {
+                LOG.warn("{} {} answered 503: {}", ctx.method(), ctx.path(), cause.getMessage());
+                ctx.header("Retry-After", "5");
+                JsonResponses.error(ctx, 503, "the dashboard is busy; try again in a few seconds");
+                return;
+            }
+        }
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
         JsonResponses.error(ctx, 500, "internal error; see the server log");
     }

@@ -38,11 +38,45 @@ final class DataApi {
     private final Supplier<ServedPipelines> pipelines;
     private final DataSource reader;
     private final RunRepository runs;
+    private final CachedAnswers answers;
 
-    DataApi(Supplier<ServedPipelines> pipelines, DataSource reader, RunRepository runs) {
+    DataApi(Supplier<ServedPipelines> pipelines, DataSource reader, RunRepository runs, CachedAnswers answers) {
         this.pipelines = pipelines;
         this.reader = reader;
         this.runs = runs;
+        this.answers = answers;
+    }
+
+    /** Builds an answer's JSON on a connection of its own. */
+    private interface Answer {
+        void fill(Connection c, ObjectNode json) throws SQLException;
+    }
+
+    /**
+     * Answers with the JSON {@code answer} builds for this version of the pipeline's data: computed once per version
+     * and request, however many people ask.
+     */
+    private void answerOnce(Context ctx, PipelineSpec spec, Answer answer) throws SQLException {
+        long version;
+        try (Connection c = reader.getConnection()) {
+            version = runs.lastGoodLoad(c, spec.name())
+                    .map(RunRepository.GoodLoad::runId)
+                    .orElse(0L);
+        }
+        String request = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        byte[] body = answers.answer(spec.name(), version, spec.fingerprint(), request, () -> {
+            ObjectNode json = RunJson.MAPPER.createObjectNode();
+            json.put("pipeline", spec.name());
+            try (Connection c = reader.getConnection()) {
+                answer.fill(c, json);
+            }
+            try {
+                return RunJson.MAPPER.writeValueAsBytes(json);
+            } catch (IOException e) {
+                throw new IllegalStateException("a JSON tree always serialises", e);
+            }
+        });
+        ctx.contentType("application/json; charset=utf-8").result(body);
     }
 
     private Optional<PipelineSpec> pipeline(Context ctx) {
@@ -268,20 +302,17 @@ final class DataApi {
         }
         RowSelection selection = RowSelection.of(ctx, spec.get(), java.util.Set.of());
         SeriesQuery query = SeriesQuery.of(spec.get(), selection);
-        ObjectNode json = RunJson.MAPPER.createObjectNode();
-        json.put("pipeline", spec.get().name());
-        ObjectNode key = json.putObject("key");
-        selection.pinned().forEach((column, value) -> key.put(column.name(), value));
-        ArrayNode dates = json.putArray("dates");
-        ObjectNode series = json.putObject("series");
-        Map<String, ArrayNode> arrays = new LinkedHashMap<>();
-        query.series().forEach(s -> arrays.put(s.label(), series.putArray(s.name())));
-        try (Connection c = reader.getConnection()) {
+        answerOnce(ctx, spec.get(), (c, json) -> {
+            ObjectNode key = json.putObject("key");
+            selection.pinned().forEach((column, value) -> key.put(column.name(), value));
+            ArrayNode dates = json.putArray("dates");
+            ObjectNode series = json.putObject("series");
+            Map<String, ArrayNode> arrays = new LinkedHashMap<>();
+            query.series().forEach(s -> arrays.put(s.label(), series.putArray(s.name())));
             if (targetExists(c, spec.get())) {
                 addSeries(c, query, dates, arrays);
             }
-        }
-        JsonResponses.json(ctx, json);
+        });
     }
 
     /**
@@ -299,12 +330,7 @@ final class DataApi {
         if (search.indexOf('\0') >= 0 || search.length() > 200) {
             throw new BadRequestException(400, "q is not a text to search for");
         }
-        ObjectNode json = RunJson.MAPPER.createObjectNode();
-        json.put("pipeline", spec.get().name());
-        try (Connection c = reader.getConnection()) {
-            EntityQueries.fill(c, spec.get(), search, limit, offset, json);
-        }
-        JsonResponses.json(ctx, json);
+        answerOnce(ctx, spec.get(), (c, json) -> EntityQueries.fill(c, spec.get(), search, limit, offset, json));
     }
 
     private static void addSeries(Connection c, SeriesQuery query, ArrayNode dates, Map<String, ArrayNode> arrays)
@@ -332,11 +358,6 @@ final class DataApi {
         if (spec.isEmpty()) {
             return;
         }
-        ObjectNode json = RunJson.MAPPER.createObjectNode();
-        json.put("pipeline", spec.get().name());
-        try (Connection c = reader.getConnection()) {
-            SummaryQueries.fill(c, spec.get(), runs, json);
-        }
-        JsonResponses.json(ctx, json);
+        answerOnce(ctx, spec.get(), (c, json) -> SummaryQueries.fill(c, spec.get(), runs, json));
     }
 }
