@@ -34,18 +34,6 @@ public record SourceSummary(
         fileCount = Math.max(fileCount, files.size());
     }
 
-    /** A source of several files, every one of which is listed. */
-    public SourceSummary(
-            String url,
-            long rows,
-            long bytes,
-            String sha256,
-            String etag,
-            boolean notModified,
-            List<FileSummary> files) {
-        this(url, rows, bytes, sha256, etag, notModified, files, files.size());
-    }
-
     /** A source of one file. */
     public SourceSummary(String url, long rows, long bytes, String sha256, String etag, boolean notModified) {
         this(url, rows, bytes, sha256, etag, notModified, List.of(), 0);

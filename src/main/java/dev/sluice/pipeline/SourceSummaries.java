@@ -145,7 +145,8 @@ final class SourceSummaries {
                             null,
                             null,
                             each.stream().allMatch(SourceSummary.FileSummary::notModified),
-                            each));
+                            each,
+                            each.size()));
         });
         return summaries;
     }

@@ -15,6 +15,7 @@ import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.RunProgress;
 import dev.sluice.pipeline.RunRequest;
 import dev.sluice.settings.Settings;
+import dev.sluice.web.DashboardServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -35,6 +36,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 /**
  * A complete sluice for integration tests, wired by the production {@link Wiring}: a fresh database on the shared
@@ -155,6 +157,12 @@ public final class TestRig implements AutoCloseable {
 
     public static PipelineSpec withUrl(PipelineSpec spec, String source, URI url) {
         return spec.withSourceUrls(Map.of(source, url));
+    }
+
+    /** A dashboard of one pipeline on a loopback port of its own, reading through {@code reader}, open to all. */
+    public DashboardServer dashboard(PipelineSpec spec, DataSource reader) {
+        return new DashboardServer(List.of(spec), reader, wiring.history(), 4, Optional.empty(), s -> {}, List.of())
+                .start("127.0.0.1", 0);
     }
 
     public Run run(PipelineSpec spec) {

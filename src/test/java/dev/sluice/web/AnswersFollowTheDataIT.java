@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -43,15 +42,7 @@ class AnswersFollowTheDataIT {
             PipelineSpec spec = rig.covidUs();
             rig.run(spec);
             try (HikariDataSource reader = rig.database.openReader(Optional.empty(), 4);
-                    DashboardServer server = new DashboardServer(
-                                    List.of(spec),
-                                    reader,
-                                    rig.wiring.history(),
-                                    4,
-                                    Optional.empty(),
-                                    s -> {},
-                                    List.of())
-                            .start("127.0.0.1", 0)) {
+                    DashboardServer server = rig.dashboard(spec, reader)) {
                 String before =
                         rig.text("select max(date)::text from covid_us_daily").orElseThrow();
                 assertThat(json(server, "/api/pipelines/covid-us/summary")
@@ -93,15 +84,7 @@ class AnswersFollowTheDataIT {
             PipelineSpec spec = rig.covidUs();
             rig.run(spec);
             try (HikariDataSource reader = rig.database.openReader(Optional.empty(), 1);
-                    DashboardServer server = new DashboardServer(
-                                    List.of(spec),
-                                    reader,
-                                    rig.wiring.history(),
-                                    4,
-                                    Optional.empty(),
-                                    s -> {},
-                                    List.of())
-                            .start("127.0.0.1", 0)) {
+                    DashboardServer server = rig.dashboard(spec, reader)) {
                 try (java.sql.Connection held = reader.getConnection()) {
                     HttpResponse<String> busy = HTTP.send(
                             HttpRequest.newBuilder(URI.create(

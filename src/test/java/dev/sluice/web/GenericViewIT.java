@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -62,15 +61,7 @@ class GenericViewIT {
                     .withSourceUrls(Map.of("counties", rig.server.url("/counties.csv"))));
             assertThat(rig.run(spec).status()).isEqualTo(RunStatus.SUCCEEDED);
             try (HikariDataSource reader = rig.database.openReader(Optional.empty(), 2);
-                    DashboardServer server = new DashboardServer(
-                                    List.of(spec),
-                                    reader,
-                                    rig.wiring.history(),
-                                    4,
-                                    Optional.empty(),
-                                    s -> {},
-                                    java.util.List.of())
-                            .start("127.0.0.1", 0)) {
+                    DashboardServer server = rig.dashboard(spec, reader)) {
                 ObjectMapper json = new ObjectMapper();
                 HttpClient http = HttpClient.newHttpClient();
                 JsonNode pipelines = json.readTree(http.send(
