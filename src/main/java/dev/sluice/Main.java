@@ -5,6 +5,7 @@ import dev.sluice.app.Wiring;
 import dev.sluice.cli.AwsCommand;
 import dev.sluice.cli.AwsScheduleCommand;
 import dev.sluice.cli.CheckCommand;
+import dev.sluice.cli.CompletionCommand;
 import dev.sluice.cli.DemoCommand;
 import dev.sluice.cli.HistoryCommand;
 import dev.sluice.cli.InitCommand;
@@ -14,6 +15,7 @@ import dev.sluice.cli.NotifyTestCommand;
 import dev.sluice.cli.RunCommand;
 import dev.sluice.cli.ServeCommand;
 import dev.sluice.cli.Terminal;
+import dev.sluice.cli.VersionText;
 import dev.sluice.settings.Settings;
 import dev.sluice.settings.SettingsException;
 import java.io.PrintStream;
@@ -33,8 +35,18 @@ import picocli.CommandLine.Command;
 @Command(
         name = "sluice",
         mixinStandardHelpOptions = true,
-        version = "sluice 0.1.0",
-        description = "Daily CSV-to-PostgreSQL ETL: download, validate, merge, upsert only what changed.")
+        // --help and --version on every command, added or not through addSubcommand.
+        scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = VersionText.class,
+        subcommands = CommandLine.HelpCommand.class,
+        description = "Daily CSV-to-PostgreSQL ETL: download, validate, merge, upsert only what changed.",
+        footer = {
+            "",
+            "Start with:",
+            "  sluice run                          # covid-us into an embedded PostgreSQL",
+            "  sluice init https://example.org/daily.csv --out daily.yaml",
+            "  sluice help run                     # any command's options, with an example"
+        })
 public final class Main {
     private final Map<String, String> env;
     private final Clock clock;
@@ -107,15 +119,24 @@ public final class Main {
                 .addSubcommand(
                         "notify",
                         new CommandLine(new NotifyCommand())
-                                .addSubcommand("test", new NotifyTestCommand(wiring, terminal)));
+                                .addSubcommand("test", new NotifyTestCommand(wiring, terminal)))
+                .addSubcommand("completion", new CompletionCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof SluiceException failure) {
                 err.println("sluice: " + failure.getMessage());
+                LoggerFactory.getLogger(Main.class).debug("{} failed", commandLine.getCommandName(), failure);
                 return failure.kind() == ErrorKind.CONFIG ? 2 : 1;
             }
-            throw e;
+            // Not a mistake of the user's: a defect. One line, and the whole trace where it was asked for.
+            LoggerFactory.getLogger(Main.class).debug("{} failed", commandLine.getCommandName(), e);
+            err.println("sluice: unexpected error: " + e
+                    + (settings.logLevel().isPresent()
+                            ? ""
+                            : " (a defect of sluice: please report it with what SLUICE_LOG_LEVEL=DEBUG prints)"));
+            return 1;
         });
         return cli.execute(args);
     }

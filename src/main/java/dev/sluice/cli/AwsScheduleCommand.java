@@ -18,7 +18,8 @@ import picocli.CommandLine.Mixin;
  */
 @Command(
         name = "schedule",
-        description = "Print a pipeline's schedule as an EventBridge Scheduler expression and zone (JSON).")
+        description = "Print a pipeline's schedule as an EventBridge Scheduler expression and zone (JSON).",
+        footer = {"", "Examples:", "  sluice aws schedule --pipeline daily.yaml"})
 public final class AwsScheduleCommand implements Callable<Integer> {
     private final Terminal terminal;
 

@@ -10,17 +10,27 @@ import dev.sluice.config.TargetSpec;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.TargetPlan;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code sluice check}: validate a pipeline file without running it; print what it would do. */
-@Command(name = "check", description = "Validate a pipeline file without running it, and show what it declares.")
+@Command(
+        name = "check",
+        description = "Validate a pipeline file without running it, and show what it declares.",
+        footer = {
+            "",
+            "Examples:",
+            "  sluice check --pipeline daily.yaml       # and plans it against the database",
+            "  sluice check --pipeline daily.yaml --no-db  # the file alone",
+            "",
+            "Exit codes: 0 valid, 1 a run would fail against the database, 2 invalid."
+        })
 public final class CheckCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;
@@ -28,12 +38,14 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     PipelineOption pipeline = new PipelineOption();
 
+    @Mixin
+    DatabaseOption database = new DatabaseOption();
+
     @picocli.CommandLine.Option(
-            names = "--db",
-            paramLabel = "JDBC_URL",
-            description = "Also compare the target with the table in this database, and say what a run would change"
-                    + " in its schema (nothing is changed).")
-    String db;
+            names = "--no-db",
+            description = "Check the file alone: do not compare the target with the table in the database a run"
+                    + " would use (--db, else $SLUICE_DB_URL, else the embedded one).")
+    boolean noDatabase;
 
     public CheckCommand(Wiring wiring, Terminal terminal) {
         this.wiring = wiring;
@@ -73,13 +85,19 @@ public final class CheckCommand implements Callable<Integer> {
                     spec.target().fullRowBytes(),
                     TargetSpec.POSTGRES_MAX_ROW_BYTES));
         }
-        if (db != null && !db.isBlank()) {
-            try (Database database = wiring.database(Optional.of(db));
-                    Connection c = database.connect()) {
-                Pipeline.targetPlan(c, spec).forEach(line -> out.println("  schema: " + line));
-            } catch (SQLException e) {
-                throw DatabaseException.of("cannot read the target table", e);
-            }
+        if (noDatabase) {
+            return 0;
+        }
+        TargetPlan plan;
+        try (Database db = wiring.database(database.url());
+                Connection c = db.connect()) {
+            plan = Pipeline.targetPlan(c, spec);
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot read the target table", e);
+        }
+        plan.lines().forEach(line -> out.println("  schema: " + line));
+        if (plan.runWouldFail()) {
+            return 1;
         }
         return 0;
     }

@@ -9,6 +9,7 @@ import dev.sluice.history.Run;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.RunProgress;
 import dev.sluice.schedule.PipelineFiles;
+import dev.sluice.web.DashboardServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +31,13 @@ import picocli.CommandLine.Option;
 @Command(
         name = "demo",
         description =
-                "Show the whole system offline: synthetic sources, several simulated days," + " then the dashboard.")
+                "Show the whole system offline: synthetic sources, several simulated days," + " then the dashboard.",
+        footer = {
+            "",
+            "Examples:",
+            "  sluice demo                         # then open http://127.0.0.1:8080",
+            "  sluice demo --port 0 --days 3"
+        })
 public final class DemoCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;
@@ -57,6 +64,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (!noServe) {
+            DashboardServer.ensurePortFree(bind, port);
+        }
         Wiring demo = wiring.isolatedAt(freshHome());
         Demo simulation = new Demo(Math.max(5, days));
         Database db = demo.database(Optional.empty());

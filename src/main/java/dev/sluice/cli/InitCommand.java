@@ -24,7 +24,13 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "init",
         description = "Read a CSV file (or several with one header: one source), guess its format, types and key,"
-                + " and write a pipeline file that loads it.")
+                + " and write a pipeline file that loads it.",
+        footer = {
+            "",
+            "Examples:",
+            "  sluice init https://example.org/daily.csv --out daily.yaml",
+            "  sluice init s3://bucket/feed/2024-01-01.csv --name feed"
+        })
 public final class InitCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;

@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code sluice migrate}: create or upgrade sluice's schema. Other commands do it too; this does only that. */
-@Command(name = "migrate", description = "Create or upgrade sluice's own schema (sluice.*) and exit.")
+@Command(
+        name = "migrate",
+        description = "Create or upgrade sluice's own schema (sluice.*) and exit.",
+        footer = {"", "Examples:", "  sluice migrate --db postgres://owner@db:5432/warehouse"})
 public final class MigrateCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;

@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
  * {@code sluice notify test}: sends a sample notification through the pipeline's channels, right away (not through
  * the outbox), and says for each whether it was delivered. Exit 0 when all were, 1 otherwise.
  */
-@Command(name = "test", description = "Send a test notification through the pipeline's channels.")
+@Command(
+        name = "test",
+        description = "Send a test notification through the pipeline's channels.",
+        footer = {"", "Examples:", "  sluice notify test --pipeline daily.yaml --channel team-mail"})
 public final class NotifyTestCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;

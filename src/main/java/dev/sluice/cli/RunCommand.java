@@ -8,6 +8,7 @@ import dev.sluice.history.RunJson;
 import dev.sluice.history.Trigger;
 import dev.sluice.pipeline.DeliveryPolicy;
 import dev.sluice.pipeline.RunRequest;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sluice run}: one run of a pipeline. Exit 0 succeeded or unchanged, 1 failed, 2 usage, 3 skipped. */
-@Command(name = "run", description = "Run a pipeline once: download, validate, merge, upsert, record.")
+@Command(
+        name = "run",
+        description = "Run a pipeline once: download, validate, merge, upsert, record.",
+        footer = {
+            "",
+            "Examples:",
+            "  sluice run                         # covid-us into an embedded PostgreSQL",
+            "  sluice run --pipeline daily.yaml --db postgres://etl@db:5432/warehouse",
+            "  sluice run --pipeline daily.yaml --source nyt=/tmp/us.csv --json"
+        })
 public final class RunCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;
@@ -78,6 +88,11 @@ public final class RunCommand implements Callable<Integer> {
             RunPrinter.summary(terminal.out(), run);
         } else {
             RunPrinter.line(terminal.out(), run);
+        }
+        if (!json) {
+            // On stderr when stdout is a script's: the line of key=value stays one line.
+            PrintStream hints = watched ? terminal.out() : terminal.err();
+            RunPrinter.nextSteps(run, pipeline.pipeline).forEach(step -> hints.println("  next: " + step));
         }
         return run.status().exitCode();
     }

@@ -1,8 +1,13 @@
 package dev.sluice.cli;
 
+import dev.sluice.ErrorKind;
 import dev.sluice.history.Run;
+import dev.sluice.history.RunError;
 import dev.sluice.history.SourceSummary;
+import dev.sluice.transform.SourceValidator;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,8 +56,8 @@ final class RunPrinter {
     static void line(PrintStream out, Run run) {
         out.printf(
                 Locale.ROOT,
-                "run=%d pipeline=%s status=%s inserted=%d updated=%d deleted=%d unchanged=%d duration_ms=%d%s%n",
-                run.id(),
+                "run=%s pipeline=%s status=%s inserted=%d updated=%d deleted=%d unchanged=%d duration_ms=%d%s%n",
+                run.recorded() ? String.valueOf(run.id()) : "none",
                 run.pipeline(),
                 run.status(),
                 run.inserted(),
@@ -61,5 +66,22 @@ final class RunPrinter {
                 run.unchanged(),
                 run.durationMs(),
                 run.error().map(e -> " error=" + e.kind()).orElse(""));
+    }
+
+    /**
+     * What to type next after a run that set rows aside or stopped at a guard: the command that shows them, or the
+     * one that loads past the guard once the change is known to be real.
+     */
+    static List<String> nextSteps(Run run, String pipelineArgument) {
+        List<String> steps = new ArrayList<>();
+        if (run.recorded() && run.warnings().stream().anyMatch(w -> w.contains(SourceValidator.QUARANTINED))) {
+            steps.add("sluice history --run " + run.id() + " --rejected    # the rows set aside, and why");
+        }
+        ErrorKind kind = run.error().map(RunError::kind).orElse(null);
+        if (kind == ErrorKind.ROW_COUNT_DROP || kind == ErrorKind.TOO_MANY_CHANGES) {
+            steps.add("sluice run --pipeline " + pipelineArgument
+                    + " --force    # when the change is real: load it once past the guard");
+        }
+        return steps;
     }
 }

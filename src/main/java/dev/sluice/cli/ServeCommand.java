@@ -7,6 +7,7 @@ import dev.sluice.config.ServedPipelines;
 import dev.sluice.db.Database;
 import dev.sluice.pipeline.RunProgress;
 import dev.sluice.schedule.PipelineFiles;
+import dev.sluice.web.DashboardServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,15 @@ import picocli.CommandLine.Option;
  * the web stops first, then runs in progress finish (or, past the shutdown timeout, roll back and are recorded as
  * failed), then the database closes.
  */
-@Command(name = "serve", description = "Run pipelines on their schedules and serve the dashboard and JSON API.")
+@Command(
+        name = "serve",
+        description = "Run pipelines on their schedules and serve the dashboard and JSON API.",
+        footer = {
+            "",
+            "Examples:",
+            "  sluice serve --pipelines /etc/sluice/pipelines --bind 0.0.0.0",
+            "  sluice serve --dashboard-only --port 8081"
+        })
 public final class ServeCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;
@@ -72,6 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        DashboardServer.ensurePortFree(bind, port);
         PipelineFiles files = readPipelines();
         if (dashboardOnly) {
             Serving.dashboardUntilStopped(wiring, terminal, database.url(), files, bind, port);

@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Where the database is. Without a JDBC URL ({@code --db} or {@code SLUICE_DB_URL}) sluice runs an embedded
- * PostgreSQL whose data lives in {@code embeddedDirectory}. Credentials come from the URL or from
+ * Where the database is. Without an address ({@code --db} or {@code SLUICE_DB_URL}: a JDBC URL, a libpq URI or a
+ * libpq key/value string, see {@link ConnectionString}) sluice runs an embedded PostgreSQL whose data lives in
+ * {@code embeddedDirectory}. Credentials come from the URL or from
  * {@code SLUICE_DB_USER} and {@code SLUICE_DB_PASSWORD} / {@code SLUICE_DB_PASSWORD_FILE}.
  *
  * @param jdbcUrl           an external database, or empty for the embedded one
@@ -33,6 +34,13 @@ public record DatabaseSettings(
     public DatabaseSettings {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(embeddedDirectory, "embeddedDirectory");
+        if (jdbcUrl.isPresent()) {
+            // A libpq URI or key/value string is turned into a JDBC URL here, once; its credentials are kept apart.
+            ConnectionString address = ConnectionString.parse(jdbcUrl.get());
+            jdbcUrl = Optional.of(address.jdbcUrl());
+            user = address.user().isPresent() ? address.user() : user;
+            password = address.password().isPresent() ? address.password() : password;
+        }
         if (poolSize < 2) {
             throw new IllegalArgumentException("a run and its recording need two connections at least");
         }

@@ -20,6 +20,7 @@ import dev.sluice.history.RunRepository;
 import dev.sluice.load.Load;
 import dev.sluice.load.LoadOutcome;
 import dev.sluice.load.Publications;
+import dev.sluice.load.SchemaPlan;
 import dev.sluice.load.TargetLoader;
 import dev.sluice.notify.ConsoleChannel;
 import dev.sluice.notify.Notifier;
@@ -250,8 +251,9 @@ public final class Pipeline {
     }
 
     /** What a run would do to the target's schema in this database, without doing it: {@code sluice check --db}. */
-    public static List<String> targetPlan(Connection connection, PipelineSpec spec) {
-        return TargetLoader.plan(connection, spec).describe();
+    public static TargetPlan targetPlan(Connection connection, PipelineSpec spec) {
+        SchemaPlan plan = TargetLoader.plan(connection, spec);
+        return new TargetPlan(plan.describe(), plan.failure().isPresent());
     }
 
     /**

@@ -11,7 +11,11 @@ import java.util.Optional;
  */
 public enum Setting {
     HOME("SLUICE_HOME", "~/.sluice", "embedded database (`pg/`) and the cache of last good bodies (`cache/`)"),
-    DB_URL("SLUICE_DB_URL", "embedded", "a PostgreSQL JDBC URL, when `--db` is not given"),
+    DB_URL(
+            "SLUICE_DB_URL",
+            "embedded",
+            "the database, when `--db` is not given: a JDBC URL, a libpq URI (`postgres://...`) or libpq"
+                    + " `host=... dbname=...`"),
     DB_USER("SLUICE_DB_USER", "", "database user, when not in the URL"),
     DB_PASSWORD("SLUICE_DB_PASSWORD", "", "database password; never put it in `--db`, where `ps` shows it", true),
     DB_POOL_SIZE("SLUICE_DB_POOL_SIZE", "10", "connections sluice opens at most (runs, deliveries, the scheduler)"),
@@ -122,7 +126,10 @@ public enum Setting {
             "INFO",
             "sluice's log level on stderr: `ERROR`, `WARN`, `INFO`, `DEBUG` or `TRACE`"
                     + " (a terminal run shows WARN and a progress line unless this is set)"),
-    JAVA_OPTS("SLUICE_JAVA_OPTS", "", "JVM options used by the `./sluice` launcher (read by the launcher only)"),
+    JAVA_OPTS(
+            "SLUICE_JAVA_OPTS",
+            "",
+            "JVM options used by the launchers, `./sluice` and the release archive's `bin/sluice` (read by them only)"),
     WEBHOOK_URL("SLUICE_WEBHOOK_URL", "", "channel `env-webhook`: the URL to POST each run to", true),
     WEBHOOK_FORMAT("SLUICE_WEBHOOK_FORMAT", "json", "channel `env-webhook`: `json` or `slack`"),
     WEBHOOK_SECRET("SLUICE_WEBHOOK_SECRET", "", "channel `env-webhook`: HMAC-SHA256 signing key", true),

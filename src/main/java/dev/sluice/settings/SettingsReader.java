@@ -1,5 +1,6 @@
 package dev.sluice.settings;
 
+import dev.sluice.SluiceException;
 import dev.sluice.config.AllowedNetworks;
 import dev.sluice.config.AwsSecretLookup;
 import dev.sluice.config.ChannelSpec;
@@ -36,13 +37,20 @@ final class SettingsReader {
 
     Settings read(Path userHome, Path javaTemp) {
         Path home = path(Setting.HOME).orElse(userHome.resolve(".sluice"));
-        DatabaseSettings database = new DatabaseSettings(
-                text(Setting.DB_URL),
-                text(Setting.DB_USER),
-                secret(Setting.DB_PASSWORD),
-                home.resolve("pg"),
-                integer(Setting.DB_POOL_SIZE, 10, 2, 200),
-                positive(Setting.DB_CONNECT_TIMEOUT, Duration.ofSeconds(10)));
+        DatabaseSettings database;
+        try {
+            database = new DatabaseSettings(
+                    text(Setting.DB_URL),
+                    text(Setting.DB_USER),
+                    secret(Setting.DB_PASSWORD),
+                    home.resolve("pg"),
+                    integer(Setting.DB_POOL_SIZE, 10, 2, 200),
+                    positive(Setting.DB_CONNECT_TIMEOUT, Duration.ofSeconds(10)));
+        } catch (SettingsException e) {
+            throw e;
+        } catch (SluiceException e) {
+            throw new SettingsException(Setting.DB_URL.variable(), e.getMessage());
+        }
         Trust trust = trust();
         Settings.Runs runs = new Settings.Runs(
                 positive(Setting.LOCK_TIMEOUT, Duration.ofMinutes(1)),

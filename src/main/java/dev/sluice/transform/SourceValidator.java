@@ -284,6 +284,9 @@ public final class SourceValidator {
         }
     }
 
+    /** How the warning of a run that quarantined rows reads after the source's name: the CLI points to them. */
+    public static final String QUARANTINED = ": quarantined ";
+
     /** The most characters of a quarantined row kept: a source controls its rows, and rows can be megabytes. */
     static final int RAW_LINE_CHARS = 10_000;
 
@@ -410,7 +413,7 @@ public final class SourceValidator {
                                         allowed,
                                         problems.first().describe()));
                     }
-                    warnings.add(source.name() + ": quarantined " + counts.invalid + " invalid rows of " + counts.read
+                    warnings.add(source.name() + QUARANTINED + counts.invalid + " invalid rows of " + counts.read
                             + " (invalid_rows: quarantine, max_invalid " + rules.maxInvalid()
                             + "); first: " + problems.first().describe());
                 }

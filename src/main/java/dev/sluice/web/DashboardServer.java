@@ -1,5 +1,7 @@
 package dev.sluice.web;
 
+import dev.sluice.ErrorKind;
+import dev.sluice.SluiceException;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Secret;
 import dev.sluice.config.ServedPipelines;
@@ -159,8 +161,44 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     public DashboardServer start(String host, int port) {
-        app.start(host, port);
+        try {
+            app.start(host, port);
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.BindException) {
+                    app.stop();
+                    throw portInUse(host, port);
+                }
+            }
+            throw e;
+        }
         return this;
+    }
+
+    /**
+     * Fails with a user's error when {@code host:port} cannot be listened on, before anything slow starts (the demo
+     * simulates its days first; serve starts its scheduler). Port 0, any free port, always can.
+     */
+    public static void ensurePortFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.net.BindException e) {
+            throw portInUse(host, port);
+        } catch (IOException e) {
+            throw new SluiceException(
+                    ErrorKind.CONFIG, "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SluiceException portInUse(String host, int port) {
+        return new SluiceException(
+                ErrorKind.CONFIG,
+                "port " + port + " on " + host + " is in use (another sluice serve or demo, or another program):"
+                        + " choose another with --port N, or --port 0 for any free port");
     }
 
     public int port() {

@@ -217,12 +217,21 @@ class CommandLineIT {
     }
 
     @Test
-    void check_validates_the_bundled_pipeline_and_shows_its_target() {
+    void check_validates_the_bundled_pipeline_and_plans_it_against_the_database_a_run_would_use() {
+        // No --db and no SLUICE_DB_URL: the embedded database a run would start, not one given by its port.
         SluiceProcess.Result check = SluiceProcess.run(env, "check");
-        assertThat(check.exitCode()).isZero();
+        assertThat(check.exitCode()).as(check.stderr()).isZero();
         assertThat(check.stdout())
                 .contains("pipeline covid-us is valid")
-                .contains("create table if not exists \"public\".\"covid_us_daily\"");
+                .contains("create table if not exists \"public\".\"covid_us_daily\"")
+                .contains("schema: the table does not exist; a run creates it");
+        assertThat(Files.isDirectory(home.resolve("pg")))
+                .as("the embedded database under SLUICE_HOME")
+                .isTrue();
+
+        SluiceProcess.Result fileOnly = SluiceProcess.run(env, "check", "--no-db");
+        assertThat(fileOnly.exitCode()).isZero();
+        assertThat(fileOnly.stdout()).contains("pipeline covid-us is valid").doesNotContain("schema:");
     }
 
     @Test
@@ -313,7 +322,7 @@ class CommandLineIT {
                 .contains("{ header: \"Exchange rate\", as: exchange_rate, type: decimal")
                 .contains("table: fx_rates");
 
-        SluiceProcess.Result check = SluiceProcess.run(env, "check", "--pipeline", pipeline.toString());
+        SluiceProcess.Result check = SluiceProcess.run(env, "check", "--pipeline", pipeline.toString(), "--db", db);
         assertThat(check.exitCode()).as(check.stderr()).isZero();
         SluiceProcess.Result run =
                 SluiceProcess.run(env, "run", "--pipeline", pipeline.toString(), "--db", db, "--json");
@@ -385,5 +394,178 @@ class CommandLineIT {
         SluiceProcess.Result planned = SluiceProcess.run(env, "check", "--pipeline", pipeline.toString(), "--db", db);
         assertThat(planned.stdout())
                 .contains("schema: a run would: alter table \"public\".\"readings\" add column \"w\" bigint");
+        assertThat(planned.exitCode()).isZero();
+
+        Files.writeString(pipeline, yaml.replace("{ header: v, type: integer }", "{ header: v, type: date }"));
+        SluiceProcess.Result failing = SluiceProcess.run(env, "check", "--pipeline", pipeline.toString(), "--db", db);
+        assertThat(failing.stdout())
+                .contains("schema: a run would fail: ")
+                .contains("column v is bigint; the pipeline loads date");
+        assertThat(failing.exitCode()).as("a plan that fails is a failed check").isEqualTo(1);
+
+        // A run that quarantined rows says how to see them; history --run shows the run and its changes.
+        Files.writeString(pipeline, yaml);
+        server.script(
+                "/readings.csv",
+                SourceServer.body("id,v\n1,11\n2,y\n4,40\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        SluiceProcess.Result second = SluiceProcess.run(env, "run", "--pipeline", pipeline.toString(), "--db", db);
+        assertThat(second.exitCode()).as(second.stderr()).isZero();
+        String secondId = second.stdout().replaceAll("(?s)^run=(\\d+) .*", "$1");
+        assertThat(second.stdout()).startsWith("run=" + secondId + " ").contains("inserted=1 updated=1 deleted=1");
+        assertThat(second.stderr())
+                .contains("next: sluice history --run " + secondId + " --rejected    # the rows set aside, and why");
+
+        SluiceProcess.Result shown = SluiceProcess.run(env, "history", "--db", db, "--run", secondId);
+        assertThat(shown.exitCode()).as(shown.stderr()).isZero();
+        // The file's rows by hand: 1 changed 10 -> 11, 3 dropped (mirror deletes it), 4 new; 2 quarantined again.
+        assertThat(shown.stdout())
+                .contains("run " + secondId + ": readings SUCCEEDED")
+                .contains("rows: 1 inserted, 1 updated, 1 deleted, 0 unchanged")
+                .contains("warning: readings: quarantined 1 invalid rows of 3")
+                .contains("INSERT {\"id\":4}")
+                .contains("UPDATE {\"id\":1}: v 10 -> 11")
+                .contains("DELETE {\"id\":3}: was {");
+        SluiceProcess.Result list = SluiceProcess.run(env, "history", "--db", db, "--pipeline", "readings");
+        assertThat(list.stdout().lines().findFirst().orElseThrow()).contains("DELETED");
+    }
+
+    @Test
+    void every_command_answers_help_with_an_example_and_exits_0() {
+        for (String command :
+                List.of("run", "history", "check", "init", "migrate", "serve", "demo", "completion", "notify test")) {
+            String[] words = command.split(" ");
+            List<String> args = new java.util.ArrayList<>(List.of(words));
+            args.add("--help");
+            SluiceProcess.Result help = SluiceProcess.run(env, args.toArray(String[]::new));
+            assertThat(help.exitCode())
+                    .as(command + " --help: " + help.stderr())
+                    .isZero();
+            assertThat(help.stdout())
+                    .as(command)
+                    .contains("Usage: sluice " + command)
+                    .contains("Example");
+
+            if (words.length == 1) {
+                assertThat(SluiceProcess.run(env, "help", command).stdout())
+                        .as("sluice help " + command)
+                        .isEqualTo(help.stdout());
+            }
+        }
+    }
+
+    @Test
+    void version_names_the_commit_it_was_built_from() throws Exception {
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").start();
+        String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(git.waitFor()).isZero();
+
+        SluiceProcess.Result version = SluiceProcess.run(env, "--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.stdout()).startsWith("sluice 0.1.0");
+        String commit = version.stdout().replaceAll("(?s).*built from commit ([0-9a-f]+).*", "$1");
+        assertThat(commit).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(head).as("the commit the tests run on").startsWith(commit);
+        assertThat(SluiceProcess.run(env, "run", "--version").stdout()).isEqualTo(version.stdout());
+    }
+
+    @Test
+    void completion_scripts_complete_every_command() {
+        for (String shell : List.of("bash", "zsh")) {
+            SluiceProcess.Result script = SluiceProcess.run(env, "completion", shell);
+            assertThat(script.exitCode()).isZero();
+            assertThat(script.stdout()).contains("complete -F").contains("bashcompinit");
+            for (String command : List.of("run", "history", "check", "init", "migrate", "serve", "demo", "notify")) {
+                assertThat(script.stdout()).as(shell).contains(command);
+            }
+        }
+        assertThat(SluiceProcess.run(env, "completion", "fish").exitCode()).isEqualTo(2);
+    }
+
+    /** psql's forms of a database address reach the same database as the JDBC URL. */
+    @Test
+    void libpq_uris_and_key_value_strings_are_database_addresses() throws Exception {
+        java.net.URI jdbc = java.net.URI.create(db.substring("jdbc:".length()));
+        String database = jdbc.getPath().substring(1);
+        String uri = "postgres://postgres@" + jdbc.getHost() + ":" + jdbc.getPort() + "/" + database;
+        SluiceProcess.Result result = SluiceProcess.run(
+                env,
+                "run",
+                "--db",
+                uri,
+                "--source",
+                "nyt=" + server.url("/nyt.csv"),
+                "--source",
+                "jhu=" + server.url("/jhu.csv"),
+                "--json");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        long id = JSON.readTree(result.stdout()).get("runId").asLong();
+
+        String keywords =
+                "host=" + jdbc.getHost() + " port=" + jdbc.getPort() + " dbname='" + database + "'" + " user=postgres";
+        SluiceProcess.Result history = SluiceProcess.run(env, "history", "--db", keywords, "--json");
+        assertThat(history.exitCode()).as(history.stderr()).isZero();
+        assertThat(JSON.readTree(history.stdout()).get(0).get("runId").asLong()).isEqualTo(id);
+    }
+
+    /** A mistake is said in one line with what to do, and its exit code; a stack trace only at DEBUG. */
+    @Test
+    void user_mistakes_are_said_in_one_line_with_their_exit_code() throws Exception {
+        record Mistake(List<String> args, Map<String, String> env, int exitCode, String message) {}
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String port = String.valueOf(taken.getLocalPort());
+            String inUse = "port " + port + " on 127.0.0.1 is in use";
+            List<Mistake> mistakes = List.of(
+                    new Mistake(
+                            List.of("run", "--db", "postgres://etl:hunter2@127.0.0.1:1/sales"),
+                            Map.of("SLUICE_DB_CONNECT_TIMEOUT", "2s"),
+                            1,
+                            "cannot connect to the database at jdbc:postgresql://127.0.0.1:1/sales"),
+                    new Mistake(
+                            List.of("history", "--db", "mysql://etl:hunter2@db/sales"),
+                            Map.of(),
+                            2,
+                            "the database address is not a PostgreSQL address"),
+                    new Mistake(
+                            List.of("run", "--db", "jdbc:mysql://db/sales?password=hunter2"),
+                            Map.of(),
+                            2,
+                            "is a JDBC URL of another database"),
+                    new Mistake(
+                            List.of("history"),
+                            Map.of("SLUICE_DB_URL", "host=/tmp dbname=x password=hunter2"),
+                            2,
+                            "SLUICE_DB_URL: the database address names a Unix socket"),
+                    new Mistake(List.of("serve", "--port", port), Map.of(), 2, inUse),
+                    new Mistake(List.of("demo", "--port", port), Map.of(), 2, inUse),
+                    new Mistake(List.of("run", "--pipeline", "no-such.yaml"), Map.of(), 2, "no such file"),
+                    new Mistake(List.of("history", "--rejected"), Map.of(), 2, "--rejected needs --run ID"),
+                    new Mistake(List.of("run", "--no-such-option"), Map.of(), 2, "Unknown option"),
+                    new Mistake(List.of("history"), Map.of("SLUICE_DB_POOL_SIZE", "many"), 2, "SLUICE_DB_POOL_SIZE"));
+            for (Mistake mistake : mistakes) {
+                Map<String, String> withEnv = new java.util.HashMap<>(env);
+                withEnv.putAll(mistake.env());
+                SluiceProcess.Result result =
+                        SluiceProcess.run(withEnv, mistake.args().toArray(String[]::new));
+                String said = result.stdout() + result.stderr();
+                assertThat(result.exitCode()).as(mistake.args() + ": " + said).isEqualTo(mistake.exitCode());
+                assertThat(result.stderr()).as(mistake.args().toString()).contains(mistake.message());
+                assertThat(said)
+                        .as(mistake.args() + ": no stack trace, no secret")
+                        .doesNotContain("\tat ")
+                        .doesNotContain("Exception")
+                        .doesNotContain("hunter2");
+                if (mistake.args().get(0).equals("demo")) {
+                    assertThat(said)
+                            .as("the port is checked before the demo's days")
+                            .doesNotContain("day 1");
+                }
+            }
+        }
+        SluiceProcess.Result unrecorded = SluiceProcess.run(
+                Map.of("SLUICE_HOME", home.toString(), "SLUICE_DB_CONNECT_TIMEOUT", "2s"),
+                "run",
+                "--db",
+                "postgres://127.0.0.1:1/x");
+        assertThat(unrecorded.stdout()).startsWith("run=none ").contains("error=DATABASE");
     }
 }
