@@ -117,9 +117,12 @@ function renderCredits(pipeline) {
 }
 
 function renderBanner(pipeline) {
+  // A page of no one pipeline (the runs) carries the banner a served pipeline has: the demo's data is synthetic on
+  // every page.
+  const shown = pipeline || (state.pipelines || []).find(p => p.banner);
   const banner = document.getElementById('banner');
-  banner.hidden = !(pipeline && pipeline.banner);
-  banner.textContent = pipeline && pipeline.banner ? pipeline.banner : '';
+  banner.hidden = !(shown && shown.banner);
+  banner.textContent = shown && shown.banner ? shown.banner : '';
 }
 
 // ---- charts ----------------------------------------------------------------------------------------------------
@@ -457,7 +460,7 @@ async function showRuns() {
 
 function describeValues(values) {
   if (!values) return '';
-  return Object.entries(values).map(([k, v]) => k + ' ' + (missing(v) ? 'NULL' : typeof v === 'number' ? formatNumber(v) : v)).join(', ');
+  return Object.entries(values).map(([k, v]) => k + ' ' + (missing(v) ? '\u2013' : typeof v === 'number' ? formatNumber(v) : v)).join(', ');
 }
 
 function changeCells(change) {
@@ -506,14 +509,15 @@ async function showRun(id) {
     el('tbody', {}, ...rejected.map(r => el('tr', {}, el('td', {}, r.source), el('td', {}, r.file || ''),
       el('td', { class: 'num' }, String(r.line)), el('td', {}, r.column || ''), el('td', {}, missing(r.value) ? ''
         : r.value), el('td', {}, r.reason), el('td', { class: 'raw' }, r.rawLine)))));
+  // What needs a person first: the rows set aside and the warnings, then what changed, then who was told.
   setView(
     el('h1', {}, 'Run ' + run.runId),
     details,
+    rejected.length ? el('h2', {}, 'Quarantined rows (' + formatNumber(rejected.length) + ')') : null,
+    rejected.length ? rejectedTable : null,
     el('h2', {}, 'Warnings'), run.warnings.length ? warnings : el('p', { class: 'muted' }, 'None.'),
     el('h2', {}, 'Changed rows (' + formatNumber(run.changesLogged) + ' logged, ' + run.changes.length + ' shown)'), changes,
-    el('h2', {}, 'Notifications'), run.notifications.length ? deliveries : el('p', { class: 'muted' }, 'No channel wanted this outcome.'),
-    rejected.length ? el('h2', {}, 'Quarantined rows (' + formatNumber(rejected.length) + ')') : null,
-    rejected.length ? rejectedTable : null);
+    el('h2', {}, 'Notifications'), run.notifications.length ? deliveries : el('p', { class: 'muted' }, 'No channel wanted this outcome.'));
   markReady();
 }
 
