@@ -78,6 +78,36 @@ class DeployExamplesTest {
         assertThat(settingsWarnings(container.get("env"), dir)).isEmpty();
     }
 
+    /**
+     * The cron line run by the shell cron uses, with the environment file and the launcher replaced by stand-ins:
+     * what the file sets must reach sluice's environment (exported), or sluice would quietly use an embedded
+     * database.
+     */
+    @Test
+    void the_cron_job_exports_its_environment_file_to_sluice(@TempDir Path dir) throws Exception {
+        String line = Files.readAllLines(Path.of("deploy/cron/sluice.cron")).stream()
+                .filter(l -> !l.startsWith("#") && l.contains("/opt/sluice/bin/sluice"))
+                .findFirst()
+                .orElseThrow();
+        String[] fields = line.split("\\s+", 7);
+        assertThat(fields[5]).as("the user field of /etc/cron.d").isEqualTo("sluice");
+        String command = fields[6];
+        Path env = dir.resolve("env");
+        Files.writeString(env, "SLUICE_DB_URL=postgres://etl@db/sales\n");
+        Path launcher = dir.resolve("sluice");
+        Files.writeString(launcher, "#!/bin/sh\necho \"SLUICE_DB_URL=$SLUICE_DB_URL\"\n");
+        assertThat(launcher.toFile().setExecutable(true)).isTrue();
+        String stood = command.replace("/etc/sluice/env", env.toString())
+                .replace("/opt/sluice/bin/sluice", launcher.toString())
+                .replace("| logger -t sluice", "");
+        Process shell = new ProcessBuilder("/bin/sh", "-c", stood)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(shell.waitFor()).as(out).isZero();
+        assertThat(out.strip()).isEqualTo("SLUICE_DB_URL=postgres://etl@db/sales");
+    }
+
     /** Reads the container's variables as sluice does; a misspelt one is a warning. Secret files are stand-ins. */
     private static List<String> settingsWarnings(JsonNode env, Path dir) throws IOException {
         Map<String, String> variables = new HashMap<>();
