@@ -3,11 +3,10 @@ package dev.sluice.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.RunStatus;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.history.Run;
-import dev.sluice.testing.HeadlessChromium;
+import dev.sluice.testing.BrowsedDashboard;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.text.NumberFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,8 +35,7 @@ class DashboardIT {
     private static final String HOSTILE = "<script>alert(1)</script>";
 
     private static TestRig rig;
-    private static HikariDataSource reader;
-    private static DashboardServer server;
+    private static BrowsedDashboard dashboard;
     private static ChromeDriver browser;
     private static Run loaded;
 
@@ -57,23 +54,14 @@ class DashboardIT {
                 SourceServer.body(nyt.replaceFirst("\n2020-03-01,\\d+,", "\n2020-03-01,\"" + HOSTILE + "\",")
                         .getBytes(StandardCharsets.UTF_8)));
         assertThat(rig.run(spec).status()).isEqualTo(RunStatus.FAILED);
-        reader = rig.database.openReader(Optional.empty(), 4);
-        server = new DashboardServer(
-                        List.of(spec), reader, rig.wiring.history(), 4, Optional.empty(), s -> {}, java.util.List.of())
-                .start("127.0.0.1", 0);
-        browser = HeadlessChromium.start();
+        dashboard = new BrowsedDashboard(rig, List.of(spec));
+        browser = dashboard.browser;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (reader != null) {
-            reader.close();
+        if (dashboard != null) {
+            dashboard.close();
         }
         if (rig != null) {
             rig.close();
@@ -81,8 +69,7 @@ class DashboardIT {
     }
 
     private static void open(String hash) {
-        browser.get("http://127.0.0.1:" + server.port() + "/" + hash);
-        HeadlessChromium.awaitReady(browser);
+        dashboard.open(hash);
     }
 
     private static Object script(String js) {

@@ -2,13 +2,12 @@ package dev.sluice.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.RunStatus;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Trust;
 import dev.sluice.history.Run;
-import dev.sluice.testing.HeadlessChromium;
+import dev.sluice.testing.BrowsedDashboard;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +34,7 @@ class RunPagesIT {
     private static final String DAY_2 = "id,v\n1,a\n2,B\n4,d\n";
 
     private static TestRig rig;
-    private static HikariDataSource reader;
-    private static DashboardServer server;
+    private static BrowsedDashboard dashboard;
     private static ChromeDriver browser;
     private static final Map<String, Run> SECOND_RUNS = new java.util.LinkedHashMap<>();
     private static Run failed;
@@ -70,22 +67,14 @@ class RunPagesIT {
         quarantined = rig.run(quarantining);
         assertThat(quarantined.status()).as(quarantined.error().toString()).isEqualTo(RunStatus.SUCCEEDED);
 
-        reader = rig.database.openReader(Optional.empty(), 4);
-        server = new DashboardServer(specs, reader, rig.wiring.history(), 4, Optional.empty(), s -> {}, List.of())
-                .start("127.0.0.1", 0);
-        browser = HeadlessChromium.start();
+        dashboard = new BrowsedDashboard(rig, specs);
+        browser = dashboard.browser;
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (reader != null) {
-            reader.close();
+        if (dashboard != null) {
+            dashboard.close();
         }
         if (rig != null) {
             rig.close();
@@ -108,8 +97,7 @@ class RunPagesIT {
     }
 
     private static void open(long runId) {
-        browser.get("http://127.0.0.1:" + server.port() + "/#/runs/" + runId);
-        HeadlessChromium.awaitReady(browser);
+        dashboard.open("#/runs/" + runId);
         assertThat(browser.findElement(By.tagName("main")).getText())
                 .as("run " + runId)
                 .doesNotContain("Could not load");
