@@ -81,10 +81,6 @@ final class RunRecorder {
         }));
     }
 
-    /**
-     * Starts a run whose lock the session holds: first records as interrupted the runs a dead process left RUNNING
-     * (nobody else can be running them), then inserts this one's RUNNING row.
-     */
     /** The run already done for a scheduled time, when the scheduler hands the same due run over twice. */
     Optional<Run> doneFor(RunSession session, PipelineSpec spec, RunRequest request) {
         if (request.scheduledFor().isEmpty()) {
@@ -98,6 +94,10 @@ final class RunRecorder {
         }
     }
 
+    /**
+     * Starts a run whose lock the session holds: first records as interrupted the runs a dead process left RUNNING
+     * (nobody else can be running them), then inserts this one's RUNNING row.
+     */
     StartedRun start(RunSession session, PipelineSpec spec, RunRequest request, Instant startedAt) {
         Connection connection = session.connection();
         inTransaction(connection, c -> {

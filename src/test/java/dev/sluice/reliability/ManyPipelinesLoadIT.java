@@ -195,7 +195,7 @@ class ManyPipelinesLoadIT {
                     .as("no run is left RUNNING")
                     .isZero();
             // Each failure is notified (by the replica that ran it, or by the survivor's delivery loop).
-            awaitNotified(kinds, receiver);
+            awaitNotified(kinds, receiver, interrupted);
             // A run killed with its replica is closed only when its pipeline runs again: left out of the overlap.
             String done = " where coalesce(error->>'kind', '') <> 'INTERRUPTED'";
             long peakRuns = count(
@@ -275,8 +275,12 @@ class ManyPipelinesLoadIT {
                 + "target: { table: " + name.replace('-', '_') + " }\n";
     }
 
-    /** Every failed pipeline's failure reached the webhook, and no failure was sent twice. */
-    private static void awaitNotified(Map<String, Kind> kinds, SourceServer receiver) throws Exception {
+    /**
+     * Every failed pipeline's own failure reached the webhook once, and each run killed with its replica was notified
+     * once as interrupted (a replica's death is news to whoever runs it), whichever pipeline it was; nothing else.
+     */
+    private static void awaitNotified(Map<String, Kind> kinds, SourceServer receiver, long interrupted)
+            throws Exception {
         List<String> failing = kinds.entrySet().stream()
                 .filter(e -> e.getValue().outcome.startsWith("FAILED"))
                 .map(Map.Entry::getKey)
@@ -284,26 +288,44 @@ class ManyPipelinesLoadIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Map<String, List<String>> notified = notified(receiver);
         while (System.nanoTime() < deadline
-                && !failing.stream()
-                        .allMatch(p -> notified.getOrDefault(p, List.of()).contains("FAILED"))) {
+                && !(failing.stream()
+                                .allMatch(
+                                        p -> notified.getOrDefault(p, List.of()).contains(kinds.get(p).outcome))
+                        && interruptions(notified) >= interrupted)) {
             Thread.sleep(200);
             notified.clear();
             notified.putAll(notified(receiver));
         }
         for (String pipeline : failing) {
             assertThat(notified.getOrDefault(pipeline, List.of()))
-                    .as(pipeline + " is notified of its failure, once")
-                    .containsOnlyOnce("FAILED");
+                    .as(pipeline + " is notified of its own failure, once")
+                    .containsOnlyOnce(kinds.get(pipeline).outcome);
         }
+        notified.forEach((pipeline, outcomes) -> assertThat(outcomes)
+                .as(pipeline + ": its own failure and its interruption only")
+                .allMatch(o -> o.equals(kinds.get(pipeline).outcome) || o.equals("FAILED INTERRUPTED")));
+        assertThat(interruptions(notified))
+                .as("each interrupted run notified once")
+                .isEqualTo(interrupted);
     }
 
-    /** The statuses the webhook received, by pipeline. */
+    private static long interruptions(Map<String, List<String>> notified) {
+        return notified.values().stream()
+                .flatMap(List::stream)
+                .filter("FAILED INTERRUPTED"::equals)
+                .count();
+    }
+
+    /** The outcomes the webhook received ({@code FAILED SOURCE_UNAVAILABLE}), by pipeline. */
     private static Map<String, List<String>> notified(SourceServer receiver) throws java.io.IOException {
         Map<String, List<String>> notified = new HashMap<>();
         for (SourceServer.Request request : receiver.requests("/hook")) {
             JsonNode run = JSON.readTree(request.body());
             notified.computeIfAbsent(run.get("pipeline").asText(), p -> new ArrayList<>())
-                    .add(run.get("status").asText());
+                    .add(run.get("status").asText()
+                            + (run.path("error").path("kind").isTextual()
+                                    ? " " + run.path("error").path("kind").asText()
+                                    : ""));
         }
         return notified;
     }
