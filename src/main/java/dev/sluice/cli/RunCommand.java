@@ -1,6 +1,11 @@
 package dev.sluice.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sluice.ErrorKind;
+import dev.sluice.SluiceException;
 import dev.sluice.app.Wiring;
+import dev.sluice.config.PipelineConfigException;
+import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.history.Run;
@@ -8,9 +13,15 @@ import dev.sluice.history.RunJson;
 import dev.sluice.history.Trigger;
 import dev.sluice.pipeline.DeliveryPolicy;
 import dev.sluice.pipeline.RunRequest;
+import dev.sluice.schedule.PipelineFiles;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,20 +32,25 @@ import picocli.CommandLine.Option;
 /** {@code sluice run}: one run of a pipeline. Exit 0 succeeded or unchanged, 1 failed, 2 usage, 3 skipped. */
 @Command(
         name = "run",
-        description = "Run a pipeline once: download, validate, merge, upsert, record.",
+        description = "Run pipelines once, one after another: download, validate, merge, upsert, record.",
         footer = {
             "",
             "Examples:",
             "  sluice run                         # covid-us into an embedded PostgreSQL",
             "  sluice run --pipeline daily.yaml --db postgres://etl@db:5432/warehouse",
-            "  sluice run --pipeline daily.yaml --source nyt=/tmp/us.csv --json"
+            "  sluice run --pipeline daily.yaml --source nyt=/tmp/us.csv --json",
+            "  sluice run --pipeline /etc/sluice/pipelines   # every *.yaml there, in name order"
         })
 public final class RunCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;
 
-    @Mixin
-    PipelineOption pipeline = new PipelineOption();
+    @Option(
+            names = "--pipeline",
+            paramLabel = "FILE|NAME|DIR",
+            description = "A pipeline file, a bundled pipeline's name (covid-us, us-counties) or a directory of"
+                    + " pipeline files; repeat for several, run one after another. Default: covid-us.")
+    List<String> pipelines = new ArrayList<>();
 
     @Mixin
     DatabaseOption database = new DatabaseOption();
@@ -66,9 +82,17 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PipelineSpec spec = wiring.readPipeline(pipeline.pipeline).withSourceUrls(SourceOverrides.parse(sources));
+        List<String> references = references();
+        if (references.size() > 1 && !sources.isEmpty()) {
+            throw new SluiceException(
+                    ErrorKind.CONFIG, "--source names a source of one pipeline: give it with one --pipeline");
+        }
+        // Every file is read before the first run: a typo in the third stops them all, not after two loads.
+        List<PipelineSpec> specs = new ArrayList<>();
+        for (String reference : references) {
+            specs.add(wiring.readPipeline(reference).withSourceUrls(SourceOverrides.parse(sources)));
+        }
         boolean watched = terminal.interactive() && !json;
-        Progress progress = watched ? new Progress(terminal.err()) : Progress.NONE;
         if (watched) {
             terminal.quietLogs().run();
         }
@@ -76,24 +100,78 @@ public final class RunCommand implements Callable<Integer> {
                 .map(s -> Duration.ofSeconds(Math.max(0, s)))
                 .orElse(wiring.settings().notifications().timeout()));
         RunRequest request = force ? RunRequest.forced(Trigger.CLI) : RunRequest.of(Trigger.CLI);
-        Run run;
+        List<Run> runs = new ArrayList<>();
         try (Database db = wiring.database(database.url())) {
-            run = wiring.pipeline(db, progress).runAndDeliver(spec, request, delivery);
-        } finally {
-            progress.done();
+            for (int i = 0; i < specs.size(); i++) {
+                Progress progress = watched ? new Progress(terminal.err()) : Progress.NONE;
+                try {
+                    runs.add(wiring.pipeline(db, progress).runAndDeliver(specs.get(i), request, delivery));
+                } finally {
+                    progress.done();
+                }
+                print(runs.get(i), references.get(i), watched);
+            }
         }
         if (json) {
-            terminal.out().println(RunJson.toJson(run).toString());
-        } else if (watched) {
+            if (runs.size() == 1) {
+                terminal.out().println(RunJson.toJson(runs.get(0)).toString());
+            } else {
+                ArrayNode array = RunJson.MAPPER.createArrayNode();
+                runs.forEach(run -> array.add(RunJson.toJson(run)));
+                terminal.out().println(array.toString());
+            }
+        }
+        return exitCode(runs);
+    }
+
+    /** The pipelines named, a directory standing for its pipeline files. */
+    private List<String> references() {
+        if (pipelines.isEmpty()) {
+            return List.of(PipelineFileReader.DEFAULT_PIPELINE);
+        }
+        List<String> references = new ArrayList<>();
+        for (String reference : pipelines) {
+            Path path = Path.of(reference);
+            if (!Files.isDirectory(path)) {
+                references.add(reference);
+                continue;
+            }
+            try {
+                List<String> files = PipelineFiles.filesIn(path);
+                if (files.isEmpty()) {
+                    throw new PipelineConfigException(reference, 0, "--pipeline", "holds no *.yaml or *.yml file");
+                }
+                references.addAll(files);
+            } catch (IOException e) {
+                throw new PipelineConfigException(reference, 0, "--pipeline", "cannot be listed: " + e.getMessage());
+            }
+        }
+        return references;
+    }
+
+    private void print(Run run, String reference, boolean watched) {
+        if (json) {
+            return;
+        }
+        if (watched) {
             RunPrinter.summary(terminal.out(), run);
         } else {
             RunPrinter.line(terminal.out(), run);
         }
-        if (!json) {
-            // On stderr when stdout is a script's: the line of key=value stays one line.
-            PrintStream hints = watched ? terminal.out() : terminal.err();
-            RunPrinter.nextSteps(run, pipeline.pipeline).forEach(step -> hints.println("  next: " + step));
+        // On stderr when stdout is a script's: the line of key=value stays one line.
+        PrintStream hints = watched ? terminal.out() : terminal.err();
+        RunPrinter.nextSteps(run, reference).forEach(step -> hints.println("  next: " + step));
+    }
+
+    /** The worst outcome decides: a failure before a skip before success. */
+    private static int exitCode(List<Run> runs) {
+        int code = 0;
+        for (Run run : runs) {
+            int each = run.status().exitCode();
+            if (each == 1 || (each == 3 && code == 0)) {
+                code = each;
+            }
         }
-        return run.status().exitCode();
+        return code;
     }
 }

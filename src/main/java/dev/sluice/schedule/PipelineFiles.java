@@ -120,21 +120,28 @@ public final class PipelineFiles implements AutoCloseable {
     private List<String> files() {
         List<String> files = new ArrayList<>(named);
         directory.ifPresent(dir -> {
-            try (Stream<Path> entries = Files.list(dir)) {
-                entries.filter(p -> {
-                            String name = p.getFileName().toString();
-                            // Kubernetes mounts a ConfigMap's files beside its own hidden ..data entries.
-                            return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
-                        })
-                        .filter(Files::isRegularFile)
-                        .map(Path::toString)
-                        .sorted()
-                        .forEach(files::add);
+            try {
+                files.addAll(filesIn(dir));
             } catch (IOException e) {
                 LOG.error("cannot list the pipeline directory {}: {}", dir, e.getMessage());
             }
         });
         return files;
+    }
+
+    /** A directory's pipeline files ({@code *.yaml}, {@code *.yml}, not hidden), in name order. */
+    public static List<String> filesIn(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> {
+                        String name = p.getFileName().toString();
+                        // Kubernetes mounts a ConfigMap's files beside its own hidden ..data entries.
+                        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+                    })
+                    .filter(Files::isRegularFile)
+                    .map(Path::toString)
+                    .sorted()
+                    .toList();
+        }
     }
 
     /**

@@ -568,4 +568,49 @@ class CommandLineIT {
                 "postgres://127.0.0.1:1/x");
         assertThat(unrecorded.stdout()).startsWith("run=none ").contains("error=DATABASE");
     }
+
+    /** run takes several pipelines, or a directory of them; the worst outcome is the exit code. */
+    @Test
+    void run_runs_each_pipeline_of_a_directory_and_exits_with_the_worst_outcome() throws Exception {
+        Path dir = Files.createDirectory(home.resolve("pipelines"));
+        for (String name : List.of("good", "bad")) {
+            Files.writeString(
+                    dir.resolve(name + ".yaml"),
+                    "name: " + name + "\nsources:\n  - name: s\n    url: " + server.url("/" + name + ".csv")
+                            + "\n    key: [id]\n    columns:\n      - { header: id, type: integer }\n"
+                            + "target: { table: " + name + " }\n");
+        }
+        Files.writeString(dir.resolve(".hidden.yaml"), "not: a pipeline\n");
+        server.script("/good.csv", SourceServer.body("id\n1\n2\n".getBytes(StandardCharsets.UTF_8)));
+        server.script("/bad.csv", SourceServer.body("id\nx\n".getBytes(StandardCharsets.UTF_8)));
+
+        SluiceProcess.Result both = SluiceProcess.run(env, "run", "--db", db, "--pipeline", dir.toString());
+        assertThat(both.exitCode()).as(both.stderr()).isEqualTo(1);
+        List<String> lines = both.stdout().lines().toList();
+        assertThat(lines).hasSize(2);
+        // Name order: bad.yaml before good.yaml; each ran whatever the other did.
+        assertThat(lines.get(0)).contains("pipeline=bad status=FAILED").contains("error=INVALID_VALUE");
+        assertThat(lines.get(1)).contains("pipeline=good status=SUCCEEDED inserted=2");
+
+        SluiceProcess.Result json = SluiceProcess.run(
+                env,
+                "run",
+                "--db",
+                db,
+                "--pipeline",
+                dir.resolve("good.yaml").toString(),
+                "--pipeline",
+                dir.resolve("bad.yaml").toString(),
+                "--json");
+        JsonNode runs = JSON.readTree(json.stdout());
+        assertThat(runs.isArray()).isTrue();
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0).get("status").asText()).isEqualTo("UNCHANGED");
+        assertThat(runs.get(1).get("status").asText()).isEqualTo("FAILED");
+
+        SluiceProcess.Result ambiguous =
+                SluiceProcess.run(env, "run", "--db", db, "--pipeline", dir.toString(), "--source", "s=/tmp/x.csv");
+        assertThat(ambiguous.exitCode()).isEqualTo(2);
+        assertThat(ambiguous.stderr()).contains("--source names a source of one pipeline");
+    }
 }
