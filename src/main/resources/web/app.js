@@ -6,7 +6,8 @@ const numberFormat = new Intl.NumberFormat('en-US');
 const percentFormat = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const axisFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const palette = ['#2a6fdb', '#c0392b', '#1e8449', '#8e44ad', '#d35400', '#16a085'];
-const state = { pipelines: [], charts: [], logScale: false, asOf: {} };
+// logScale: null lets each chart choose (log when its series span three orders of magnitude), else the reader's choice.
+const state = { pipelines: [], charts: [], logScale: null, asOf: {} };
 
 // For a history table, the time its dashboard shows (a date's start, UTC), by pipeline; nothing for now.
 function asOfQuery(pipeline, separator) {
@@ -49,6 +50,36 @@ function formatTime(text, type) {
   if (type === 'timestamptz') return localTime.format(new Date(text));
   if (type === 'timestamp') return String(text).replace('T', ' ');
   return String(text);
+}
+
+// A column's name with its unit, when the pipeline declares one (dashboard.units).
+function withUnit(pipeline, column) {
+  const unit = pipeline.units && pipeline.units[column];
+  return unit ? column + ' (' + unit + ')' : column;
+}
+
+// The period of dates that are all the first of a month (monthly data) or of a year (annual data): labels then say
+// 2020-01 or 2020, not 2020-01-01.
+function periodOf(dates, type) {
+  if (type !== 'date' || !dates.length) return null;
+  if (dates.every(d => /-01-01$/.test(d))) return 'year';
+  if (dates.every(d => /-01$/.test(d))) return 'month';
+  return null;
+}
+
+function formatPeriod(text, type, period) {
+  if (missing(text)) return '—';
+  if (period === 'year') return String(text).slice(0, 4);
+  if (period === 'month') return String(text).slice(0, 7);
+  return formatTime(text, type);
+}
+
+// Whether the largest values of the series differ by a factor of 1,000 or more: on one linear axis, the small ones
+// would lie flat on zero.
+function spansOrders(seriesList) {
+  const peaks = seriesList.map(s => Math.max(0, ...s.data.filter(v => typeof v === 'number' && v > 0)))
+    .filter(v => v > 0);
+  return peaks.length > 1 && Math.max(...peaks) / Math.min(...peaks) >= 1000;
 }
 
 // A table cell: times in the reader's zone (UTC on hover), booleans as words, numbers grouped.
@@ -127,11 +158,11 @@ function renderBanner(pipeline) {
 
 // ---- charts ----------------------------------------------------------------------------------------------------
 
-function tooltip(params, percent, timeType) {
+function tooltip(params, percent, timeType, period) {
   const list = Array.isArray(params) ? params : [params];
   if (!list.length) return '';
   const at = list[0].axisValue || list[0].name;
-  const lines = [escapeHtml(formatTime(at, timeType) + (timeType === 'timestamptz' ? ' (' + at + ')' : ''))];
+  const lines = [escapeHtml(formatPeriod(at, timeType, period) + (timeType === 'timestamptz' ? ' (' + at + ')' : ''))];
   for (const p of list) {
     const raw = Array.isArray(p.value) ? p.value[1] : p.value;
     const shown = raw === null || raw === undefined ? '—' : percent ? percentFormat.format(raw) : numberFormat.format(raw);
@@ -142,17 +173,18 @@ function tooltip(params, percent, timeType) {
 
 function lineChart(id, title, dates, seriesList, options) {
   const node = el('div', { id: id, class: 'chart', role: 'img', 'aria-label': title });
-  const logScale = options && options.logScale;
   const percent = options && options.percent;
+  const logScale = !percent && (state.logScale === null ? spansOrders(seriesList) : state.logScale);
+  const period = periodOf(dates, options && options.timeType);
   const chart = echarts.init(node, null, { renderer: 'canvas' });
   chart.setOption({
     animation: false,
     title: { text: title, left: 10, top: 6, textStyle: { fontSize: 13 } },
-    tooltip: { trigger: 'axis', formatter: params => tooltip(params, percent, options && options.timeType) },
+    tooltip: { trigger: 'axis', formatter: params => tooltip(params, percent, options && options.timeType, period) },
     legend: { top: 6, right: 10 },
-    grid: { left: 70, right: 20, top: 40, bottom: 70 },
+    grid: { left: 70, right: 30, top: 40, bottom: 70, containLabel: true },
     xAxis: { type: 'category', data: dates, boundaryGap: false,
-      axisLabel: { formatter: v => formatTime(v, options && options.timeType) } },
+      axisLabel: { hideOverlap: true, formatter: v => formatPeriod(v, options && options.timeType, period) } },
     color: options && options.colors ? options.colors : palette,
     yAxis: logScale ? { type: 'log', logBase: 10, axisLabel: { formatter: v => axisFormat.format(v) } }
       : { type: 'value', axisLabel: { formatter: v => percent ? percentFormat.format(v) : axisFormat.format(v) } },
@@ -179,7 +211,7 @@ function renderCharts(container, pipeline, data) {
   const timeType = pipeline.timeType;
   if (pipeline.cumulative.length) {
     charts.push(lineChart('chart-cumulative', pipeline.generic ? 'Values' : 'Cumulative', data.dates,
-      pipeline.cumulative.map(name => ({ name, data: series[name] })), { logScale: state.logScale, timeType }));
+      pipeline.cumulative.map(name => ({ name: withUnit(pipeline, name), data: series[name] })), { timeType }));
   }
   for (const name of pipeline.daily) {
     charts.push(lineChart('chart-daily-' + name, 'Daily new ' + name + ' (7-day average)', data.dates, [
@@ -221,11 +253,11 @@ function entitiesPath(pipeline, query, offset) {
 // One chart per charted column, one line per chosen series, over the union of their times.
 function renderEntityCharts(container, pipeline, chosen, results) {
   const times = [...new Set(results.flatMap(r => r.dates))].sort();
-  const charts = pipeline.cumulative.map(column => lineChart('chart-' + column, column, times,
+  const charts = pipeline.cumulative.map(column => lineChart('chart-' + column, withUnit(pipeline, column), times,
     results.map((result, i) => {
       const byTime = new Map(result.dates.map((t, j) => [t, result.series[column][j]]));
       return { name: entityLabel(chosen[i]), data: times.map(t => (byTime.has(t) ? byTime.get(t) : null)) };
-    }), { logScale: state.logScale, timeType: pipeline.timeType }));
+    }), { timeType: pipeline.timeType }));
   container.replaceChildren(...(charts.length ? charts : [el('p', { class: 'muted' }, 'No numeric column to chart.')]));
   state.charts.forEach(chart => chart.resize());
 }
@@ -259,7 +291,8 @@ function seriesPicker(pipeline, chartArea) {
     const id = entityId(entity);
     const button = el('button', { type: 'button', class: 'series-chip', 'data-key': id,
       'aria-pressed': picked.has(id) ? 'true' : 'false' },
-      entityLabel(entity), el('span', { class: 'latest' }, ' ' + formatNumber(entity.latest)));
+      entityLabel(entity), el('span', { class: 'latest' }, ' ' + formatNumber(entity.latest)),
+      entity.current === false && entity.at ? el('span', { class: 'stale' }, ' (last ' + entity.at + ')') : null);
     button.addEventListener('click', async () => {
       document.body.dataset.ready = 'false';
       if (picked.has(id)) {
@@ -304,7 +337,9 @@ function seriesPicker(pipeline, chartArea) {
 
   async function start() {
     const page = await load(false);
-    page.entities.slice(0, 5).forEach(entity => picked.set(entityId(entity), entity));
+    // The API lists current series first: a series whose last value is years old is never a default.
+    const current = page.entities.filter(entity => entity.current !== false);
+    (current.length ? current : page.entities).slice(0, 5).forEach(entity => picked.set(entityId(entity), entity));
     list.querySelectorAll('.series-chip').forEach(b =>
       b.setAttribute('aria-pressed', picked.has(b.dataset.key) ? 'true' : 'false'));
     await redraw();
@@ -359,12 +394,13 @@ function tableView(pipeline, total) {
 
 // ---- pages -----------------------------------------------------------------------------------------------------
 
-async function showPipeline(name) {
+async function showPipeline(name, params) {
   const pipeline = state.pipelines.find(p => p.name === name) || state.pipelines[0];
   if (!pipeline) {
     setView(el('p', {}, 'No pipeline is served.'));
     return markReady();
   }
+  state.asOf[pipeline.name] = pipeline.mode === 'history' && params ? params.get('as_of') : null;
   renderTabs(pipeline.name);
   renderBanner(pipeline);
   renderCredits(pipeline);
@@ -377,7 +413,7 @@ async function showPipeline(name) {
   const cards = el('div', { class: 'cards', id: 'latest' }, ...Object.keys(summary.latest).map(column => {
     const latest = summary.latest[column] || {};
     return el('div', { class: 'card', 'data-column': column },
-      el('div', { class: 'label' }, column),
+      el('div', { class: 'label' }, withUnit(pipeline, column)),
       el('div', { class: 'value' }, formatNumber(latest.value)),
       el('div', { class: 'date' }, latest.date ? 'on ' + formatTime(latest.date, pipeline.timeType) : 'no value'));
   }));
@@ -391,10 +427,22 @@ async function showPipeline(name) {
   const asOf = pipeline.mode === 'history' ? el('label', { class: 'as-of' }, 'As of ',
     el('input', { id: 'as-of', type: 'date', value: state.asOf[pipeline.name] || '' })) : null;
   if (asOf) {
+    // The as-of date is part of the address, so a view of the past can be linked; changing it navigates.
     asOf.querySelector('input').addEventListener('change', event => {
-      state.asOf[pipeline.name] = event.target.value || null;
-      route();
+      location.hash = '#/p/' + encodeURIComponent(pipeline.name)
+        + (event.target.value ? '?as_of=' + encodeURIComponent(event.target.value) : '');
     });
+  }
+  if (!summary.rows && !runs.length) {
+    // A pipeline that never ran: say how to load it rather than draw empty charts.
+    setView(
+      el('h1', { id: 'title' }, pipeline.title),
+      el('div', { class: 'empty', id: 'empty' },
+        el('p', {}, 'Nothing is loaded yet: ' + pipeline.name + ' has not run.'),
+        el('p', {}, pipeline.schedule ? 'It runs on its schedule (' + pipeline.schedule + '), or now with:'
+          : 'Load it with:'),
+        el('pre', {}, 'sluice run --pipeline FILE      # FILE: the pipeline file that defines ' + pipeline.name)));
+    return markReady();
   }
   const table = pipeline.chartable ? null : tableView(pipeline, summary.rows);
   setView(
@@ -527,7 +575,8 @@ async function route() {
   try {
     if (hash.startsWith('/runs/')) return await showRun(hash.slice('/runs/'.length));
     if (hash === '/runs') return await showRuns();
-    return await showPipeline(hash.startsWith('/p/') ? hash.slice(3) : null);
+    const [path, query] = hash.split('?');
+    return await showPipeline(path.startsWith('/p/') ? path.slice(3) : null, new URLSearchParams(query || ''));
   } catch (error) {
     setView(el('p', { class: 'error' }, 'Could not load: ' + error.message));
     markReady();

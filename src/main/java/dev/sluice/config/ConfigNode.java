@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -280,5 +282,20 @@ final class ConfigNode {
 
     List<String> textList(String field) {
         return list(field).stream().map(ConfigNode::asText).toList();
+    }
+
+    /** A mapping of names to texts ({@code units: {rate: "%", price: EUR}}), in the file's order. */
+    Map<String, String> textMap(String field) {
+        ConfigNode map = child(field);
+        if (!map.node.isObject()) {
+            throw error(field, "must be a mapping of names to texts");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Iterator<String> names = map.node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            values.put(name, map.text(name));
+        }
+        return values;
     }
 }

@@ -1,7 +1,9 @@
 package dev.sluice.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads a pipeline's {@code dashboard:} section, checking that every column it names is numeric in the target. */
@@ -13,7 +15,7 @@ final class DashboardReader {
             return Optional.empty();
         }
         ConfigNode node = root.child("dashboard")
-                .allowOnly("title", "banner", "cumulative", "daily", "ratios", "credits", "aggregate");
+                .allowOnly("title", "banner", "cumulative", "daily", "ratios", "credits", "aggregate", "units");
         // Without either list, every numeric column is charted as it is, as without a dashboard section.
         List<String> cumulative = node.has("cumulative")
                 ? numericColumns(node, "cumulative", target)
@@ -50,6 +52,16 @@ final class DashboardReader {
                 credits.add(new DashboardSpec.Credit(credit.text("text"), url, credit.text("licence")));
             }
         }
+        Map<String, String> units = new LinkedHashMap<>();
+        if (node.has("units")) {
+            node.textMap("units").forEach((column, unit) -> {
+                check(node.child("units"), column, column, target);
+                if (unit.isBlank() || unit.length() > 24) {
+                    throw node.child("units").error(column, "must be a unit of 1 to 24 characters");
+                }
+                units.put(column, unit.strip());
+            });
+        }
         return Optional.of(new DashboardSpec(
                 node.optionalText("title").orElse(target.table()),
                 node.optionalText("banner"),
@@ -57,7 +69,8 @@ final class DashboardReader {
                 daily,
                 ratios,
                 credits,
-                node.enumValue("aggregate", DashboardSpec.Aggregate.class, DashboardSpec.Aggregate.NONE)));
+                node.enumValue("aggregate", DashboardSpec.Aggregate.class, DashboardSpec.Aggregate.NONE),
+                units));
     }
 
     private static List<String> numericColumns(ConfigNode node, String field, TargetSpec target) {

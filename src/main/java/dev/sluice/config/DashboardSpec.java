@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param credits    sources and licences, shown on the page
  * @param aggregate  how the series of a key with more than a date are combined: not at all (one series per
  *                   country, say), or summed into one (county case counts into national ones)
+ * @param units      the unit of a charted column ({@code rate: "%"}), shown beside its name
  */
 public record DashboardSpec(
         String title,
@@ -23,7 +25,8 @@ public record DashboardSpec(
         List<String> daily,
         List<Ratio> ratios,
         List<Credit> credits,
-        Aggregate aggregate) {
+        Aggregate aggregate,
+        Map<String, String> units) {
 
     /** Whether the series of the rest of the key are combined. */
     public enum Aggregate {
@@ -45,10 +48,11 @@ public record DashboardSpec(
         ratios = List.copyOf(ratios);
         credits = List.copyOf(credits);
         java.util.Objects.requireNonNull(aggregate, "aggregate");
+        units = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(units));
     }
 
     /** The same view with a banner, for data that must be labelled (the demo's synthetic files). */
     public DashboardSpec withBanner(String text) {
-        return new DashboardSpec(title, Optional.of(text), cumulative, daily, ratios, credits, aggregate);
+        return new DashboardSpec(title, Optional.of(text), cumulative, daily, ratios, credits, aggregate, units);
     }
 }

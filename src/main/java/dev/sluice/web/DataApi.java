@@ -131,6 +131,7 @@ final class DataApi {
                             .put("type", c.type().name().toLowerCase(java.util.Locale.ROOT))
                             .put("key", c.key()));
             json.set("cumulative", RunJson.MAPPER.valueToTree(view.cumulative()));
+            json.set("units", RunJson.MAPPER.valueToTree(view.units()));
             json.set("daily", RunJson.MAPPER.valueToTree(view.daily()));
             ArrayNode ratios = json.putArray("ratios");
             view.ratios().forEach(r -> ratios.addObject().put("name", r.name()).put("label", r.label()));

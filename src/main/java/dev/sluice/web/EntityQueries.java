@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
 
 /**
  * The series of a table keyed by a time and more (a country, a maturity): each distinct value of the rest of the
- * key with its latest value of the first charted column and that value's time (the latest time it has a value),
- * largest first, so that the dashboard's picker shows the most prominent series first and finds the others by
- * search.
+ * key with its latest value of the first charted column and that value's time (the latest time it has a value):
+ * the series that have a value at the table's latest time first ({@code current}), largest first, so that the
+ * dashboard's picker shows current, prominent series first (a rate last published in 2000 is not "the latest") and
+ * finds the others by search.
  */
 final class EntityQueries {
     private EntityQueries() {}
@@ -53,14 +54,20 @@ final class EntityQueries {
         String timeText =
                 spec.timeKey().map(t -> SeriesQuery.text("t", t.type())).orElse("null");
         String value = measure.map(SqlIdentifier::quote).orElse("null");
+        // Current: the series has a value at the latest time the whole table has one.
+        String current = spec.timeKey()
+                .map(tk -> "(t = (select max(" + time + ") from " + table + " where " + value + " is not null))")
+                .orElse("true");
         String sql = "select "
                 + keys.stream()
                         .map(k -> SqlIdentifier.quote(k.name()) + "::text")
-                        .collect(Collectors.joining(", ")) + ", v, " + timeText + " from (select distinct on ("
+                        .collect(Collectors.joining(", ")) + ", v, " + timeText + ", " + current
+                + " from (select distinct on ("
                 + keyList + ") "
                 + keyList + ", " + value + " as v, " + time + " as t from " + table
                 + where + " order by " + keyList + ", (" + value + ") is null, " + time
-                + " desc) e order by v desc nulls last, " + keyList + " limit ? offset ?";
+                + " desc) e order by " + current + " desc nulls last, v desc nulls last, " + keyList
+                + " limit ? offset ?";
         try (PreparedStatement st = c.prepareStatement(sql)) {
             int next = bindSearch(st, search);
             st.setInt(next, limit);
@@ -74,6 +81,7 @@ final class EntityQueries {
                     }
                     entity.put("latest", rs.getBigDecimal(keys.size() + 1));
                     entity.put("at", rs.getString(keys.size() + 2));
+                    entity.put("current", rs.getBoolean(keys.size() + 3));
                 }
             }
         }

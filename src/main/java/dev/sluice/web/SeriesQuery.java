@@ -59,7 +59,8 @@ final class SeriesQuery {
                         List.of(),
                         List.of(),
                         List.of(),
-                        DashboardSpec.Aggregate.NONE));
+                        DashboardSpec.Aggregate.NONE,
+                        java.util.Map.of()));
     }
 
     /** Whether the series of the rest of the key are charted one by one (the request must name one). */

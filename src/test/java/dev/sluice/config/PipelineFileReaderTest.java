@@ -128,6 +128,20 @@ class PipelineFileReaderTest {
     }
 
     @Test
+    void dashboard_units_name_charted_columns_and_are_kept_in_order() {
+        PipelineSpec spec = reader.parse("demo.yaml", VALID + "dashboard: { units: { n: cases } }\n", Optional.empty());
+        assertThat(spec.dashboard().orElseThrow().units()).containsExactly(java.util.Map.entry("n", "cases"));
+        assertThat(error(VALID + "dashboard: { units: { day: days } }\n").field())
+                .isEqualTo("dashboard.units.day");
+        assertThat(error(VALID + "dashboard: { units: { n: \"\" } }\n").getMessage())
+                .contains("dashboard.units.n: must not be empty");
+        assertThat(error(VALID + "dashboard: { units: [n] }\n").getMessage()).contains("mapping");
+        assertThat(error(VALID + "dashboard: { units: { n: " + "x".repeat(25) + " } }\n")
+                        .getMessage())
+                .contains("must be a unit of 1 to 24 characters");
+    }
+
+    @Test
     void yaml_syntax_errors_name_the_line() {
         PipelineConfigException e = error("name: demo\nsources: [\n  - oops: : :\n");
         assertThat(e.fileLine()).isPositive();
