@@ -58,6 +58,7 @@ final class Serving {
             AutoCloseable alsoClose)
             throws InterruptedException {
         warnIfReachableFromElsewhere(terminal, bind);
+        db.closedBySelfOnShutdown();
         HikariDataSource reader = wiring.reader(db);
         PipelineService service = wiring.service(db, pipeline, shutdownWait);
         DashboardServer web;

@@ -31,6 +31,9 @@ public final class Database implements AutoCloseable {
     private volatile boolean rotated;
     private HikariDataSource pool;
     private EmbeddedPostgresServer embedded;
+    /** Whether the process's shutdown closes this database itself, and so stops its embedded server last. */
+    private volatile boolean closedOnShutdown;
+
     private String url;
 
     private Database(DatabaseSettings settings, Optional<Supplier<DatabaseSettings>> rotation) {
@@ -141,8 +144,23 @@ public final class Database implements AutoCloseable {
                 (System.nanoTime() - connected) / 1_000_000);
         pool = created;
         embedded = server;
+        if (server != null && closedOnShutdown) {
+            server.leaveStopToOwner();
+        }
         url = jdbcUrl;
         return pool;
+    }
+
+    /**
+     * Says that the process's shutdown closes this database itself (serve and demo, from their shutdown hook): the
+     * embedded server then stops after that shutdown has recorded its runs and delivered their notifications,
+     * not at the first signal.
+     */
+    public synchronized void closedBySelfOnShutdown() {
+        closedOnShutdown = true;
+        if (embedded != null) {
+            embedded.leaveStopToOwner();
+        }
     }
 
     /** The pool as a {@link DataSource} (connecting first), for libraries that want one: the scheduler. */

@@ -29,10 +29,29 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private final EmbeddedPostgres owned;
     private final int port;
+    /** Set when the process stops the server itself on its way out (serve, demo): the exit hook leaves it alone. */
+    private volatile boolean stoppedByOwner;
 
     private EmbeddedPostgresServer(EmbeddedPostgres owned, int port) {
         this.owned = owned;
         this.port = port;
+        if (owned != null) {
+            // zonky's own hook would stop the server at once on SIGTERM, while serve's shutdown still records its
+            // runs and delivers their notifications on it (a 10 s connection timeout and a pool warning, measured).
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                if (!stoppedByOwner) {
+                                    stop();
+                                }
+                            },
+                            "sluice-embedded-postgres-stop"));
+        }
+    }
+
+    /** The process's own shutdown stops the server, after it has finished with it (see {@link #close}). */
+    void leaveStopToOwner() {
+        stoppedByOwner = true;
     }
 
     public static EmbeddedPostgresServer startOrJoin(Path dataDirectory) {
@@ -53,6 +72,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         // must survive a power cut right after, so commits wait for their WAL to reach disk.
                         .setServerConfig("synchronous_commit", "on")
                         .setPGStartupWait(START_TIMEOUT)
+                        .setRegisterShutdownHook(false)
                         .start();
                 LOG.debug(
                         "started the embedded PostgreSQL on port {} with data in {}", server.getPort(), dataDirectory);
@@ -121,6 +141,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         waitForGuests();
+        stop();
+    }
+
+    private void stop() {
         try {
             owned.close();
         } catch (IOException e) {
