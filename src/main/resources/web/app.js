@@ -74,12 +74,12 @@ function formatPeriod(text, type, period) {
   return formatTime(text, type);
 }
 
-// Whether the largest values of the series differ by a factor of 1,000 or more: on one linear axis, the small ones
-// would lie flat on zero.
+// Whether the peaks of the series differ by a factor of 50 or more: on one linear axis the smallest would stay under
+// 2% of its height, a flat line on zero (US deaths under cases: 1 to 80).
 function spansOrders(seriesList) {
   const peaks = seriesList.map(s => Math.max(0, ...s.data.filter(v => typeof v === 'number' && v > 0)))
     .filter(v => v > 0);
-  return peaks.length > 1 && Math.max(...peaks) / Math.min(...peaks) >= 1000;
+  return peaks.length > 1 && Math.max(...peaks) / Math.min(...peaks) >= 50;
 }
 
 // A table cell: times in the reader's zone (UTC on hover), booleans as words, numbers grouped.
@@ -315,7 +315,7 @@ function seriesPicker(pipeline, chartArea) {
     offset += page.entities.length;
     more.hidden = offset >= page.total;
     count.textContent = formatNumber(page.total) + ' series' + (query ? ' match' : '')
-      + (page.measure ? ', largest latest ' + page.measure + ' first' : '');
+      + (page.measure ? ', current first, then the largest latest ' + page.measure : '');
     return page;
   }
 
@@ -458,15 +458,19 @@ async function showPipeline(name, params) {
   if (data) {
     renderCharts(chartArea, pipeline, data);
   }
+  // The toggle turns over what the first chart shows, chosen by the data or by the reader before.
+  const shownLog = () => state.charts.length > 0 && state.charts[0].getOption().yAxis[0].type === 'log';
+  const label = () => { toggle.textContent = shownLog() ? 'Linear scale' : 'Log scale'; };
   toggle.addEventListener('click', async () => {
     document.body.dataset.ready = 'false';
-    state.logScale = !state.logScale;
-    toggle.textContent = state.logScale ? 'Linear scale' : 'Log scale';
+    state.logScale = !shownLog();
     disposeCharts();
     if (picker) await picker.redraw(); else renderCharts(chartArea, pipeline, data);
+    label();
     markReady();
   });
   if (picker) await picker.start();
+  label();
   if (table) return table.load();
   markReady();
 }

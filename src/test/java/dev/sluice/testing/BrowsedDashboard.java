@@ -20,8 +20,12 @@ public final class BrowsedDashboard implements AutoCloseable {
         browser = HeadlessChromium.start();
     }
 
-    /** Opens {@code hash} ({@code #/runs/3}) and waits for the page to say it is ready. */
+    /**
+     * Opens {@code hash} ({@code #/runs/3}) in a fresh page and waits for it to say it is ready: a page's state (the
+     * reader's scale choice) never carries from one test to the next.
+     */
     public void open(String hash) {
+        browser.get("about:blank");
         browser.get("http://127.0.0.1:" + server.port() + "/" + hash);
         HeadlessChromium.awaitReady(browser);
     }

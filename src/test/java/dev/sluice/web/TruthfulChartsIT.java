@@ -6,13 +6,22 @@ import dev.sluice.RunStatus;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Trust;
+import dev.sluice.init.Initializer;
 import dev.sluice.testing.BrowsedDashboard;
 import dev.sluice.testing.HeadlessChromium;
+import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +30,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 
 /**
- * Charts of a multi-series feed tell the truth, on a monthly exchange-rate file written by hand: USD and JPY are
+ * Charts of a multi-series feed tell the truth, on a monthly exchange-rate file written by hand: USD and GBP are
  * published to 2024-03, XEU stopped in 2000 at a value a million times USD's (as a currency of hyperinflation
  * would). The default view charts the current series only, says how old XEU is, labels months as months, and a
  * chart that holds series of different orders of magnitude uses a log axis, and a declared unit is shown. A pipeline that never ran says how to
@@ -31,13 +40,13 @@ class TruthfulChartsIT {
     private static final String RATES = "date,currency,rate\n"
             + "1999-01-01,XEU,250000\n2000-01-01,XEU,1200000\n"
             + "2024-01-01,USD,1.10\n2024-02-01,USD,1.20\n2024-03-01,USD,1.30\n"
-            + "2024-01-01,JPY,150\n2024-02-01,JPY,155\n2024-03-01,JPY,160\n";
+            + "2024-01-01,GBP,0.85\n2024-02-01,GBP,0.86\n2024-03-01,GBP,0.88\n";
 
     private static TestRig rig;
     private static BrowsedDashboard dashboard;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         rig = new TestRig();
         rig.server.script("/rates.csv", SourceServer.body(RATES.getBytes(StandardCharsets.UTF_8)));
         rig.server.script(
@@ -79,7 +88,9 @@ class TruthfulChartsIT {
                 """.formatted(rig.server.url("/prices.csv")));
         assertThat(rig.run(rates).status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(rig.run(prices).status()).isEqualTo(RunStatus.SUCCEEDED);
-        dashboard = new BrowsedDashboard(rig, List.of(rates, prices, neverRan));
+        PipelineSpec euribor = euribor();
+        assertThat(rig.run(euribor).status()).isEqualTo(RunStatus.SUCCEEDED);
+        dashboard = new BrowsedDashboard(rig, List.of(rates, prices, neverRan, euribor));
     }
 
     @AfterAll
@@ -88,6 +99,43 @@ class TruthfulChartsIT {
             dashboard.close();
         }
         rig.close();
+    }
+
+    /** The real euribor feed, fifteen files of one source over loopback, as init writes its pipeline. */
+    private static PipelineSpec euribor() throws IOException {
+        List<String> urls = new ArrayList<>();
+        for (Path file : euriborFiles()) {
+            String path = "/euribor/" + file.getFileName();
+            rig.server.script(path, SourceServer.body(Files.readAllBytes(file)));
+            urls.add(rig.server.url(path).toString());
+        }
+        Path dir = Files.createTempDirectory(rig.home, "euribor");
+        Initializer.Result init =
+                rig.wiring.initializer().initialize(new Initializer.Request(urls, Optional.of("euribor"), dir));
+        Path file = dir.resolve("euribor.yaml");
+        Files.writeString(file, init.yaml());
+        return TestRig.withFastFetch(new PipelineFileReader(Trust.none()).read(file.toString()));
+    }
+
+    private static List<Path> euriborFiles() throws IOException {
+        try (Stream<Path> entries = Files.list(SharedData.feeds().resolve("euribor"))) {
+            return entries.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+        }
+    }
+
+    /** Each maturity's last date with a rate, read from the files: {@code date,rate,maturity_level,granularity}. */
+    private static Map<String, String> lastRateDates() throws IOException {
+        Map<String, String> last = new TreeMap<>();
+        for (Path file : euriborFiles()) {
+            List<String> lines = Files.readAllLines(file);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] fields = line.split(",", -1);
+                if (!fields[1].isEmpty()) {
+                    last.merge(fields[2], fields[0], (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                }
+            }
+        }
+        return last;
     }
 
     private static PipelineSpec spec(String yaml) {
@@ -114,19 +162,20 @@ class TruthfulChartsIT {
         // Current series first, largest latest value first; the stale one last, with its last date.
         List<String> all = chips("");
         assertThat(all).hasSize(3);
-        assertThat(all.get(0)).startsWith("JPY");
-        assertThat(all.get(1)).startsWith("USD");
+        assertThat(all.get(0)).startsWith("USD");
+        assertThat(all.get(1)).startsWith("GBP");
         assertThat(all.get(2)).startsWith("XEU").contains("(last 2000-01-01)");
         assertThat(chips("[aria-pressed='true']")).hasSize(2).noneMatch(text -> text.startsWith("XEU"));
 
-        // Monthly data is labelled by month; JPY and USD are within three orders of magnitude: a linear axis.
+        // Monthly data is labelled by month; USD and GBP are of one size: a linear axis.
         assertThat(script("return echarts.getInstanceByDom(document.getElementById('chart-rate')).getOption()"
                         + ".xAxis[0].axisLabel.formatter('2024-02-01')"))
                 .isEqualTo("2024-02");
         assertThat(chartOption("yAxis[0].type")).isEqualTo("value");
         assertThat(chartOption("title[0].text")).isEqualTo("rate (per EUR)");
 
-        // Adding XEU (a million times USD) would flatten the others onto zero: the axis becomes logarithmic.
+        // Adding XEU (a million times USD) would flatten the others onto zero: the axis becomes logarithmic (at 50
+        // times: a series under 2% of the axis is a flat line).
         dashboard
                 .browser
                 .findElements(By.cssSelector("#series-list .series-chip"))
@@ -159,5 +208,37 @@ class TruthfulChartsIT {
         assertThat(script("return location.hash")).isEqualTo("#/p/prices?as_of=2024-03-05");
         assertThat(dashboard.browser.findElement(By.id("as-of")).getAttribute("value"))
                 .isEqualTo("2024-03-05");
+    }
+
+    /**
+     * On the real euribor feed, ten maturities stopped being published (the last in 2018) while five go on: the
+     * default view charts current maturities only, and each stopped one says its last date.
+     */
+    @Test
+    void the_real_euribor_feed_charts_its_current_maturities_by_default() throws Exception {
+        Map<String, String> last = lastRateDates();
+        String latest = last.values().stream().max(String::compareTo).orElseThrow();
+        List<String> current = last.entrySet().stream()
+                .filter(e -> e.getValue().equals(latest))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertThat(current)
+                .as("the feed has current and stopped maturities")
+                .isNotEmpty()
+                .hasSizeLessThan(15);
+
+        dashboard.open("#/p/euribor");
+        List<String> pressed = chips("[aria-pressed='true']");
+        assertThat(pressed).hasSize(Math.min(5, current.size()));
+        assertThat(pressed).allSatisfy(chip -> assertThat(current).contains(chip.split(" ")[0]));
+        for (String chip : chips("")) {
+            String maturity = chip.split(" ")[0];
+            if (!current.contains(maturity)) {
+                assertThat(chip).contains("(last " + last.get(maturity) + ")");
+            }
+        }
+        Files.write(
+                Path.of("target", "dashboard-euribor.png"),
+                dashboard.browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 }
