@@ -88,9 +88,10 @@ public final class RunCommand implements Callable<Integer> {
                     ErrorKind.CONFIG, "--source names a source of one pipeline: give it with one --pipeline");
         }
         // Every file is read before the first run: a typo in the third stops them all, not after two loads.
+        Map<String, java.net.URI> overrides = SourceOverrides.parse(sources);
         List<PipelineSpec> specs = new ArrayList<>();
         for (String reference : references) {
-            specs.add(wiring.readPipeline(reference).withSourceUrls(SourceOverrides.parse(sources)));
+            specs.add(wiring.readPipeline(reference).withSourceUrls(overrides));
         }
         boolean watched = terminal.interactive() && !json;
         if (watched) {

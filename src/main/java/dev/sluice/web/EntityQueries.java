@@ -61,12 +61,13 @@ final class EntityQueries {
         String sql = "select "
                 + keys.stream()
                         .map(k -> SqlIdentifier.quote(k.name()) + "::text")
-                        .collect(Collectors.joining(", ")) + ", v, " + timeText + ", " + current
+                        .collect(Collectors.joining(", ")) + ", v, " + timeText + ", " + current + " as is_current"
                 + " from (select distinct on ("
                 + keyList + ") "
                 + keyList + ", " + value + " as v, " + time + " as t from " + table
                 + where + " order by " + keyList + ", (" + value + ") is null, " + time
-                + " desc) e order by " + current + " desc nulls last, v desc nulls last, " + keyList
+                // By the output column: the latest time of the table is read once, not again for the order.
+                + " desc) e order by is_current desc nulls last, v desc nulls last, " + keyList
                 + " limit ? offset ?";
         try (PreparedStatement st = c.prepareStatement(sql)) {
             int next = bindSearch(st, search);
