@@ -133,8 +133,11 @@ function markReady() {
 
 function renderTabs(active) {
   const tabs = document.getElementById('pipeline-tabs');
-  tabs.replaceChildren(...state.pipelines.map(p =>
-    el('a', { href: '#/p/' + encodeURIComponent(p.name), class: p.name === active ? 'active' : null }, p.name)));
+  tabs.replaceChildren(...state.pipelines.map(p => {
+    const late = (p.feedHealth || []).some(f => f.state === 'LATE');
+    return el('a', { href: '#/p/' + encodeURIComponent(p.name), class: p.name === active ? 'active' : null,
+      title: late ? 'a source is late' : null }, p.name, late ? el('span', { class: 'late-dot' }, ' ●') : null);
+  }));
   document.querySelector('.runs-link').classList.toggle('active', active === null);
 }
 
@@ -145,6 +148,20 @@ function renderCredits(pipeline) {
   footer.replaceChildren(
     items.length ? el('div', {}, 'Data: ', el('ul', {}, ...items)) : '',
     el('div', {}, 'sluice loads these files as published; it does not redistribute them.'));
+}
+
+// Each expected source's state (expect: in the pipeline file): late ones first, with since when and why.
+function feedHealth(pipeline) {
+  const sources = (pipeline.feedHealth || []).slice().sort((a, b) => (a.state === 'LATE' ? -1 : 1) - (b.state === 'LATE' ? -1 : 1));
+  if (!sources.length) return null;
+  return el('ul', { class: 'feed-health', id: 'feed-health' }, ...sources.map(f =>
+    el('li', { class: f.state === 'LATE' ? 'late' : 'fresh', 'data-source': f.source, 'data-state': f.state },
+      el('b', {}, f.source + ': ' + (f.state === 'LATE' ? 'late' : 'fresh')),
+      ' since ' + formatInstant(f.since) + ' — ' + f.reason + ' (expected: ' + f.expected + ')')));
+}
+
+function formatInstant(iso) {
+  return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
 }
 
 function renderBanner(pipeline) {
@@ -420,6 +437,7 @@ async function showPipeline(name, params) {
   const freshness = el('p', { class: 'freshness', id: 'freshness' },
     (summary.dataUpTo ? 'data up to ' + formatTime(summary.dataUpTo, pipeline.timeType) : 'no data yet') + ', '
     + relativeTime(summary.lastLoadedAt) + ' · ' + formatNumber(summary.rows) + ' rows in ' + pipeline.table);
+  const health = feedHealth(pipeline);
   const chartArea = el('div', { class: 'charts', id: 'charts' });
   const toggle = el('button', { id: 'scale-toggle', type: 'button' }, state.logScale ? 'Linear scale' : 'Log scale');
   const csv = el('a', { href: '/api/pipelines/' + encodeURIComponent(pipeline.name) + '/rows.csv' }, 'Download CSV');
@@ -449,6 +467,7 @@ async function showPipeline(name, params) {
     el('h1', { id: 'title' }, pipeline.title),
     pipeline.description ? el('p', { class: 'muted', id: 'description' }, pipeline.description) : null,
     freshness,
+    health,
     cards,
     el('div', { class: 'toolbar' }, pipeline.chartable && pipeline.cumulative.length ? toggle : null, csv, asOf),
     picker ? picker.node : null,

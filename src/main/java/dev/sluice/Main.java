@@ -14,6 +14,7 @@ import dev.sluice.cli.NotifyCommand;
 import dev.sluice.cli.NotifyTestCommand;
 import dev.sluice.cli.RunCommand;
 import dev.sluice.cli.ServeCommand;
+import dev.sluice.cli.StatusCommand;
 import dev.sluice.cli.Terminal;
 import dev.sluice.cli.VersionText;
 import dev.sluice.settings.Settings;
@@ -108,6 +109,7 @@ public final class Main {
         CommandLine cli = new CommandLine(this)
                 .addSubcommand("run", new RunCommand(wiring, terminal))
                 .addSubcommand("history", new HistoryCommand(wiring, terminal))
+                .addSubcommand("status", new StatusCommand(wiring, terminal))
                 .addSubcommand("check", new CheckCommand(wiring, terminal))
                 .addSubcommand("init", new InitCommand(wiring, terminal))
                 .addSubcommand("migrate", new MigrateCommand(wiring, terminal))

@@ -80,6 +80,11 @@ public final class Wiring {
         return new Wiring(settings.isolatedAt(home), clock, sleeper, random);
     }
 
+    /** The same, on another clock: the demo's simulated days. */
+    public Wiring isolatedAt(Path home, Clock otherClock) {
+        return new Wiring(settings.isolatedAt(home), otherClock, sleeper, random);
+    }
+
     /**
      * A pipeline by path or bundled name, with the channels of the shared notifications file and of the environment
      * added.
@@ -217,6 +222,7 @@ public final class Wiring {
                 notifier(database),
                 shutdownWait,
                 settings.notifications().deliveryInterval(),
+                settings.serve().freshnessInterval(),
                 settings.serve().maxConcurrentRuns(),
                 clock);
     }

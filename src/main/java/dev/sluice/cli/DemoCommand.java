@@ -44,8 +44,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--days",
-            defaultValue = "6",
-            description = "Simulated days (default ${DEFAULT-VALUE}, at least 5).")
+            defaultValue = "7",
+            description = "Simulated days (default ${DEFAULT-VALUE}, at least 7: the last two show a feed going"
+                    + " late and fresh again).")
     int days;
 
     @Option(names = "--port", defaultValue = "8080", description = "Dashboard port (default ${DEFAULT-VALUE}).")
@@ -67,8 +68,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (!noServe) {
             DashboardServer.ensurePortFree(bind, port);
         }
-        Wiring demo = wiring.isolatedAt(freshHome());
-        Demo simulation = new Demo(Math.max(5, days));
+        Demo simulation = new Demo(Math.max(7, days));
+        Wiring demo = wiring.isolatedAt(freshHome(), simulation.clock());
         Database db = demo.database(Optional.empty());
         try {
             PipelineSpec spec = simulation.pipeline(wiring.readPipeline("covid-us"));
@@ -82,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return asExpected ? 0 : 1;
             }
             PipelineFiles served =
-                    new PipelineFiles(List.of(spec.name()), Optional.empty(), name -> spec, wiring.clock());
+                    new PipelineFiles(List.of(spec.name()), Optional.empty(), name -> spec, demo.clock());
             served.read();
             Serving.untilStopped(demo, terminal, db, pipeline, served, bind, port, Duration.ofSeconds(30), simulation);
             return 0;
@@ -106,6 +107,9 @@ public final class DemoCommand implements Callable<Integer> {
                         run.updated(),
                         run.unchanged());
         String notified = day.notificationsReceived().isEmpty() ? "" : " (notified the demo inbox)";
+        if (!day.lateSources().isEmpty()) {
+            notified = "; late: " + String.join(", ", day.lateSources()) + notified;
+        }
         terminal.out()
                 .printf(
                         Locale.ROOT,

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceException;
 import dev.sluice.app.Wiring;
-import dev.sluice.config.PipelineConfigException;
-import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
 import dev.sluice.history.Run;
@@ -13,11 +11,7 @@ import dev.sluice.history.RunJson;
 import dev.sluice.history.Trigger;
 import dev.sluice.pipeline.DeliveryPolicy;
 import dev.sluice.pipeline.RunRequest;
-import dev.sluice.schedule.PipelineFiles;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +76,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> references = references();
+        List<String> references = PipelineReferences.expand(pipelines);
         if (references.size() > 1 && !sources.isEmpty()) {
             throw new SluiceException(
                     ErrorKind.CONFIG, "--source names a source of one pipeline: give it with one --pipeline");
@@ -123,31 +117,6 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return exitCode(runs);
-    }
-
-    /** The pipelines named, a directory standing for its pipeline files. */
-    private List<String> references() {
-        if (pipelines.isEmpty()) {
-            return List.of(PipelineFileReader.DEFAULT_PIPELINE);
-        }
-        List<String> references = new ArrayList<>();
-        for (String reference : pipelines) {
-            Path path = Path.of(reference);
-            if (!Files.isDirectory(path)) {
-                references.add(reference);
-                continue;
-            }
-            try {
-                List<String> files = PipelineFiles.filesIn(path);
-                if (files.isEmpty()) {
-                    throw new PipelineConfigException(reference, 0, "--pipeline", "holds no *.yaml or *.yml file");
-                }
-                references.addAll(files);
-            } catch (IOException e) {
-                throw new PipelineConfigException(reference, 0, "--pipeline", "cannot be listed: " + e.getMessage());
-            }
-        }
-        return references;
     }
 
     private void print(Run run, String reference, boolean watched) {

@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import dev.sluice.RunStatus;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -92,23 +91,19 @@ public final class ChannelReader {
         return name;
     }
 
-    private static Set<RunStatus> outcomes(ConfigNode node) {
+    private static Set<NotifyOn> outcomes(ConfigNode node) {
         if (!node.has("on")) {
             return ChannelSpec.DEFAULT_OUTCOMES;
         }
-        Set<RunStatus> on = EnumSet.noneOf(RunStatus.class);
+        Set<NotifyOn> on = EnumSet.noneOf(NotifyOn.class);
         for (String value : node.textList("on")) {
             try {
-                RunStatus status = RunStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
-                if (status == RunStatus.RUNNING) {
-                    throw new IllegalArgumentException();
-                }
-                on.add(status);
+                on.add(NotifyOn.valueOf(value.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw node.error(
                         "on",
-                        "unknown outcome '" + value + "'; expected succeeded, unchanged, failed or"
-                                + " skipped_locked");
+                        "unknown outcome '" + value + "'; expected succeeded, unchanged, failed, skipped_locked or"
+                                + " late");
             }
         }
         return on;

@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import dev.sluice.RunStatus;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -9,13 +8,16 @@ import java.util.Set;
  * or the environment; its secrets are references resolved when the file is read, never written inline.
  */
 public sealed interface ChannelSpec permits EmailChannelSpec, WebhookChannelSpec, SnsChannelSpec {
-    /** Outcomes a channel wants when it does not say: everything but UNCHANGED, which is the quiet normal case. */
-    Set<RunStatus> DEFAULT_OUTCOMES =
-            Set.copyOf(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED_LOCKED));
+    /**
+     * What a channel is told when it does not say: everything but UNCHANGED, which is the quiet normal case (a late
+     * feed is told by its transitions, not by each unchanged run).
+     */
+    Set<NotifyOn> DEFAULT_OUTCOMES =
+            Set.copyOf(EnumSet.of(NotifyOn.SUCCEEDED, NotifyOn.FAILED, NotifyOn.SKIPPED_LOCKED, NotifyOn.LATE));
 
     /** Unique among a pipeline's channels; names the channel in the outbox and in delivery reports. */
     String name();
 
     /** The outcomes this channel is told about. */
-    Set<RunStatus> on();
+    Set<NotifyOn> on();
 }

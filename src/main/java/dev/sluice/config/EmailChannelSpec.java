@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import dev.sluice.RunStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +14,7 @@ import java.util.Set;
  */
 public record EmailChannelSpec(
         String name,
-        Set<RunStatus> on,
+        Set<NotifyOn> on,
         String host,
         int port,
         SmtpTls tls,

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -156,7 +157,8 @@ public final class PipelineFileReader {
                 "max_invalid",
                 "quarantine_runs",
                 "notifications",
-                "dashboard");
+                "dashboard",
+                "expect");
         String name = name(root);
         LoadMode mode = root.has("target")
                 ? root.child("target").enumValue("mode", LoadMode.class, LoadMode.UPSERT)
@@ -175,7 +177,45 @@ public final class PipelineFileReader {
                 target,
                 readInvalidRows(root),
                 notifications == Notifications.READ ? channels.read(root) : List.of(),
-                DashboardReader.read(root, target));
+                DashboardReader.read(root, target),
+                readFreshness(root, target));
+    }
+
+    /**
+     * Each source's {@code expect} block, else the pipeline's. {@code data_within} needs a date or timestamp in the
+     * target's key: the newest value of it is what a late publication leaves behind.
+     */
+    private static Freshness readFreshness(ConfigNode root, TargetSpec target) {
+        Optional<Freshness.Expected> pipelineDefault = readExpected(root, target);
+        Map<String, Freshness.Expected> bySource = new LinkedHashMap<>();
+        for (ConfigNode node : root.list("sources")) {
+            String source = node.text("name");
+            readExpected(node, target).or(() -> pipelineDefault).ifPresent(e -> bySource.put(source, e));
+        }
+        return new Freshness(bySource);
+    }
+
+    private static Optional<Freshness.Expected> readExpected(ConfigNode owner, TargetSpec target) {
+        if (!owner.has("expect")) {
+            return Optional.empty();
+        }
+        ConfigNode node = owner.child("expect").allowOnly("changes_within", "data_within");
+        Optional<Duration> changes = Optional.ofNullable(node.duration("changes_within", null));
+        Optional<Duration> data = Optional.ofNullable(node.duration("data_within", null));
+        if (data.isPresent() && target.timeKey().isEmpty()) {
+            throw node.error(
+                    "data_within",
+                    "needs a date or timestamp column in target.key, whose newest value tells how far behind the"
+                            + " data is; this key is "
+                            + target.keyColumns().stream()
+                                    .map(TargetColumn::name)
+                                    .toList());
+        }
+        Freshness.Expected expected = new Freshness.Expected(changes, data);
+        if (!expected.any()) {
+            throw node.error("expected changes_within, data_within or both");
+        }
+        return Optional.of(expected);
     }
 
     private static Optional<ScheduleSpec> readSchedule(ConfigNode root) {

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param invalidRows what to do with invalid rows, and how many problems a run collects before it only counts them
  * @param notifications where run outcomes are sent, besides the log
  * @param dashboard   how the dashboard shows the target, or empty for the generic view
+ * @param freshness   how often each source is expected to publish: when it is late
  */
 public record PipelineSpec(
         String name,
@@ -34,8 +35,10 @@ public record PipelineSpec(
         TargetSpec target,
         InvalidRows invalidRows,
         List<ChannelSpec> notifications,
-        Optional<DashboardSpec> dashboard) {
+        Optional<DashboardSpec> dashboard,
+        Freshness freshness) {
     public PipelineSpec {
+        Objects.requireNonNull(freshness, "freshness");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(target, "target");
@@ -57,7 +60,8 @@ public record PipelineSpec(
                 target,
                 invalidRows,
                 notifications,
-                dashboard);
+                dashboard,
+                freshness);
     }
 
     /** The same pipeline on another schedule, or on none. */
@@ -73,7 +77,25 @@ public record PipelineSpec(
                 target,
                 invalidRows,
                 notifications,
-                dashboard);
+                dashboard,
+                freshness);
+    }
+
+    /** The same pipeline expecting other publication rates (or none: {@link Freshness#NONE}). */
+    public PipelineSpec withFreshness(Freshness other) {
+        return new PipelineSpec(
+                name,
+                description,
+                origin,
+                fingerprint,
+                schedule,
+                sources,
+                join,
+                target,
+                invalidRows,
+                notifications,
+                dashboard,
+                other);
     }
 
     /** The same pipeline with another dashboard view. */
@@ -89,7 +111,8 @@ public record PipelineSpec(
                 target,
                 invalidRows,
                 notifications,
-                Optional.of(view));
+                Optional.of(view),
+                freshness);
     }
 
     /**
@@ -122,7 +145,8 @@ public record PipelineSpec(
                 target,
                 invalidRows,
                 notifications,
-                dashboard);
+                dashboard,
+                freshness);
     }
 
     /**
@@ -139,7 +163,18 @@ public record PipelineSpec(
             all.add(channel);
         }
         return new PipelineSpec(
-                name, description, origin, fingerprint, schedule, sources, join, target, invalidRows, all, dashboard);
+                name,
+                description,
+                origin,
+                fingerprint,
+                schedule,
+                sources,
+                join,
+                target,
+                invalidRows,
+                all,
+                dashboard,
+                freshness);
     }
 
     public Optional<SourceSpec> source(String sourceName) {

@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import dev.sluice.RunStatus;
 import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
@@ -13,7 +12,7 @@ import java.util.Set;
  * @param region   a region, when the default chain has none
  */
 public record SnsChannelSpec(
-        String name, Set<RunStatus> on, String topicArn, Optional<URI> endpoint, Optional<String> region)
+        String name, Set<NotifyOn> on, String topicArn, Optional<URI> endpoint, Optional<String> region)
         implements ChannelSpec {
     public SnsChannelSpec {
         on = Set.copyOf(on);

@@ -29,7 +29,7 @@ final class SourceReader {
 
     SourceSpec read(ConfigNode node) {
         node.allowOnly(Stream.of(
-                        List.of("name", "columns", "filters", "key", "duplicate_keys", "required", "fetch"),
+                        List.of("name", "columns", "filters", "key", "duplicate_keys", "required", "fetch", "expect"),
                         LocationReader.FIELDS,
                         FORMAT_FIELDS,
                         ColumnReader.VALUE_FIELDS)

@@ -6,14 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}) and sizes ({@code 1048576}, {@code 512MiB},
+ * Durations ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 3d}) and sizes ({@code 1048576}, {@code 512MiB},
  * {@code 2GiB}) as pipeline files and settings write them: one syntax everywhere.
  */
 public final class Units {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(B|KiB|MiB|GiB|TiB)?");
 
-    public static final String DURATION_EXAMPLES = "500ms, 10s, 2m or 1h";
+    public static final String DURATION_EXAMPLES = "500ms, 10s, 2m, 1h or 3d";
     public static final String SIZE_EXAMPLES = "1048576, 512MiB or 2GiB";
 
     private Units() {}
@@ -30,7 +30,8 @@ public final class Units {
                     case "ms" -> Duration.ofMillis(amount);
                     case "s" -> Duration.ofSeconds(amount);
                     case "m" -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
                 });
     }
 
@@ -64,6 +65,9 @@ public final class Units {
     /** {@code 90s} as {@code 1m 30s}... kept simple: the largest whole unit that writes it exactly. */
     public static String format(Duration duration) {
         long ms = duration.toMillis();
+        if (ms % 86_400_000 == 0 && ms > 0) {
+            return ms / 86_400_000 + "d";
+        }
         if (ms % 3_600_000 == 0 && ms > 0) {
             return ms / 3_600_000 + "h";
         }

@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import dev.sluice.RunStatus;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,7 +10,7 @@ import java.util.Set;
  *                   and Mattermost incoming webhooks accept
  * @param signingKey when present, the body is signed with HMAC-SHA256 in the {@code X-Sluice-Signature-256} header
  */
-public record WebhookChannelSpec(String name, Set<RunStatus> on, Secret url, Format format, Optional<Secret> signingKey)
+public record WebhookChannelSpec(String name, Set<NotifyOn> on, Secret url, Format format, Optional<Secret> signingKey)
         implements ChannelSpec {
     public enum Format {
         JSON,

@@ -35,7 +35,8 @@ public final class Migrations {
             "V4__outbox_knows_its_pipeline.sql",
             "V5__state_per_file.sql",
             "V6__modes_quarantine.sql",
-            "V7__source_headers_scheduled_runs.sql");
+            "V7__source_headers_scheduled_runs.sql",
+            "V8__feed_health.sql");
     /** The highest migration: what readiness checks against. */
     public static final int LATEST = SCRIPTS.size();
 

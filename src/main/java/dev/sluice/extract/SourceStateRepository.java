@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,13 +54,15 @@ public final class SourceStateRepository {
      *
      * @param rows    rows read from each file in this run, or, for a file not read again, its remembered count
      * @param headers each file's header as read in this run; empty to keep the one remembered
+     * @param seen    when the run saw these bodies: a file whose sha256 is new changed then
      */
     public void save(
             Connection connection,
             String pipeline,
             List<Download> downloads,
             ToLongFunction<Download> rows,
-            Function<Download, List<String>> headers)
+            Function<Download, List<String>> headers,
+            Instant seen)
             throws SQLException {
         Map<String, List<String>> urls = new LinkedHashMap<>();
         downloads.forEach(d ->
@@ -76,12 +80,14 @@ public final class SourceStateRepository {
         }
         try (PreparedStatement st = connection.prepareStatement("""
                 insert into sluice.source_state (pipeline, source, url, etag, last_modified, sha256, bytes, rows,
-                                                 header, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                                                 header, updated_at, changed_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)
                 on conflict (pipeline, source, url) do update set etag = excluded.etag,
                     last_modified = excluded.last_modified, sha256 = excluded.sha256, bytes = excluded.bytes,
                     rows = excluded.rows, header = coalesce(excluded.header, source_state.header),
-                    updated_at = excluded.updated_at""")) {
+                    updated_at = excluded.updated_at,
+                    changed_at = case when source_state.sha256 = excluded.sha256 then source_state.changed_at
+                                      else excluded.changed_at end""")) {
             for (Download d : downloads) {
                 st.setString(1, pipeline);
                 st.setString(2, d.source());
@@ -93,9 +99,25 @@ public final class SourceStateRepository {
                 st.setLong(8, rows.applyAsLong(d));
                 List<String> header = headers.apply(d);
                 st.setArray(9, header.isEmpty() ? null : connection.createArrayOf("text", header.toArray()));
+                st.setTimestamp(10, Timestamp.from(seen));
                 st.addBatch();
             }
             st.executeBatch();
         }
+    }
+
+    /** When each source's content last changed: the newest change of any of its files. */
+    public Map<String, Instant> lastChanged(Connection connection, String pipeline) throws SQLException {
+        Map<String, Instant> changed = new LinkedHashMap<>();
+        try (PreparedStatement st = connection.prepareStatement("select source, max(changed_at) from"
+                + " sluice.source_state where pipeline = ? group by source order by source")) {
+            st.setString(1, pipeline);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    changed.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                }
+            }
+        }
+        return changed;
     }
 }

@@ -18,6 +18,16 @@ public record RunOutcome(
         warnings = List.copyOf(warnings);
     }
 
+    /** The same outcome with more warnings (a late source, found when the run was recorded). */
+    public RunOutcome withMoreWarnings(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new RunOutcome(status, rows, sources, all, error, changesLogged);
+    }
+
     public static RunOutcome succeeded(
             RowCounts rows, Map<String, SourceSummary> sources, List<String> warnings, long changesLogged) {
         return new RunOutcome(RunStatus.SUCCEEDED, rows, sources, warnings, Optional.empty(), changesLogged);

@@ -1,5 +1,6 @@
 package dev.sluice.notify;
 
+import dev.sluice.history.FeedTransition;
 import dev.sluice.history.Run;
 import java.util.List;
 import org.slf4j.Logger;
@@ -11,6 +12,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsoleChannel {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleChannel.class);
+
+    /** A feed going late is a warning; its recovery is news. */
+    public void announce(FeedTransition transition) {
+        Notification notification = Notification.of(transition);
+        if (transition.recovered()) {
+            LOG.info("{} -- {}", MessageText.subject(notification), transition.reason());
+        } else {
+            LOG.warn("{} -- {}", MessageText.subject(notification), transition.reason());
+        }
+    }
 
     public void announce(Run run) {
         Notification notification = Notification.of(run, List.of());

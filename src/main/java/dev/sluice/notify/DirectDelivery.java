@@ -2,6 +2,7 @@ package dev.sluice.notify;
 
 import dev.sluice.Sleeper;
 import dev.sluice.config.ChannelSpec;
+import dev.sluice.config.NotifyOn;
 import dev.sluice.history.Delivery;
 import dev.sluice.history.DeliveryStatus;
 import dev.sluice.history.Run;
@@ -43,7 +44,7 @@ final class DirectDelivery {
         List<Delivery> deliveries = new ArrayList<>();
         for (ChannelSpec spec : specs) {
             NotificationChannel channel = channels.get(spec.name());
-            if (channel != null && spec.on().contains(run.status())) {
+            if (channel != null && spec.on().contains(NotifyOn.of(run.status()))) {
                 deliveries.add(deliver(channel, notification, deadline));
             }
         }

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.history.Change;
+import dev.sluice.history.FeedTransition;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.SourceSummary;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +27,12 @@ final class MessageText {
     private MessageText() {}
 
     static String subject(Notification n) {
-        Run run = n.run();
+        if (n.transition().isPresent()) {
+            FeedTransition t = n.transition().get();
+            return "[sluice] " + t.pipeline() + " " + t.label() + ": source " + t.source()
+                    + (t.recovered() ? " publishes again" : " is late");
+        }
+        Run run = n.run().orElseThrow();
         String prefix = "[sluice] " + run.pipeline() + " ";
         if (n.test()) {
             return prefix + "TEST: notification settings work";
@@ -55,7 +63,10 @@ final class MessageText {
     }
 
     static String plainText(Notification n) {
-        Run run = n.run();
+        if (n.transition().isPresent()) {
+            return feedText(n.transition().get());
+        }
+        Run run = n.run().orElseThrow();
         StringBuilder text = new StringBuilder();
         if (n.test()) {
             text.append("This is a test notification from sluice; nothing was loaded.\n\n");
@@ -112,10 +123,43 @@ final class MessageText {
         return text.toString();
     }
 
+    /** A transition in the words of {@code sluice status}: the state, since when, and why. */
+    private static String feedText(FeedTransition t) {
+        StringBuilder text = new StringBuilder();
+        text.append("Pipeline: ").append(t.pipeline()).append('\n');
+        text.append("Source:   ").append(t.source()).append('\n');
+        text.append("State:    ").append(state(t)).append('\n');
+        text.append("Why:      ").append(t.reason()).append('\n');
+        if (!t.recovered()) {
+            text.append("\nTold once: the next message is when it publishes again.\n");
+        }
+        return text.toString();
+    }
+
+    private static String state(FeedTransition t) {
+        return t.recovered()
+                ? "FRESH again at " + MINUTE.format(t.at())
+                        + t.lateSince()
+                                .map(since -> " (late since " + MINUTE.format(since) + ")")
+                                .orElse("")
+                : "LATE since " + MINUTE.format(t.at());
+    }
+
+    private static final DateTimeFormatter MINUTE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
     static String html(Notification n) {
-        Run run = n.run();
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
         html.append("<h2>").append(Html.escape(subject(n))).append("</h2><table>");
+        if (n.transition().isPresent()) {
+            FeedTransition t = n.transition().get();
+            row(html, "Pipeline", t.pipeline());
+            row(html, "Source", t.source());
+            row(html, "State", state(t));
+            row(html, "Why", t.reason());
+            return html.append("</table></body></html>").toString();
+        }
+        Run run = n.run().orElseThrow();
         row(html, "Pipeline", run.pipeline());
         row(html, "Status", run.status() + " (" + run.label() + ", " + seconds(run) + ", " + run.trigger() + ")");
         row(html, "Inserted", String.format(Locale.ROOT, "%,d", run.inserted()));
@@ -185,7 +229,21 @@ final class MessageText {
 
     /** The run as {@code sluice run --json} prints it, with its changed rows; delivery state left out. */
     static ObjectNode json(Notification n) {
-        ObjectNode json = RunJson.toJson(n.run());
+        if (n.transition().isPresent()) {
+            FeedTransition t = n.transition().get();
+            ObjectNode json = RunJson.MAPPER.createObjectNode();
+            json.put("kind", "freshness");
+            json.put("pipeline", t.pipeline());
+            json.put("source", t.source());
+            json.put("state", t.state().name());
+            json.put("event", t.label());
+            json.put("at", t.at().toString());
+            json.put("reason", t.reason());
+            json.put("late_since", t.lateSince().map(Object::toString).orElse(null));
+            json.put("test", false);
+            return json;
+        }
+        ObjectNode json = RunJson.toJson(n.run().orElseThrow());
         json.remove("notifications");
         ArrayNode changes = json.putArray("changes");
         for (Change c : n.changes()) {

@@ -3,7 +3,6 @@ package dev.sluice.notify;
 import dev.sluice.Sleeper;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseException;
-import dev.sluice.history.Change;
 import dev.sluice.history.ChangeLog;
 import dev.sluice.history.DeliveryStatus;
 import dev.sluice.history.Run;
@@ -13,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -152,13 +150,18 @@ public final class NotificationDispatcher {
             return Attempt.NONE_DUE;
         }
         Outbox.Claimed claimed = due.get();
-        Run run = runs.find(c, claimed.runId()).orElseThrow();
-        List<Change> changes = ChangeLog.read(c, claimed.runId(), Notification.MAX_CHANGES);
-        Notification notification = Notification.of(run, changes);
+        Notification notification;
+        if (claimed.runId() != null) {
+            Run run = runs.find(c, claimed.runId()).orElseThrow();
+            notification = Notification.of(run, ChangeLog.read(c, claimed.runId(), Notification.MAX_CHANGES));
+        } else {
+            notification =
+                    Notification.of(outbox.transition(c, claimed.eventId()).orElseThrow());
+        }
         try {
             channels.get(claimed.channel()).deliver(notification);
             outbox.mark(c, claimed, DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty());
-            LOG.info("notification of run {} delivered to {}", claimed.runId(), claimed.channel());
+            LOG.info("notification of {} delivered to {}", claimed.subject(), claimed.channel());
             return Attempt.DELIVERED;
         } catch (RuntimeException e) {
             String reason = DeliveryFailedException.reason(claimed.channel(), e);
@@ -171,8 +174,8 @@ public final class NotificationDispatcher {
                     Optional.of(shorten(reason)),
                     Optional.of(next));
             LOG.warn(
-                    "notification of run {} to {} failed (attempt {}): {}{}",
-                    claimed.runId(),
+                    "notification of {} to {} failed (attempt {}): {}{}",
+                    claimed.subject(),
                     claimed.channel(),
                     claimed.attempt(),
                     reason,

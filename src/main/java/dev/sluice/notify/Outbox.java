@@ -1,10 +1,13 @@
 package dev.sluice.notify;
 
 import dev.sluice.config.ChannelSpec;
+import dev.sluice.config.NotifyOn;
 import dev.sluice.db.DatabaseException;
 import dev.sluice.history.Delivery;
 import dev.sluice.history.DeliveryStates;
 import dev.sluice.history.DeliveryStatus;
+import dev.sluice.history.FeedState;
+import dev.sluice.history.FeedTransition;
 import dev.sluice.history.Run;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,8 +38,9 @@ public final class Outbox implements DeliveryStates {
 
     /** One row per channel that wants this outcome; enqueueing again is a no-op. Returns the rows added. */
     public int enqueue(Connection connection, Run run, List<ChannelSpec> channels) {
-        List<ChannelSpec> wanting =
-                channels.stream().filter(c -> c.on().contains(run.status())).toList();
+        List<ChannelSpec> wanting = channels.stream()
+                .filter(c -> c.on().contains(NotifyOn.of(run.status())))
+                .toList();
         if (wanting.isEmpty()) {
             return 0;
         }
@@ -59,6 +63,57 @@ public final class Outbox implements DeliveryStates {
             return added;
         } catch (SQLException e) {
             throw DatabaseException.of("cannot enqueue the notifications of run " + run.id(), e);
+        }
+    }
+
+    /**
+     * One row per channel that wants to hear of freshness ({@code on: late}) for a feed's transition, in the
+     * transaction that records it.
+     */
+    public int enqueue(Connection connection, FeedTransition transition, List<ChannelSpec> channels) {
+        List<ChannelSpec> wanting =
+                channels.stream().filter(c -> c.on().contains(NotifyOn.LATE)).toList();
+        if (wanting.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement st = connection.prepareStatement("insert into sluice.notification_outbox"
+                + " (event_id, pipeline, channel, next_attempt_at, created_at) values (?, ?, ?, ?, ?)"
+                + " on conflict (event_id, channel) do nothing")) {
+            Timestamp now = Timestamp.from(clock.instant());
+            for (ChannelSpec channel : wanting) {
+                st.setLong(1, transition.id());
+                st.setString(2, transition.pipeline());
+                st.setString(3, channel.name());
+                st.setTimestamp(4, now);
+                st.setTimestamp(5, now);
+                st.addBatch();
+            }
+            st.executeBatch();
+            return wanting.size();
+        } catch (SQLException e) {
+            throw DatabaseException.of(
+                    "cannot enqueue the notifications of " + transition.pipeline() + "'s freshness", e);
+        }
+    }
+
+    /** A feed's transition, for its notification. */
+    Optional<FeedTransition> transition(Connection c, long eventId) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "select pipeline, source, state, at, reason, late_since" + " from sluice.feed_events where id = ?")) {
+            st.setLong(1, eventId);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new FeedTransition(
+                        eventId,
+                        rs.getString(1),
+                        rs.getString(2),
+                        FeedState.valueOf(rs.getString(3)),
+                        rs.getTimestamp(4).toInstant(),
+                        rs.getString(5),
+                        Optional.ofNullable(rs.getTimestamp(6)).map(Timestamp::toInstant)));
+            }
         }
     }
 
@@ -99,15 +154,20 @@ public final class Outbox implements DeliveryStates {
         return backlog;
     }
 
-    /** A due notification, claimed for one attempt. */
-    record Claimed(long id, long runId, String channel, int attempt) {}
+    /** A due notification, claimed for one attempt: of a run, or of a feed's transition (a null run id). */
+    record Claimed(long id, Long runId, Long eventId, String channel, int attempt) {
+        /** What the log calls it. */
+        String subject() {
+            return runId != null ? "run " + runId : "feed event " + eventId;
+        }
+    }
 
     /**
      * Claims the oldest due notification of a pipeline to one of {@code channels}, locking its row for the caller's
      * transaction ({@code FOR UPDATE SKIP LOCKED}: another process never claims it at the same time).
      */
     Optional<Claimed> claimDue(Connection c, String pipeline, Collection<String> channels) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("select id, run_id, channel, attempts"
+        try (PreparedStatement st = c.prepareStatement("select id, run_id, event_id, channel, attempts"
                 + " from sluice.notification_outbox where pipeline = ? and status = 'PENDING'"
                 + " and next_attempt_at <= ? and channel = any(?) order by id limit 1 for update skip locked")) {
             st.setString(1, pipeline);
@@ -115,7 +175,12 @@ public final class Outbox implements DeliveryStates {
             st.setArray(3, c.createArrayOf("text", channels.toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next()
-                        ? Optional.of(new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4) + 1))
+                        ? Optional.of(new Claimed(
+                                rs.getLong(1),
+                                rs.getObject(2, Long.class),
+                                rs.getObject(3, Long.class),
+                                rs.getString(4),
+                                rs.getInt(5) + 1))
                         : Optional.empty();
             }
         }

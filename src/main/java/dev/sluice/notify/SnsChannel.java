@@ -1,6 +1,7 @@
 package dev.sluice.notify;
 
 import dev.sluice.config.SnsChannelSpec;
+import dev.sluice.history.Run;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -46,21 +47,22 @@ final class SnsChannel implements NotificationChannel {
                     .subject(asciiSubject(MessageText.subject(notification)))
                     .message(MessageText.plainText(notification))
                     .messageAttributes(Map.of(
-                            "pipeline", text(notification.run().pipeline()),
+                            "pipeline",
+                            text(notification.pipeline()),
                             "status",
-                                    text(
-                                            notification.test()
-                                                    ? "TEST"
-                                                    : notification
-                                                            .run()
-                                                            .status()
-                                                            .name()),
-                            "runId",
-                                    MessageAttributeValue.builder()
-                                            .dataType("Number")
-                                            .stringValue(String.valueOf(
-                                                    notification.run().id()))
-                                            .build()))
+                            text(notification.status()),
+                            // Subscribers filter on these: a run's id, or a feed event's.
+                            notification.run().isPresent() ? "runId" : "feedEventId",
+                            MessageAttributeValue.builder()
+                                    .dataType("Number")
+                                    .stringValue(String.valueOf(notification
+                                            .run()
+                                            .map(Run::id)
+                                            .orElseGet(() -> notification
+                                                    .transition()
+                                                    .orElseThrow()
+                                                    .id())))
+                                    .build()))
                     .build());
         } catch (SdkException e) {
             throw new DeliveryFailedException(

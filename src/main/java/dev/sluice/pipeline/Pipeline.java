@@ -13,6 +13,7 @@ import dev.sluice.extract.SourceFetcher;
 import dev.sluice.extract.SourceFile;
 import dev.sluice.extract.SourceRestartedException;
 import dev.sluice.extract.SourceStateRepository;
+import dev.sluice.health.FeedHealth;
 import dev.sluice.history.RejectedRows;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
@@ -75,7 +76,7 @@ public final class Pipeline {
         this.database = database;
         this.fetcher = fetcher;
         this.loader = loader;
-        this.recorder = new RunRecorder(database, runs, states, outbox, new ConsoleChannel());
+        this.recorder = new RunRecorder(database, runs, states, outbox, new ConsoleChannel(), clock);
         this.notifier = notifier;
         this.progress = progress;
         this.clock = clock;
@@ -243,6 +244,19 @@ public final class Pipeline {
             }
         }
         return reports;
+    }
+
+    /**
+     * Judges the pipeline's freshness now, between runs: a transition is recorded and its notifications wait in the
+     * outbox, as a run's do.
+     */
+    public FeedHealth.Evaluation judgeFreshness(PipelineSpec spec) {
+        return recorder.judgeFreshness(spec, true);
+    }
+
+    /** The pipeline's freshness as of now, judged and not recorded: for {@code sluice status}. */
+    public FeedHealth.Evaluation freshnessNow(PipelineSpec spec) {
+        return recorder.judgeFreshness(spec, false);
     }
 
     /** The DDL of a pipeline's target, as a run would create it: for {@code sluice check}. */

@@ -1,5 +1,6 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.RunStatus;
 import dev.sluice.SluiceException;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
@@ -7,6 +8,7 @@ import dev.sluice.db.DatabaseException;
 import dev.sluice.extract.Download;
 import dev.sluice.extract.SourceState;
 import dev.sluice.extract.SourceStateRepository;
+import dev.sluice.health.FeedHealth;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
 import dev.sluice.history.RunOutcome;
@@ -18,6 +20,7 @@ import dev.sluice.transform.InvalidRowsException;
 import dev.sluice.transform.SourceReport;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,18 +44,23 @@ final class RunRecorder {
     private final SourceStateRepository states;
     private final Outbox outbox;
     private final ConsoleChannel console;
+    private final FeedHealth health;
+    private final Clock clock;
 
     RunRecorder(
             Database database,
             RunRepository runs,
             SourceStateRepository states,
             Outbox outbox,
-            ConsoleChannel console) {
+            ConsoleChannel console,
+            Clock clock) {
         this.database = database;
         this.runs = runs;
         this.states = states;
         this.outbox = outbox;
         this.console = console;
+        this.health = new FeedHealth(outbox);
+        this.clock = clock;
     }
 
     /**
@@ -221,19 +229,55 @@ final class RunRecorder {
             ToLongFunction<Download> rows,
             Function<Download, List<String>> headers) {
         try {
-            Run run = runs.finish(connection, started.id(), outcome);
-            outbox.enqueue(connection, run, started.spec().notifications());
             if (!downloads.isEmpty()) {
-                states.save(connection, started.spec().name(), downloads, rows, headers);
+                states.save(connection, started.spec().name(), downloads, rows, headers, started.startedAt());
             }
+            // Judged with what this run leaves behind, so an unchanged run of a late source says so.
+            FeedHealth.Evaluation freshness = health.evaluate(
+                    connection,
+                    started.spec(),
+                    clock.instant(),
+                    outcome.status() == RunStatus.SUCCEEDED,
+                    states.lastChanged(connection, started.spec().name()));
+            Run run = runs.finish(connection, started.id(), outcome.withMoreWarnings(freshness.lateWarnings()));
+            outbox.enqueue(connection, run, started.spec().notifications());
+            health.tell(connection, started.spec(), freshness);
             connection.commit();
             connection.setAutoCommit(true);
+            freshness.transitions().forEach(console::announce);
             return announce(run);
         } catch (SQLException e) {
             throw DatabaseException.of(
                     "cannot record run " + started.id() + " of "
                             + started.spec().name(),
                     e);
+        }
+    }
+
+    /**
+     * Judges a pipeline's freshness in a transaction of its own, and tells the console of its transitions. Without
+     * {@code record} the transaction is rolled back: the verdicts as of now, and nothing written or told.
+     */
+    FeedHealth.Evaluation judgeFreshness(PipelineSpec spec, boolean record) {
+        try (Connection connection = database.connect()) {
+            connection.setAutoCommit(false);
+            try {
+                FeedHealth.Evaluation evaluation = health.evaluate(
+                        connection, spec, clock.instant(), false, states.lastChanged(connection, spec.name()));
+                if (record) {
+                    health.tell(connection, spec, evaluation);
+                    connection.commit();
+                    evaluation.transitions().forEach(console::announce);
+                } else {
+                    connection.rollback();
+                }
+                return evaluation;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot judge the freshness of " + spec.name(), e);
         }
     }
 

@@ -37,6 +37,7 @@ public final class PipelineService implements AutoCloseable {
     private final Notifier notifier;
     private final Duration shutdownWait;
     private final Duration deliveryInterval;
+    private final Duration freshnessInterval;
     private final int maxRuns;
     private final Clock clock;
     /** Runs of this process at once: scheduled and manual ones share it. */
@@ -51,6 +52,7 @@ public final class PipelineService implements AutoCloseable {
     /**
      * @param shutdownWait     how long {@link #close} waits for runs in progress
      * @param deliveryInterval how often pending notifications are retried
+     * @param freshnessInterval how often every pipeline's freshness is judged, whether or not a run is due
      * @param maxRuns          runs this process executes at once (scheduled and manual); the others wait
      */
     public PipelineService(
@@ -58,12 +60,14 @@ public final class PipelineService implements AutoCloseable {
             Notifier notifier,
             Duration shutdownWait,
             Duration deliveryInterval,
+            Duration freshnessInterval,
             int maxRuns,
             Clock clock) {
         this.pipeline = pipeline;
         this.notifier = notifier;
         this.shutdownWait = shutdownWait;
         this.deliveryInterval = deliveryInterval;
+        this.freshnessInterval = freshnessInterval;
         this.maxRuns = Math.max(1, maxRuns);
         this.clock = clock;
         this.running = new Semaphore(this.maxRuns, true);
@@ -99,6 +103,21 @@ public final class PipelineService implements AutoCloseable {
                 0,
                 deliveryInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
+        // A scheduler that stopped running a pipeline (a bad cron, a paused replica set) must not hide lateness.
+        deliveries.scheduleWithFixedDelay(this::judgeFreshness, 0, freshnessInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Judges every served pipeline's freshness now, and tells of what changed. */
+    private void judgeFreshness() {
+        List<PipelineSpec> specs = served.get().pipelines();
+        for (PipelineSpec spec : specs) {
+            try {
+                pipeline.judgeFreshness(spec);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot judge the freshness of {}: {}", spec.name(), e.getMessage());
+            }
+        }
+        notifier.deliverDue(specs);
     }
 
     /** Brings the schedules in line with the pipelines served now (their files changed). */

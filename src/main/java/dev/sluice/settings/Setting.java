@@ -107,6 +107,11 @@ public enum Setting {
             "10s",
             "how often `sluice serve` reads its pipeline files again (`--pipelines DIR`: files added, changed,"
                     + " removed)"),
+    FRESHNESS_INTERVAL(
+            "SLUICE_FRESHNESS_INTERVAL",
+            "5m",
+            "how often `sluice serve` judges every pipeline's freshness (`expect:`) between runs: a feed goes late"
+                    + " whether or not a run is due"),
     SHUTDOWN_TIMEOUT(
             "SLUICE_SHUTDOWN_TIMEOUT",
             "60s",

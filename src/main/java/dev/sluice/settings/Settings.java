@@ -110,7 +110,8 @@ public record Settings(
             Optional<Secret> readerPassword,
             List<String> allowedHosts,
             int maxConcurrentRuns,
-            Duration reloadInterval) {
+            Duration reloadInterval,
+            Duration freshnessInterval) {
         public Serve {
             allowedHosts = List.copyOf(allowedHosts);
         }

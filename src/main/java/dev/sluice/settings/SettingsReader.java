@@ -71,7 +71,8 @@ final class SettingsReader {
                 list(Setting.ALLOWED_HOSTS),
                 // A run holds one connection; delivery, the scheduler's polling and its heartbeats need the rest.
                 integer(Setting.MAX_CONCURRENT_RUNS, Math.max(1, database.poolSize() - 3), 1, 1_000),
-                positive(Setting.RELOAD_INTERVAL, Duration.ofSeconds(10)));
+                positive(Setting.RELOAD_INTERVAL, Duration.ofSeconds(10)),
+                positive(Setting.FRESHNESS_INTERVAL, Duration.ofMinutes(5)));
         Settings.Aws aws = new Settings.Aws(
                 text(Setting.DB_SECRET_ARN),
                 text(Setting.READER_SECRET_ARN),

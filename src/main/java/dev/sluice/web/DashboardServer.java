@@ -77,7 +77,7 @@ public final class DashboardServer implements AutoCloseable {
         DataApi data = new DataApi(pipelines, reader, history, CachedAnswers.sizedToHeap());
         RunsApi runs = new RunsApi(reader, history);
         ServiceApi service = new ServiceApi(pipelines, reader, expectedSchemaVersion, apiToken, manualRuns);
-        MetricsApi metrics = new MetricsApi(reader, history);
+        MetricsApi metrics = new MetricsApi(pipelines, reader, history);
         byte[] echarts = echarts();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -8,6 +8,8 @@ import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.ServedPipelines;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
+import dev.sluice.health.FeedHealth;
+import dev.sluice.history.FeedStatus;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.RunRepository;
 import io.javalin.http.Context;
@@ -100,10 +102,25 @@ final class DataApi {
         JsonResponses.json(ctx, array);
     }
 
-    void list(Context ctx) {
+    void list(Context ctx) throws SQLException {
         ArrayNode array = RunJson.MAPPER.createArrayNode();
-        for (PipelineSpec spec : pipelines.get().pipelines()) {
+        List<PipelineSpec> specs = pipelines.get().pipelines();
+        List<FeedStatus> freshness;
+        try (Connection c = reader.getConnection()) {
+            freshness = FeedHealth.statuses(c, specs);
+        }
+        for (PipelineSpec spec : specs) {
             ObjectNode json = array.addObject();
+            // Each expected source's state as last judged (by a run, or by serve between runs): never cached.
+            ArrayNode health = json.putArray("feedHealth");
+            freshness.stream()
+                    .filter(f -> f.pipeline().equals(spec.name()))
+                    .forEach(f -> health.addObject()
+                            .put("source", f.source())
+                            .put("state", f.state().name())
+                            .put("since", f.since().toString())
+                            .put("reason", f.reason())
+                            .put("expected", f.expected()));
             DashboardSpec view = SeriesQuery.viewOf(spec);
             json.put("name", spec.name());
             json.put("description", spec.description());

@@ -1,7 +1,11 @@
 package dev.sluice.web;
 
 import dev.sluice.RunStatus;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.ServedPipelines;
+import dev.sluice.health.FeedHealth;
 import dev.sluice.history.DeliveryStates;
+import dev.sluice.history.FeedStatus;
 import dev.sluice.history.PipelineStatistics;
 import dev.sluice.history.RunRepository;
 import io.javalin.http.Context;
@@ -11,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -19,10 +24,12 @@ import javax.sql.DataSource;
  * numbers).
  */
 final class MetricsApi {
+    private final Supplier<ServedPipelines> pipelines;
     private final DataSource reader;
     private final RunRepository runs;
 
-    MetricsApi(DataSource reader, RunRepository runs) {
+    MetricsApi(Supplier<ServedPipelines> pipelines, DataSource reader, RunRepository runs) {
+        this.pipelines = pipelines;
         this.reader = reader;
         this.runs = runs;
     }
@@ -31,10 +38,16 @@ final class MetricsApi {
         List<PipelineStatistics> statistics;
         List<DeliveryStates.Backlog> backlog;
         java.util.Map<String, Long> waiting;
+        List<PipelineSpec> specs = pipelines.get().pipelines();
+        List<FeedStatus> freshness;
+        List<FeedHealth.SourceChange> changes;
         try (Connection c = reader.getConnection()) {
             statistics = runs.statistics(c);
             backlog = runs.notificationBacklog(c);
             waiting = runs.waitingRuns(c);
+            freshness = FeedHealth.statuses(c, specs);
+            changes = FeedHealth.lastChanges(
+                    c, specs.stream().map(PipelineSpec::name).toList());
         }
         StringBuilder out = new StringBuilder();
         family(out, "sluice_runs_total", "counter", "Runs recorded, by pipeline and outcome.");
@@ -108,6 +121,33 @@ final class MetricsApi {
         family(out, "sluice_notification_backlog", "gauge", "Notifications not yet delivered, by channel.");
         backlog.forEach(
                 b -> line(out, "sluice_notification_backlog", b.pipeline(), "channel", b.channel(), b.pending()));
+        family(
+                out,
+                "sluice_source_last_changed_timestamp_seconds",
+                "gauge",
+                "When each source's content last changed (a new sha256), as Unix time.");
+        changes.forEach(c -> line(
+                out,
+                "sluice_source_last_changed_timestamp_seconds",
+                c.pipeline(),
+                "source",
+                c.source(),
+                c.changedAt().getEpochSecond()));
+        family(
+                out,
+                "sluice_source_data_latest_timestamp_seconds",
+                "gauge",
+                "The newest value of the target's time key, for each source with expect.data_within, as Unix time.");
+        freshness.forEach(f -> f.dataLatest()
+                .ifPresent(at -> line(
+                        out,
+                        "sluice_source_data_latest_timestamp_seconds",
+                        f.pipeline(),
+                        "source",
+                        f.source(),
+                        at.getEpochSecond())));
+        family(out, "sluice_source_late", "gauge", "1 while a source with expect: is late, else 0.");
+        freshness.forEach(f -> line(out, "sluice_source_late", f.pipeline(), "source", f.source(), f.late() ? 1 : 0));
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
         ctx.result(out.toString());
     }

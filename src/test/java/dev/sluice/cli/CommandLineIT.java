@@ -139,7 +139,15 @@ class CommandLineIT {
             SluiceProcess.Result result = SluiceProcess.run(withWebhook, run("--json"));
 
             assertThat(result.exitCode()).isZero();
-            assertThat(receiver.requests("/hook")).hasSize(1);
+            // The run's notification, then the bundled pipeline's expect: judging the shared 2020-2022 files late
+            // today: one LATE notification per source, told once.
+            assertThat(receiver.requests("/hook").stream()
+                            .map(r -> r.header("X-sluice-delivery"))
+                            .toList())
+                    .containsExactly(
+                            "sluice-covid-us-run-1-env-webhook",
+                            "sluice-covid-us-feed-1-env-webhook",
+                            "sluice-covid-us-feed-2-env-webhook");
             JsonNode delivery =
                     JSON.readTree(result.stdout()).get("notifications").get(0);
             assertThat(delivery.get("channel").asText()).isEqualTo("env-webhook");

@@ -21,9 +21,11 @@ class DemoIT {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         List<String> days =
                 result.stdout().lines().filter(l -> l.startsWith("  day ")).toList();
-        assertThat(days).hasSize(6);
+        assertThat(days).hasSize(7);
         // Expected counts by hand from SyntheticSources: 711 dates on day 1, one more each day, 40 dates revised on
-        // day 3, a negative value on day 4, days 4 and 5 both new on day 5.
+        // day 3, a negative value on day 4, days 4 and 5 both new on day 5; on day 6, three days later, the publisher
+        // still serves day 5's files (the newest date 4 days behind, expect data_within 2d); on day 7 it catches up
+        // with 4 dates.
         assertThat(days.get(0)).contains("SUCCEEDED 711 inserted, 0 updated, 0 unchanged");
         assertThat(days.get(1)).contains("SUCCEEDED 1 inserted, 0 updated, 711 unchanged");
         assertThat(days.get(2)).contains("SUCCEEDED 1 inserted, 40 updated, 672 unchanged");
@@ -32,7 +34,12 @@ class DemoIT {
                 .contains("column deaths: '-12'")
                 .contains("notified the demo inbox");
         assertThat(days.get(4)).contains("SUCCEEDED 2 inserted, 0 updated, 713 unchanged");
-        assertThat(days.get(5)).contains("SUCCEEDED 1 inserted, 0 updated, 715 unchanged");
+        assertThat(days.get(5))
+                .contains("files through 2022-01-04: UNCHANGED")
+                .contains("late: nyt, jhu (notified the demo inbox)");
+        assertThat(days.get(6))
+                .contains("files through 2022-01-08: SUCCEEDED 4 inserted, 0 updated, 715 unchanged")
+                .doesNotContain("late:");
         assertThat(home.resolve("demo").resolve("pg").resolve("PG_VERSION")).exists();
         assertThat(home.resolve("pg"))
                 .as("the demo never touches the real database")

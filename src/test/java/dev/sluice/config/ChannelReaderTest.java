@@ -3,7 +3,6 @@ package dev.sluice.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.sluice.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +60,7 @@ class ChannelReaderTest {
                         .withSecretDirectories(dir));
 
         EmailChannelSpec email = (EmailChannelSpec) spec.notifications().get(0);
-        assertThat(email.on()).containsExactlyInAnyOrder(RunStatus.FAILED, RunStatus.SKIPPED_LOCKED);
+        assertThat(email.on()).containsExactlyInAnyOrder(NotifyOn.FAILED, NotifyOn.SKIPPED_LOCKED);
         assertThat(email.port()).isEqualTo(587);
         assertThat(email.tls()).isEqualTo(EmailChannelSpec.SmtpTls.STARTTLS);
         assertThat(email.password().orElseThrow().reveal()).isEqualTo("pw");
@@ -70,7 +69,10 @@ class ChannelReaderTest {
         assertThat(slack.format()).isEqualTo(WebhookChannelSpec.Format.SLACK);
         assertThat(slack.url().reveal()).isEqualTo("https://hooks.example.org/T/B/x");
         assertThat(slack.signingKey().orElseThrow().reveal()).isEqualTo("file-key");
-        assertThat(slack.on()).isEqualTo(ChannelSpec.DEFAULT_OUTCOMES).doesNotContain(RunStatus.UNCHANGED);
+        assertThat(slack.on())
+                .isEqualTo(ChannelSpec.DEFAULT_OUTCOMES)
+                .doesNotContain(NotifyOn.UNCHANGED)
+                .contains(NotifyOn.LATE);
         SnsChannelSpec sns = (SnsChannelSpec) spec.notifications().get(2);
         assertThat(sns.topicArn()).isEqualTo("arn:aws:sns:eu-west-1:123456789012:runs");
         assertThat(spec.notifications().toString())

@@ -10,6 +10,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.sluice.RunStatus;
 import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.EmailChannelSpec;
+import dev.sluice.config.NotifyOn;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Secret;
 import dev.sluice.config.SnsChannelSpec;
@@ -71,7 +72,7 @@ class NotificationsIT {
         rig.close();
     }
 
-    private WebhookChannelSpec webhook(String name, WebhookChannelSpec.Format format, Set<RunStatus> on) {
+    private WebhookChannelSpec webhook(String name, WebhookChannelSpec.Format format, Set<NotifyOn> on) {
         return new WebhookChannelSpec(
                 name,
                 on,
@@ -253,7 +254,7 @@ class NotificationsIT {
         receiver.script("/hook/all", SourceServer.status(200)).script("/hook/failures", SourceServer.status(200));
         PipelineSpec spec = withChannels(
                 webhook("all", WebhookChannelSpec.Format.JSON, ChannelSpec.DEFAULT_OUTCOMES),
-                webhook("failures", WebhookChannelSpec.Format.JSON, Set.of(RunStatus.FAILED)));
+                webhook("failures", WebhookChannelSpec.Format.JSON, Set.of(NotifyOn.FAILED)));
         Run first = rig.run(spec);
         Run second = rig.run(spec);
         rig.dispatcher(spec).settle(second.id(), Duration.ofSeconds(10));

@@ -88,7 +88,7 @@ class SettingsTest {
         assertThat(pool.getMessage())
                 .isEqualTo("SLUICE_DB_POOL_SIZE: expected a whole number from 2 to 200, found" + " 'ten'");
         assertThat(failure(Map.of("SLUICE_LOCK_TIMEOUT", "soon")).getMessage())
-                .isEqualTo("SLUICE_LOCK_TIMEOUT: expected a duration such as 500ms, 10s, 2m or 1h, found 'soon'");
+                .isEqualTo("SLUICE_LOCK_TIMEOUT: expected a duration such as 500ms, 10s, 2m, 1h or 3d, found 'soon'");
         assertThat(failure(Map.of("SLUICE_SHUTDOWN_TIMEOUT", "0s")).getMessage())
                 .isEqualTo("SLUICE_SHUTDOWN_TIMEOUT: must be longer than zero");
         assertThat(failure(Map.of("SLUICE_LOG_LEVEL", "loud")).getMessage())
