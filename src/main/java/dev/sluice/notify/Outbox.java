@@ -38,29 +38,8 @@ public final class Outbox implements DeliveryStates {
 
     /** One row per channel that wants this outcome; enqueueing again is a no-op. Returns the rows added. */
     public int enqueue(Connection connection, Run run, List<ChannelSpec> channels) {
-        List<ChannelSpec> wanting = channels.stream()
-                .filter(c -> c.on().contains(NotifyOn.of(run.status())))
-                .toList();
-        if (wanting.isEmpty()) {
-            return 0;
-        }
-        try (PreparedStatement st = connection.prepareStatement("insert into sluice.notification_outbox"
-                + " (run_id, pipeline, channel, next_attempt_at, created_at) values (?, ?, ?, ?, ?)"
-                + " on conflict (run_id, channel) do nothing")) {
-            Timestamp now = Timestamp.from(clock.instant());
-            for (ChannelSpec channel : wanting) {
-                st.setLong(1, run.id());
-                st.setString(2, run.pipeline());
-                st.setString(3, channel.name());
-                st.setTimestamp(4, now);
-                st.setTimestamp(5, now);
-                st.addBatch();
-            }
-            int added = 0;
-            for (int count : st.executeBatch()) {
-                added += Math.max(count, 0);
-            }
-            return added;
+        try {
+            return insert(connection, "run_id", run.id(), run.pipeline(), NotifyOn.of(run.status()), channels);
         } catch (SQLException e) {
             throw DatabaseException.of("cannot enqueue the notifications of run " + run.id(), e);
         }
@@ -71,28 +50,40 @@ public final class Outbox implements DeliveryStates {
      * transaction that records it.
      */
     public int enqueue(Connection connection, FeedTransition transition, List<ChannelSpec> channels) {
+        try {
+            return insert(connection, "event_id", transition.id(), transition.pipeline(), NotifyOn.LATE, channels);
+        } catch (SQLException e) {
+            throw DatabaseException.of(
+                    "cannot enqueue the notifications of " + transition.pipeline() + "'s freshness", e);
+        }
+    }
+
+    /** @param subject {@code run_id} or {@code event_id}: what the notification is of */
+    private int insert(
+            Connection connection, String subject, long id, String pipeline, NotifyOn kind, List<ChannelSpec> channels)
+            throws SQLException {
         List<ChannelSpec> wanting =
-                channels.stream().filter(c -> c.on().contains(NotifyOn.LATE)).toList();
+                channels.stream().filter(c -> c.on().contains(kind)).toList();
         if (wanting.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement st = connection.prepareStatement("insert into sluice.notification_outbox"
-                + " (event_id, pipeline, channel, next_attempt_at, created_at) values (?, ?, ?, ?, ?)"
-                + " on conflict (event_id, channel) do nothing")) {
+        try (PreparedStatement st = connection.prepareStatement("insert into sluice.notification_outbox (" + subject
+                + ", pipeline, channel, next_attempt_at, created_at) values (?, ?, ?, ?, ?)"
+                + " on conflict (" + subject + ", channel) do nothing")) {
             Timestamp now = Timestamp.from(clock.instant());
             for (ChannelSpec channel : wanting) {
-                st.setLong(1, transition.id());
-                st.setString(2, transition.pipeline());
+                st.setLong(1, id);
+                st.setString(2, pipeline);
                 st.setString(3, channel.name());
                 st.setTimestamp(4, now);
                 st.setTimestamp(5, now);
                 st.addBatch();
             }
-            st.executeBatch();
-            return wanting.size();
-        } catch (SQLException e) {
-            throw DatabaseException.of(
-                    "cannot enqueue the notifications of " + transition.pipeline() + "'s freshness", e);
+            int added = 0;
+            for (int count : st.executeBatch()) {
+                added += Math.max(count, 0);
+            }
+            return added;
         }
     }
 
