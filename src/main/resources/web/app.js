@@ -494,6 +494,33 @@ async function showPipeline(name, params) {
   markReady();
 }
 
+// What the run rewrote of the rows the table had: one line, then each column that changed.
+function revisionsSection(revisions) {
+  if (!revisions) return null;
+  const head = el('tr', {}, ...['Column', 'Values changed', 'Largest change', 'At'].map(h => el('th', {}, h)));
+  const rows = revisions.columns.map(c => el('tr', { 'data-column': c.column },
+    el('td', {}, c.column),
+    el('td', { class: 'num' }, formatNumber(c.changed)),
+    el('td', { class: 'num' }, c.largestChange === null ? '—'
+      : (c.largestChange > 0 ? '+' : '') + (c.largestChange * 100).toFixed(1) + '%'),
+    el('td', {}, c.largestAt || '—')));
+  return el('section', { id: 'revisions' },
+    el('h2', {}, 'Revisions'),
+    el('p', {}, revisions.summary),
+    el('table', { class: 'runs' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+}
+
+function expectationsTable(expectations) {
+  const head = el('tr', {}, ...['Expectation', 'Kind', 'Severity', 'Result'].map(h => el('th', {}, h)));
+  const rows = expectations.map(e => el('tr', { 'data-expectation': e.name, class: e.passed ? null : 'failed' },
+    el('td', {}, e.name),
+    el('td', {}, e.kind),
+    el('td', {}, e.severity.toLowerCase()),
+    el('td', { class: e.passed ? 'status-SUCCEEDED' : (e.severity === 'FAIL' ? 'status-FAILED' : 'warning') },
+      e.passed ? 'passed' : e.message)));
+  return el('table', { class: 'runs', id: 'expectations' }, el('thead', {}, head), el('tbody', {}, ...rows));
+}
+
 function summaryOfRun(run) {
   if (run.error) return el('div', { class: 'error' }, run.error.kind + ': ' + run.error.message);
   if (run.warnings.length) {
@@ -509,7 +536,7 @@ function runsTable(runs) {
   const rows = runs.map(run => el('tr', { 'data-run-id': run.runId },
     el('td', {}, el('a', { href: '#/runs/' + run.runId }, String(run.runId))),
     el('td', {}, run.pipeline),
-    el('td', { class: 'status-' + run.status }, run.status),
+    el('td', { class: 'status-' + run.status }, run.status + (run.dryRun ? ' (dry run)' : '')),
     el('td', {}, run.startedAt.replace('T', ' ').slice(0, 19)),
     el('td', { class: 'num' }, (run.durationMs / 1000).toFixed(1)),
     el('td', { class: 'num' }, formatNumber(run.inserted)),
@@ -582,8 +609,11 @@ async function showRun(id) {
         : r.value), el('td', {}, r.reason), el('td', { class: 'raw' }, r.rawLine)))));
   // What needs a person first: the rows set aside and the warnings, then what changed, then who was told.
   setView(
-    el('h1', {}, 'Run ' + run.runId),
+    el('h1', {}, 'Run ' + run.runId + (run.dryRun ? ' (dry run: rolled back, nothing kept but this record)' : '')),
     details,
+    revisionsSection(run.revisions),
+    run.expectations.length ? el('h2', {}, 'Expectations') : null,
+    run.expectations.length ? expectationsTable(run.expectations) : null,
     rejected.length ? el('h2', {}, 'Quarantined rows (' + formatNumber(rejected.length) + ')') : null,
     rejected.length ? rejectedTable : null,
     el('h2', {}, 'Warnings'), run.warnings.length ? warnings : el('p', { class: 'muted' }, 'None.'),

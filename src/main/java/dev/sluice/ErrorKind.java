@@ -41,7 +41,9 @@ public enum ErrorKind {
      */
     ROW_COUNT_DROP(false),
     /** A guard found a run changing more of the table than the pipeline allows ({@code guards.max_changed}). */
-    TOO_MANY_CHANGES(false);
+    TOO_MANY_CHANGES(false),
+    /** A declared expectation ({@code expectations:}, severity {@code fail}) found the table wrong before commit. */
+    EXPECTATION_FAILED(false);
 
     private final boolean transientByDefault;
 

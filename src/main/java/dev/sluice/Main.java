@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import dev.sluice.app.Wiring;
 import dev.sluice.cli.AwsCommand;
 import dev.sluice.cli.AwsScheduleCommand;
+import dev.sluice.cli.BackfillCommand;
 import dev.sluice.cli.CheckCommand;
 import dev.sluice.cli.CompletionCommand;
 import dev.sluice.cli.DemoCommand;
@@ -110,6 +111,7 @@ public final class Main {
                 .addSubcommand("run", new RunCommand(wiring, terminal))
                 .addSubcommand("history", new HistoryCommand(wiring, terminal))
                 .addSubcommand("status", new StatusCommand(wiring, terminal))
+                .addSubcommand("backfill", new BackfillCommand(wiring, terminal))
                 .addSubcommand("check", new CheckCommand(wiring, terminal))
                 .addSubcommand("init", new InitCommand(wiring, terminal))
                 .addSubcommand("migrate", new MigrateCommand(wiring, terminal))

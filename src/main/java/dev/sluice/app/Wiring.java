@@ -80,6 +80,11 @@ public final class Wiring {
         return new Wiring(settings.isolatedAt(home), clock, sleeper, random);
     }
 
+    /** The same settings on another clock: a backfill's past publications, each as of its own time. */
+    public Wiring withClock(Clock otherClock) {
+        return new Wiring(settings, otherClock, sleeper, random);
+    }
+
     /** The same, on another clock: the demo's simulated days. */
     public Wiring isolatedAt(Path home, Clock otherClock) {
         return new Wiring(settings.isolatedAt(home), otherClock, sleeper, random);

@@ -69,6 +69,12 @@ public final class CheckCommand implements Callable<Integer> {
         }
         spec.join().ifPresent(j -> out.println("  join: " + j.type() + " on " + j.on()));
         spec.schedule().ifPresent(s -> out.println("  schedule: " + s.cron() + " (" + s.zone() + ")"));
+        spec.freshness()
+                .bySource()
+                .forEach((source, expected) -> out.println("  expect " + source + ": " + expected.describe()));
+        spec.expectations()
+                .forEach(e -> out.println("  expectation " + e.name() + ": "
+                        + e.check().kind() + ", " + e.severity().name().toLowerCase(Locale.ROOT)));
         out.println("  invalid rows: " + spec.invalidRows().policy().name().toLowerCase(Locale.ROOT)
                 + (spec.invalidRows().policy() == InvalidRowPolicy.QUARANTINE
                         ? " (max_invalid " + spec.invalidRows().maxInvalid() + ", kept for "

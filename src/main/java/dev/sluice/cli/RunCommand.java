@@ -6,16 +6,22 @@ import dev.sluice.SluiceException;
 import dev.sluice.app.Wiring;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
+import dev.sluice.db.DatabaseException;
+import dev.sluice.history.Change;
+import dev.sluice.history.ChangeLog;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.Trigger;
 import dev.sluice.pipeline.DeliveryPolicy;
 import dev.sluice.pipeline.RunRequest;
 import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -62,6 +68,13 @@ public final class RunCommand implements Callable<Integer> {
     boolean force;
 
     @Option(
+            names = "--dry-run",
+            description = "Do everything a run does, expectations included, then roll back: print the counts, what"
+                    + " it would revise, each expectation's result and a sample of the changes (old -> new). The"
+                    + " history records it as a dry run; nothing is loaded or notified. Exit codes as for a run.")
+    boolean dryRun;
+
+    @Option(
             names = "--notify-timeout",
             paramLabel = "SECONDS",
             description = "How long to keep retrying this run's notifications before exiting (default:"
@@ -94,7 +107,8 @@ public final class RunCommand implements Callable<Integer> {
         DeliveryPolicy delivery = DeliveryPolicy.waitUpTo(notifyTimeout
                 .map(s -> Duration.ofSeconds(Math.max(0, s)))
                 .orElse(wiring.settings().notifications().timeout()));
-        RunRequest request = force ? RunRequest.forced(Trigger.CLI) : RunRequest.of(Trigger.CLI);
+        RunRequest forced = force ? RunRequest.forced(Trigger.CLI) : RunRequest.of(Trigger.CLI);
+        RunRequest request = dryRun ? forced.dryRun() : forced;
         List<Run> runs = new ArrayList<>();
         try (Database db = wiring.database(database.url())) {
             for (int i = 0; i < specs.size(); i++) {
@@ -105,6 +119,9 @@ public final class RunCommand implements Callable<Integer> {
                     progress.done();
                 }
                 print(runs.get(i), references.get(i), watched);
+                if (dryRun && !json) {
+                    printChanges(db, runs.get(i));
+                }
             }
         }
         if (json) {
@@ -119,11 +136,34 @@ public final class RunCommand implements Callable<Integer> {
         return exitCode(runs);
     }
 
+    /** A dry run's first changes, old -> new: what a run would have written. */
+    private void printChanges(Database db, Run run) {
+        List<Change> changes;
+        try (Connection c = db.connect()) {
+            changes = ChangeLog.read(c, run.id(), DRY_RUN_SHOWN);
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot read the changes of dry run " + run.id(), e);
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        terminal.out()
+                .printf(
+                        Locale.ROOT,
+                        "  a run would write (%d of %,d, in key order; sluice history --run %d --limit N for more):%n",
+                        changes.size(),
+                        run.inserted() + run.updated() + run.deleted(),
+                        run.id());
+        changes.forEach(change -> terminal.out().println("    " + HistoryCommand.describe(change)));
+    }
+
+    private static final int DRY_RUN_SHOWN = 10;
+
     private void print(Run run, String reference, boolean watched) {
         if (json) {
             return;
         }
-        if (watched) {
+        if (watched || dryRun) {
             RunPrinter.summary(terminal.out(), run);
         } else {
             RunPrinter.line(terminal.out(), run);

@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.history.ExpectationResult;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
 import dev.sluice.history.SourceSummary;
@@ -21,12 +22,18 @@ final class RunPrinter {
     static void summary(PrintStream out, Run run) {
         out.printf(
                 Locale.ROOT,
-                "%s %s (%s, %.1f s)%n",
+                "%s %s%s (%s, %.1f s)%n",
                 run.pipeline(),
                 run.status(),
+                run.audit().dryRun() ? " (dry run: rolled back, nothing kept but this record)" : "",
                 run.label(),
                 run.durationMs() / 1000.0);
         out.println("  rows: " + run.rows().describe());
+        run.audit().revisions().ifPresent(r -> out.println("  revised: " + r.describe()));
+        for (ExpectationResult e : run.audit().expectations()) {
+            out.println("  expectation " + e.name() + ": "
+                    + (e.passed() ? "passed" : (e.blocks() ? "FAILED: " : "failed (warn): ") + e.message()));
+        }
         for (Map.Entry<String, SourceSummary> e : new TreeMap<>(run.sources()).entrySet()) {
             SourceSummary s = e.getValue();
             out.printf(

@@ -158,7 +158,8 @@ public final class PipelineFileReader {
                 "quarantine_runs",
                 "notifications",
                 "dashboard",
-                "expect");
+                "expect",
+                "expectations");
         String name = name(root);
         LoadMode mode = root.has("target")
                 ? root.child("target").enumValue("mode", LoadMode.class, LoadMode.UPSERT)
@@ -178,7 +179,8 @@ public final class PipelineFileReader {
                 readInvalidRows(root),
                 notifications == Notifications.READ ? channels.read(root) : List.of(),
                 DashboardReader.read(root, target),
-                readFreshness(root, target));
+                readFreshness(root, target),
+                ExpectationReader.read(root, target));
     }
 
     /**
@@ -319,7 +321,8 @@ public final class PipelineFileReader {
                 "delete",
                 "valid_from",
                 "schema_changes",
-                "guards");
+                "guards",
+                "provenance");
         String schema = node.has("schema") ? ColumnReader.sqlName(node, "schema") : "public";
         if (schema.equals("sluice") || schema.startsWith("pg_") || schema.equals("information_schema")) {
             throw node.error("schema", "'" + schema + "' is reserved");

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param notifications where run outcomes are sent, besides the log
  * @param dashboard   how the dashboard shows the target, or empty for the generic view
  * @param freshness   how often each source is expected to publish: when it is late
+ * @param expectations what the table must look like before a run may commit
  */
 public record PipelineSpec(
         String name,
@@ -36,9 +37,11 @@ public record PipelineSpec(
         InvalidRows invalidRows,
         List<ChannelSpec> notifications,
         Optional<DashboardSpec> dashboard,
-        Freshness freshness) {
+        Freshness freshness,
+        List<Expectation> expectations) {
     public PipelineSpec {
         Objects.requireNonNull(freshness, "freshness");
+        expectations = List.copyOf(expectations);
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(target, "target");
@@ -61,7 +64,8 @@ public record PipelineSpec(
                 invalidRows,
                 notifications,
                 dashboard,
-                freshness);
+                freshness,
+                expectations);
     }
 
     /** The same pipeline on another schedule, or on none. */
@@ -78,7 +82,8 @@ public record PipelineSpec(
                 invalidRows,
                 notifications,
                 dashboard,
-                freshness);
+                freshness,
+                expectations);
     }
 
     /** The same pipeline expecting other publication rates (or none: {@link Freshness#NONE}). */
@@ -95,7 +100,8 @@ public record PipelineSpec(
                 invalidRows,
                 notifications,
                 dashboard,
-                other);
+                other,
+                expectations);
     }
 
     /** The same pipeline with another dashboard view. */
@@ -112,7 +118,8 @@ public record PipelineSpec(
                 invalidRows,
                 notifications,
                 Optional.of(view),
-                freshness);
+                freshness,
+                expectations);
     }
 
     /**
@@ -146,7 +153,8 @@ public record PipelineSpec(
                 invalidRows,
                 notifications,
                 dashboard,
-                freshness);
+                freshness,
+                expectations);
     }
 
     /**
@@ -174,7 +182,8 @@ public record PipelineSpec(
                 invalidRows,
                 all,
                 dashboard,
-                freshness);
+                freshness,
+                expectations);
     }
 
     public Optional<SourceSpec> source(String sourceName) {

@@ -1,9 +1,11 @@
 package dev.sluice.config;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Reads how a target follows its source: {@code mode}, {@code delete} (mirror), {@code valid_from} (history),
@@ -79,7 +81,31 @@ final class TargetModes {
                 deletes,
                 versionedBy,
                 node.enumValue("schema_changes", SchemaPolicy.class, SchemaPolicy.EVOLVE),
-                guards(node, mode));
+                guards(node, mode),
+                provenance(node, columns));
+    }
+
+    /** {@code provenance: [loaded_at, run_id, source_file]}: each a column no pipeline column may take. */
+    private static Set<Provenance> provenance(ConfigNode target, List<TargetColumn> columns) {
+        if (!target.has("provenance")) {
+            return Set.of();
+        }
+        Set<Provenance> provenance = EnumSet.noneOf(Provenance.class);
+        for (String value : target.textList("provenance")) {
+            Provenance column;
+            try {
+                column = Provenance.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw target.error(
+                        "provenance", "unknown column '" + value + "'; expected loaded_at, run_id or source_file");
+            }
+            if (columns.stream().anyMatch(c -> c.name().equals(column.column()))) {
+                throw target.error(
+                        "provenance", "the table already has a column '" + column.column() + "': rename it with  as:");
+            }
+            provenance.add(column);
+        }
+        return provenance;
     }
 
     private static Guards guards(ConfigNode target, LoadMode mode) {

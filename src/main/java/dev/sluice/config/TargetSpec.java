@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The table a pipeline writes, and how it follows its source.
@@ -19,6 +20,7 @@ import java.util.Optional;
  *                       time
  * @param schemaPolicy   what a run does when the pipeline's columns and the table's differ
  * @param guards         checks against a valid but wrong publication
+ * @param provenance     the provenance columns each written row carries
  */
 public record TargetSpec(
         String schema,
@@ -29,7 +31,8 @@ public record TargetSpec(
         Deletes deletes,
         Optional<String> versionedBy,
         SchemaPolicy schemaPolicy,
-        Guards guards) {
+        Guards guards,
+        Set<Provenance> provenance) {
 
     /** In {@code MIRROR}, what happens to a key the publication no longer has. */
     public enum Deletes {
@@ -91,6 +94,7 @@ public record TargetSpec(
         Objects.requireNonNull(schemaPolicy, "schemaPolicy");
         Objects.requireNonNull(guards, "guards");
         columns = List.copyOf(columns);
+        provenance = Set.copyOf(provenance);
     }
 
     /** An upsert target with the defaults: for tests and for pipelines built in code. */
@@ -104,7 +108,8 @@ public record TargetSpec(
                 Deletes.HARD,
                 Optional.empty(),
                 SchemaPolicy.EVOLVE,
-                Guards.defaultsFor(LoadMode.UPSERT));
+                Guards.defaultsFor(LoadMode.UPSERT),
+                Set.of());
     }
 
     public List<TargetColumn> keyColumns() {
@@ -115,7 +120,10 @@ public record TargetSpec(
         return columns.stream().filter(c -> c.role() == TargetColumn.Role.VALUE).toList();
     }
 
-    /** The columns the mode adds: {@code run_id}, {@code deleted_at}, or {@code valid_from} and {@code valid_to}. */
+    /**
+     * The columns the mode adds ({@code run_id}, {@code deleted_at}, or {@code valid_from} and {@code valid_to}),
+     * then the provenance columns asked for.
+     */
     public List<TargetColumn> systemColumns() {
         List<TargetColumn> system = new ArrayList<>();
         switch (mode) {
@@ -131,6 +139,12 @@ public record TargetSpec(
             }
             default -> {
                 // upsert and replace add nothing
+            }
+        }
+        for (Provenance column : Provenance.values()) {
+            boolean already = system.stream().anyMatch(c -> c.name().equals(column.column()));
+            if (provenance.contains(column) && !already) {
+                system.add(system(column.column(), column.type(), TargetColumn.Nulls.NULLABLE));
             }
         }
         return system;

@@ -36,7 +36,8 @@ public final class Migrations {
             "V5__state_per_file.sql",
             "V6__modes_quarantine.sql",
             "V7__source_headers_scheduled_runs.sql",
-            "V8__feed_health.sql");
+            "V8__feed_health.sql",
+            "V9__run_audit.sql");
     /** The highest migration: what readiness checks against. */
     public static final int LATEST = SCRIPTS.size();
 

@@ -1,6 +1,7 @@
 package dev.sluice.demo;
 
 import dev.sluice.RunStatus;
+import dev.sluice.SettableClock;
 import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.NotifyOn;
 import dev.sluice.config.PipelineSpec;
@@ -57,7 +58,7 @@ public final class Demo implements AutoCloseable {
     private final SyntheticSources sources;
     private final int days;
 
-    private final SimulatedClock clock = new SimulatedClock(today(1));
+    private final SettableClock clock = new SettableClock(today(1));
 
     public Demo(int days) {
         this.days = days;

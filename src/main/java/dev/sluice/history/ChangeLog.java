@@ -25,6 +25,29 @@ public final class ChangeLog {
                 + " select ?, c.seq, ?, c.operation, c.key, c.old_values, c.new_values from (" + select + ") c";
     }
 
+    /** Logs these changes under a run: a dry run keeps the sample it read before it rolled back. */
+    public static void insert(Connection connection, long runId, String pipeline, List<Change> changes)
+            throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("insert into sluice.change_log (run_id, seq, pipeline,"
+                + " operation, key, old_values, new_values) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb)")) {
+            for (Change change : changes) {
+                st.setLong(1, runId);
+                st.setInt(2, change.seq());
+                st.setString(3, pipeline);
+                st.setString(4, change.operation().name());
+                st.setString(5, change.key().toString());
+                st.setString(
+                        6,
+                        change.oldValues() == null ? null : change.oldValues().toString());
+                st.setString(
+                        7,
+                        change.newValues() == null ? null : change.newValues().toString());
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
     /** The changes a run logged, in key order, at most {@code limit}. */
     public static List<Change> read(Connection connection, long runId, int limit) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("select run_id, seq, operation, key::text,"

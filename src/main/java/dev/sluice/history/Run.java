@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -28,7 +29,8 @@ public record Run(
         List<String> warnings,
         Optional<RunError> error,
         long changesLogged,
-        List<Delivery> notifications) {
+        List<Delivery> notifications,
+        RunAudit audit) {
     /** The id of a run that could not be recorded: its database was unreachable. */
     public static final long UNRECORDED = 0;
 
@@ -36,6 +38,7 @@ public record Run(
         sources = Map.copyOf(sources);
         warnings = List.copyOf(warnings);
         notifications = List.copyOf(notifications);
+        Objects.requireNonNull(audit, "audit");
     }
 
     /** A run that failed before it could be recorded: no database to record it in. */
@@ -53,7 +56,8 @@ public record Run(
                 List.of(),
                 Optional.of(error),
                 0,
-                List.of());
+                List.of(),
+                RunAudit.NONE);
     }
 
     /** Whether the run is in {@code sluice.runs}: false when its database could not be reached to record it. */
@@ -96,7 +100,8 @@ public record Run(
                 warnings,
                 error,
                 changesLogged,
-                deliveries);
+                deliveries,
+                audit);
     }
 
     public long durationMs() {

@@ -42,6 +42,10 @@ public final class RunJson {
         json.put("startedAt", run.startedAt().toString());
         json.put("finishedAt", run.finishedAt().map(Object::toString).orElse(null));
         json.put("changesLogged", run.changesLogged());
+        json.put("dryRun", run.audit().dryRun());
+        json.set("expectations", expectationsJson(run.audit().expectations()));
+        json.set(
+                "revisions", run.audit().revisions().map(RunJson::revisionsJson).orElse(null));
         ArrayNode notifications = json.putArray("notifications");
         for (Delivery delivery : run.notifications()) {
             ObjectNode item = notifications.addObject();
@@ -139,6 +143,83 @@ public final class RunJson {
                             s.path("fileCount").asInt(files.size())));
         }
         return sources;
+    }
+
+    public static ArrayNode expectationsJson(List<ExpectationResult> results) {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (ExpectationResult r : results) {
+            ObjectNode item = array.addObject();
+            item.put("name", r.name());
+            item.put("kind", r.kind());
+            item.put("severity", r.severity());
+            item.put("passed", r.passed());
+            item.put("failing", r.failing());
+            ArrayNode sample = item.putArray("sample");
+            r.sample().forEach(sample::add);
+            item.put("message", r.message());
+        }
+        return array;
+    }
+
+    public static ObjectNode revisionsJson(Revisions revisions) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("rows", revisions.rows());
+        json.put("periods", revisions.periods());
+        json.put("unit", revisions.unit());
+        json.put("summary", revisions.describe());
+        json.put("oldest", revisions.oldest());
+        json.put("newest", revisions.newest());
+        ArrayNode columns = json.putArray("columns");
+        for (Revisions.Column c : revisions.columns()) {
+            ObjectNode column = columns.addObject();
+            column.put("column", c.column());
+            column.put("changed", c.changed());
+            if (c.largest().isPresent()) {
+                column.put("largestChange", c.largest().getAsDouble());
+            } else {
+                column.putNull("largestChange");
+            }
+            column.put("largestAt", c.largestAt().orElse(null));
+        }
+        return json;
+    }
+
+    static List<ExpectationResult> parseExpectations(String text) {
+        List<ExpectationResult> results = new ArrayList<>();
+        parse(text).forEach(r -> {
+            List<String> sample = new ArrayList<>();
+            r.path("sample").forEach(v -> sample.add(v.asText()));
+            results.add(new ExpectationResult(
+                    r.path("name").asText(),
+                    r.path("kind").asText(),
+                    r.path("severity").asText(),
+                    r.path("passed").asBoolean(),
+                    r.path("failing").asLong(),
+                    sample,
+                    r.path("message").asText()));
+        });
+        return results;
+    }
+
+    static Revisions parseRevisions(String text) {
+        JsonNode json = parse(text);
+        List<Revisions.Column> columns = new ArrayList<>();
+        json.path("columns")
+                .forEach(c -> columns.add(new Revisions.Column(
+                        c.path("column").asText(),
+                        c.path("changed").asLong(),
+                        c.path("largestChange").isNumber()
+                                ? java.util.OptionalDouble.of(
+                                        c.path("largestChange").asDouble())
+                                : java.util.OptionalDouble.empty(),
+                        java.util.Optional.ofNullable(textOrNull(c, "largestAt")))));
+        return new Revisions(
+                json.path("rows").asLong(),
+                json.path("periods").asLong(),
+                json.path("unit").asText(),
+                json.path("oldest").asText(),
+                json.path("newest").asText(),
+                columns);
     }
 
     static List<String> parseWarnings(String text) {

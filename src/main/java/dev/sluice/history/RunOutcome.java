@@ -12,7 +12,8 @@ public record RunOutcome(
         Map<String, SourceSummary> sources,
         List<String> warnings,
         Optional<RunError> error,
-        long changesLogged) {
+        long changesLogged,
+        RunAudit audit) {
     public RunOutcome {
         sources = Map.copyOf(sources);
         warnings = List.copyOf(warnings);
@@ -25,24 +26,38 @@ public record RunOutcome(
         }
         List<String> all = new java.util.ArrayList<>(warnings);
         all.addAll(more);
-        return new RunOutcome(status, rows, sources, all, error, changesLogged);
+        return new RunOutcome(status, rows, sources, all, error, changesLogged, audit);
+    }
+
+    /** The same outcome with what the run checked and found. */
+    public RunOutcome withAudit(RunAudit other) {
+        return new RunOutcome(status, rows, sources, warnings, error, changesLogged, other);
     }
 
     public static RunOutcome succeeded(
             RowCounts rows, Map<String, SourceSummary> sources, List<String> warnings, long changesLogged) {
-        return new RunOutcome(RunStatus.SUCCEEDED, rows, sources, warnings, Optional.empty(), changesLogged);
+        return new RunOutcome(
+                RunStatus.SUCCEEDED, rows, sources, warnings, Optional.empty(), changesLogged, RunAudit.NONE);
     }
 
     public static RunOutcome unchanged(Map<String, SourceSummary> sources) {
-        return new RunOutcome(RunStatus.UNCHANGED, RowCounts.NONE, sources, List.of(), Optional.empty(), 0);
+        return new RunOutcome(
+                RunStatus.UNCHANGED, RowCounts.NONE, sources, List.of(), Optional.empty(), 0, RunAudit.NONE);
     }
 
     public static RunOutcome failed(Map<String, SourceSummary> sources, RunError error) {
-        return new RunOutcome(RunStatus.FAILED, RowCounts.NONE, sources, List.of(), Optional.of(error), 0);
+        return new RunOutcome(
+                RunStatus.FAILED, RowCounts.NONE, sources, List.of(), Optional.of(error), 0, RunAudit.NONE);
     }
 
     static RunOutcome skipped(String warning) {
         return new RunOutcome(
-                RunStatus.SKIPPED_LOCKED, RowCounts.NONE, Map.of(), List.of(warning), Optional.empty(), 0);
+                RunStatus.SKIPPED_LOCKED,
+                RowCounts.NONE,
+                Map.of(),
+                List.of(warning),
+                Optional.empty(),
+                0,
+                RunAudit.NONE);
     }
 }

@@ -28,7 +28,8 @@ import java.util.Optional;
  */
 public final class RunRepository {
     private static final String COLUMNS = "id, pipeline, trigger, status, started_at, finished_at, inserted, updated,"
-            + " unchanged, sources::text, warnings::text, error::text, changes_logged, deleted";
+            + " unchanged, sources::text, warnings::text, error::text, changes_logged, deleted, dry_run,"
+            + " expectations::text, revisions::text";
 
     private final Clock clock;
     private final DeliveryStates deliveries;
@@ -97,7 +98,8 @@ public final class RunRepository {
     public Run finish(Connection connection, long id, RunOutcome outcome) {
         try (PreparedStatement st = connection.prepareStatement("update sluice.runs set status = ?, finished_at = ?,"
                 + " inserted = ?, updated = ?, unchanged = ?, sources = ?::jsonb, warnings = ?::jsonb,"
-                + " error = ?::jsonb, changes_logged = ?, deleted = ? where id = ? returning " + COLUMNS)) {
+                + " error = ?::jsonb, changes_logged = ?, deleted = ?, dry_run = ?, expectations = ?::jsonb,"
+                + " revisions = ?::jsonb where id = ? returning " + COLUMNS)) {
             st.setString(1, outcome.status().name());
             st.setTimestamp(2, Timestamp.from(clock.instant()));
             st.setLong(3, outcome.rows().inserted());
@@ -112,7 +114,16 @@ public final class RunRepository {
                             .orElse(null));
             st.setLong(9, outcome.changesLogged());
             st.setLong(10, outcome.rows().deleted());
-            st.setLong(11, id);
+            st.setBoolean(11, outcome.audit().dryRun());
+            st.setString(
+                    12, RunJson.write(RunJson.expectationsJson(outcome.audit().expectations())));
+            st.setString(
+                    13,
+                    outcome.audit()
+                            .revisions()
+                            .map(r -> RunJson.write(RunJson.revisionsJson(r)))
+                            .orElse(null));
+            st.setLong(14, id);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     throw new DatabaseException("run " + id + " is not recorded", null);
@@ -121,6 +132,32 @@ public final class RunRepository {
             }
         } catch (SQLException e) {
             throw DatabaseException.of("cannot record the outcome of run " + id, e);
+        }
+    }
+
+    /** How often each expectation of each pipeline failed, by severity: for the metrics. */
+    public record ExpectationFailures(String pipeline, String expectation, String severity, long failures) {}
+
+    public List<ExpectationFailures> expectationFailures(Connection connection) throws SQLException {
+        List<ExpectationFailures> failures = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("select pipeline, e->>'name', e->>'severity', count(*) from sluice.runs,"
+                        + " jsonb_array_elements(expectations) e where not dry_run and not (e->>'passed')::boolean"
+                        + " group by 1, 2, 3 order by 1, 2, 3")) {
+            while (rs.next()) {
+                failures.add(new ExpectationFailures(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+            }
+        }
+        return failures;
+    }
+
+    /** Marks a started run as a dry run: if its process dies, it is recorded interrupted and told to nobody. */
+    public void markDryRun(Connection connection, long id) {
+        try (PreparedStatement st = connection.prepareStatement("update sluice.runs set dry_run = true where id = ?")) {
+            st.setLong(1, id);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot record run " + id + " as a dry run", e);
         }
     }
 
@@ -162,7 +199,7 @@ public final class RunRepository {
     /** The last run that left the target matching its sources, if any. */
     public Optional<GoodLoad> lastGoodLoad(Connection connection, String pipeline) {
         try (PreparedStatement st = connection.prepareStatement("select id, definition_sha256, finished_at"
-                + " from sluice.runs where pipeline = ? and status in ('SUCCEEDED', 'UNCHANGED')"
+                + " from sluice.runs where pipeline = ? and status in ('SUCCEEDED', 'UNCHANGED') and not dry_run"
                 + " order by id desc limit 1")) {
             st.setString(1, pipeline);
             try (ResultSet rs = st.executeQuery()) {
@@ -236,7 +273,8 @@ public final class RunRepository {
         Map<String, Duration> last = new LinkedHashMap<>();
         List<PipelineStatistics> statistics = new ArrayList<>();
         try (Statement st = connection.createStatement()) {
-            try (ResultSet rs = st.executeQuery("select pipeline, status, count(*) from sluice.runs group by 1, 2")) {
+            try (ResultSet rs = st.executeQuery(
+                    "select pipeline, status, count(*) from sluice.runs where not dry_run group by 1, 2")) {
                 while (rs.next()) {
                     byStatus.computeIfAbsent(rs.getString(1), p -> new EnumMap<>(RunStatus.class))
                             .put(RunStatus.valueOf(rs.getString(2)), rs.getLong(3));
@@ -244,6 +282,7 @@ public final class RunRepository {
             }
             try (ResultSet rs = st.executeQuery("select distinct on (pipeline) pipeline, (extract(epoch from"
                     + " finished_at - started_at) * 1000)::bigint from sluice.runs where finished_at is not null"
+                    + " and not dry_run"
                     + " order by pipeline, id desc")) {
                 while (rs.next()) {
                     last.put(rs.getString(1), Duration.ofMillis(rs.getLong(2)));
@@ -255,7 +294,7 @@ public final class RunRepository {
                     + " coalesce(sum(unchanged) filter (where status = 'SUCCEEDED'), 0), max(finished_at) filter"
                     + " (where status in ('SUCCEEDED', 'UNCHANGED')), count(*) filter (where status = 'RUNNING'),"
                     + " coalesce(sum(deleted) filter (where status = 'SUCCEEDED'), 0)"
-                    + " from sluice.runs group by 1 order by 1")) {
+                    + " from sluice.runs where not dry_run group by 1 order by 1")) {
                 while (rs.next()) {
                     String pipeline = rs.getString(1);
                     Timestamp success = rs.getTimestamp(7);
@@ -316,6 +355,10 @@ public final class RunRepository {
                 RunJson.parseWarnings(rs.getString(11)),
                 Optional.ofNullable(error).map(RunJson::parseError),
                 rs.getLong(13),
-                notifications);
+                notifications,
+                new RunAudit(
+                        rs.getBoolean(15),
+                        RunJson.parseExpectations(rs.getString(16)),
+                        Optional.ofNullable(rs.getString(17)).map(RunJson::parseRevisions)));
     }
 }

@@ -9,5 +9,7 @@ public enum Trigger {
     /** "Run now" through the API. */
     MANUAL,
     /** {@code sluice demo}. */
-    DEMO
+    DEMO,
+    /** {@code sluice backfill}: a past publication replayed as of its own time, told to nobody. */
+    BACKFILL
 }

@@ -1,6 +1,7 @@
 package dev.sluice.load;
 
 import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Provenance;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
@@ -64,9 +65,18 @@ final class AppendRows implements LoadPlan {
                     .collect(Collectors.joining(", "));
             long inserted;
             try (Statement st = connection.createStatement()) {
+                // The run_id an append table always has is its own; the other provenance columns as asked.
+                ProvenanceColumns provenance = new ProvenanceColumns(
+                        target,
+                        runId,
+                        started,
+                        publications.filesOf(spec.sources().get(0).name()),
+                        Provenance.RUN_ID);
+                String line = staged.get(0).table() + "." + TargetSpec.LINE;
                 inserted = st.executeUpdate("insert into " + target.qualifiedName() + " (" + columns + ", "
-                        + SqlIdentifier.quote(TargetSpec.RUN_ID) + ") select " + columns + ", " + runId + " from "
-                        + StagingTables.joined(staged, spec.join()) + " as joined");
+                        + SqlIdentifier.quote(TargetSpec.RUN_ID) + provenance.columns() + ") select " + columns + ", "
+                        + runId + provenance.values(line) + " from "
+                        + StagingTables.joined(staged, spec.join()));
             }
             for (StagedSource source : staged) {
                 remember(source.source().name(), publications.of(source.source().name()));

@@ -57,6 +57,8 @@ final class CopyIntoTarget implements LoadPlan {
     static boolean fits(PipelineSpec spec) {
         LoadMode mode = spec.target().mode();
         return (mode == LoadMode.UPSERT || mode == LoadMode.MIRROR || mode == LoadMode.REPLACE)
+                // Provenance is set by the INSERT ... SELECT of a staged load; COPY writes the file's columns only.
+                && spec.target().provenance().isEmpty()
                 && spec.sources().size() == 1
                 && spec.sources().get(0).duplicates() == dev.sluice.config.DuplicateKeyPolicy.FAIL
                 && spec.sources().get(0).columns().stream()

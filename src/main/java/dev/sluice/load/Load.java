@@ -1,7 +1,12 @@
 package dev.sluice.load;
 
+import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SourceSpec;
+import dev.sluice.db.DatabaseException;
+import dev.sluice.history.ExpectationResult;
+import dev.sluice.history.RowCounts;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.List;
 import java.util.function.Predicate;
@@ -71,7 +76,22 @@ public final class Load {
         }
         List<String> warnings = new java.util.ArrayList<>(schemaWarnings);
         warnings.addAll(outcome.warnings());
-        return new LoadOutcome(outcome.rows(), outcome.changesLogged(), warnings);
+        return new LoadOutcome(outcome.rows(), outcome.changesLogged(), warnings, outcome.revisions());
+    }
+
+    /**
+     * Checks the pipeline's declared expectations on the table as the merge left it, inside the transaction: what
+     * readers would see after the commit.
+     */
+    public List<ExpectationResult> check(PipelineSpec spec, long runId, RowCounts rows) {
+        if (spec.expectations().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return new ExpectationCheck(connection, spec.target(), runId, rows).check(spec.expectations());
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot check the expectations of " + spec.name(), e);
+        }
     }
 
     /** The plan's name, for the log. */

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -29,12 +30,14 @@ final class ReplaceUnkeyed implements LoadPlan {
     private final Connection connection;
     private final PipelineSpec spec;
     private final long runId;
+    private final Instant started;
     private final StagingTables staging;
 
-    ReplaceUnkeyed(Connection connection, PipelineSpec spec, long runId) {
+    ReplaceUnkeyed(Connection connection, PipelineSpec spec, long runId, Instant started) {
         this.connection = connection;
         this.spec = spec;
         this.runId = runId;
+        this.started = started;
         this.staging = new StagingTables(connection, runId);
     }
 
@@ -69,7 +72,14 @@ final class ReplaceUnkeyed implements LoadPlan {
             }
             if (inserted > 0 || deleted > 0) {
                 st.executeUpdate("delete from " + target.qualifiedName());
-                st.executeUpdate("insert into " + target.qualifiedName() + " (" + columns + ") select " + columns
+                ProvenanceColumns provenance = new ProvenanceColumns(
+                        target,
+                        runId,
+                        started,
+                        publications.filesOf(spec.sources().get(0).name()));
+                st.executeUpdate("insert into " + target.qualifiedName() + " (" + columns + provenance.columns()
+                        + ") select " + columns
+                        + provenance.values(staged.get(0).table() + "." + TargetSpec.LINE)
                         + " from " + publication);
             }
             long logged = logChanges();

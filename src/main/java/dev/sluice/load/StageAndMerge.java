@@ -45,7 +45,13 @@ final class StageAndMerge implements LoadPlan {
                 warnings.addAll(DecreaseRules.apply(connection, checked, spec.target()));
                 staged.add(checked);
             }
-            LoadOutcome outcome = new TargetMerger(spec, started).merge(connection, staged, runId, warnings);
+            ProvenanceColumns provenance = new ProvenanceColumns(
+                    spec.target(),
+                    runId,
+                    started,
+                    publications.filesOf(spec.sources().get(0).name()));
+            LoadOutcome outcome =
+                    new TargetMerger(spec, started, provenance).merge(connection, staged, runId, warnings);
             staging.drop();
             return outcome;
         } catch (SQLException e) {

@@ -78,7 +78,7 @@ public final class TargetLoader {
             return new AppendRows(connection, spec, runId, started);
         }
         if (spec.target().keyColumns().isEmpty()) {
-            return new ReplaceUnkeyed(connection, spec, runId);
+            return new ReplaceUnkeyed(connection, spec, runId, started);
         }
         return new StageAndMerge(connection, spec, runId, started);
     }

@@ -5,6 +5,7 @@ import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SqlIdentifier;
 import dev.sluice.config.TargetColumn;
 import dev.sluice.config.TargetSpec;
+import dev.sluice.history.Revisions;
 import dev.sluice.history.RowCounts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -51,15 +53,17 @@ final class TargetMerger {
     private final PipelineSpec spec;
     private final TargetSpec target;
     private final Instant started;
+    private final ProvenanceColumns provenance;
 
-    TargetMerger(PipelineSpec spec, Instant started) {
+    TargetMerger(PipelineSpec spec, Instant started, ProvenanceColumns provenance) {
         this.spec = spec;
         this.target = spec.target();
         this.started = started;
+        this.provenance = provenance;
     }
 
     TargetMerger(PipelineSpec spec) {
-        this(spec, Instant.EPOCH);
+        this(spec, Instant.EPOCH, new ProvenanceColumns(spec.target(), 0, Instant.EPOCH, List.of()));
     }
 
     LoadOutcome merge(Connection connection, List<StagedSource> staged, long runId, List<String> warnings)
@@ -88,8 +92,9 @@ final class TargetMerger {
                 // and the count take 0.76 s), so there the two statements stay.
                 st.executeUpdate(differenceStatement(merged));
                 changed = st.executeUpdate("create temp table " + CHANGES + " on commit drop as select "
-                        + columnList("") + ", " + NEW + ", false as " + REVIVED + ", " + OLD + " from "
-                        + DIFFERENCE + " where not " + GONE_FLAG);
+                        + columnList("") + ", " + NEW + ", false as " + REVIVED + ", " + OLD
+                        + provenance.carryLine(ProvenanceColumns.LINE) + " from " + DIFFERENCE + " where not "
+                        + GONE_FLAG);
                 gone = st.executeUpdate(goneStatement());
             } else {
                 changed = st.executeUpdate(changesStatement(merged));
@@ -106,6 +111,8 @@ final class TargetMerger {
                 inserted = rs.getLong(1);
                 updated = rs.getLong(2);
             }
+            Optional<Revisions> revisions =
+                    updated == 0 ? Optional.empty() : RevisionSummary.of(connection, target, CHANGES, NEW, OLD);
             st.execute("set local enable_nestloop = on");
             st.execute("set local enable_mergejoin = on");
             // The writes join these few rows to the whole table: with their real size known, the planner reaches
@@ -120,7 +127,7 @@ final class TargetMerger {
                 st.execute("drop table " + merged);
             }
             return new LoadOutcome(
-                    new RowCounts(inserted, updated, gone, total - inserted - updated), logged, warnings);
+                    new RowCounts(inserted, updated, gone, total - inserted - updated), logged, warnings, revisions);
         }
     }
 
@@ -151,8 +158,9 @@ final class TargetMerger {
                 }
                 case REPLACE -> {
                     st.executeUpdate("delete from " + target.qualifiedName());
-                    st.executeUpdate("insert into " + target.qualifiedName() + " (" + columnList("") + ") select "
-                            + columnList("") + " from " + merged);
+                    st.executeUpdate("insert into " + target.qualifiedName() + " (" + columnList("")
+                            + provenance.columns() + ") select " + columnList("") + provenance.values(TargetSpec.LINE)
+                            + " from " + merged);
                 }
                 case HISTORY -> writeVersions(connection, gone);
                 default -> throw new IllegalStateException("append rows are written by AppendRows");
@@ -160,7 +168,8 @@ final class TargetMerger {
         }
     }
 
-    private void updateChanged(Statement st, String alsoSet) throws SQLException {
+    private void updateChanged(Statement st, String alsoSetThen) throws SQLException {
+        String alsoSet = alsoSetThen + provenance.assignments("c." + ProvenanceColumns.LINE);
         if (target.valueColumns().isEmpty() && alsoSet.isEmpty()) {
             return;
         }
@@ -222,8 +231,8 @@ final class TargetMerger {
             st.executeUpdate();
         }
         try (PreparedStatement st = connection.prepareStatement("insert into " + target.qualifiedName() + " ("
-                + columnList("") + ", " + validFrom + ") select " + columnList("c.") + ", " + start + " from "
-                + CHANGES + " c")) {
+                + columnList("") + ", " + validFrom + provenance.columns() + ") select " + columnList("c.") + ", "
+                + start + provenance.values("c." + ProvenanceColumns.LINE) + " from " + CHANGES + " c")) {
             bindStart(st);
             st.executeUpdate();
         }
@@ -266,7 +275,10 @@ final class TargetMerger {
 
     private String joinStatement(List<StagedSource> staged, String merged) {
         // Key columns unqualified: with USING, a FULL join's key is the coalesce of both sides.
-        return "create unlogged table " + merged + " as select " + columnList("") + " from "
+        String line = provenance.needsLine()
+                ? ", " + staged.get(0).table() + "." + TargetSpec.LINE + " as " + TargetSpec.LINE
+                : "";
+        return "create unlogged table " + merged + " as select " + columnList("") + line + " from "
                 + StagingTables.joined(staged, spec.join());
     }
 
@@ -283,8 +295,8 @@ final class TargetMerger {
             differs += " or " + revived;
         }
         return "create temp table " + CHANGES + " on commit drop as select " + columnList("m.") + ", t." + firstKey
-                + " is null as " + NEW + ", " + revived + " as " + REVIVED + ", " + oldValues("t", firstKey) + " from "
-                + merged
+                + " is null as " + NEW + ", " + revived + " as " + REVIVED + ", " + oldValues("t", firstKey)
+                + provenance.carryLine("m." + TargetSpec.LINE) + " from " + merged
                 + " m left join " + target.qualifiedName() + " t on " + on("t", "m") + current("t") + " where t."
                 + firstKey + " is null or " + differs;
     }
@@ -366,7 +378,8 @@ final class TargetMerger {
         String differs = soft ? differs() + " or " + deletedAt + " is not null" : differs();
         // A soft-deleted row whose key is still absent is no change.
         String gone = "m." + firstKey + " is null" + (soft ? " and " + deletedAt + " is null" : "");
-        return "create temp table " + DIFFERENCE + " on commit drop as select " + columnList("m.") + ", t." + firstKey
+        return "create temp table " + DIFFERENCE + " on commit drop as select " + columnList("m.")
+                + provenance.carryLine("m." + TargetSpec.LINE) + ", t." + firstKey
                 + " is null as " + NEW + ", m." + firstKey + " is null as " + GONE_FLAG + tableKeys + ", "
                 + oldValues("t", firstKey) + " from "
                 + merged + " m full join " + table + " t on " + on("t", "m") + " where t." + firstKey + " is null or ("
@@ -421,8 +434,9 @@ final class TargetMerger {
     }
 
     private String insertStatement(String alsoColumns) {
-        return "insert into " + target.qualifiedName() + " (" + columnList("") + alsoColumns + ") select "
-                + columnList("") + " from " + CHANGES + " where " + NEW;
+        return "insert into " + target.qualifiedName() + " (" + columnList("") + alsoColumns + provenance.columns()
+                + ") select " + columnList("") + provenance.values(ProvenanceColumns.LINE) + " from " + CHANGES
+                + " where " + NEW;
     }
 
     /** The run's changes, then the keys gone, in key order, up to the change log's limit. */

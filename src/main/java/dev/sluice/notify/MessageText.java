@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.history.Change;
+import dev.sluice.history.ExpectationResult;
 import dev.sluice.history.FeedTransition;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
@@ -37,7 +38,7 @@ final class MessageText {
         if (n.test()) {
             return prefix + "TEST: notification settings work";
         }
-        return prefix + run.status() + ": "
+        return prefix + run.status() + (run.audit().dryRun() ? " (dry run, rolled back)" : "") + ": "
                 + switch (run.status()) {
                     case SUCCEEDED -> run.rows().describe();
                     case UNCHANGED -> "every source is as last loaded";
@@ -82,6 +83,16 @@ final class MessageText {
                 .append(run.trigger())
                 .append(")\n");
         text.append("Rows:     ").append(run.rows().describe()).append('\n');
+        run.audit()
+                .revisions()
+                .ifPresent(r -> text.append("Revised:  ").append(r.describe()).append('\n'));
+        for (ExpectationResult e : run.audit().failed()) {
+            text.append("Expected: ")
+                    .append(e.name())
+                    .append(e.blocks() ? " FAILED: " : " failed (warn): ")
+                    .append(e.message())
+                    .append('\n');
+        }
         for (Map.Entry<String, SourceSummary> s : new TreeMap<>(run.sources()).entrySet()) {
             text.append("Source:   ")
                     .append(s.getKey())
@@ -168,6 +179,10 @@ final class MessageText {
             row(html, "Deleted", String.format(Locale.ROOT, "%,d", run.deleted()));
         }
         row(html, "Unchanged", String.format(Locale.ROOT, "%,d", run.unchanged()));
+        run.audit().revisions().ifPresent(r -> row(html, "Revised", r.describe()));
+        for (ExpectationResult e : run.audit().failed()) {
+            row(html, "Expectation " + e.name(), (e.blocks() ? "FAILED: " : "failed (warn): ") + e.message());
+        }
         new TreeMap<>(run.sources())
                 .forEach((name, s) -> row(
                         html,

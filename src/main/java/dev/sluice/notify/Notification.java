@@ -5,6 +5,7 @@ import dev.sluice.history.Change;
 import dev.sluice.history.FeedTransition;
 import dev.sluice.history.RowCounts;
 import dev.sluice.history.Run;
+import dev.sluice.history.RunAudit;
 import dev.sluice.history.SourceSummary;
 import dev.sluice.history.Trigger;
 import java.time.Instant;
@@ -78,7 +79,8 @@ public record Notification(
                 List.of("this is a test notification; nothing was loaded"),
                 Optional.empty(),
                 0,
-                List.of());
+                List.of(),
+                RunAudit.NONE);
         return new Notification(Purpose.TEST, Optional.of(sample), Optional.empty(), List.of());
     }
 

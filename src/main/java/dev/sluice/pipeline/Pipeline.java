@@ -14,8 +14,10 @@ import dev.sluice.extract.SourceFile;
 import dev.sluice.extract.SourceRestartedException;
 import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.health.FeedHealth;
+import dev.sluice.history.ExpectationResult;
 import dev.sluice.history.RejectedRows;
 import dev.sluice.history.Run;
+import dev.sluice.history.RunAudit;
 import dev.sluice.history.RunError;
 import dev.sluice.history.RunRepository;
 import dev.sluice.load.Load;
@@ -91,6 +93,9 @@ public final class Pipeline {
         Instant started = clock.instant();
         try {
             Run run = run(spec, request);
+            if (request.isDryRun()) {
+                return run; // told to nobody: it changed nothing
+            }
             return notifier.deliver(run, spec, policy.patienceAt(clock.instant()));
         } catch (DatabaseException e) {
             Run unrecorded = recorder.announceUnrecorded(
@@ -154,6 +159,11 @@ public final class Pipeline {
             guards.checkRows(reports, run.lastLoaded());
             LoadOutcome merged = load.merge(publications(fetch.downloads()));
             guards.checkChanges(merged.rows());
+            RunAudit audit = new RunAudit(
+                    run.request().isDryRun(), load.check(spec, run.id(), merged.rows()), merged.revisions());
+            if (audit.expectations().stream().anyMatch(ExpectationResult::blocks)) {
+                throw new ExpectationFailedException(audit);
+            }
             if (spec.invalidRows().policy() == InvalidRowPolicy.QUARANTINE) {
                 rejected.prune(
                         session.connection(), spec.name(), spec.invalidRows().keptRuns());
@@ -161,8 +171,11 @@ public final class Pipeline {
             List<String> warnings = new ArrayList<>(fetch.warnings());
             warnings.addAll(SourceSummaries.newColumns(spec, reports, fetch.downloads(), run.lastLoaded()));
             warnings.addAll(guards.overridden());
-            Run recorded = recorder.succeeded(session, run, merged, reports, fetch.downloads(), warnings);
-            fetch.keep();
+            audit.failed().forEach(r -> warnings.add("expectation '" + r.name() + "' failed (warn): " + r.message()));
+            Run recorded = recorder.succeeded(session, run, merged, reports, fetch.downloads(), warnings, audit);
+            if (!run.request().isDryRun()) {
+                fetch.keep();
+            }
             return recorded;
         } catch (SluiceException e) {
             return recorder.failed(session, run, fetch.completed(), e);
@@ -187,12 +200,15 @@ public final class Pipeline {
                 e);
     }
 
-    /** The sha256 of each file read, by source: an append table adds each file once. */
+    /** The sha256 and the name of each file read, by source: an append table adds each file once. */
     private static Publications publications(List<Download> downloads) {
-        Map<String, List<String>> bySource = new LinkedHashMap<>();
-        downloads.forEach(d ->
-                bySource.computeIfAbsent(d.source(), s -> new ArrayList<>()).add(d.sha256()));
-        return new Publications(bySource);
+        Map<String, List<String>> sha256 = new LinkedHashMap<>();
+        Map<String, List<String>> files = new LinkedHashMap<>();
+        downloads.forEach(d -> {
+            sha256.computeIfAbsent(d.source(), s -> new ArrayList<>()).add(d.sha256());
+            files.computeIfAbsent(d.source(), s -> new ArrayList<>()).add(d.url());
+        });
+        return new Publications(sha256, files);
     }
 
     /**

@@ -9,10 +9,14 @@ import dev.sluice.extract.Download;
 import dev.sluice.extract.SourceState;
 import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.health.FeedHealth;
+import dev.sluice.history.Change;
+import dev.sluice.history.ChangeLog;
 import dev.sluice.history.Run;
+import dev.sluice.history.RunAudit;
 import dev.sluice.history.RunError;
 import dev.sluice.history.RunOutcome;
 import dev.sluice.history.RunRepository;
+import dev.sluice.history.Trigger;
 import dev.sluice.load.LoadOutcome;
 import dev.sluice.notify.ConsoleChannel;
 import dev.sluice.notify.Outbox;
@@ -110,7 +114,9 @@ final class RunRecorder {
         Connection connection = session.connection();
         inTransaction(connection, c -> {
                     List<Run> interrupted = runs.failInterrupted(c, spec.name());
-                    interrupted.forEach(run -> outbox.enqueue(c, run, spec.notifications()));
+                    interrupted.stream()
+                            .filter(run -> !run.audit().dryRun())
+                            .forEach(run -> outbox.enqueue(c, run, spec.notifications()));
                     return interrupted;
                 })
                 .forEach(this::announce);
@@ -124,6 +130,9 @@ final class RunRecorder {
                 runs.lastGoodLoad(connection, spec.name()).map(RunRepository.GoodLoad::fingerprint);
         long id = runs.start(
                 connection, spec.name(), request.trigger(), spec.fingerprint(), startedAt, request.scheduledFor());
+        if (request.isDryRun()) {
+            runs.markDryRun(connection, id);
+        }
         return new StartedRun(id, spec, request, lastLoaded, lastFingerprint, startedAt);
     }
 
@@ -134,7 +143,8 @@ final class RunRecorder {
         return record(
                 session.connection(),
                 run,
-                RunOutcome.unchanged(SourceSummaries.of(run.spec(), downloads, rows)),
+                RunOutcome.unchanged(SourceSummaries.of(run.spec(), downloads, rows))
+                        .withAudit(run.request().isDryRun() ? RunAudit.NONE.asDryRun() : RunAudit.NONE),
                 downloads,
                 rows);
     }
@@ -146,23 +156,36 @@ final class RunRecorder {
             LoadOutcome outcome,
             Map<String, SourceReport> reports,
             List<Download> downloads,
-            List<String> fetchWarnings) {
+            List<String> fetchWarnings,
+            RunAudit audit) {
         ToLongFunction<Download> rows = SourceSummaries.rows(reports, run.lastLoaded());
         List<String> warnings = new ArrayList<>(fetchWarnings);
         reports.values().forEach(report -> warnings.addAll(report.warnings()));
         warnings.addAll(outcome.warnings());
-        return commit(
-                session.connection(),
-                run,
-                RunOutcome.succeeded(
+        RunOutcome succeeded = RunOutcome.succeeded(
                         outcome.rows(),
                         SourceSummaries.of(run.spec(), downloads, rows),
                         warnings,
-                        outcome.changesLogged()),
-                downloads,
-                rows,
-                SourceSummaries.headers(reports));
+                        outcome.changesLogged())
+                .withAudit(audit);
+        if (!run.request().isDryRun()) {
+            return commit(session.connection(), run, succeeded, downloads, rows, SourceSummaries.headers(reports));
+        }
+        // A dry run keeps the first of its changes to show, and rolls everything else back.
+        Connection connection = session.connection();
+        try {
+            List<Change> sample = ChangeLog.read(connection, run.id(), DRY_RUN_CHANGES);
+            session.rollback();
+            connection.setAutoCommit(false);
+            ChangeLog.insert(connection, run.id(), run.spec().name(), sample);
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot record dry run " + run.id(), e);
+        }
+        return commit(connection, run, succeeded, List.of(), d -> 0, d -> List.of());
     }
+
+    /** The changes a dry run keeps in its change log, for people to see what a run would do. */
+    static final int DRY_RUN_CHANGES = 100;
 
     /**
      * Rolls the load back and records the failure in a transaction of its own. When the run's connection is broken
@@ -170,9 +193,12 @@ final class RunRecorder {
      * propagates and the RUNNING row is marked interrupted by the next run.
      */
     Run failed(RunSession session, StartedRun run, List<Download> fetched, SluiceException failure) {
+        RunAudit audit =
+                failure instanceof ExpectationFailedException expectations ? expectations.audit() : RunAudit.NONE;
         RunOutcome outcome = RunOutcome.failed(
-                SourceSummaries.of(run.spec(), fetched, SourceSummaries.rows(Map.of(), run.lastLoaded())),
-                error(failure));
+                        SourceSummaries.of(run.spec(), fetched, SourceSummaries.rows(Map.of(), run.lastLoaded())),
+                        error(failure))
+                .withAudit(run.request().isDryRun() ? audit.asDryRun() : audit);
         if (session.rollback()) {
             try {
                 return record(session.connection(), run, outcome, List.of(), d -> 0);
@@ -229,8 +255,23 @@ final class RunRecorder {
             ToLongFunction<Download> rows,
             Function<Download, List<String>> headers) {
         try {
+            if (outcome.audit().dryRun()) {
+                // Nothing of a dry run is kept but its record: no sources' state, no freshness, nobody told.
+                Run run = runs.finish(connection, started.id(), outcome);
+                connection.commit();
+                connection.setAutoCommit(true);
+                return announce(run);
+            }
             if (!downloads.isEmpty()) {
                 states.save(connection, started.spec().name(), downloads, rows, headers, started.startedAt());
+            }
+            if (started.request().trigger() == Trigger.BACKFILL) {
+                // A past publication replayed: recorded like any run, but its freshness is history and nobody is
+                // told (a backfill of two years would send two years of messages).
+                Run run = runs.finish(connection, started.id(), outcome);
+                connection.commit();
+                connection.setAutoCommit(true);
+                return announce(run);
             }
             // Judged with what this run leaves behind, so an unchanged run of a late source says so.
             FeedHealth.Evaluation freshness = health.evaluate(

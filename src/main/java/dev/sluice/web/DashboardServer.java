@@ -104,6 +104,7 @@ public final class DashboardServer implements AutoCloseable {
             config.routes.get("/api/runs", runs::list);
             config.routes.get("/api/runs/{id}", runs::one);
             config.routes.get("/api/runs/{id}/rejected", runs::rejected);
+            config.routes.get("/api/runs/{id}/revisions", runs::revisions);
             config.routes.get("/health/live", service::live);
             config.routes.get("/health/ready", service::ready);
             config.routes.get("/metrics", metrics::metrics);

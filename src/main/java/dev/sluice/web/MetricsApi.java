@@ -41,11 +41,13 @@ final class MetricsApi {
         List<PipelineSpec> specs = pipelines.get().pipelines();
         List<FeedStatus> freshness;
         List<FeedHealth.SourceChange> changes;
+        List<RunRepository.ExpectationFailures> expectations;
         try (Connection c = reader.getConnection()) {
             statistics = runs.statistics(c);
             backlog = runs.notificationBacklog(c);
             waiting = runs.waitingRuns(c);
             freshness = FeedHealth.statuses(c, specs);
+            expectations = runs.expectationFailures(c);
             changes = FeedHealth.lastChanges(
                     c, specs.stream().map(PipelineSpec::name).toList());
         }
@@ -148,6 +150,20 @@ final class MetricsApi {
                         at.getEpochSecond())));
         family(out, "sluice_source_late", "gauge", "1 while a source with expect: is late, else 0.");
         freshness.forEach(f -> line(out, "sluice_source_late", f.pipeline(), "source", f.source(), f.late() ? 1 : 0));
+        family(
+                out,
+                "sluice_expectation_failures_total",
+                "counter",
+                "Runs in which a declared expectation failed, by expectation and severity (fail or warn).");
+        expectations.forEach(e -> out.append("sluice_expectation_failures_total{pipeline=\"")
+                .append(escape(e.pipeline()))
+                .append("\",expectation=\"")
+                .append(escape(e.expectation()))
+                .append("\",severity=\"")
+                .append(escape(e.severity().toLowerCase(Locale.ROOT)))
+                .append("\"} ")
+                .append(e.failures())
+                .append('\n'));
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
         ctx.result(out.toString());
     }

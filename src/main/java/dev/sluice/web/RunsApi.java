@@ -51,6 +51,31 @@ final class RunsApi {
         }
     }
 
+    /**
+     * What a run revised of the rows the table had: rows, periods, the oldest and newest key, and per column the
+     * values changed and the largest relative change; {@code null} for a run that revised nothing.
+     */
+    void revisions(Context ctx) throws SQLException {
+        Optional<Long> id = runId(ctx);
+        if (id.isEmpty()) {
+            return;
+        }
+        try (Connection c = reader.getConnection()) {
+            Optional<Run> run = runs.find(c, id.get());
+            if (run.isEmpty()) {
+                JsonResponses.error(ctx, 404, "no run " + id.get());
+                return;
+            }
+            JsonResponses.json(
+                    ctx,
+                    run.get()
+                            .audit()
+                            .revisions()
+                            .<com.fasterxml.jackson.databind.JsonNode>map(RunJson::revisionsJson)
+                            .orElse(com.fasterxml.jackson.databind.node.NullNode.getInstance()));
+        }
+    }
+
     /** The rows a run quarantined, in source, file and line order, at most {@code limit} (1,000 by default). */
     void rejected(Context ctx) throws SQLException {
         Optional<Long> id = runId(ctx);

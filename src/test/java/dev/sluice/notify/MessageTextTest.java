@@ -8,6 +8,7 @@ import dev.sluice.RunStatus;
 import dev.sluice.history.Change;
 import dev.sluice.history.RowCounts;
 import dev.sluice.history.Run;
+import dev.sluice.history.RunAudit;
 import dev.sluice.history.RunError;
 import dev.sluice.history.SourceSummary;
 import dev.sluice.history.Trigger;
@@ -34,7 +35,8 @@ class MessageTextTest {
                 warnings,
                 error,
                 227,
-                List.of());
+                List.of(),
+                RunAudit.NONE);
     }
 
     @Test

@@ -1,12 +1,14 @@
-package dev.sluice.testing;
+package dev.sluice;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves: every transition of a feed's freshness at the moment the test chooses. */
+/**
+ * A clock set by its owner, in UTC: the demo's simulated days, a backfill's past publications (each replayed as of
+ * its own time), a test's chosen moments. It stays where it was set in between.
+ */
 public final class SettableClock extends Clock {
     private volatile Instant now;
 
@@ -16,10 +18,6 @@ public final class SettableClock extends Clock {
 
     public void set(Instant instant) {
         now = instant;
-    }
-
-    public void advance(Duration duration) {
-        now = now.plus(duration);
     }
 
     @Override
