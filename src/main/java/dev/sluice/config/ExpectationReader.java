@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Reads the {@code expectations} list of a pipeline file against its target: every column named must be there. */
 final class ExpectationReader {
@@ -28,18 +29,8 @@ final class ExpectationReader {
         List<Expectation> expectations = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode node : root.list("expectations")) {
-            node.allowOnly(
-                    "name",
-                    "severity",
-                    "column",
-                    "accepted_values",
-                    "pattern",
-                    "unique",
-                    "max_null_share",
-                    "no_gaps",
-                    "max_revised",
-                    "rows_per_period",
-                    "sql");
+            node.allowOnly(Stream.concat(Stream.of("name", "severity", "column"), KINDS.stream())
+                    .toArray(String[]::new));
             List<String> kinds = KINDS.stream().filter(node::has).toList();
             if (kinds.size() != 1) {
                 throw node.error("expected exactly one of " + KINDS + ", found " + kinds);

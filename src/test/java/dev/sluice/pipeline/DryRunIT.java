@@ -71,6 +71,21 @@ class DryRunIT {
                         .orElse("-"));
     }
 
+    private record DryRun(int exitCode, String out) {}
+
+    /** {@code sluice run --pipeline FILE --dry-run}, as a user types it, on the rig's database. */
+    private static DryRun dryRun(TestRig rig, Path file) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = new Main(
+                        Map.of("SLUICE_HOME", rig.home.toString(), "SLUICE_DB_URL", rig.url),
+                        Clock.systemUTC(),
+                        new PrintStream(out),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        false)
+                .execute("run", "--pipeline", file.toString(), "--dry-run");
+        return new DryRun(code, out.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void a_dry_run_shows_what_a_run_would_do_and_leaves_everything_as_it_was() throws Exception {
         try (TestRig rig = new TestRig()) {
@@ -83,18 +98,11 @@ class DryRunIT {
             publish(rig, NEXT);
             String before = everything(rig);
 
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = new Main(
-                            Map.of("SLUICE_HOME", rig.home.toString(), "SLUICE_DB_URL", rig.url),
-                            Clock.systemUTC(),
-                            new PrintStream(out),
-                            new PrintStream(new ByteArrayOutputStream()),
-                            false)
-                    .execute("run", "--pipeline", file.toString(), "--dry-run");
+            DryRun dry = dryRun(rig, file);
 
-            assertThat(code).isZero();
+            assertThat(dry.exitCode()).isZero();
             assertThat(everything(rig)).isEqualTo(before);
-            String printed = out.toString(StandardCharsets.UTF_8);
+            String printed = dry.out();
             assertThat(printed)
                     .contains("daily SUCCEEDED (dry run: rolled back, nothing kept but this record)")
                     .contains("rows: 1 inserted, 1 updated, 1 unchanged")
@@ -103,13 +111,13 @@ class DryRunIT {
                     .contains("expectation name accepted_values: passed")
                     .contains("UPDATE {\"date\":\"2026-01-01\",\"name\":\"b\"}: value 2 -> 4")
                     .contains("INSERT {\"date\":\"2026-01-02\",\"name\":\"a\"}");
-            Run dry = rig.wiring
+            Run recorded = rig.wiring
                     .history()
                     .recent(rig.database.connect(), 1, Optional.of("daily"))
                     .get(0);
-            assertThat(dry.audit().dryRun()).isTrue();
-            assertThat(dry.updated()).isEqualTo(1);
-            assertThat(rig.count("select count(*) from sluice.change_log where run_id = " + dry.id()))
+            assertThat(recorded.audit().dryRun()).isTrue();
+            assertThat(recorded.updated()).isEqualTo(1);
+            assertThat(rig.count("select count(*) from sluice.change_log where run_id = " + recorded.id()))
                     .as("the dry run keeps the sample of changes it showed")
                     .isEqualTo(2);
 
@@ -132,18 +140,11 @@ class DryRunIT {
             publish(rig, FIRST + "2026-01-02,c,3\n");
             String before = everything(rig);
 
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = new Main(
-                            Map.of("SLUICE_HOME", rig.home.toString(), "SLUICE_DB_URL", rig.url),
-                            Clock.systemUTC(),
-                            new PrintStream(out),
-                            new PrintStream(new ByteArrayOutputStream()),
-                            false)
-                    .execute("run", "--pipeline", file.toString(), "--dry-run");
+            DryRun dry = dryRun(rig, file);
 
-            assertThat(code).isEqualTo(1);
+            assertThat(dry.exitCode()).isEqualTo(1);
             assertThat(everything(rig)).isEqualTo(before);
-            assertThat(out.toString(StandardCharsets.UTF_8))
+            assertThat(dry.out())
                     .contains("daily FAILED (dry run")
                     .contains(ErrorKind.EXPECTATION_FAILED.name())
                     .contains("1 rows of name outside [a, b], such as 'c'");
