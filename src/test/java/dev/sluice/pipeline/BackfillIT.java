@@ -122,4 +122,50 @@ class BackfillIT {
                     .isEqualTo(3);
         }
     }
+
+    @Test
+    void a_date_templates_past_days_are_replayed_each_as_of_its_day() {
+        try (TestRig rig = new TestRig()) {
+            for (String day : List.of("2026-01-01", "2026-01-02", "2026-01-03")) {
+                rig.server.script(
+                        "/daily-" + day + ".csv",
+                        dev.sluice.testing.SourceServer.body(("date,value\n" + day + "," + day.substring(8) + "\n")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            PipelineSpec spec = TestRig.withFastFetch(new PipelineFileReader(Trust.none())
+                    .parse(
+                            "daily.yaml",
+                            """
+                            name: daily
+                            sources:
+                              - name: daily
+                                url: %s
+                                dates: { last: 1 }
+                                key: [date]
+                                columns:
+                                  - { header: date, type: date }
+                                  - { header: value, type: integer }
+                            target:
+                              table: daily
+                            """.formatted(rig.server.url("/daily-").toString() + "{date:yyyy-MM-dd}.csv"),
+                            Optional.empty()));
+            SettableClock clock = new SettableClock(Instant.now());
+            Backfill backfill =
+                    new Backfill(rig.wiring.withClock(clock).pipeline(rig.database, RunProgress.NONE), clock);
+
+            List<Backfill.Replayed> replayed = backfill.overDates(
+                    spec, java.time.LocalDate.parse("2026-01-01"), java.time.LocalDate.parse("2026-01-03"), r -> {});
+
+            assertThat(replayed)
+                    .extracting(r -> r.publication() + " " + r.run().status() + " "
+                            + r.run().inserted() + " " + r.run().startedAt())
+                    .containsExactly(
+                            "2026-01-01 SUCCEEDED 1 2026-01-01T12:00:00Z",
+                            "2026-01-02 SUCCEEDED 1 2026-01-02T12:00:00Z",
+                            "2026-01-03 SUCCEEDED 1 2026-01-03T12:00:00Z");
+            assertThat(rig.rows("select date::text, value::text from daily order by date"))
+                    .containsExactly(
+                            List.of("2026-01-01", "1"), List.of("2026-01-02", "2"), List.of("2026-01-03", "3"));
+        }
+    }
 }

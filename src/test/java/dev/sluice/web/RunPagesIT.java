@@ -39,6 +39,7 @@ class RunPagesIT {
     private static final Map<String, Run> SECOND_RUNS = new java.util.LinkedHashMap<>();
     private static Run failed;
     private static Run quarantined;
+    private static Run audited;
 
     @BeforeAll
     static void start() throws IOException {
@@ -66,6 +67,30 @@ class RunPagesIT {
         publish("quarantine", "id,v\n1,a\nx,b\n3,c\n");
         quarantined = rig.run(quarantining);
         assertThat(quarantined.status()).as(quarantined.error().toString()).isEqualTo(RunStatus.SUCCEEDED);
+
+        PipelineSpec auditing = pipeline(
+                "audited",
+                "mode: upsert",
+                "expectations:\n  - { column: v, accepted_values: [a, b], severity: warn }\n");
+        specs.add(auditing);
+        publish("audited", DAY_1);
+        rig.run(auditing);
+        publish("audited", DAY_2);
+        audited = rig.run(auditing);
+        assertThat(audited.status()).isEqualTo(RunStatus.SUCCEEDED);
+
+        // A feed whose newest date is long past: late from its first run, whatever today is.
+        Path lateFile = Files.createTempDirectory(rig.home, "late").resolve("late.yaml");
+        Files.writeString(
+                lateFile,
+                "name: late\nsources:\n  - name: s\n    url: " + rig.server.url("/late.csv")
+                        + "\n    key: [date]\n    columns:\n      - { header: date, type: date }\n"
+                        + "      - { header: v, type: integer }\nexpect: { data_within: 1d }\n"
+                        + "target: { table: late }\n");
+        PipelineSpec late = TestRig.withFastFetch(new PipelineFileReader(Trust.none()).read(lateFile.toString()));
+        specs.add(late);
+        publish("late", "date,v\n2020-01-01,1\n");
+        assertThat(rig.run(late).status()).isEqualTo(RunStatus.SUCCEEDED);
 
         dashboard = new BrowsedDashboard(rig, specs);
         browser = dashboard.browser;
@@ -111,6 +136,38 @@ class RunPagesIT {
 
     private static String rows() {
         return browser.findElement(By.id("run-detail")).getText();
+    }
+
+    @Test
+    void a_run_page_shows_what_it_revised_and_each_expectation() {
+        open(audited.id());
+        assertThat(browser.findElement(By.id("revisions")).getText())
+                .contains("1 past rows revised (2)")
+                .contains("v");
+        List<String> expectations = browser.findElements(By.cssSelector("#expectations tbody tr")).stream()
+                .map(WebElement::getText)
+                .toList();
+        assertThat(expectations)
+                .singleElement()
+                .satisfies(row -> assertThat(row)
+                        .contains("v accepted_values")
+                        .contains("warn")
+                        .contains("3 rows of v outside [a, b], such as 'B', 'c', 'd'"));
+    }
+
+    @Test
+    void a_late_feed_says_so_on_its_page_and_its_tab() {
+        dashboard.open("#/p/late");
+        WebElement state = browser.findElement(By.cssSelector("#feed-health li[data-source='s']"));
+        assertThat(state.getAttribute("data-state")).isEqualTo("LATE");
+        assertThat(state.getText())
+                .contains("s: late since")
+                .contains("newest date 2020-01-01")
+                .contains("expected within 1d")
+                .contains("(expected: data_within 1d)");
+        assertThat(browser.findElement(By.cssSelector("#pipeline-tabs a[href='#/p/late']"))
+                        .getText())
+                .contains("●");
     }
 
     @Test
