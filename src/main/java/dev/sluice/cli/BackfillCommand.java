@@ -5,6 +5,7 @@ import dev.sluice.ErrorKind;
 import dev.sluice.RunStatus;
 import dev.sluice.SettableClock;
 import dev.sluice.SluiceException;
+import dev.sluice.UtcMinute;
 import dev.sluice.app.Wiring;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.db.Database;
@@ -14,7 +15,6 @@ import dev.sluice.pipeline.RunProgress;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +40,6 @@ import picocli.CommandLine.Option;
             "  sluice backfill --pipeline daily.yaml --from 2026-01-01 --to 2026-01-31"
         })
 public final class BackfillCommand implements Callable<Integer> {
-    private static final DateTimeFormatter MINUTE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Wiring wiring;
     private final Terminal terminal;
@@ -128,7 +126,7 @@ public final class BackfillCommand implements Callable<Integer> {
                 .printf(
                         Locale.ROOT,
                         "%s  %-40.40s  %s (run %d)%s%n",
-                        MINUTE.format(one.at()),
+                        UtcMinute.format(one.at()),
                         one.publication(),
                         one.run().status() == RunStatus.FAILED
                                 ? "FAILED "

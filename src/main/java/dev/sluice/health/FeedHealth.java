@@ -1,5 +1,6 @@
 package dev.sluice.health;
 
+import dev.sluice.UtcMinute;
 import dev.sluice.config.ColumnType;
 import dev.sluice.config.Freshness;
 import dev.sluice.config.PipelineSpec;
@@ -51,8 +52,7 @@ public final class FeedHealth {
         public List<String> lateWarnings() {
             return statuses.stream()
                     .filter(FeedStatus::late)
-                    .map(s -> s.source() + " is late since " + FreshnessCheck.MINUTE.format(s.since()) + ": "
-                            + s.reason())
+                    .map(s -> s.source() + " is late since " + UtcMinute.format(s.since()) + ": " + s.reason())
                     .toList();
         }
     }

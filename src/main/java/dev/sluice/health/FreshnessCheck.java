@@ -1,5 +1,6 @@
 package dev.sluice.health;
 
+import dev.sluice.UtcMinute;
 import dev.sluice.config.Freshness;
 import dev.sluice.config.Units;
 import dev.sluice.history.FeedState;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +21,6 @@ import java.util.Optional;
  * a timestamp key with the moment itself. A signal not known yet (never loaded) judges nothing.
  */
 final class FreshnessCheck {
-    static final DateTimeFormatter MINUTE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** The state and why, in words. */
     record Verdict(FeedState state, String reason) {}
@@ -36,7 +34,7 @@ final class FreshnessCheck {
         String describe() {
             return date
                     ? "newest date " + value.atOffset(ZoneOffset.UTC).toLocalDate()
-                    : "newest time " + MINUTE.format(value);
+                    : "newest time " + UtcMinute.format(value);
         }
     }
 
@@ -49,7 +47,7 @@ final class FreshnessCheck {
         if (expected.changesWithin().isPresent() && lastChanged.isPresent()) {
             Duration within = expected.changesWithin().get();
             Duration age = Duration.between(lastChanged.get(), now);
-            String text = "content last changed " + MINUTE.format(lastChanged.get()) + " (" + age(age) + " ago)";
+            String text = "content last changed " + UtcMinute.format(lastChanged.get()) + " (" + age(age) + " ago)";
             if (age.compareTo(within) > 0) {
                 late.add(text + ", expected to change within " + Units.format(within));
             } else {

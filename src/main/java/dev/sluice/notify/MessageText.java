@@ -3,6 +3,7 @@ package dev.sluice.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.UtcMinute;
 import dev.sluice.history.Change;
 import dev.sluice.history.ExpectationResult;
 import dev.sluice.history.FeedTransition;
@@ -10,8 +11,6 @@ import dev.sluice.history.Run;
 import dev.sluice.history.RunError;
 import dev.sluice.history.RunJson;
 import dev.sluice.history.SourceSummary;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -149,15 +148,12 @@ final class MessageText {
 
     private static String state(FeedTransition t) {
         return t.recovered()
-                ? "FRESH again at " + MINUTE.format(t.at())
+                ? "FRESH again at " + UtcMinute.format(t.at())
                         + t.lateSince()
-                                .map(since -> " (late since " + MINUTE.format(since) + ")")
+                                .map(since -> " (late since " + UtcMinute.format(since) + ")")
                                 .orElse("")
-                : "LATE since " + MINUTE.format(t.at());
+                : "LATE since " + UtcMinute.format(t.at());
     }
-
-    private static final DateTimeFormatter MINUTE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     static String html(Notification n) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
