@@ -19,6 +19,7 @@ import dev.sluice.extract.SourceStateRepository;
 import dev.sluice.history.RejectedRows;
 import dev.sluice.history.RunRepository;
 import dev.sluice.init.Initializer;
+import dev.sluice.load.LoadDigests;
 import dev.sluice.load.TargetLoader;
 import dev.sluice.notify.ChannelFactory;
 import dev.sluice.notify.NotificationChannel;
@@ -162,7 +163,11 @@ public final class Wiring {
         return new Pipeline(
                 database,
                 fetcher(progress),
-                new TargetLoader(settings.runs().lockTimeout()),
+                new TargetLoader(
+                        settings.runs().lockTimeout(),
+                        settings.runs().compare() == Settings.Compare.DIGEST
+                                ? Optional.of(new LoadDigests(settings.digestDirectory()))
+                                : Optional.empty()),
                 history,
                 new SourceStateRepository(),
                 outbox,

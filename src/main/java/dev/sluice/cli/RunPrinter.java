@@ -30,6 +30,9 @@ final class RunPrinter {
                 run.durationMs() / 1000.0);
         out.println("  rows: " + run.rows().describe());
         run.audit().revisions().ifPresent(r -> out.println("  revised: " + r.describe()));
+        if (!run.audit().comparison().isEmpty()) {
+            out.println("  compared " + run.audit().comparison());
+        }
         for (ExpectationResult e : run.audit().expectations()) {
             out.println("  expectation " + e.name() + ": "
                     + (e.passed() ? "passed" : (e.blocks() ? "FAILED: " : "failed (warn): ") + e.message()));

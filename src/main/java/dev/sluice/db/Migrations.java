@@ -37,7 +37,8 @@ public final class Migrations {
             "V6__modes_quarantine.sql",
             "V7__source_headers_scheduled_runs.sql",
             "V8__feed_health.sql",
-            "V9__run_audit.sql");
+            "V9__run_audit.sql",
+            "V10__load_digests.sql");
     /** The highest migration: what readiness checks against. */
     public static final int LATEST = SCRIPTS.size();
 

@@ -46,6 +46,9 @@ public final class RunJson {
         json.set("expectations", expectationsJson(run.audit().expectations()));
         json.set(
                 "revisions", run.audit().revisions().map(RunJson::revisionsJson).orElse(null));
+        json.put(
+                "comparison",
+                run.audit().comparison().isEmpty() ? null : run.audit().comparison());
         ArrayNode notifications = json.putArray("notifications");
         for (Delivery delivery : run.notifications()) {
             ObjectNode item = notifications.addObject();

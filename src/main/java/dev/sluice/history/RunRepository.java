@@ -19,6 +19,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -29,7 +30,7 @@ import java.util.Optional;
 public final class RunRepository {
     private static final String COLUMNS = "id, pipeline, trigger, status, started_at, finished_at, inserted, updated,"
             + " unchanged, sources::text, warnings::text, error::text, changes_logged, deleted, dry_run,"
-            + " expectations::text, revisions::text";
+            + " expectations::text, revisions::text, comparison";
 
     private final Clock clock;
     private final DeliveryStates deliveries;
@@ -99,7 +100,7 @@ public final class RunRepository {
         try (PreparedStatement st = connection.prepareStatement("update sluice.runs set status = ?, finished_at = ?,"
                 + " inserted = ?, updated = ?, unchanged = ?, sources = ?::jsonb, warnings = ?::jsonb,"
                 + " error = ?::jsonb, changes_logged = ?, deleted = ?, dry_run = ?, expectations = ?::jsonb,"
-                + " revisions = ?::jsonb where id = ? returning " + COLUMNS)) {
+                + " revisions = ?::jsonb, comparison = ? where id = ? returning " + COLUMNS)) {
             st.setString(1, outcome.status().name());
             st.setTimestamp(2, Timestamp.from(clock.instant()));
             st.setLong(3, outcome.rows().inserted());
@@ -123,7 +124,9 @@ public final class RunRepository {
                             .revisions()
                             .map(r -> RunJson.write(RunJson.revisionsJson(r)))
                             .orElse(null));
-            st.setLong(14, id);
+            String comparison = outcome.audit().comparison();
+            st.setString(14, comparison.isEmpty() ? null : comparison);
+            st.setLong(15, id);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     throw new DatabaseException("run " + id + " is not recorded", null);
@@ -359,6 +362,7 @@ public final class RunRepository {
                 new RunAudit(
                         rs.getBoolean(15),
                         RunJson.parseExpectations(rs.getString(16)),
-                        Optional.ofNullable(rs.getString(17)).map(RunJson::parseRevisions)));
+                        Optional.ofNullable(rs.getString(17)).map(RunJson::parseRevisions),
+                        Objects.requireNonNullElse(rs.getString(18), "")));
     }
 }

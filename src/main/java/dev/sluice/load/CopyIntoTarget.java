@@ -44,13 +44,16 @@ final class CopyIntoTarget implements LoadPlan {
     private final PipelineSpec spec;
     private final long runId;
     private final Target target;
+    private final LoadComparison comparison;
     private long copied;
 
-    CopyIntoTarget(Connection connection, PipelineSpec spec, long runId, Target target) {
+    /** @param comparison writes the load's digest (there is nothing to compare with) */
+    CopyIntoTarget(Connection connection, PipelineSpec spec, long runId, Target target, LoadComparison comparison) {
         this.connection = connection;
         this.spec = spec;
         this.runId = runId;
         this.target = target;
+        this.comparison = comparison;
     }
 
     /** Whether this plan can load a pipeline at all: it has nothing to join and no rule to apply across rows. */
@@ -69,9 +72,11 @@ final class CopyIntoTarget implements LoadPlan {
     public <T> T stage(SourceSpec source, RowPositions files, Load.Fill<T> fill) {
         Savepoint before = Savepoints.set(connection);
         KeyCheck keys = new KeyCheck(source, files);
+        PublicationTap tap = comparison.tap(source);
         try {
-            RowWriter writer = new RowWriter(source, copyIn(source), BinaryCopyEncoder.Layout.TARGET, keys);
+            RowWriter writer = new RowWriter(source, copyIn(source), BinaryCopyEncoder.Layout.TARGET, keys, tap);
             T result = writer.fill(fill);
+            comparison.staged(tap, keys.complete());
             if (target == Target.CREATED_NOW) {
                 addPrimaryKey();
             }
@@ -84,6 +89,10 @@ final class CopyIntoTarget implements LoadPlan {
             LOG.debug("a key repeats in {}; staging it to find the lines", source.name());
             Savepoints.rollbackTo(connection, before);
             throw locate(source, fill, keys, sql);
+        } finally {
+            if (tap != null) {
+                tap.discard();
+            }
         }
     }
 
@@ -129,10 +138,17 @@ final class CopyIntoTarget implements LoadPlan {
     }
 
     @Override
+    public void keep() {
+        comparison.keep();
+    }
+
+    @Override
     public LoadOutcome finish(Publications publications) {
         try {
             long logged = new TargetMerger(spec).logFirstRowsAsInserted(connection, runId);
-            return new LoadOutcome(new RowCounts(copied, 0, 0, 0), logged, List.of());
+            comparison.record(connection);
+            return new LoadOutcome(new RowCounts(copied, 0, 0, 0), logged, List.of())
+                    .comparedAs("none: the table was empty, the rows were copied into it");
         } catch (SQLException e) {
             throw DatabaseException.of(
                     "cannot log the first rows of " + spec.target().qualifiedName(), e);

@@ -76,7 +76,8 @@ public final class Load {
         }
         List<String> warnings = new java.util.ArrayList<>(schemaWarnings);
         warnings.addAll(outcome.warnings());
-        return new LoadOutcome(outcome.rows(), outcome.changesLogged(), warnings, outcome.revisions());
+        return new LoadOutcome(
+                outcome.rows(), outcome.changesLogged(), warnings, outcome.revisions(), outcome.comparison());
     }
 
     /**
@@ -92,6 +93,14 @@ public final class Load {
         } catch (SQLException e) {
             throw DatabaseException.of("cannot check the expectations of " + spec.name(), e);
         }
+    }
+
+    /**
+     * After the caller committed: what the load keeps for the next one (its publication's digest) is kept. Not
+     * called after a rollback (a failure, a dry run): the next load of the pipeline removes what this one left.
+     */
+    public void keep() {
+        plan.keep();
     }
 
     /** The plan's name, for the log. */

@@ -16,4 +16,7 @@ sealed interface LoadPlan permits CopyIntoTarget, StageAndMerge, AppendRows, Rep
      * @param publications the sha256 of each file read, for an append table
      */
     LoadOutcome finish(Publications publications);
+
+    /** After the load committed: what it keeps for the next load (its publication's digest) is kept. */
+    default void keep() {}
 }

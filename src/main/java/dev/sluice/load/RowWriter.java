@@ -23,15 +23,27 @@ public final class RowWriter {
     private final CopyIn copy;
     private final BinaryCopyEncoder encoder;
     private final KeyCheck keys;
+    private final PublicationTap tap;
+    /** Where a row's values start in its encoding: after the field count, and the line in a staging table. */
+    private final int valuesFrom;
+
     private long rows;
+    private long sent;
     private boolean headerWritten;
 
     RowWriter(SourceSpec source, CopyIn copy, BinaryCopyEncoder.Layout layout, KeyCheck keys) {
+        this(source, copy, layout, keys, null);
+    }
+
+    /** @param tap what else sees each encoded row (the load's digest), and may hold it back; null for nothing */
+    RowWriter(SourceSpec source, CopyIn copy, BinaryCopyEncoder.Layout layout, KeyCheck keys, PublicationTap tap) {
         this.source = source.name();
         this.copy = copy;
         this.encoder = new BinaryCopyEncoder(
                 source.columns().stream().map(ColumnSpec::type).toArray(ColumnType[]::new), layout);
         this.keys = keys;
+        this.tap = tap;
+        this.valuesFrom = layout == BinaryCopyEncoder.Layout.STAGING ? 2 + 4 + 8 : 2;
     }
 
     /**
@@ -48,8 +60,19 @@ public final class RowWriter {
             send(BinaryCopyEncoder.HEADER, BinaryCopyEncoder.HEADER.length);
             headerWritten = true;
         }
+        int start = encoder.length();
         encoder.encodeRow(position, values);
         rows++;
+        if (tap != null && !tap.keep(encoder.buffer(), start + valuesFrom, encoder.length())) {
+            encoder.truncate(start); // the table has this row already
+        } else {
+            sent++;
+        }
+        if (!keys.complete() && tap != null && tap.comparing()) {
+            // Only a key check of every row proves the rows held back repeat no key of the rows staged.
+            throw new PublicationTap.DeltaAbandonedException(
+                    "the publication is not grouped by its key's first column, so its keys are checked in SQL");
+        }
         if (encoder.length() >= FLUSH_AT) {
             flush();
         }
@@ -105,9 +128,14 @@ public final class RowWriter {
         }
     }
 
-    /** The rows written (and, after the COPY ended, stored). */
+    /** The rows written (stored, after the COPY ended, unless the tap held them back). */
     long rows() {
         return rows;
+    }
+
+    /** The rows sent to PostgreSQL: all of them, unless the tap held some back. */
+    long sent() {
+        return sent;
     }
 
     /** Ends the COPY, checking the server stored every row. */
@@ -119,9 +147,9 @@ public final class RowWriter {
         send(BinaryCopyEncoder.TRAILER, BinaryCopyEncoder.TRAILER.length);
         try {
             long stored = copy.endCopy();
-            if (stored != rows) {
+            if (stored != sent) {
                 throw new DatabaseException(
-                        "copying " + source + ": the server stored " + stored + " rows of " + rows, null);
+                        "copying " + source + ": the server stored " + stored + " rows of " + sent, null);
             }
         } catch (SQLException e) {
             throw copyFailed(e);

@@ -5,6 +5,7 @@ import dev.sluice.config.SourceSpec;
 import dev.sluice.db.DatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +22,38 @@ final class StageAndMerge implements LoadPlan {
     private final long runId;
     private final Instant started;
     private final StagingTables staging;
+    private final LoadComparison comparison;
 
-    StageAndMerge(Connection connection, PipelineSpec spec, long runId, Instant started) {
+    StageAndMerge(Connection connection, PipelineSpec spec, long runId, Instant started, LoadComparison comparison) {
         this.connection = connection;
         this.spec = spec;
         this.runId = runId;
         this.started = started;
         this.staging = new StagingTables(connection, runId);
+        this.comparison = comparison;
     }
 
     @Override
     public <T> T stage(SourceSpec source, RowPositions files, Load.Fill<T> fill) {
-        return staging.stage(source, files, fill);
+        if (comparison.kind() != LoadComparison.Kind.DELTA) {
+            return staging.stage(source, files, fill, comparison);
+        }
+        Savepoint before = Savepoints.set(connection);
+        try {
+            T result = staging.stage(source, files, fill, comparison);
+            Savepoints.release(connection, before);
+            return result;
+        } catch (PublicationTap.DeltaAbandonedException e) {
+            // The rows held back are not staged: stage them all, reading the source again.
+            Savepoints.rollbackTo(connection, before);
+            comparison.giveUp(e.getMessage());
+            return staging.stage(source, files, fill, comparison);
+        }
+    }
+
+    @Override
+    public void keep() {
+        comparison.keep();
     }
 
     @Override
@@ -50,10 +71,11 @@ final class StageAndMerge implements LoadPlan {
                     runId,
                     started,
                     publications.filesOf(spec.sources().get(0).name()));
-            LoadOutcome outcome =
-                    new TargetMerger(spec, started, provenance).merge(connection, staged, runId, warnings);
+            LoadOutcome outcome = new TargetMerger(spec, started, provenance, comparison.kind())
+                    .merge(connection, staged, runId, warnings);
             staging.drop();
-            return outcome;
+            comparison.record(connection);
+            return outcome.comparedAs(comparison.describe());
         } catch (SQLException e) {
             throw DatabaseException.of("cannot merge into " + spec.target().qualifiedName(), e);
         }

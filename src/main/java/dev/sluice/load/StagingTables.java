@@ -30,14 +30,74 @@ final class StagingTables {
         this.runId = runId;
     }
 
-    /** Copies a source into a staging table of its own while {@code fill} streams its rows. */
+    /** Copies a source into a staging table of its own while {@code fill} streams all its rows. */
     <T> T stage(SourceSpec source, RowPositions files, Load.Fill<T> fill) {
-        String table = StagedSource.tableName(runId, staged.size());
+        return stage(source, files, fill, LoadComparison.NONE);
+    }
+
+    /**
+     * Copies a source into a staging table of its own while {@code fill} streams its rows: all of them, or when
+     * {@code comparison} compares with the last publication's digest, only those that differ (and then the keys of
+     * the last publication's rows none matched, into a table of their own).
+     *
+     * @throws PublicationTap.DeltaAbandonedException when that comparison cannot go on; roll back and stage again
+     */
+    <T> T stage(SourceSpec source, RowPositions files, Load.Fill<T> fill, LoadComparison comparison) {
+        int index = staged.size();
+        String table = StagedSource.tableName(runId, index);
         KeyCheck keys = new KeyCheck(source, files);
-        RowWriter writer = copyInto(connection, source, table, keys);
-        T result = writer.fill(fill);
-        staged.add(new StagedSource(source, table, writer.rows(), keys));
-        return result;
+        PublicationTap tap = comparison.tap(source);
+        try {
+            RowWriter writer = copyInto(connection, source, table, keys, tap);
+            T result = writer.fill(fill);
+            comparison.staged(tap, keys.complete());
+            Optional<String> unmatched = Optional.empty();
+            if (tap != null && tap.comparing()) {
+                unmatched = Optional.of(stageUnmatched(source, tap, table + "_unmatched"));
+            }
+            staged.add(new StagedSource(source, table, writer.rows(), keys, unmatched));
+            return result;
+        } finally {
+            if (tap != null) {
+                tap.discard();
+            }
+        }
+    }
+
+    /** Copies the keys of the last publication's rows that no row matched: among them are the keys gone. */
+    private String stageUnmatched(SourceSpec source, PublicationTap tap, String table) {
+        String columns = source.key().stream()
+                .map(k -> SqlIdentifier.quote(k) + " "
+                        + source.column(k).orElseThrow().type().sqlType())
+                .collect(Collectors.joining(", "));
+        String names = source.key().stream().map(SqlIdentifier::quote).collect(Collectors.joining(", "));
+        try (Statement st = connection.createStatement();
+                java.io.InputStream keys = tap.unmatchedKeys()) {
+            st.execute("create unlogged table " + table + " (" + columns + ")");
+            CopyIn copy = connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn("copy " + table + " (" + names + ") from stdin with (format binary)");
+            try {
+                copy.writeToCopy(BinaryCopyEncoder.HEADER, 0, BinaryCopyEncoder.HEADER.length);
+                byte[] buffer = new byte[1 << 16];
+                int n;
+                while ((n = keys.read(buffer)) > 0) {
+                    copy.writeToCopy(buffer, 0, n);
+                }
+                copy.writeToCopy(BinaryCopyEncoder.TRAILER, 0, BinaryCopyEncoder.TRAILER.length);
+                copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            }
+            return table;
+        } catch (SQLException e) {
+            throw DatabaseException.of("cannot stage the unmatched keys of " + source.name(), e);
+        } catch (java.io.IOException e) {
+            throw new PublicationTap.DeltaAbandonedException("cannot read back the unmatched keys: " + e.getMessage());
+        }
     }
 
     /** The staged sources, in the order they were staged. */
@@ -66,6 +126,9 @@ final class StagingTables {
         try (Statement st = connection.createStatement()) {
             for (StagedSource source : staged) {
                 st.execute("drop table " + source.table());
+                if (source.unmatched().isPresent()) {
+                    st.execute("drop table " + source.unmatched().get());
+                }
             }
         }
     }
@@ -95,13 +158,18 @@ final class StagingTables {
 
     /** Creates a source's staging table and opens a COPY into it. */
     static RowWriter copyInto(Connection connection, SourceSpec source, String table, KeyCheck keys) {
+        return copyInto(connection, source, table, keys, null);
+    }
+
+    private static RowWriter copyInto(
+            Connection connection, SourceSpec source, String table, KeyCheck keys, PublicationTap tap) {
         try (Statement st = connection.createStatement()) {
             st.execute(StagedSource.createStatement(source, table));
             CopyIn copy = connection
                     .unwrap(PGConnection.class)
                     .getCopyAPI()
                     .copyIn(StagedSource.copyStatement(source, table));
-            return new RowWriter(source, copy, BinaryCopyEncoder.Layout.STAGING, keys);
+            return new RowWriter(source, copy, BinaryCopyEncoder.Layout.STAGING, keys, tap);
         } catch (SQLException e) {
             throw DatabaseException.of("cannot stage " + source.name(), e);
         }

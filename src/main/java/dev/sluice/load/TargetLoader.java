@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Opens a load: starts the transaction, creates or checks the target table. Entry point of {@code load}; the
@@ -16,13 +17,17 @@ import java.util.List;
  */
 public final class TargetLoader {
     private final Duration lockTimeout;
+    private final Optional<LoadDigests> digests;
 
     /**
      * @param lockTimeout how long to wait for a lock on the target (held, say, by a long report query taking an
      *                    exclusive lock) before failing loudly instead of hanging
+     * @param digests     where the digests of loads are kept, so that the next load compares with the last one's
+     *                    publication instead of the whole table; empty to compare with the whole table always
      */
-    public TargetLoader(Duration lockTimeout) {
+    public TargetLoader(Duration lockTimeout, Optional<LoadDigests> digests) {
         this.lockTimeout = lockTimeout;
+        this.digests = digests;
     }
 
     /**
@@ -42,14 +47,15 @@ public final class TargetLoader {
             TargetTable.Ensured table = TargetTable.ensure(connection, spec.target());
             List<String> warnings = table.warnings();
             if (table.state() == TargetTable.State.CREATED_NOW) {
+                LoadComparison comparison = LoadComparison.choose(connection, spec, runId, digests, true);
                 if (copyFits) {
                     return new Load(
                             connection,
-                            new CopyIntoTarget(connection, spec, runId, CopyIntoTarget.Target.CREATED_NOW),
+                            new CopyIntoTarget(connection, spec, runId, CopyIntoTarget.Target.CREATED_NOW, comparison),
                             warnings);
                 }
                 TargetTable.addPrimaryKey(connection, spec.target());
-                return new Load(connection, stageAndMerge(connection, spec, runId, started), warnings);
+                return new Load(connection, stageAndMerge(connection, spec, runId, started, comparison), warnings);
             }
             try (Statement st = connection.createStatement()) {
                 // Other writers wait until the load commits (readers do not): the comparison with the target,
@@ -59,11 +65,13 @@ public final class TargetLoader {
                         "select not exists (select 1 from " + spec.target().qualifiedName() + ")")) {
                     rs.next();
                     boolean empty = rs.getBoolean(1);
+                    LoadComparison comparison = LoadComparison.choose(connection, spec, runId, digests, empty);
                     return new Load(
                             connection,
                             empty && copyFits
-                                    ? new CopyIntoTarget(connection, spec, runId, CopyIntoTarget.Target.EXISTING_EMPTY)
-                                    : stageAndMerge(connection, spec, runId, started),
+                                    ? new CopyIntoTarget(
+                                            connection, spec, runId, CopyIntoTarget.Target.EXISTING_EMPTY, comparison)
+                                    : stageAndMerge(connection, spec, runId, started, comparison),
                             warnings);
                 }
             }
@@ -73,14 +81,15 @@ public final class TargetLoader {
         }
     }
 
-    private static LoadPlan stageAndMerge(Connection connection, PipelineSpec spec, long runId, Instant started) {
+    private static LoadPlan stageAndMerge(
+            Connection connection, PipelineSpec spec, long runId, Instant started, LoadComparison comparison) {
         if (spec.target().mode() == LoadMode.APPEND) {
             return new AppendRows(connection, spec, runId, started);
         }
         if (spec.target().keyColumns().isEmpty()) {
             return new ReplaceUnkeyed(connection, spec, runId, started);
         }
-        return new StageAndMerge(connection, spec, runId, started);
+        return new StageAndMerge(connection, spec, runId, started, comparison);
     }
 
     /** What a run would do to the target's schema, without doing it: for {@code sluice check --db}. */

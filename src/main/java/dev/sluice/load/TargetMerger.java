@@ -54,16 +54,23 @@ final class TargetMerger {
     private final TargetSpec target;
     private final Instant started;
     private final ProvenanceColumns provenance;
+    private final LoadComparison.Kind comparison;
 
-    TargetMerger(PipelineSpec spec, Instant started, ProvenanceColumns provenance) {
+    /** @param comparison how the publication is compared with the table, chosen when the load began */
+    TargetMerger(PipelineSpec spec, Instant started, ProvenanceColumns provenance, LoadComparison.Kind comparison) {
         this.spec = spec;
         this.target = spec.target();
         this.started = started;
         this.provenance = provenance;
+        this.comparison = comparison;
     }
 
     TargetMerger(PipelineSpec spec) {
-        this(spec, Instant.EPOCH, new ProvenanceColumns(spec.target(), 0, Instant.EPOCH, List.of()));
+        this(
+                spec,
+                Instant.EPOCH,
+                new ProvenanceColumns(spec.target(), 0, Instant.EPOCH, List.of()),
+                LoadComparison.Kind.JOIN_AND_ANTI_JOIN);
     }
 
     LoadOutcome merge(Connection connection, List<StagedSource> staged, long runId, List<String> warnings)
@@ -71,35 +78,32 @@ final class TargetMerger {
         try (Statement st = connection.createStatement()) {
             String merged = staged.size() == 1 ? staged.get(0).table() : MERGED + runId;
             long total = staged.size() == 1 ? staged.get(0).rows() : st.executeUpdate(joinStatement(staged, merged));
-            // No ANALYZE of the staging tables: without statistics the planner sizes them from their pages and
-            // picks the same hash join; the ANALYZE cost 0.12 s per million rows (measured). The planner's default
-            // costs keep the join serial; it finds few changed rows, so handing them over from workers is cheap.
-            st.execute("set local parallel_setup_cost = 10");
-            st.execute("set local work_mem = '64MB'");
-            st.execute("set local parallel_tuple_cost = 0.001");
-            // The comparisons read the whole table and the whole publication: hash joins, as the upsert's planner
-            // chooses anyway. With the key's indexes a history or mirror table offers, the planner picked index
-            // nested loops and merge joins that took 1.27 s where a hash join takes 0.74 s (1M rows, measured).
-            st.execute("set local enable_nestloop = off");
-            st.execute("set local enable_mergejoin = off");
             long changed;
             long gone = 0;
-            if (target.mode().removesMissingKeys() && connection.getMetaData().getDatabaseMajorVersion() >= 16) {
-                // From PostgreSQL 16 a full join runs in parallel: one pass over the table and the publication finds
-                // both the changes and the keys gone, where a left join and an anti-join read both twice. 1M rows,
-                // PostgreSQL 17, measured: a mirror losing 1% of its keys 1.16 s to 0.93 s, a history losing none
-                // 0.65 s either way. PostgreSQL 15 runs a full join serially (1.28 s where the parallel left join
-                // and the count take 0.76 s), so there the two statements stay.
-                st.executeUpdate(differenceStatement(merged));
-                changed = st.executeUpdate("create temp table " + CHANGES + " on commit drop as select "
-                        + columnList("") + ", " + NEW + ", false as " + REVIVED + ", " + OLD
-                        + provenance.carryLine(ProvenanceColumns.LINE) + " from " + DIFFERENCE + " where not "
-                        + GONE_FLAG);
-                gone = st.executeUpdate(goneStatement());
-            } else {
+            if (comparison == LoadComparison.Kind.DELTA) {
+                // Only the rows that differ from the last publication were staged: few, so with their size known the
+                // planner reaches the table's rows through its key.
+                st.execute("analyze " + merged);
+                st.execute("analyze " + staged.get(0).unmatched().orElseThrow());
                 changed = st.executeUpdate(changesStatement(merged));
                 if (target.mode().removesMissingKeys()) {
-                    gone = gone(st, merged, total);
+                    gone = st.executeUpdate(unmatchedGoneStatement(
+                            merged, staged.get(0).unmatched().get()));
+                }
+            } else {
+                compareWholeTable(st);
+                if (comparison == LoadComparison.Kind.FULL_JOIN) {
+                    st.executeUpdate(differenceStatement(merged));
+                    changed = st.executeUpdate("create temp table " + CHANGES + " on commit drop as select "
+                            + columnList("") + ", " + NEW + ", false as " + REVIVED + ", " + OLD
+                            + provenance.carryLine(ProvenanceColumns.LINE) + " from " + DIFFERENCE + " where not "
+                            + GONE_FLAG);
+                    gone = st.executeUpdate(goneStatement());
+                } else {
+                    changed = st.executeUpdate(changesStatement(merged));
+                    if (target.mode().removesMissingKeys()) {
+                        gone = gone(st, merged, total);
+                    }
                 }
             }
             long inserted;
@@ -129,6 +133,47 @@ final class TargetMerger {
             return new LoadOutcome(
                     new RowCounts(inserted, updated, gone, total - inserted - updated), logged, warnings, revisions);
         }
+    }
+
+    /**
+     * Planner settings for a comparison of the whole publication with the whole table. No ANALYZE of the staging
+     * tables: without statistics the planner sizes them from their pages and picks the same hash join; the ANALYZE
+     * cost 0.12 s per million rows (measured). The planner's default costs keep the join serial; it finds few changed
+     * rows, so handing them over from workers is cheap. The comparisons read the whole table and the whole
+     * publication: hash joins, as the upsert's planner chooses anyway. With the key's indexes a history or mirror
+     * table offers, the planner picked index nested loops and merge joins that took 1.27 s where a hash join takes
+     * 0.74 s (1M rows, measured).
+     *
+     * <p>From PostgreSQL 16 a full join runs in parallel ({@link LoadComparison.Kind#FULL_JOIN}): one pass over the
+     * table and the publication finds both the changes and the keys gone, where a left join and an anti-join read
+     * both twice. 1M rows, PostgreSQL 17, measured: a mirror losing 1% of its keys 1.16 s to 0.93 s, a history losing
+     * none 0.65 s either way. PostgreSQL 15 runs a full join serially (1.28 s where the parallel left join and the
+     * count take 0.76 s), so there the two statements stay.
+     */
+    private static void compareWholeTable(Statement st) throws SQLException {
+        st.execute("set local parallel_setup_cost = 10");
+        st.execute("set local work_mem = '64MB'");
+        st.execute("set local parallel_tuple_cost = 0.001");
+        st.execute("set local enable_nestloop = off");
+        st.execute("set local enable_mergejoin = off");
+    }
+
+    /**
+     * The keys gone, when only the rows that differ from the last publication were staged: the keys of its rows no
+     * row matched ({@code unmatched}) that no staged row has, among the table's live rows.
+     */
+    private String unmatchedGoneStatement(String merged, String unmatched) {
+        String keyNames = target.keyColumns().stream()
+                .map(c -> "t." + SqlIdentifier.quote(c.name()))
+                .collect(Collectors.joining(", "));
+        return "create temp table " + GONE + " on commit drop as select " + keyNames + ", "
+                + ChangeLogRows.json(
+                        target.valueColumns(),
+                        i -> "t."
+                                + SqlIdentifier.quote(
+                                        target.valueColumns().get(i).name()))
+                + " as " + OLD + " from " + unmatched + " u join " + target.qualifiedName() + " t on " + on("t", "u")
+                + live("t") + " where not exists (select 1 from " + merged + " m where " + on("m", "u") + ")";
     }
 
     /** Carries out the mode's writes from the changes (and the keys gone); nothing to write is not written. */

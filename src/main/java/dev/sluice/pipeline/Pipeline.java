@@ -152,15 +152,20 @@ public final class Pipeline {
             PipelineSpec spec = run.spec();
             Load load = loader.begin(session.connection(), spec, run.id(), run.startedAt());
             Map<String, SourceReport> reports = stageEach(session, run, fetch, load);
+            LOG.debug("run {}: sources staged ({})", run.id(), load.plan());
             if (run.mayEndUnchanged() && fetch.downloads().stream().allMatch(Download::unchanged)) {
                 return recorder.unchanged(session, run, fetch.downloads());
             }
             PublicationGuards guards = new PublicationGuards(spec, run.request());
             guards.checkRows(reports, run.lastLoaded());
             LoadOutcome merged = load.merge(publications(fetch.downloads()));
+            LOG.debug("run {}: merged", run.id());
             guards.checkChanges(merged.rows());
             RunAudit audit = new RunAudit(
-                    run.request().isDryRun(), load.check(spec, run.id(), merged.rows()), merged.revisions());
+                    run.request().isDryRun(),
+                    load.check(spec, run.id(), merged.rows()),
+                    merged.revisions(),
+                    merged.comparison());
             if (audit.expectations().stream().anyMatch(ExpectationResult::blocks)) {
                 throw new ExpectationFailedException(audit);
             }
@@ -175,6 +180,7 @@ public final class Pipeline {
             Run recorded = recorder.succeeded(session, run, merged, reports, fetch.downloads(), warnings, audit);
             if (!run.request().isDryRun()) {
                 fetch.keep();
+                load.keep();
             }
             return recorded;
         } catch (SluiceException e) {

@@ -24,6 +24,12 @@ public enum Setting {
             "SLUICE_LOCK_TIMEOUT",
             "1m",
             "how long a load waits for a lock on its target table (held by a" + " long report, say) before it fails"),
+    COMPARE(
+            "SLUICE_COMPARE",
+            "digest",
+            "how a run compares its publication with the table: `digest` (with the last load's, kept in"
+                    + " `$SLUICE_HOME/digests`, when the database vouches for it; else with the whole table) or `full`"
+                    + " (always with the whole table)"),
     TMPDIR("SLUICE_TMPDIR", "`java.io.tmpdir`", "where downloads are written while a run lasts"),
     FILE_ROOTS(
             "SLUICE_FILE_ROOTS",

@@ -69,13 +69,26 @@ public record Settings(
         TRACE
     }
 
+    /** How a run compares its publication with the table ({@code SLUICE_COMPARE}). */
+    public enum Compare {
+        /** With the last load's digest when the database vouches for it, else with the whole table. The default. */
+        DIGEST,
+        /** Always with the whole table, keeping no digest. */
+        FULL
+    }
+
     /**
      * @param lockTimeout     how long a load waits for a lock on its target
      * @param tempDirectory   where downloads are written while a run lasts
      * @param allowedNetworks internal address ranges sources and their redirects may reach anyway
+     * @param compare         how a run compares its publication with the table
      */
     public record Runs(
-            Duration lockTimeout, Path tempDirectory, AllowedNetworks allowedNetworks, Optional<URI> s3Endpoint) {}
+            Duration lockTimeout,
+            Path tempDirectory,
+            AllowedNetworks allowedNetworks,
+            Optional<URI> s3Endpoint,
+            Compare compare) {}
 
     /**
      * @param timeout             how long {@code sluice run} retries its notifications
@@ -146,6 +159,11 @@ public record Settings(
                 database.connectTimeout());
         return new Settings(
                 otherHome, embedded, runs, notifications, serve, aws, trust, logLevel, environment, warnings);
+    }
+
+    /** Where the digests of the last loads live: what the next run compares its publication with. */
+    public Path digestDirectory() {
+        return home.resolve("digests");
     }
 
     /** Where the cache of last good bodies lives. */

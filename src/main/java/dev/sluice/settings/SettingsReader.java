@@ -56,7 +56,8 @@ final class SettingsReader {
                 positive(Setting.LOCK_TIMEOUT, Duration.ofMinutes(1)),
                 path(Setting.TMPDIR).orElse(javaTemp),
                 networks(),
-                s3Endpoint());
+                s3Endpoint(),
+                choice(Setting.COMPARE, Settings.Compare.class).orElse(Settings.Compare.DIGEST));
         Settings.Notifications notifications = new Settings.Notifications(
                 duration(Setting.NOTIFY_TIMEOUT, Duration.ofSeconds(30)),
                 positive(Setting.NOTIFY_FIRST_RETRY, Duration.ofSeconds(2)),

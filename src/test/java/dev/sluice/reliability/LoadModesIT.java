@@ -14,6 +14,7 @@ import dev.sluice.pipeline.RunRequest;
 import dev.sluice.testing.FailureWitness;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
+import dev.sluice.testing.TestDatabase;
 import dev.sluice.testing.TestRig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +40,14 @@ class LoadModesIT {
     private TestRig rig;
     private FailureWitness witness;
 
+    /** The PostgreSQL major these tests run on: 17 here, 15 in {@link LoadModesOnPostgres15IT}. */
+    int postgresMajor() {
+        return 17;
+    }
+
     @BeforeEach
     void start() {
-        rig = new TestRig();
+        rig = new TestRig(TestDatabase.createDatabase(postgresMajor()));
         witness = new FailureWitness(rig, "nyt_daily", "date");
     }
 

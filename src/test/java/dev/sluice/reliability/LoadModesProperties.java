@@ -10,6 +10,7 @@ import dev.sluice.history.Run;
 import dev.sluice.pipeline.DeliveryPolicy;
 import dev.sluice.pipeline.RunRequest;
 import dev.sluice.testing.SourceServer;
+import dev.sluice.testing.TestDatabase;
 import dev.sluice.testing.TestRig;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,7 +30,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Any sequence of random publications loaded in any mode leaves the table, and reports the counts, of a plain
@@ -39,7 +39,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class LoadModesProperties {
     private static final AtomicInteger TABLES = new AtomicInteger();
-    private static TestRig rig;
+    /** One rig per class: this one on PostgreSQL 17, {@link LoadModesOnPostgres15Properties}'s on 15. */
+    private static final Map<Class<?>, TestRig> RIGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private TestRig rig;
 
     /** A mode as the pipeline file says it. */
     enum Mode {
@@ -57,14 +60,20 @@ class LoadModesProperties {
         }
     }
 
-    @BeforeContainer
-    static void start() {
-        rig = new TestRig();
+    /** The PostgreSQL major these properties run on. */
+    int postgresMajor() {
+        return 17;
+    }
+
+    @net.jqwik.api.lifecycle.BeforeTry
+    void rig() {
+        rig = RIGS.computeIfAbsent(getClass(), c -> new TestRig(TestDatabase.createDatabase(postgresMajor())));
     }
 
     @AfterContainer
     static void stop() {
-        rig.close();
+        RIGS.values().forEach(TestRig::close);
+        RIGS.clear();
     }
 
     /** A publication: key to value (a value may be missing: NULL). */
@@ -202,7 +211,7 @@ class LoadModesProperties {
     }
 
     /** Serves the publication and runs the pipeline on it, forced (an identical one is loaded too); it succeeds. */
-    private static Run publishAndRun(PipelineSpec spec, String table, String csv) {
+    private Run publishAndRun(PipelineSpec spec, String table, String csv) {
         rig.server.script("/" + table + ".csv", SourceServer.body(csv.getBytes(StandardCharsets.UTF_8)));
         Run run = rig.pipeline()
                 .runAndDeliver(
@@ -223,7 +232,7 @@ class LoadModesProperties {
     }
 
     /** The table as sorted text rows: id, v and the mode's own columns as the model keeps them. */
-    private static List<String> stored(String table, Mode mode) {
+    private List<String> stored(String table, Mode mode) {
         String extra = switch (mode) {
             case SOFT_MIRROR -> ", deleted_at is not null";
             case HISTORY -> ", valid_from, valid_to";
@@ -237,7 +246,7 @@ class LoadModesProperties {
     }
 
     /** The mode's definition, in memory. */
-    private static final class Model {
+    private final class Model {
         private final Mode mode;
         private final TreeMap<Integer, Integer> live = new TreeMap<>();
         private final Set<Integer> softDeleted = new HashSet<>();
