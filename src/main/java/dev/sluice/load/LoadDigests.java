@@ -120,7 +120,8 @@ public final class LoadDigests {
                             + (writes == 1 ? " statement" : " statements") + " by another session or tool)");
                 }
                 if (!rs.getString(7).equals(shape(connection, table))) {
-                    return Trusted.no("the table's columns changed since run " + run + " (ALTER TABLE)");
+                    return Trusted.no("the table was altered or rewritten since run " + run
+                            + " (ALTER TABLE, VACUUM FULL, CLUSTER)");
                 }
                 if (!rs.getBoolean(9)) {
                     return Trusted.no("run " + run + "'s publication was not grouped by its key's first column");
@@ -148,11 +149,16 @@ public final class LoadDigests {
         }
     }
 
-    /** The table's columns and their types, in order: what an ALTER TABLE changes. */
+    /**
+     * The table's columns and their types, in order, and its data file: what an ALTER TABLE changes, and what a
+     * rewrite changes (an {@code ALTER COLUMN ... TYPE ... USING}, which may change every value and fires no
+     * statement trigger; a VACUUM FULL or CLUSTER, which change none but are told apart from it by nothing).
+     */
     private static String shape(Connection connection, String table) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("select string_agg(attname || ' ' ||"
-                + " format_type(atttypid, atttypmod), ', ' order by attnum) from pg_attribute where attrelid ="
-                + " to_regclass(?) and attnum > 0 and not attisdropped")) {
+                + " format_type(atttypid, atttypmod), ', ' order by attnum) || '; file ' || pg_relation_filenode(to_regclass(?))"
+                + " from pg_attribute where attrelid = to_regclass(?) and attnum > 0 and not attisdropped")) {
+            st.setString(2, table);
             st.setString(1, table);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();

@@ -3,7 +3,6 @@ package dev.sluice.load;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -14,11 +13,15 @@ import java.util.function.Consumer;
  * only with an identical one, so the worst a reordered file can do is leave rows unmatched, which costs time, never
  * correctness.
  *
- * <p>Daily feeds republish in the same order, so the matching walks both publications side by side: it keeps the
+ * <p>Daily feeds republish in the same order, so the matching walks both publications side by side: it holds the
  * previous rows from a little behind the last match to a little ahead of it ({@link #AHEAD}), and reads further ahead
  * the longer the new rows go unmatched (two previous rows per new one), so that after a block of rows removed it
- * catches up, and a block of rows added does not push the rows after it out. At most {@link #capacity} previous rows
- * are held; past that the oldest is given up as unmatched.
+ * catches up. It holds at most {@link #CAPACITY} previous rows: when the window is full it stops reading, so that
+ * after a block of new rows narrower than the window the rows that follow still find theirs; when the new rows have
+ * gone unmatched for longer than the window is wide it slides on (two previous rows given up per new row), so that
+ * after a block removed that is wider than the window it catches up too. A block of new rows wider than the window
+ * (65,536 rows) loses the alignment for the rest of the file: those rows are staged, and past {@link
+ * PublicationTap#MOST} of them the load compares with the whole table instead.
  */
 final class RowMatcher {
     static final int CAPACITY = 1 << 16;
@@ -52,6 +55,9 @@ final class RowMatcher {
     /** Whether a new row with this hash is a row of the previous publication (it is then matched, once). */
     boolean matches(RowHash hash) throws IOException {
         readAhead(lastMatch + ahead + 2 * misses);
+        if (misses > capacity) {
+            slide(2);
+        }
         PublicationDigest.Entry entry = window.remove(hash);
         if (entry == null) {
             misses++;
@@ -86,23 +92,34 @@ final class RowMatcher {
     }
 
     private void readAhead(long upTo) throws IOException {
-        while (!exhausted && nextIndex <= upTo) {
-            PublicationDigest.Entry entry = previous.next();
-            if (entry == null) {
-                exhausted = true;
-                return;
-            }
-            nextIndex++;
-            PublicationDigest.Entry same = window.put(entry.hash(), entry);
-            if (same != null) {
-                unmatched.accept(same); // two identical rows: only one can be matched with each new row
-            }
-            if (window.size() > capacity) {
-                Iterator<Map.Entry<RowHash, PublicationDigest.Entry>> oldest =
-                        window.entrySet().iterator();
-                unmatched.accept(oldest.next().getValue());
-                oldest.remove();
-            }
+        while (!exhausted && nextIndex <= upTo && window.size() < capacity) {
+            readOne();
+        }
+    }
+
+    /** Gives up the oldest rows held, and reads as many more. */
+    private void slide(int rows) throws IOException {
+        for (int i = 0; i < rows && !window.isEmpty(); i++) {
+            Iterator<PublicationDigest.Entry> oldest = window.values().iterator();
+            unmatched.accept(oldest.next());
+            oldest.remove();
+            readOne();
+        }
+    }
+
+    private void readOne() throws IOException {
+        if (exhausted) {
+            return;
+        }
+        PublicationDigest.Entry entry = previous.next();
+        if (entry == null) {
+            exhausted = true;
+            return;
+        }
+        nextIndex++;
+        PublicationDigest.Entry same = window.put(entry.hash(), entry);
+        if (same != null) {
+            unmatched.accept(same); // two identical rows: only one can be matched with each new row
         }
     }
 
