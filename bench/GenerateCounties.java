@@ -17,8 +17,10 @@ import java.util.SplittableRandom;
  *
  * writes DIR/counties-ROWS.csv (the base file), DIR/counties-ROWS-reserialised.csv (the same values written
  * differently: CRLF, every field quoted, integers as 123.0, so the sha256 differs but no row does) and
- * DIR/counties-ROWS-nextday.csv (about 1% of the historical rows revised, and one more day appended), and
- * DIR/counties-ROWS-nextday-withdrawn.csv (the same without 1% of its keys: what a mirror deletes).
+ * DIR/counties-ROWS-nextday.csv (about 1% of the historical rows revised, and one more day appended),
+ * DIR/counties-ROWS-nextday-withdrawn.csv (the same without 1% of its keys: what a mirror deletes), and
+ * DIR/counties-ROWS-revise10.csv and -revise50.csv (the next day with 10% and 50% of the historical rows revised:
+ * the rows of the next day's 1% are revised alike, so each revises 9% and 40% more of the rows than the one before).
  */
 public class GenerateCounties {
     static final int COUNTIES = 3_200;
@@ -125,6 +127,11 @@ public class GenerateCounties {
         return new long[] {cases, deaths};
     }
 
+    /** Which percentile of the historical rows a row is in: a row is revised when this is below the percentage. */
+    static long revisionSlot(int d, int c) {
+        return Math.floorMod((long) d * 31 + c * 17, 100);
+    }
+
     interface RowWriter {
         void write(Writer out, LocalDate date, County county, long cases, long deaths) throws IOException;
     }
@@ -133,7 +140,8 @@ public class GenerateCounties {
         return field.indexOf(',') >= 0 ? '"' + field + '"' : field;
     }
 
-    static void write(Path file, int days, int extraDays, boolean revise, String header, RowWriter rows)
+    /** @param revise the percentage of historical rows revised: those whose {@link #revisionSlot} is below it */
+    static void write(Path file, int days, int extraDays, int revise, String header, RowWriter rows)
             throws IOException {
         long[][] state = new long[COUNTIES][2];
         SplittableRandom random = new SplittableRandom(20_200_121L);
@@ -145,8 +153,8 @@ public class GenerateCounties {
                 for (int c = 0; c < COUNTIES; c++) {
                     state[c] = counts(c, d, state[c], random);
                     long cases = state[c][0];
-                    // About 1% of historical rows revised upward (never down: a revision here is a late report).
-                    if (revise && d < days && Math.floorMod((long) d * 31 + c * 17, 100) == 0) {
+                    // Historical rows revised upward (never down: a revision here is a late report).
+                    if (d < days && revisionSlot(d, c) < revise) {
                         cases += 1 + (c % 5);
                     }
                     rows.write(out, date, county(c), cases, state[c][1]);
@@ -162,22 +170,24 @@ public class GenerateCounties {
         String base = "counties-" + rows;
         RowWriter plain = (out, date, c, cases, deaths) -> out.write(
                 date + "," + quoted(c.name()) + "," + c.state() + "," + c.fips() + "," + cases + "," + deaths + "\n");
-        write(dir.resolve(base + ".csv"), days, 0, false, "date,county,state,fips,cases,deaths\n", plain);
+        write(dir.resolve(base + ".csv"), days, 0, 0, "date,county,state,fips,cases,deaths\n", plain);
         write(
                 dir.resolve(base + "-reserialised.csv"),
                 days,
                 0,
-                false,
+                0,
                 "\"date\",\"county\",\"state\",\"fips\",\"cases\",\"deaths\"\r\n",
                 (out, date, c, cases, deaths) -> out.write("\"" + date + "\",\"" + c.name() + "\",\"" + c.state()
                         + "\",\"" + c.fips() + "\"," + cases + ".0," + deaths + ".0\r\n"));
-        write(dir.resolve(base + "-nextday.csv"), days, 1, true, "date,county,state,fips,cases,deaths\n", plain);
+        write(dir.resolve(base + "-nextday.csv"), days, 1, 1, "date,county,state,fips,cases,deaths\n", plain);
+        write(dir.resolve(base + "-revise10.csv"), days, 1, 10, "date,county,state,fips,cases,deaths\n", plain);
+        write(dir.resolve(base + "-revise50.csv"), days, 1, 50, "date,county,state,fips,cases,deaths\n", plain);
         // The next day of a mirror: the same file without 1% of its keys (a county-day in a hundred withdrawn).
         write(
                 dir.resolve(base + "-nextday-withdrawn.csv"),
                 days,
                 1,
-                true,
+                1,
                 "date,county,state,fips,cases,deaths\n",
                 (out, date, c, cases, deaths) -> {
                     if (Math.floorMod(date.toEpochDay() * 7 + Integer.parseInt(c.fips()) * 13, 100) != 0) {

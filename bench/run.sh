@@ -9,6 +9,8 @@
 #   3. identical   sluice re-run with byte-identical sources (conditional GET): must not touch the table
 #   4. reserialised sluice re-run with the same rows written differently: every row compared, none rewritten
 #   5. nextday     sluice run of the next day's file: ~1% of rows revised, one new day
+#      revise10    then the next day again with 10% of the historical rows revised (9% more than the last file)
+#      revise50    then with 50% revised (40% more than the last file)
 #   6. mirror      the next day again, into a mirror table that had the base file, from the next day's file without
 #                  1% of its keys (which the mirror deletes)
 #      history     the next day into a history table that had the base file: revised rows get new versions
@@ -32,7 +34,7 @@ OUT=$(cd "$OUT" && pwd)
 
 [ -f target/sluice.jar ] || mvn -q -B -ntp -Dstyle.color=never package -DskipTests
 base="counties-$ROWS"
-[ -f "$OUT/$base-nextday-withdrawn.csv" ] || java bench/GenerateCounties.java "$ROWS" "$OUT"
+[ -f "$OUT/$base-revise50.csv" ] || java bench/GenerateCounties.java "$ROWS" "$OUT"
 data_rows=$(( $(wc -l < "$OUT/$base.csv") - 1 ))
 # From the files, independently of sluice: the keys whose values the next day revises, and the keys of the base
 # file the withdrawn next day lacks (which a mirror deletes).
@@ -48,6 +50,15 @@ print(sum(1 for k, v in nextday.items() if k in base and base[k] != v), sum(1 fo
 PY
 )
 [ -f "$OUT/$base.csv.gz" ] || gzip -k -6 "$OUT/$base.csv"
+# The rows each revising step changes, from the generator's rule (a row of day d and county c is revised when
+# (31d + 17c) mod 100 is below the percentage), not from the files or sluice.
+read -r revised10 revised50 < <(python3 - "$data_rows" <<'PY'
+import sys
+days = int(sys.argv[1]) // 3200
+slots = [(d * 31 + c * 17) % 100 for d in range(days) for c in range(3200)]
+print(sum(1 for s in slots if 1 <= s < 10), sum(1 for s in slots if 10 <= s < 50))
+PY
+)
 
 # --- PostgreSQL: a throwaway cluster ----------------------------------------------------------------------------
 source bench/cluster.sh
@@ -137,6 +148,20 @@ for rep in $(seq "$REPEAT"); do
   echo "nextday_updated $(field "['updated']")" >> "$results"
   echo "nextday_wal $(wal_since "$lsn")" >> "$results"
 
+  # 5b. the next day again, revising 10%, then 50% of the historical rows
+  for step in revise10 revise50; do
+    lsn=$(wal)
+    timed "$step" "${sluice[@]}" --source "counties=$(url "$base-$step.csv")"
+    expect "$step status" "$(field "['status']")" SUCCEEDED
+    expect "$step inserted" "$(field "['inserted']")" 0
+    want=$revised10; [ "$step" = revise50 ] && want=$revised50
+    expect "$step updated" "$(field "['updated']")" "$want"
+    echo "${step}_wal $(wal_since "$lsn")" >> "$results"
+    echo "${step}_comparison $(python3 -c "import json; c = json.load(open('$OUT/last.json')).get('comparison') or ''; print(1 if c.startswith('with the last load') else 0)")" >> "$results"
+  done
+  # Back to the next day's file, so that the other modes' tables and the next repetition start alike.
+  "${sluice[@]}" --source "counties=$(url "$base-nextday.csv")" > /dev/null
+
   # 6. the other modes' next day, each into its own table loaded with the base file first (not timed)
   for mode in mirror history; do
     sed -e "s|^  table: us_counties|  table: us_counties_$mode\n  mode: $mode|" \
@@ -180,18 +205,23 @@ for line in open(path):
         extra.setdefault(parts[0], []).append(int(parts[1]))
 copy = statistics.median(times["copy"])
 print(f"{rows:,} rows ({label}), {len(times['copy'])} repetitions, medians\n")
-print("| step | wall s | rows/s | ratio to copy | peak RSS MB | WAL written |")
-print("|---|---|---|---|---|---|")
-for step in ["copy", "existing", "gzip", "initial", "identical", "reserialised", "nextday", "mirror", "history"]:
+print("| step | wall s | spread s | rows/s | ratio to copy | peak RSS MB | WAL written |")
+print("|---|---|---|---|---|---|---|")
+for step in ["copy", "existing", "gzip", "initial", "identical", "reserialised", "nextday", "revise10", "revise50",
+             "mirror", "history"]:
     t = statistics.median(times[step])
     wal = extra.get(step + "_wal")
     wal_text = f"{statistics.median(wal) / 1e6:.2f} MB" if wal else ""
-    print(f"| {step} | {t:.2f} | {rows / t:,.0f} | {t / copy:.2f}x | {statistics.median(rss[step]) / 1024:.0f} | {wal_text} |")
+    spread = f"{min(times[step]):.2f}-{max(times[step]):.2f}"
+    print(f"| {step} | {t:.2f} | {spread} | {rows / t:,.0f} | {t / copy:.2f}x | {statistics.median(rss[step]) / 1024:.0f} | {wal_text} |")
 print(f"\nnext day: {statistics.median(extra['nextday_updated']):,.0f} rows updated, 3,200 inserted;"
       " reserialised and identical runs wrote no row.")
 nextday = statistics.median(times["nextday"])
 print(f"mirror next day: {statistics.median(extra['mirror_deleted']):,.0f} keys deleted,"
       f" {statistics.median(times['mirror']) / nextday:.2f}x the upsert next day;"
       f" history next day: {statistics.median(times['history']) / nextday:.2f}x the upsert next day.")
+for step in ["revise10", "revise50"]:
+    by_digest = sum(extra[step + "_comparison"])
+    print(f"{step}: compared with the last load's digest in {by_digest} of {len(extra[step + '_comparison'])} runs.")
 PY
 cat "$OUT/results-$ROWS.md"

@@ -1,5 +1,5 @@
 -- A daily run that costs what changed. After each load sluice keeps, on local disk, a digest of the publication it
--- loaded (a hash of each row's typed values and its key), and here what vouches for it: the digest's id and sha256,
+-- loaded (a hash of each row's typed values and its key), and here what vouches for it: the digest's id and checksum,
 -- and the state of the target it left. The next run compares its publication with that digest instead of with the
 -- whole table, but only when the database says nobody else wrote the table since: a local file is never trusted
 -- more than the database.
@@ -23,13 +23,13 @@ end
 $$;
 
 -- The last load of each pipeline whose digest may be compared with: the run, the digest's id (also in the file) and
--- sha256, its rows, the source's columns it hashed, and the target as the load left it (its oid, its columns, and
+-- checksum, its rows, the source's columns it hashed, and the target as the load left it (its oid, its columns, and
 -- its write count after the load's own writes).
 create table load_digests (
     pipeline     text        primary key,
     run_id       bigint      not null,
     digest       uuid        not null,
-    sha256       text        not null,
+    checksum     text        not null,
     rows         bigint      not null,
     columns      text        not null,
     table_oid    oid         not null,

@@ -57,11 +57,6 @@ final class BinaryCopyEncoder {
         length = 0;
     }
 
-    /** Forgets what was encoded from {@code at} on: a row that is not to be sent. */
-    void truncate(int at) {
-        length = at;
-    }
-
     void encodeRow(long line, Object[] values) {
         ensure(2 + 12);
         putShort(values.length + (withLine ? 1 : 0));

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>It may only when the database vouches that the table is exactly as that load left it: the same table (its oid),
  * the same columns, and no write since by anyone (a statement trigger counts every INSERT, UPDATE, DELETE, TRUNCATE
  * and COPY into {@code sluice.table_writes}, in the writer's transaction; sluice records the count its own load left);
- * and when this machine holds that very digest (its id, then its sha256, checked against the database). Anything else
+ * and when this machine holds that very digest (its id, then its checksum, checked against the database). Anything else
  * (a manual write, an ALTER, a restored backup, another tool's load, a lost cache, another machine's) and the load
  * compares with the whole table, saying why in the run's record.
  */
@@ -92,7 +92,7 @@ public final class LoadDigests {
             return Trusted.no(unsuitable.get());
         }
         String table = spec.target().qualifiedName();
-        try (PreparedStatement st = connection.prepareStatement("select d.run_id, d.digest, d.sha256, d.rows,"
+        try (PreparedStatement st = connection.prepareStatement("select d.run_id, d.digest, d.checksum, d.rows,"
                 + " d.columns, d.table_oid = c.oid, d.table_shape, d.table_writes, d.keys_grouped,"
                 + " coalesce((select writes from sluice.table_writes where table_oid = c.oid), 0),"
                 + " (select tgenabled from pg_trigger where tgrelid = c.oid and tgname = ?)"
@@ -203,17 +203,17 @@ public final class LoadDigests {
             throws SQLException {
         String table = spec.target().qualifiedName();
         try (PreparedStatement st = connection.prepareStatement("insert into sluice.load_digests (pipeline, run_id,"
-                + " digest, sha256, rows, columns, table_oid, table_shape, table_writes, keys_grouped) select ?, ?,"
+                + " digest, checksum, rows, columns, table_oid, table_shape, table_writes, keys_grouped) select ?, ?,"
                 + " ?::uuid, ?, ?, ?, c.oid, ?, coalesce((select writes from sluice.table_writes where table_oid ="
                 + " c.oid), 0), ? from (select to_regclass(?)::oid as oid) c on conflict (pipeline) do update set"
-                + " run_id = excluded.run_id, digest = excluded.digest, sha256 = excluded.sha256, rows ="
+                + " run_id = excluded.run_id, digest = excluded.digest, checksum = excluded.checksum, rows ="
                 + " excluded.rows, columns = excluded.columns, table_oid = excluded.table_oid, table_shape ="
                 + " excluded.table_shape, table_writes = excluded.table_writes, keys_grouped ="
                 + " excluded.keys_grouped, recorded_at = now()")) {
             st.setString(1, spec.name());
             st.setLong(2, runId);
             st.setString(3, digest.id().toString());
-            st.setString(4, digest.sha256());
+            st.setString(4, digest.checksum());
             st.setLong(5, digest.rows());
             st.setString(6, columns(spec.sources().get(0)));
             st.setString(7, shape(connection, table));

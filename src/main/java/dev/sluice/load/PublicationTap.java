@@ -144,7 +144,7 @@ final class PublicationTap {
     }
 
     /**
-     * Ends the source: reads the previous digest to its end (so its sha256 is checked) and closes the files.
+     * Ends the source: reads the previous digest to its end (so its checksum is checked) and closes the files.
      *
      * @return the new digest's identity
      */

@@ -24,8 +24,12 @@ public final class RowWriter {
     private final BinaryCopyEncoder encoder;
     private final KeyCheck keys;
     private final PublicationTap tap;
-    /** Where a row's values start in its encoding: after the field count, and the line in a staging table. */
-    private final int valuesFrom;
+    /** With a tap: the thread that shows the rows to it and sends those it keeps. */
+    private final TappedCopy tapped;
+    /** With a tap: where each row encoded since the last hand-over ends. */
+    private int[] ends = new int[1024];
+
+    private int pending;
 
     private long rows;
     private long sent;
@@ -43,7 +47,9 @@ public final class RowWriter {
                 source.columns().stream().map(ColumnSpec::type).toArray(ColumnType[]::new), layout);
         this.keys = keys;
         this.tap = tap;
-        this.valuesFrom = layout == BinaryCopyEncoder.Layout.STAGING ? 2 + 4 + 8 : 2;
+        // Where a row's values start in its encoding: after the field count, and the line in a staging table.
+        int valuesFrom = layout == BinaryCopyEncoder.Layout.STAGING ? 2 + 4 + 8 : 2;
+        this.tapped = tap == null ? null : new TappedCopy(source.name(), copy, tap, valuesFrom, this::copyFailed);
     }
 
     /**
@@ -56,26 +62,37 @@ public final class RowWriter {
     public void write(int file, long line, Object[] values) {
         long position = RowPositions.pack(file, line);
         keys.accept(position, values);
+        encoder.encodeRow(position, values);
+        rows++;
+        if (tapped != null) {
+            if (!keys.complete() && tap.comparing()) {
+                // Only a key check of every row proves the rows held back repeat no key of the rows staged.
+                throw new PublicationTap.DeltaAbandonedException(
+                        "the publication is not grouped by its key's first column, so its keys are checked in SQL");
+            }
+            if (pending == ends.length) {
+                ends = java.util.Arrays.copyOf(ends, pending * 2);
+            }
+            ends[pending++] = encoder.length();
+            if (encoder.length() >= FLUSH_AT) {
+                handOver();
+            }
+            return;
+        }
         if (!headerWritten) {
             send(BinaryCopyEncoder.HEADER, BinaryCopyEncoder.HEADER.length);
             headerWritten = true;
         }
-        int start = encoder.length();
-        encoder.encodeRow(position, values);
-        rows++;
-        if (tap != null && !tap.keep(encoder.buffer(), start + valuesFrom, encoder.length())) {
-            encoder.truncate(start); // the table has this row already
-        } else {
-            sent++;
-        }
-        if (!keys.complete() && tap != null && tap.comparing()) {
-            // Only a key check of every row proves the rows held back repeat no key of the rows staged.
-            throw new PublicationTap.DeltaAbandonedException(
-                    "the publication is not grouped by its key's first column, so its keys are checked in SQL");
-        }
+        sent++;
         if (encoder.length() >= FLUSH_AT) {
             flush();
         }
+    }
+
+    private void handOver() {
+        tapped.hand(encoder.buffer(), encoder.length(), ends, pending);
+        pending = 0;
+        encoder.reset();
     }
 
     private void flush() {
@@ -140,11 +157,21 @@ public final class RowWriter {
 
     /** Ends the COPY, checking the server stored every row. */
     private void finish() {
+        if (tapped != null) {
+            handOver();
+            sent = tapped.finish();
+            endCopy();
+            return;
+        }
         if (!headerWritten) {
             send(BinaryCopyEncoder.HEADER, BinaryCopyEncoder.HEADER.length);
         }
         flush();
         send(BinaryCopyEncoder.TRAILER, BinaryCopyEncoder.TRAILER.length);
+        endCopy();
+    }
+
+    private void endCopy() {
         try {
             long stored = copy.endCopy();
             if (stored != sent) {
@@ -158,6 +185,9 @@ public final class RowWriter {
 
     /** Cancels the COPY so that the connection can roll back. */
     private void abort() {
+        if (tapped != null) {
+            tapped.stop();
+        }
         try {
             if (copy.isActive()) {
                 copy.cancelCopy();
