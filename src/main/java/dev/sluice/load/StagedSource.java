@@ -15,16 +15,18 @@ import java.util.stream.Collectors;
  * @param keys      the check its rows went through while streaming (complete, or to be finished in SQL)
  * @param unmatched when the load compared with the last publication's digest, the table of the keys of its rows that
  *                  no row matched (a key gone is among them); the staging table then holds only the rows that differ
+ * @param staged    the rows in the staging table: all of them, or only those that differ
  */
-record StagedSource(SourceSpec source, String table, long rows, KeyCheck keys, java.util.Optional<String> unmatched) {
+record StagedSource(
+        SourceSpec source, String table, long rows, KeyCheck keys, java.util.Optional<String> unmatched, long staged) {
 
     StagedSource(SourceSpec source, String table, long rows, KeyCheck keys) {
-        this(source, table, rows, keys, java.util.Optional.empty());
+        this(source, table, rows, keys, java.util.Optional.empty(), rows);
     }
 
     /** The same staged source holding another number of rows (some were left out). */
     StagedSource withRows(long other) {
-        return new StagedSource(source, table, other, keys, unmatched);
+        return new StagedSource(source, table, other, keys, unmatched, staged - (rows - other));
     }
 
     static String tableName(long runId, int index) {

@@ -55,7 +55,7 @@ final class StagingTables {
             if (tap != null && tap.comparing()) {
                 unmatched = Optional.of(stageUnmatched(source, tap, table + "_unmatched"));
             }
-            staged.add(new StagedSource(source, table, writer.rows(), keys, unmatched));
+            staged.add(new StagedSource(source, table, writer.rows(), keys, unmatched, writer.sent()));
             return result;
         } finally {
             if (tap != null) {

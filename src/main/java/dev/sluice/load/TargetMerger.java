@@ -49,6 +49,8 @@ final class TargetMerger {
     private static final String GONE_FLAG = "_sluice_gone";
     private static final String OLD = "_sluice_old";
     private static final String KEY_PREFIX = "_sluice_key_";
+    /** Staged rows past which a digest comparison joins them to the table by hashing, not by key lookups. */
+    private static final long HASH_JOIN_FROM = 30_000;
 
     private final PipelineSpec spec;
     private final TargetSpec target;
@@ -81,8 +83,12 @@ final class TargetMerger {
             long changed;
             long gone = 0;
             if (comparison == LoadComparison.Kind.DELTA) {
-                // Only the rows that differ from the last publication were staged: few, so with their size known the
-                // planner reaches the table's rows through its key.
+                // Only the rows that differ from the last publication were staged. Few: with their size known the
+                // planner reaches the table's rows through its key (13,216 rows: 0.15 s). Many: one pass over the
+                // table beats a lookup per row (90,144 rows, measured: 1.5 s by key, 0.4 s by hash join).
+                if (staged.get(0).staged() > HASH_JOIN_FROM) {
+                    compareWholeTable(st);
+                }
                 st.execute("analyze " + merged);
                 st.execute("analyze " + staged.get(0).unmatched().orElseThrow());
                 changed = st.executeUpdate(changesStatement(merged));

@@ -189,6 +189,43 @@ class ComparisonProperties {
 
     private static final String DIGEST = "with the last load's digest";
 
+    /**
+     * A publication that revises most rows hands over to the full comparison, reading the source again, and still
+     * counts and writes exactly what the full comparison does.
+     */
+    @net.jqwik.api.Example
+    void a_publication_revising_most_rows_is_compared_with_the_whole_table() {
+        rigs();
+        PipelineSpec digest = spec("cmp_most_digest", Mode.MIRROR, rigs.digest());
+        PipelineSpec full = spec("cmp_most_full", Mode.MIRROR, rigs.full());
+        StringBuilder first = new StringBuilder();
+        StringBuilder most = new StringBuilder();
+        for (int id = 0; id < 60_000; id++) {
+            first.append(id / 1000).append(',').append(id).append(',').append(1).append('\n');
+            most.append(id / 1000)
+                    .append(',')
+                    .append(id)
+                    .append(',')
+                    .append(id % 10 < 6 ? 2 : 1)
+                    .append('\n');
+        }
+        for (String body : List.of(first.toString(), most.toString())) {
+            Publication publication = new Publication(List.of(body.strip().split("\n")));
+            Run byDigest = publishAndRun(rigs.digest(), digest, publication);
+            Run byTable = publishAndRun(rigs.full(), full, publication);
+            assertThat(List.of(byDigest.status(), byDigest.inserted(), byDigest.updated(), byDigest.deleted()))
+                    .isEqualTo(List.of(byTable.status(), byTable.inserted(), byTable.updated(), byTable.deleted()));
+        }
+        Run last = rigs.digest().pipeline().run(digest, RunRequest.forced(Trigger.CLI));
+        assertThat(last.audit().comparison()).startsWith(DIGEST); // the same rows again: compared with the digest
+        assertThat(rigs.digest()
+                        .text("select comparison from sluice.runs where pipeline = 'cmp-most-digest'"
+                                + " order by id desc offset 1 limit 1"))
+                .hasValueSatisfying(c -> assertThat(c).startsWith("with the whole table: most rows differ"));
+        assertThat(rigs.digest().count("select count(*) from cmp_most_digest where v = 2"))
+                .isEqualTo(36_000);
+    }
+
     /** Whether the valid rows of a publication come grouped by the key's first column, g. */
     private static boolean grouped(Publication p) {
         int last = -1;
