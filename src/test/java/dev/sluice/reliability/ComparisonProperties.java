@@ -142,7 +142,7 @@ class ComparisonProperties {
                         }));
     }
 
-    @Property(tries = 50)
+    @Property(tries = 30)
     void a_digest_comparison_leaves_what_a_full_one_leaves(@ForAll Mode mode, @ForAll("feeds") List<Publication> feed) {
         int n = TABLES.incrementAndGet();
         PipelineSpec digest = spec("cmp_" + n + "_digest", mode, rigs.digest());
