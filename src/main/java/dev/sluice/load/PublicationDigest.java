@@ -37,7 +37,6 @@ final class PublicationDigest {
 
     /** Writes a digest as the rows stream by. */
     static final class Writer implements Closeable {
-        private final Path file;
         private final UUID id;
         private final CRC32C checksum = new CRC32C();
         private final OutputStream out;
@@ -46,7 +45,6 @@ final class PublicationDigest {
         private long rows;
 
         Writer(Path file, String columns) throws IOException {
-            this.file = file;
             this.id = UUID.randomUUID();
             this.out = Files.newOutputStream(file);
             java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
@@ -57,10 +55,6 @@ final class PublicationDigest {
                 data.writeUTF(columns);
             }
             put(header.toByteArray());
-        }
-
-        Path file() {
-            return file;
         }
 
         void add(RowHash hash, byte[] key) {

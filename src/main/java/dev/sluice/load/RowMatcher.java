@@ -38,7 +38,6 @@ final class RowMatcher {
     private long lastMatch = -1;
     private long misses;
     private boolean exhausted;
-    private long matched;
 
     RowMatcher(PublicationDigest.Reader previous, Consumer<PublicationDigest.Entry> unmatched) {
         this(previous, unmatched, CAPACITY, AHEAD);
@@ -63,18 +62,12 @@ final class RowMatcher {
             misses++;
             return false;
         }
-        matched++;
         misses = 0;
         if (entry.index() > lastMatch) {
             lastMatch = entry.index();
             giveUpBefore(lastMatch - ahead);
         }
         return true;
-    }
-
-    /** The rows matched so far. */
-    long matched() {
-        return matched;
     }
 
     /** Reads the previous publication to its end (proving it is the one recorded); what is left was unmatched. */
