@@ -156,7 +156,7 @@ public final class Wiring {
 
     /** {@code sluice init}: reads sources the way a run does (the same address checks, unpacking, S3). */
     public Initializer initializer() {
-        return new Initializer(fetcher(DownloadListener.NONE), clock);
+        return new Initializer(fetcher(DownloadListener.NONE), trust, clock);
     }
 
     public Pipeline pipeline(Database database, RunProgress progress) {

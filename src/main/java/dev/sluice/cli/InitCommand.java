@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceException;
 import dev.sluice.app.Wiring;
+import dev.sluice.init.CredentialOptions;
 import dev.sluice.init.Initializer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,6 +48,25 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace --out if it exists")
     boolean force;
 
+    @Option(
+            names = "--header",
+            paramLabel = "NAME=REF",
+            description = "send this header; REF is env:VARIABLE, file:PATH or aws_secret:ARN#FIELD (lent as for"
+                    + " pipeline files), or a plain value for a header that is no credential")
+    List<String> headers = List.of();
+
+    @Option(
+            names = "--bearer",
+            paramLabel = "REF",
+            description = "send a bearer token: env:VARIABLE, file:PATH or" + " aws_secret:ARN#FIELD")
+    Optional<String> bearer = Optional.empty();
+
+    @Option(
+            names = "--basic",
+            paramLabel = "USER=REF",
+            description = "HTTP basic authentication; the password by" + " reference, as for --bearer")
+    Optional<String> basic = Optional.empty();
+
     public InitCommand(Wiring wiring, Terminal terminal) {
         this.wiring = wiring;
         this.terminal = terminal;
@@ -57,8 +77,9 @@ public final class InitCommand implements Callable<Integer> {
         name.ifPresent(InitCommand::checkName);
         Path directory =
                 out.map(p -> p.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
-        Initializer.Result result =
-                wiring.initializer().initialize(new Initializer.Request(locations, name, directory));
+        Initializer.Result result = wiring.initializer()
+                .initialize(new Initializer.Request(
+                        locations, name, directory, new CredentialOptions(headers, bearer, basic)));
         PrintStream notes = out.isPresent() ? terminal.out() : terminal.err();
         result.reasons().forEach(reason -> notes.println("  " + reason));
         if (out.isEmpty()) {

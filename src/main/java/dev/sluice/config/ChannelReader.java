@@ -23,9 +23,11 @@ public final class ChannelReader {
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]+");
 
     private final Trust trust;
+    private final SecretReader secrets;
 
     public ChannelReader(Trust trust) {
         this.trust = trust;
+        this.secrets = new SecretReader(trust);
     }
 
     List<ChannelSpec> read(ConfigNode root) {
@@ -109,64 +111,8 @@ public final class ChannelReader {
         return on;
     }
 
-    /**
-     * {@code {env: NAME}}, {@code {file: PATH}} or {@code {aws_secret: ARN, key: FIELD}}, resolved now so that a
-     * missing secret fails at once, and only within what the operator lent files: see {@link Trust}.
-     */
     private Secret secret(ConfigNode node, String field) {
-        ConfigNode ref = node.child(field);
-        if (!ref.has("env") && !ref.has("file") && !ref.has("aws_secret")) {
-            throw node.error(
-                    field,
-                    "secrets are never written inline; use {env: NAME}, {file: PATH} or {aws_secret: ARN, key:"
-                            + " FIELD}");
-        }
-        ref.allowOnly("env", "file", "aws_secret", "key");
-        if (ref.has("aws_secret")) {
-            return awsSecret(ref);
-        }
-        if (ref.has("env")) {
-            String variable = ref.text("env").trim();
-            trust.variableRefusal(variable).ifPresent(why -> {
-                throw ref.error("env", why);
-            });
-            return Secret.of(trust.variable(variable)
-                    .orElseThrow(() -> ref.error("env", "the environment variable " + variable + " is not set")));
-        }
-        String file = ref.text("file").trim();
-        Path path;
-        try {
-            path = Path.of(file);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw ref.error("file", "not a valid path");
-        }
-        trust.secretFileRefusal(path).ifPresent(why -> {
-            throw ref.error("file", why);
-        });
-        try {
-            return Secret.fromFile(path);
-        } catch (java.io.IOException e) {
-            throw ref.error(
-                    "file",
-                    "cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
-        }
-    }
-
-    /** A field of a lent Secrets Manager secret; what fails is named, the value never. */
-    private Secret awsSecret(ConfigNode ref) {
-        String arn = ref.text("aws_secret").trim();
-        String key = ref.text("key").trim();
-        trust.awsSecretRefusal(arn).ifPresent(why -> {
-            throw ref.error("aws_secret", why);
-        });
-        Optional<String> value;
-        try {
-            value = trust.awsSecrets().value(arn, key);
-        } catch (RuntimeException e) {
-            throw ref.error("aws_secret", "cannot read the secret: " + e.getMessage());
-        }
-        return Secret.of(value.filter(v -> !v.isEmpty())
-                .orElseThrow(() -> ref.error("key", "the secret has no field '" + key + "'")));
+        return secrets.read(node, field);
     }
 
     private EmailChannelSpec email(ConfigNode node) {

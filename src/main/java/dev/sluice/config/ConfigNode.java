@@ -62,6 +62,16 @@ final class ConfigNode {
         return this;
     }
 
+    /** The fields of a mapping, in the file's order. */
+    List<String> fieldNames() {
+        if (!node.isObject()) {
+            throw error("expected a mapping of fields");
+        }
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     boolean has(String field) {
         JsonNode child = node.get(field);
         return child != null && !child.isNull();

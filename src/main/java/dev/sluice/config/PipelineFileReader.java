@@ -74,7 +74,11 @@ public final class PipelineFileReader {
         return parse(file.origin(), file.text(), file.baseDir(), Notifications.LEFT_OUT);
     }
 
-    /** What a reading does with a file's {@code notifications:}. */
+    /**
+     * What a reading does with a file's secrets: its {@code notifications:}, and its sources' credentials. A
+     * pipeline read to be shown resolves none, so a dashboard needs none of them lent (its sources' credentials are
+     * then placeholders, never sent: such a spec is never run).
+     */
     private enum Notifications {
         READ,
         LEFT_OUT
@@ -164,7 +168,7 @@ public final class PipelineFileReader {
         LoadMode mode = root.has("target")
                 ? root.child("target").enumValue("mode", LoadMode.class, LoadMode.UPSERT)
                 : LoadMode.UPSERT;
-        List<SourceSpec> sources = readSources(root, baseDir, mode);
+        List<SourceSpec> sources = readSources(root, baseDir, mode, notifications == Notifications.READ);
         Optional<JoinSpec> join = readJoin(root, sources);
         TargetSpec target = readTarget(root, sources, join);
         return new PipelineSpec(
@@ -260,8 +264,8 @@ public final class PipelineFileReader {
                 root.integer("quarantine_runs", InvalidRows.DEFAULT_KEPT_RUNS, 1, 100_000));
     }
 
-    private List<SourceSpec> readSources(ConfigNode root, Optional<Path> baseDir, LoadMode mode) {
-        SourceReader reader = new SourceReader(new LocationReader(trust, baseDir), mode);
+    private List<SourceSpec> readSources(ConfigNode root, Optional<Path> baseDir, LoadMode mode, boolean readSecrets) {
+        SourceReader reader = new SourceReader(new LocationReader(trust, baseDir), trust, mode, readSecrets);
         List<SourceSpec> sources = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode node : root.list("sources")) {

@@ -1,10 +1,12 @@
 package dev.sluice.config;
 
+import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,17 +21,47 @@ import java.util.stream.Stream;
  */
 final class SourceReader {
     private final LocationReader locations;
+    private final Trust trust;
+    private final SecretReader secrets;
     private final LoadMode mode;
+    private final boolean readSecrets;
 
-    /** @param mode the target's: a source of an append table may have no key */
-    SourceReader(LocationReader locations, LoadMode mode) {
+    /**
+     * @param mode        the target's: a source of an append table may have no key
+     * @param readSecrets false to leave credentials unresolved (placeholders), for a pipeline only shown
+     */
+    SourceReader(LocationReader locations, Trust trust, LoadMode mode, boolean readSecrets) {
         this.locations = locations;
+        this.trust = trust;
+        this.secrets = new SecretReader(trust);
         this.mode = mode;
+        this.readSecrets = readSecrets;
+    }
+
+    private static final Secret NOT_READ = Secret.of("(not read)");
+
+    /** The secret a reference names, or a placeholder when this reading resolves none. */
+    private Secret secret(ConfigNode node, String field) {
+        if (!readSecrets) {
+            node.child(field).allowOnly("env", "file", "aws_secret", "key");
+            return NOT_READ;
+        }
+        return secrets.read(node, field);
     }
 
     SourceSpec read(ConfigNode node) {
         node.allowOnly(Stream.of(
-                        List.of("name", "columns", "filters", "key", "duplicate_keys", "required", "fetch", "expect"),
+                        List.of(
+                                "name",
+                                "columns",
+                                "filters",
+                                "key",
+                                "duplicate_keys",
+                                "required",
+                                "fetch",
+                                "expect",
+                                "headers",
+                                "auth"),
                         LocationReader.FIELDS,
                         FORMAT_FIELDS,
                         ColumnReader.VALUE_FIELDS)
@@ -96,7 +128,143 @@ final class SourceReader {
                         .map(filter -> readFilter(filter, format.header(), columns))
                         .toList()
                 : List.of();
-        return new SourceSpec(name, location, format, columns, filters, key, duplicates, readFetch(node));
+        return new SourceSpec(
+                name,
+                location,
+                format,
+                columns,
+                filters,
+                key,
+                duplicates,
+                readFetch(node),
+                readCredentials(node, location));
+    }
+
+    /** Names sluice sets itself, or the HTTP client does: a source's headers may not replace them. */
+    private static final Set<String> RESERVED_HEADERS = Set.of(
+            "host",
+            "connection",
+            "content-length",
+            "expect",
+            "upgrade",
+            "te",
+            "transfer-encoding",
+            "accept-encoding",
+            "if-none-match",
+            "if-modified-since",
+            "range");
+
+    private static final java.util.regex.Pattern HEADER_NAME =
+            java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
+
+    /**
+     * {@code headers:} and {@code auth:} of an HTTP source: credentials from secret references only, and never where
+     * they would travel in plaintext to a host the operator did not allow it for.
+     */
+    private HttpCredentials readCredentials(ConfigNode node, SourceLocation location) {
+        if (!node.has("headers") && !node.has("auth")) {
+            return HttpCredentials.NONE;
+        }
+        String field = node.has("auth") ? "auth" : "headers";
+        List<URI> urls = List.of();
+        if (location instanceof SourceLocation.Single single) {
+            urls = List.of(single.url());
+        } else if (location instanceof SourceLocation.Listed listed) {
+            urls = listed.urls();
+        } else if (location instanceof SourceLocation.DateTemplate template
+                && template.confinement().isEmpty()) {
+            urls = List.of(template.url(LocalDate.of(2000, 1, 1)));
+        }
+        if (urls.isEmpty()
+                || urls.stream()
+                        .anyMatch(u ->
+                                !"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()))) {
+            throw node.error(field, "is for sources read over http or https");
+        }
+        List<HttpCredentials.Header> headers = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        if (node.has("headers")) {
+            ConfigNode map = node.child("headers");
+            for (String name : map.fieldNames()) {
+                if (!HEADER_NAME.matcher(name).matches()) {
+                    throw map.error(name, "is not a valid HTTP header name");
+                }
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (RESERVED_HEADERS.contains(lower)) {
+                    throw map.error(name, "is a header sluice or HTTP sets itself");
+                }
+                if (!names.add(lower)) {
+                    throw map.error(name, "is given twice");
+                }
+                ConfigNode value = map.child(name);
+                Secret secret;
+                if (SecretReader.isReference(value)) {
+                    secret = secret(map, name);
+                } else if (HttpCredentials.namesACredential(name)) {
+                    throw map.error(
+                            name,
+                            "names a credential, and secrets are never written inline; use {env: NAME}, {file: PATH}"
+                                    + " or {aws_secret: ARN, key: FIELD}");
+                } else {
+                    secret = Secret.of(map.text(name));
+                }
+                checkHeaderValue(map, name, secret);
+                headers.add(new HttpCredentials.Header(name, secret));
+            }
+        }
+        if (node.has("auth")) {
+            ConfigNode auth = node.child("auth").allowOnly("bearer", "basic");
+            if (auth.has("bearer") == auth.has("basic")) {
+                throw node.error(
+                        "auth", "needs exactly one of bearer: SECRET and basic: {user: NAME, password: SECRET}");
+            }
+            if (!names.add("authorization")) {
+                throw node.error("auth", "and headers: Authorization are two ways to say one header; keep one");
+            }
+            Secret value;
+            if (auth.has("bearer")) {
+                Secret token = secret(auth, "bearer");
+                checkHeaderValue(auth, "bearer", token);
+                value = Secret.of("Bearer " + token.reveal());
+            } else {
+                ConfigNode basic = auth.child("basic").allowOnly("user", "password");
+                String user = basic.text("user");
+                if (user.indexOf(':') >= 0) {
+                    throw basic.error(
+                            "user", "cannot hold ':' (HTTP basic authentication separates the password with it)");
+                }
+                Secret password = secret(basic, "password");
+                value = Secret.of("Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString((user + ":" + password.reveal()).getBytes(StandardCharsets.UTF_8)));
+                checkHeaderValue(basic, "password", password);
+            }
+            headers.add(new HttpCredentials.Header("Authorization", value));
+        }
+        for (URI url : urls) {
+            if (!"https".equalsIgnoreCase(url.getScheme()) && !trust.plaintextAllowed(url.getHost())) {
+                throw node.error(
+                        field,
+                        "would send its credentials over plain http to " + url.getHost()
+                                + "; use https (or the operator"
+                                + " allows plaintext to that host in SLUICE_PLAINTEXT_HOSTS)");
+            }
+        }
+        return new HttpCredentials(headers);
+    }
+
+    /** A line break in a header's value would end the header: a value may hold none (nor other controls). */
+    private static void checkHeaderValue(ConfigNode node, String field, Secret value) {
+        String text = value.reveal();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                throw node.error(field, "holds a control character (a line break?), which an HTTP header cannot");
+            }
+        }
+        if (text.isBlank()) {
+            throw node.error(field, "is empty");
+        }
     }
 
     static final List<String> FORMAT_FIELDS = List.of(

@@ -17,6 +17,8 @@ import java.util.Optional;
  *                 append or replace table's rows, which need none)
  * @param duplicates what a row that repeats an earlier row's key is
  * @param fetch    download settings, for each file
+ * @param credentials the headers an HTTP source sends its own origin ({@code headers:}, {@code auth:}); none for
+ *                 other sources
  */
 public record SourceSpec(
         String name,
@@ -26,8 +28,10 @@ public record SourceSpec(
         List<RowFilter> filters,
         List<String> key,
         DuplicateKeyPolicy duplicates,
-        FetchSettings fetch) {
+        FetchSettings fetch,
+        HttpCredentials credentials) {
     public SourceSpec {
+        Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(format, "format");
@@ -52,16 +56,22 @@ public record SourceSpec(
                 filters,
                 key,
                 duplicates,
-                fetch);
+                fetch,
+                credentials);
     }
 
     /** The same source with other download settings. */
     public SourceSpec withFetch(FetchSettings other) {
-        return new SourceSpec(name, location, format, columns, filters, key, duplicates, other);
+        return new SourceSpec(name, location, format, columns, filters, key, duplicates, other, credentials);
+    }
+
+    /** The same source sending other headers (tests). */
+    public SourceSpec withCredentials(HttpCredentials other) {
+        return new SourceSpec(name, location, format, columns, filters, key, duplicates, fetch, other);
     }
 
     /** The same source written in another format (tests, and {@code sluice init}). */
     public SourceSpec withFormat(CsvFormat other) {
-        return new SourceSpec(name, location, other, columns, filters, key, duplicates, fetch);
+        return new SourceSpec(name, location, other, columns, filters, key, duplicates, fetch, credentials);
     }
 }

@@ -204,7 +204,8 @@ final class HttpSourceFetcher implements RemoteFetcher {
         for (int redirects = 0; ; redirects++) {
             TimedBodyStream body = new TimedBodyStream(
                     source.fetch().readTimeout(), deadline, source.fetch().minRate());
-            HttpResponse<InputStream> response = send(source, url, conditional, body, deadline);
+            HttpResponse<InputStream> response =
+                    send(source, url, sameOrigin(origin, url), conditional, body, deadline);
             Optional<URI> next = redirect(origin, response, redirects);
             if (next.isPresent()) {
                 body.close();
@@ -249,8 +250,28 @@ final class HttpSourceFetcher implements RemoteFetcher {
         return Optional.of(target);
     }
 
+    /**
+     * Whether a redirect stays at the source's origin (scheme, host, port), where its credentials may go: a redirect
+     * elsewhere, a CDN or an object store's signed URL, is followed without them.
+     */
+    static boolean sameOrigin(URI origin, URI url) {
+        return origin.getScheme().equalsIgnoreCase(url.getScheme())
+                && origin.getHost() != null
+                && origin.getHost().equalsIgnoreCase(url.getHost())
+                && port(origin) == port(url);
+    }
+
+    private static int port(URI url) {
+        return url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    }
+
     private HttpResponse<InputStream> send(
-            SourceSpec source, URI url, Optional<SourceState> conditional, TimedBodyStream body, long deadline)
+            SourceSpec source,
+            URI url,
+            boolean withCredentials,
+            Optional<SourceState> conditional,
+            TimedBodyStream body,
+            long deadline)
             throws AttemptFailed, DeadlinePassed {
         FetchSettings settings = source.fetch();
         long left = deadline - System.nanoTime();
@@ -268,6 +289,11 @@ final class HttpSourceFetcher implements RemoteFetcher {
                 .header("User-Agent", USER_AGENT)
                 .header("Accept-Encoding", "gzip")
                 .GET();
+        if (withCredentials) {
+            source.credentials()
+                    .headers()
+                    .forEach(h -> request.header(h.name(), h.value().reveal()));
+        }
         conditional.ifPresent(state -> {
             state.etag().ifPresent(etag -> request.header("If-None-Match", etag));
             state.lastModified().ifPresent(date -> request.header("If-Modified-Since", date));
@@ -313,6 +339,17 @@ final class HttpSourceFetcher implements RemoteFetcher {
         }
         if (status == 404 || status == 410) {
             throw AttemptFailed.missing("HTTP " + status + " (not found)");
+        }
+        if ((status == 401 || status == 403) && !source.credentials().isEmpty()) {
+            // The names of what was sent, never the values: the usual cause is an expired or rotated secret.
+            throw AttemptFailed.lasting(
+                    "HTTP " + status + " (the server refused the credentials sent as "
+                            + String.join(", ", source.credentials().names()) + ")",
+                    null);
+        }
+        if (status == 401 || status == 403) {
+            throw AttemptFailed.lasting(
+                    "HTTP " + status + " (the server asks for credentials: headers: or auth: on the source)", null);
         }
         if (status != 200) {
             throw AttemptFailed.lasting("HTTP " + status + " (expected 200)", null);

@@ -6,6 +6,7 @@ import dev.sluice.SluiceException;
 import dev.sluice.config.CsvFormat;
 import dev.sluice.config.DuplicateKeyPolicy;
 import dev.sluice.config.FetchSettings;
+import dev.sluice.config.HttpCredentials;
 import dev.sluice.config.PipelineConfigException;
 import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
@@ -56,10 +57,13 @@ public final class Initializer {
     private static final Duration KEY_SEARCH = Duration.ofSeconds(10);
 
     private final SourceFetcher fetcher;
+    private final Trust trust;
     private final Clock clock;
 
-    public Initializer(SourceFetcher fetcher, Clock clock) {
+    /** @param trust what the operator lends pipeline files: the guessed file is read back under it */
+    public Initializer(SourceFetcher fetcher, Trust trust, Clock clock) {
         this.fetcher = fetcher;
+        this.trust = trust;
         this.clock = clock;
     }
 
@@ -67,10 +71,16 @@ public final class Initializer {
      * @param locations URLs ({@code https:}, {@code http:}, {@code s3:}, {@code file:}) or local paths, one source
      * @param name      the pipeline's name; empty to derive it from the first file's name
      * @param directory where the pipeline file goes: local files inside it are written relative to it
+     * @param credentials the headers and authentication to send, by reference
      */
-    public record Request(List<String> locations, Optional<String> name, Path directory) {
+    public record Request(
+            List<String> locations, Optional<String> name, Path directory, CredentialOptions credentials) {
         public Request {
             locations = List.copyOf(locations);
+        }
+
+        public Request(List<String> locations, Optional<String> name, Path directory) {
+            this(locations, name, directory, CredentialOptions.NONE);
         }
     }
 
@@ -94,7 +104,10 @@ public final class Initializer {
             throw new SluiceException(ErrorKind.CONFIG, "sluice init needs the URL or path of a CSV file");
         }
         List<URI> urls = request.locations().stream().map(Initializer::toUri).toList();
-        List<Sample> samples = sample(urls);
+        String credentialLines = request.credentials().yaml();
+        HttpCredentials credentials =
+                credentialLines.isEmpty() ? HttpCredentials.NONE : resolved(urls, credentialLines, request.directory());
+        List<Sample> samples = sample(urls, credentials);
         List<String> reasons = new ArrayList<>();
         CsvSniffer.Sniffed first =
                 CsvSniffer.sniff(samples.get(0).bytes(), samples.get(0).truncated());
@@ -216,7 +229,7 @@ public final class Initializer {
                 name,
                 table,
                 summary,
-                Locations.yaml(urls, request.directory(), reasons),
+                Locations.yaml(urls, request.directory(), reasons) + credentialLines,
                 format,
                 columns,
                 keyNames,
@@ -296,13 +309,13 @@ public final class Initializer {
      * What init writes, {@code sluice check} accepts: the file is read back as a run would read it (its local files
      * allowed where they are), and a refusal is init's own defect, reported as such rather than written.
      */
-    private static PipelineSpec checkReadable(String yaml, List<URI> urls, Path directory) {
+    private PipelineSpec checkReadable(String yaml, List<URI> urls, Path directory) {
         Path[] roots = urls.stream()
                 .filter(u -> "file".equalsIgnoreCase(u.getScheme()))
                 .map(u -> Path.of(u).getParent())
                 .toArray(Path[]::new);
         try {
-            return new PipelineFileReader(Trust.none().withFileRoots(roots))
+            return new PipelineFileReader(trust.withFileRoots(roots))
                     .parse("the pipeline sluice init wrote", yaml, Optional.of(directory.toAbsolutePath()));
         } catch (PipelineConfigException e) {
             throw new SluiceException(
@@ -349,11 +362,30 @@ public final class Initializer {
                 .toList();
     }
 
+    /**
+     * The credentials the options refer to, read as a run reads a pipeline file's (the same references, trust and
+     * refusals: plaintext, inline secrets), from a pipeline of the options' lines alone.
+     */
+    private HttpCredentials resolved(List<URI> urls, String credentialLines, Path directory) {
+        String probe = "name: init\nsources:\n  - name: " + SAMPLE + "\n"
+                + Locations.yaml(urls, directory, new ArrayList<>()) + credentialLines
+                + "    columns: [ { header: a } ]\n    key: [a]\ntarget: { table: init }\n";
+        try {
+            return new PipelineFileReader(trust)
+                    .parse("sluice init's options", probe, Optional.of(directory.toAbsolutePath()))
+                    .sources()
+                    .get(0)
+                    .credentials();
+        } catch (PipelineConfigException e) {
+            throw new SluiceException(ErrorKind.CONFIG, e.getMessage(), e);
+        }
+    }
+
     /** The first bytes of one file, unpacked, and whether the file goes on. */
     private record Sample(String shown, byte[] bytes, boolean truncated) {}
 
     /** Reads each file from where a run would (the same checks, the same unpacking), up to the sample's bounds. */
-    private List<Sample> sample(List<URI> urls) {
+    private List<Sample> sample(List<URI> urls, HttpCredentials credentials) {
         SourceLocation location = urls.size() == 1
                 ? new SourceLocation.Single(urls.get(0), Optional.empty())
                 : new SourceLocation.Listed(urls, Optional.empty());
@@ -365,7 +397,8 @@ public final class Initializer {
                 List.of(),
                 List.of(),
                 DuplicateKeyPolicy.FAIL,
-                FetchSettings.DEFAULTS);
+                FetchSettings.DEFAULTS,
+                credentials);
         List<Sample> samples = new ArrayList<>();
         long budget = MAX_TOTAL_BYTES;
         try (Fetch fetch = fetcher.fetch("init", List.of(source), Map.of())) {

@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.sluice.RunStatus;
 import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.EmailChannelSpec;
+import dev.sluice.config.HttpCredentials;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Secret;
 import dev.sluice.config.SnsChannelSpec;
@@ -43,7 +44,9 @@ class SecretsIT {
             "smtp-pass-Wx09",
             "aws-secret-key-do-not-log",
             "source-pass-Kd32",
-            "source-token-Mm77");
+            "source-token-Mm77",
+            "source-bearer-Qp12",
+            "source-api-key-Vb45");
 
     @Test
     void no_secret_appears_in_logs_outbox_errors_or_run_records() throws Exception {
@@ -86,8 +89,17 @@ class SecretsIT {
                             "arn:aws:sns:us-east-1:123456789012:t",
                             Optional.of(receiver.url("")),
                             Optional.of("us-east-1")));
-            PipelineSpec spec =
-                    TestRig.withUrl(rig.covidUs(), "nyt", secretSource).withMoreChannels(channels);
+            PipelineSpec withUrl = TestRig.withUrl(rig.covidUs(), "nyt", secretSource);
+            // The source's credentials: the first source (nyt) sends them, and its run fails on its data.
+            PipelineSpec spec = withUrl.withSources(withUrl.sources().stream()
+                            .map(s -> s.name().equals("nyt")
+                                    ? s.withCredentials(new HttpCredentials(List.of(
+                                            new HttpCredentials.Header(
+                                                    "Authorization", Secret.of("Bearer source-bearer-Qp12")),
+                                            new HttpCredentials.Header("X-Api-Key", Secret.of("source-api-key-Vb45")))))
+                                    : s)
+                            .toList())
+                    .withMoreChannels(channels);
 
             Run run = rig.run(spec);
             assertThat(run.status()).isEqualTo(RunStatus.FAILED);
@@ -111,6 +123,10 @@ class SecretsIT {
                     .append(MessageText.slack(sample))
                     .append(MessageText.json(sample));
 
+            assertThat(rig.server.requests("/nyt.csv").get(0).header("X-Api-Key"))
+                    .as("the source's credentials were sent")
+                    .isEqualTo("source-api-key-Vb45");
+            everything.append(spec.sources().get(0).credentials());
             for (String secret : SECRETS) {
                 assertThat(everything.toString()).as("a secret leaked").doesNotContain(secret);
             }
