@@ -36,11 +36,14 @@ public record CsvFormat(
 
     /** How a body's bytes are packed. */
     public enum Compression {
-        /** gzip or zip when the name ends so or the bytes begin so; else none. */
+        /** Whichever of the others the bytes begin with; else none. */
         AUTO,
         NONE,
         GZIP,
-        ZIP
+        ZIP,
+        BZIP2,
+        XZ,
+        ZSTD
     }
 
     /** Whether the columns are named by a first line, or found by position. */

@@ -1,5 +1,6 @@
 package dev.sluice.extract;
 
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.sluice.ErrorKind;
 import dev.sluice.config.CsvFormat;
 import dev.sluice.config.FetchSettings;
@@ -17,22 +18,32 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.tukaani.xz.MemoryLimitException;
+import org.tukaani.xz.XZInputStream;
 
 /**
- * A file's body as the bytes of its CSV text: unpacked from gzip or zip while it is read, so a compressed body is
- * never stored unpacked, and memory stays one buffer. Packing is recognised by the body's first bytes (whatever its
- * name: a server may have decoded a {@code .gz} already), or declared. Unpacking is bounded: by {@code max_bytes} of
- * text, and past the first MiB by {@code max_ratio} times the packed bytes read, so that a bomb fails as
- * {@code TOO_LARGE} after reading little; packed data that ends early or is corrupt fails as {@code NOT_CSV}.
+ * A file's body as the bytes of its CSV text: unpacked from gzip, zip, bzip2, xz or zstd while it is read, so a
+ * compressed body is never stored unpacked, and memory stays bounded (xz's and zstd's windows are capped: a header
+ * asking for more fails). Packing is recognised by the body's first bytes (whatever its name: a server may have
+ * decoded a {@code .gz} already), or declared. Unpacking is bounded: by {@code max_bytes} of text, and past the first
+ * MiB by {@code max_ratio} times the packed bytes read, so that a bomb fails as {@code TOO_LARGE} after reading little;
+ * packed data that ends early or is corrupt fails as {@code NOT_CSV}.
  */
 final class Unpacking {
     private static final long RATIO_AFTER = 1 << 20;
     private static final int BUFFER = 1 << 16;
     private static final int NAMES_SHOWN = 5;
+    /** The most memory xz may ask for: 70 MiB unpacks {@code xz -9} (64 MiB dictionary), the largest preset. */
+    static final int XZ_MEMORY_KIB = 70 * 1024;
+    /** zstd's largest window: 2^27 = 128 MiB, what every level up to 22 uses without {@code --long}. */
+    static final int ZSTD_WINDOW_LOG = 27;
+
+    private static final int MAGIC_BYTES = 6;
 
     private Unpacking() {}
 
-    /** Whether a body's first bytes are gzip's or zip's, which {@link BodySniffer} then leaves to be unpacked. */
+    /** Whether a body's first bytes are a packing's, which {@link BodySniffer} then leaves to be unpacked. */
     static boolean looksPacked(byte[] prefix, int length) {
         return packing(prefix, length) != CsvFormat.Compression.NONE;
     }
@@ -43,6 +54,30 @@ final class Unpacking {
         }
         if (length >= 4 && prefix[0] == 'P' && prefix[1] == 'K' && prefix[2] == 3 && prefix[3] == 4) {
             return CsvFormat.Compression.ZIP;
+        }
+        if (length >= 4
+                && prefix[0] == 'B'
+                && prefix[1] == 'Z'
+                && prefix[2] == 'h'
+                && prefix[3] >= '1'
+                && prefix[3] <= '9') {
+            return CsvFormat.Compression.BZIP2;
+        }
+        if (length >= 6
+                && (prefix[0] & 0xff) == 0xFD
+                && prefix[1] == '7'
+                && prefix[2] == 'z'
+                && prefix[3] == 'X'
+                && prefix[4] == 'Z'
+                && prefix[5] == 0) {
+            return CsvFormat.Compression.XZ;
+        }
+        if (length >= 4
+                && (prefix[0] & 0xff) == 0x28
+                && (prefix[1] & 0xff) == 0xB5
+                && (prefix[2] & 0xff) == 0x2F
+                && (prefix[3] & 0xff) == 0xFD) {
+            return CsvFormat.Compression.ZSTD;
         }
         return CsvFormat.Compression.NONE;
     }
@@ -56,8 +91,8 @@ final class Unpacking {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
         boolean done = false;
         try {
-            in.mark(4);
-            byte[] magic = in.readNBytes(4);
+            in.mark(MAGIC_BYTES);
+            byte[] magic = in.readNBytes(MAGIC_BYTES);
             in.reset();
             CsvFormat.Compression found = packing(magic, magic.length);
             CsvFormat.Compression declared = format.compression();
@@ -71,6 +106,7 @@ final class Unpacking {
             InputStream text = switch (packing) {
                 case GZIP -> gzip(source, name, fetch, in);
                 case ZIP -> zip(source, name, format.member(), fetch, in);
+                case BZIP2, XZ, ZSTD -> stream(source, name, packing, fetch, in);
                 default -> in;
             };
             if (packing != CsvFormat.Compression.NONE) {
@@ -99,6 +135,68 @@ final class Unpacking {
             }
             throw rejected(source, name + ": the body is not gzip (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * bzip2, xz or zstd: one stream of text (concatenated streams and frames read as one, as their tools write them).
+     * Their decoders read ahead a buffer at most, so the packed bytes read bound the ratio closely enough.
+     */
+    private static InputStream stream(
+            String source, String name, CsvFormat.Compression packing, FetchSettings fetch, InputStream in)
+            throws IOException {
+        Counted packed = new Counted(in);
+        String kind = packing.name().toLowerCase(Locale.ROOT);
+        InputStream text;
+        try {
+            text = switch (packing) {
+                case BZIP2 -> new BZip2CompressorInputStream(packed, true);
+                case XZ -> new XZInputStream(packed, XZ_MEMORY_KIB);
+                default -> {
+                    ZstdInputStreamNoFinalizer zstd = new ZstdInputStreamNoFinalizer(packed);
+                    zstd.setLongMax(ZSTD_WINDOW_LOG);
+                    yield zstd;
+                }
+            };
+        } catch (MemoryLimitException e) {
+            throw tooMuchMemory(source, name, kind, e.getMemoryNeeded());
+        } catch (IOException e) {
+            if (packed.failure != null) {
+                throw packed.failure;
+            }
+            throw rejected(
+                    source,
+                    truncated(e)
+                            ? name + ": the " + kind + " data ends early: the file is truncated"
+                            : name + ": the body is not " + kind + " (" + e.getMessage() + ")");
+        }
+        return new Bounded(source, name, kind, text, () -> packed.bytes, packed, fetch);
+    }
+
+    /** xz's dictionary, past {@link #XZ_MEMORY_KIB}: refused before it is allocated. */
+    private static SourceRejectedException tooMuchMemory(String source, String name, String kind, long kib) {
+        return new SourceRejectedException(
+                ErrorKind.TOO_LARGE,
+                source,
+                String.format(
+                        Locale.ROOT,
+                        "%s: the %s body asks for %,d MiB of memory to unpack, more than the %,d MiB sluice allows",
+                        name,
+                        kind,
+                        Math.max(1, kib / 1024),
+                        XZ_MEMORY_KIB / 1024));
+    }
+
+    /** zstd's window, past 2^{@link #ZSTD_WINDOW_LOG}: zstd says so in words. */
+    private static boolean zstdWindowTooLarge(IOException e) {
+        return String.valueOf(e.getMessage()).contains("too much memory");
+    }
+
+    private static SourceRejectedException zstdWindow(String source, String name) {
+        return new SourceRejectedException(
+                ErrorKind.TOO_LARGE,
+                source,
+                name + ": the zstd body asks for a window larger than the " + (1 << (ZSTD_WINDOW_LOG - 20))
+                        + " MiB sluice allows (written with zstd --long?)");
     }
 
     private static InputStream zip(
@@ -376,15 +474,21 @@ final class Unpacking {
                     ended = true;
                     atEnd.run();
                 }
-            } catch (ZipException | EOFException e) {
+            } catch (MemoryLimitException e) {
+                throw tooMuchMemory(source, name, kind, e.getMemoryNeeded());
+            } catch (IOException e) {
+                // The body's own failure (a download that broke) passes as it is; the rest is the packed data's.
                 if (packed.failure != null) {
                     throw packed.failure;
+                }
+                if (zstdWindowTooLarge(e)) {
+                    throw zstdWindow(source, name);
                 }
                 throw rejected(
                         source,
                         name + ": the " + kind + " data "
-                                + (e instanceof EOFException
-                                        ? "ends early: the file is" + " truncated"
+                                + (truncated(e)
+                                        ? "ends early: the file is truncated"
                                         : "is corrupt (" + e.getMessage() + ")"));
             }
             if (n > 0) {
@@ -397,5 +501,14 @@ final class Unpacking {
         public boolean markSupported() {
             return false;
         }
+    }
+
+    /** How each decoder says its input ended early: EOF, or in words. */
+    private static boolean truncated(IOException e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        return e instanceof EOFException
+                || message.contains("truncated")
+                || message.contains("unexpected end")
+                || message.contains("premature end");
     }
 }

@@ -1,0 +1,189 @@
+package dev.sluice.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.RunStatus;
+import dev.sluice.config.PipelineFileReader;
+import dev.sluice.config.PipelineSpec;
+import dev.sluice.config.Trust;
+import dev.sluice.history.Run;
+import dev.sluice.testing.Packing;
+import dev.sluice.testing.SharedData;
+import dev.sluice.testing.SourceServer;
+import dev.sluice.testing.TestRig;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One real file (the New York Times' national series, as published on 2022-04-19) served in every packing sluice
+ * reads loads the very table its plain CSV twin loads; and each packing's hostile bodies (a bomb, a truncation, a
+ * header asking for gigabytes of memory) fail the run as they should, leaving the table exactly as it was.
+ */
+class FormatTwinsIT {
+    private static final String DATE = "2022-04-19";
+    private static TestRig rig;
+    private static byte[] csv;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = new TestRig();
+        csv = Files.readAllBytes(SharedData.nyt(DATE));
+    }
+
+    @AfterAll
+    static void stop() {
+        rig.close();
+    }
+
+    private static PipelineSpec pipeline(String name, String extra) {
+        String yaml =
+                """
+                name: %s
+                sources:
+                  - name: nyt
+                    url: %s
+                %s
+                    key: [date]
+                    columns:
+                      - { header: date, type: date }
+                      - { header: cases, type: integer }
+                      - { header: deaths, type: integer }
+                target: { table: %s }
+                """.formatted(name, rig.server.url("/" + name), extra.indent(4).stripTrailing(), name);
+        return TestRig.withFastFetch(new PipelineFileReader(Trust.none().allowingPlaintextTo("127.0.0.1"))
+                .parse(name + ".yaml", yaml, Optional.empty()));
+    }
+
+    private static String loaded(String name, byte[] body) {
+        return loaded(name, body, "");
+    }
+
+    private static String loaded(String name, byte[] body, String extra) {
+        rig.server.script("/" + name, SourceServer.body(body));
+        Run run = rig.run(pipeline(name, extra));
+        assertThat(run.status()).as(name + ": " + run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        return content(name);
+    }
+
+    /** The table's rows as text, in key order: equal for equal tables whichever transaction wrote them. */
+    private static String content(String table) {
+        return rig.text("select count(*) || ':' || md5(string_agg(t::text, '|' order by date)) from " + table + " t")
+                .orElseThrow();
+    }
+
+    @Test
+    void every_packing_loads_the_table_its_csv_twin_loads() {
+        String twin = loaded("plain", csv);
+        // Independently of sluice: the file's data lines, one row each (the key, a date, is unique in this file).
+        long lines = new String(csv, java.nio.charset.StandardCharsets.UTF_8)
+                        .lines()
+                        .filter(l -> !l.isBlank())
+                        .count()
+                - 1;
+        assertThat(rig.count("select count(*) from plain")).isEqualTo(lines).isGreaterThan(700);
+        Map<String, byte[]> packed = new LinkedHashMap<>();
+        packed.put("gzip", Packing.gzip(csv));
+        packed.put("zip", Packing.zip(Map.of("us.csv", csv)));
+        packed.put("bzip2", Packing.bzip2(csv));
+        packed.put("xz", Packing.xz(csv));
+        packed.put("zstd", Packing.zstd(csv));
+        for (Map.Entry<String, byte[]> body : packed.entrySet()) {
+            assertThat(body.getValue().length).as(body.getKey() + " packs").isLessThan(csv.length / 2);
+            assertThat(loaded(body.getKey(), body.getValue()))
+                    .as(body.getKey() + " loads its twin's table")
+                    .isEqualTo(twin);
+        }
+    }
+
+    private static final String TOLERANT = "duplicate_keys: keep_first";
+
+    /** A publication that fails: the run is recorded failed with this kind, and the table is as it was. */
+    private static String failed(String name, byte[] body, ErrorKind kind) {
+        String before = rig.tableState(name, "date");
+        rig.server.script("/" + name, SourceServer.body(body));
+        // Repeated keys are kept first: a bomb of one repeated row would fail as duplicate keys first.
+        Run run = rig.run(pipeline(name, TOLERANT));
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error().orElseThrow().kind()).as(run.error().toString()).isEqualTo(kind);
+        assertThat(rig.tableState(name, "date")).isEqualTo(before);
+        return run.error().orElseThrow().message();
+    }
+
+    @Test
+    void bombs_truncations_and_greedy_headers_fail_and_change_nothing() {
+        // A bomb is text, or the sniffer would refuse it first: 8 MiB of one row, repeated.
+        byte[] zeros = ("date,cases,deaths\n" + "2020-01-01,1,1\n".repeat((8 << 20) / 15))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, UnaryOperator<byte[]>> packings = Map.of(
+                "bomb_bzip2", Packing::bzip2,
+                "bomb_xz", Packing::xz,
+                "bomb_zstd", Packing::zstd);
+        for (Map.Entry<String, UnaryOperator<byte[]>> packing : packings.entrySet()) {
+            String name = packing.getKey();
+            String kind = name.substring("bomb_".length());
+            loaded(name, packing.getValue().apply(csv), TOLERANT);
+            assertThat(failed(name, packing.getValue().apply(zeros), ErrorKind.TOO_LARGE))
+                    .contains("the " + kind + " body unpacks to more than 250 times its size");
+            byte[] whole = packing.getValue().apply(csv);
+            assertThat(failed(name, Arrays.copyOf(whole, whole.length / 2), ErrorKind.NOT_CSV))
+                    .contains("the " + kind + " data ends early: the file is truncated");
+        }
+        assertThat(failed("bomb_xz", xzAsking(36), ErrorKind.TOO_LARGE))
+                .contains("the xz body asks for")
+                .contains("more than the 70 MiB sluice allows");
+        assertThat(failed("bomb_zstd", zstdWindow(31), ErrorKind.TOO_LARGE))
+                .contains("the zstd body asks for a window larger than the 128 MiB sluice allows");
+    }
+
+    /**
+     * The real file in xz, its block header then saying the dictionary is of size code {@code code} (36: 1 GiB),
+     * with the header's CRC-32 written again: a valid stream a decoder must refuse before allocating.
+     */
+    private static byte[] xzAsking(int code) {
+        byte[] xz = Packing.xz(csv);
+        int header = 12;
+        int size = ((xz[header] & 0xff) + 1) * 4;
+        // Block flags without sizes: the filter flags follow, LZMA2 (0x21), one byte of properties, the dictionary.
+        assertThat(xz[header + 1]).isZero();
+        assertThat(xz[header + 2]).isEqualTo((byte) 0x21);
+        xz[header + 4] = (byte) code;
+        CRC32 crc = new CRC32();
+        crc.update(xz, header, size - 4);
+        long value = crc.getValue();
+        for (int i = 0; i < 4; i++) {
+            xz[header + size - 4 + i] = (byte) (value >>> (8 * i));
+        }
+        return xz;
+    }
+
+    /** The real file in zstd, its frame's window descriptor then saying 2^{@code log} bytes (RFC 8878, 3.1.1.1.2). */
+    private static byte[] zstdWindow(int log) {
+        byte[] zstd = Packing.zstd(csv);
+        assertThat(zstd[4] & 0x20)
+                .as("a streamed frame has a window descriptor")
+                .isZero();
+        zstd[5] = (byte) ((log - 10) << 3);
+        return zstd;
+    }
+
+    @Test
+    void a_declared_packing_the_bytes_contradict_fails_naming_both() {
+        rig.server.script("/declared", SourceServer.body(Packing.xz(csv)));
+        Run run = rig.run(pipeline("declared", "compression: none"));
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error().orElseThrow().message())
+                .contains("xz-compressed")
+                .contains("compression: none");
+        assertThat(List.of(run.error().orElseThrow().kind())).containsExactly(ErrorKind.NOT_CSV);
+    }
+}
