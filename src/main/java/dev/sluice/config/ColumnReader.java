@@ -24,11 +24,13 @@ final class ColumnReader {
     private static final Set<Character> GROUPINGS = Set.of(',', '.', ' ', '\'', '_', '\u00a0', '\u202f');
 
     private final CsvFormat.Header header;
+    private final boolean json;
     private final ValueFormat defaults;
     private final boolean required;
 
-    private ColumnReader(CsvFormat.Header header, ValueFormat defaults, boolean required) {
+    private ColumnReader(CsvFormat.Header header, boolean json, ValueFormat defaults, boolean required) {
         this.header = header;
+        this.json = json;
         this.defaults = defaults;
         this.required = required;
     }
@@ -38,12 +40,17 @@ final class ColumnReader {
      * options and whether a value is required ({@code required}, true unless it says otherwise).
      */
     static ColumnReader forSource(ConfigNode source, CsvFormat format) {
-        return new ColumnReader(format.header(), values(source, ValueFormat.DEFAULTS), source.bool("required", true));
+        return new ColumnReader(
+                format.header(),
+                format.syntax() == CsvFormat.Syntax.JSON,
+                values(source, ValueFormat.DEFAULTS),
+                source.bool("required", true));
     }
 
     ColumnSpec read(ConfigNode node) {
         node.allowOnly(
                 "header",
+                "path",
                 "position",
                 "as",
                 "type",
@@ -62,7 +69,27 @@ final class ColumnReader {
         OptionalInt position = OptionalInt.empty();
         String label;
         String name;
-        if (header == CsvFormat.Header.ABSENT) {
+        if (json) {
+            // A JSON record's fields are found by name, nested ones by their dotted path: a.b is b inside a.
+            for (String csvOnly : List.of("header", "position")) {
+                if (node.has(csvOnly)) {
+                    throw node.error(csvOnly, "a JSON source finds its fields by  path: (a.b for b inside a)");
+                }
+            }
+            label = node.text("path").trim();
+            if (label.startsWith(".") || label.endsWith(".") || label.contains("..")) {
+                throw node.error("path", "'" + label + "' is not a path of field names separated by '.'");
+            }
+            name = node.has("as") ? sqlName(node, "as") : label;
+            if (!SqlIdentifier.isValid(name)) {
+                throw node.error(
+                        "path",
+                        "'" + label + "' is not a valid SQL name (lower-case letters, digits and _): add  as:"
+                                + " some_name");
+            }
+        } else if (node.has("path")) {
+            throw node.error("path", "is for JSON sources (format: json); a CSV column has a header: or position:");
+        } else if (header == CsvFormat.Header.ABSENT) {
             if (node.has("header")) {
                 throw node.error("header", "the file has no header (header: false): find the column by position");
             }

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How a source's files are written: compressed or not, in which encoding, and the CSV dialect.
+ * How a source's files are written: compressed or not, CSV or JSON, and for CSV the encoding and dialect.
  *
  * @param compression how the bytes are packed
  * @param member      for a zip holding several files, the one to read
@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param comment     a character that starts a line to skip wherever it appears
  * @param shortRows   what a row with fewer fields than the header is
  * @param shortHeader how a header with fewer fields than the rows is read
+ * @param syntax      CSV, or JSON records
+ * @param records     for JSON, the dotted path of the array of records inside the document; empty when the document
+ *                    is the array, or a sequence of records (JSON Lines)
  */
 public record CsvFormat(
         Compression compression,
@@ -32,7 +35,18 @@ public record CsvFormat(
         int skipLines,
         Optional<Character> comment,
         ShortRows shortRows,
-        ShortHeader shortHeader) {
+        ShortHeader shortHeader,
+        Syntax syntax,
+        Optional<String> records) {
+
+    /** The text's syntax. */
+    public enum Syntax {
+        CSV,
+        /** Objects, one record each: an array of them, or one after the other (JSON Lines). */
+        JSON,
+        /** Whatever the body is: {@code sluice init}'s sample, before anything is known. */
+        ANY
+    }
 
     /** How a body's bytes are packed. */
     public enum Compression {
@@ -64,7 +78,9 @@ public record CsvFormat(
             0,
             Optional.empty(),
             ShortRows.FAIL,
-            ShortHeader.FAIL);
+            ShortHeader.FAIL,
+            Syntax.CSV,
+            Optional.empty());
 
     public CsvFormat {
         Objects.requireNonNull(compression, "compression");
@@ -73,6 +89,8 @@ public record CsvFormat(
         Objects.requireNonNull(escape, "escape");
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(comment, "comment");
+        Objects.requireNonNull(syntax, "syntax");
+        Objects.requireNonNull(records, "records");
         Objects.requireNonNull(shortRows, "shortRows");
         Objects.requireNonNull(shortHeader, "shortHeader");
         if (shortHeader != ShortHeader.FAIL && header != Header.PRESENT) {
@@ -96,6 +114,26 @@ public record CsvFormat(
                 skipLines,
                 comment,
                 shortRows,
-                shortHeader);
+                shortHeader,
+                syntax,
+                records);
+    }
+
+    /** The same format, read as another syntax ({@code sluice init}'s sample). */
+    public CsvFormat withSyntax(Syntax other) {
+        return new CsvFormat(
+                compression,
+                member,
+                encoding,
+                delimiter,
+                quote,
+                escape,
+                header,
+                skipLines,
+                comment,
+                shortRows,
+                shortHeader,
+                other,
+                records);
     }
 }

@@ -268,6 +268,8 @@ final class SourceReader {
     }
 
     static final List<String> FORMAT_FIELDS = List.of(
+            "format",
+            "records",
             "compression",
             "member",
             "encoding",
@@ -292,6 +294,33 @@ final class SourceReader {
                     "names a file inside a zip; this source's compression is "
                             + compression.name().toLowerCase(Locale.ROOT));
         }
+        CsvFormat.Syntax syntax = node.has("format")
+                ? switch (node.text("format").trim().toLowerCase(Locale.ROOT)) {
+                    case "csv" -> CsvFormat.Syntax.CSV;
+                    case "json" -> CsvFormat.Syntax.JSON;
+                    default -> throw node.error("format", "unknown format; expected csv or json");
+                }
+                : CsvFormat.Syntax.CSV;
+        if (syntax == CsvFormat.Syntax.JSON) {
+            for (String csvOnly : List.of(
+                    "encoding",
+                    "delimiter",
+                    "quote",
+                    "escape",
+                    "header",
+                    "skip_lines",
+                    "comment",
+                    "short_rows",
+                    "short_header")) {
+                if (node.has(csvOnly)) {
+                    throw node.error(csvOnly, "is for CSV files; JSON is UTF-8 and names its fields");
+                }
+            }
+        }
+        Optional<String> records = node.optionalText("records").map(String::trim);
+        if (records.isPresent() && syntax != CsvFormat.Syntax.JSON) {
+            throw node.error("records", "is for JSON files (format: json)");
+        }
         char delimiter = node.character("delimiter", "\"").orElse(d.delimiter());
         char quote = node.character("quote", String.valueOf(delimiter)).orElse(d.quote());
         if (quote == delimiter) {
@@ -315,7 +344,9 @@ final class SourceReader {
                 node.integer("skip_lines", 0, 0, 10_000),
                 comment,
                 node.enumValue("short_rows", ShortRows.class, ShortRows.FAIL),
-                shortHeader);
+                shortHeader,
+                syntax,
+                records);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sluice.extract;
 
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceException;
+import dev.sluice.config.CsvFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,6 +20,9 @@ final class BodyDownload {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final String source;
+    /** What the body should be: the sniffer refuses a JSON body only where CSV is expected. */
+    private final CsvFormat.Syntax syntax;
+
     private final Path file;
     private long written;
     private int attempt;
@@ -28,8 +32,9 @@ final class BodyDownload {
     private boolean discarded;
     private Future<?> task;
 
-    BodyDownload(String source, Path file) {
+    BodyDownload(String source, CsvFormat.Syntax syntax, Path file) {
         this.source = source;
+        this.syntax = syntax;
         this.file = file;
     }
 
@@ -138,7 +143,7 @@ final class BodyDownload {
     /** A new reader from the first byte: it follows the download, or reads the finished file. */
     InputStream open() {
         try {
-            return new FollowingInputStream(source, this);
+            return new FollowingInputStream(source, syntax, this);
         } catch (IOException e) {
             throw new LocalStorageException(source, "cannot read the download", e);
         }

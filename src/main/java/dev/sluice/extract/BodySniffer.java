@@ -2,11 +2,13 @@ package dev.sluice.extract;
 
 import dev.sluice.ErrorKind;
 import dev.sluice.Excerpt;
+import dev.sluice.config.CsvFormat;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Rejects bodies that are plainly not CSV before anything parses them: an HTTP 200 carrying an HTML error page,
- * an empty body, or a UTF-16 file. A clear "this is HTML" beats a list of a thousand invalid values.
+ * Rejects bodies that are plainly not what the source reads before anything parses them: an HTTP 200 carrying an
+ * HTML error page, an empty body, a UTF-16 file, and where CSV is expected a JSON document (an API's error). A clear
+ * "this is HTML" beats a list of a thousand invalid values.
  */
 final class BodySniffer {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BodySniffer.class);
@@ -29,20 +31,21 @@ final class BodySniffer {
      * Checks a body as downloaded. A gzip or zip body is left to {@link Unpacking}, which checks the text it unpacks
      * to with {@link #checkUnpacked}.
      */
-    static void check(String source, long length, byte[] prefix, int prefixLength) {
+    static void check(String source, CsvFormat.Syntax syntax, long length, byte[] prefix, int prefixLength) {
         if (length > 0 && Unpacking.looksPacked(prefix, prefixLength)) {
             return;
         }
-        check(source, source, length, prefix, prefixLength);
+        check(source, source, syntax, length, prefix, prefixLength);
     }
 
     /** Checks the beginning of the text a packed body unpacks to ({@code name}: the source, or its file). */
-    static void checkUnpacked(String source, String name, byte[] prefix, int prefixLength) {
-        check(source, name, prefixLength == 0 ? 0 : -1, prefix, prefixLength);
+    static void checkUnpacked(String source, String name, CsvFormat.Syntax syntax, byte[] prefix, int prefixLength) {
+        check(source, name, syntax, prefixLength == 0 ? 0 : -1, prefix, prefixLength);
     }
 
     /** @param length the body's size, or -1 when unknown (an unpacked text, read as it streams) */
-    private static void check(String source, String name, long length, byte[] prefix, int prefixLength) {
+    private static void check(
+            String source, String name, CsvFormat.Syntax syntax, long length, byte[] prefix, int prefixLength) {
         if (length == 0) {
             throw new SourceRejectedException(ErrorKind.NOT_CSV, source, name + ": the body is empty");
         }
@@ -63,12 +66,13 @@ final class BodySniffer {
         while (start < prefixLength && Character.isWhitespace(prefix[start])) {
             start++;
         }
-        if (start < prefixLength && (prefix[start] == '{' || prefix[start] == '[')) {
+        if (syntax == CsvFormat.Syntax.CSV && start < prefixLength && (prefix[start] == '{' || prefix[start] == '[')) {
             // A JSON document (an API's error, a credentials document) also parses as CSV of a sort; its first
             // line would then be quoted as a header.
             throw notCsv(
                     source,
                     name,
+                    syntax,
                     length,
                     "JSON",
                     "JSON",
@@ -79,6 +83,7 @@ final class BodySniffer {
             throw notCsv(
                     source,
                     name,
+                    syntax,
                     length,
                     "markup",
                     "HTML (or other markup)",
@@ -92,12 +97,25 @@ final class BodySniffer {
      * server answered: an internal page, a credentials document); a short, sanitised excerpt goes to the log only.
      */
     private static SourceRejectedException notCsv(
-            String source, String name, long length, String kind, String named, String begins, int excerpt) {
+            String source,
+            String name,
+            CsvFormat.Syntax syntax,
+            long length,
+            String kind,
+            String named,
+            String begins,
+            int excerpt) {
         LOG.warn("{}: the body is {}; it begins '{}'", source, kind, Excerpt.of(begins, excerpt));
         return new SourceRejectedException(
                 ErrorKind.NOT_CSV,
                 source,
-                String.format(java.util.Locale.ROOT, "%s: the body is %s, not CSV%s", name, named, size(length)));
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%s: the body is %s, not %s%s",
+                        name,
+                        named,
+                        syntax == CsvFormat.Syntax.JSON ? "JSON" : "CSV",
+                        size(length)));
     }
 
     private static String size(long length) {

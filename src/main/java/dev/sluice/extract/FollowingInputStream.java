@@ -1,5 +1,6 @@
 package dev.sluice.extract;
 
+import dev.sluice.config.CsvFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -15,14 +16,16 @@ import java.nio.file.StandardOpenOption;
  */
 final class FollowingInputStream extends InputStream {
     private final String source;
+    private final CsvFormat.Syntax syntax;
     private final BodyDownload body;
     private final FileChannel channel;
     private int attempt = -1;
     private long position;
     private boolean sniffed;
 
-    FollowingInputStream(String source, BodyDownload body) throws IOException {
+    FollowingInputStream(String source, CsvFormat.Syntax syntax, BodyDownload body) throws IOException {
         this.source = source;
+        this.syntax = syntax;
         this.body = body;
         this.channel = FileChannel.open(body.file(), StandardOpenOption.READ);
     }
@@ -83,7 +86,7 @@ final class FollowingInputStream extends InputStream {
         while (prefix.hasRemaining() && channel.read(prefix, prefix.position()) > 0) {
             // read until the prefix is full: it is all written already
         }
-        BodySniffer.check(source, state.written(), prefix.array(), prefix.position());
+        BodySniffer.check(source, syntax, state.written(), prefix.array(), prefix.position());
         sniffed = true;
         return state;
     }

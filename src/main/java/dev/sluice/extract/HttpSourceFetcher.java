@@ -391,7 +391,8 @@ final class HttpSourceFetcher implements RemoteFetcher {
             throw AttemptFailed.retryable(
                     "the body was cut off: " + copied.bytes() + " of " + announced + " bytes", null);
         }
-        BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
+        BodySniffer.check(
+                source.name(), source.format().syntax(), copied.bytes(), copied.prefix(), copied.prefixLength());
         return new Fetched.Received(new Download.Validators(etag, lastModified), copied);
     }
 

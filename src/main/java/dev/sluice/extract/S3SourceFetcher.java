@@ -77,7 +77,8 @@ final class S3SourceFetcher implements RemoteFetcher {
                                 + response.contentLength() + " bytes",
                         null);
             }
-            BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
+            BodySniffer.check(
+                    source.name(), source.format().syntax(), copied.bytes(), copied.prefix(), copied.prefixLength());
             return new Fetched.Received(
                     new Download.Validators(Optional.ofNullable(response.eTag()), Optional.empty()), copied);
         } catch (NoSuchKeyException e) {

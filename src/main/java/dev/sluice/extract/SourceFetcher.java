@@ -103,11 +103,12 @@ public final class SourceFetcher {
             Files.createDirectories(tempDir);
             file = Files.createTempFile(tempDir, "sluice-" + source.name() + "-", ".csv");
         } catch (IOException e) {
-            BodyDownload failed = new BodyDownload(source.name(), tempDir.resolve("unwritable"));
+            BodyDownload failed =
+                    new BodyDownload(source.name(), source.format().syntax(), tempDir.resolve("unwritable"));
             failed.failed(new LocalStorageException(source.name(), "cannot create a temporary file in " + tempDir, e));
             return failed;
         }
-        BodyDownload body = new BodyDownload(source.name(), file);
+        BodyDownload body = new BodyDownload(source.name(), source.format().syntax(), file);
         body.started(background.submit(() -> {
             try {
                 permits.acquire();
@@ -234,7 +235,8 @@ public final class SourceFetcher {
             body.attemptStarted();
             BodyCopier.Copied copied = BodyCopier.copy(
                     source.name(), in, body.file(), source.fetch().maxBytes(), body::wrote);
-            BodySniffer.check(source.name(), copied.bytes(), copied.prefix(), copied.prefixLength());
+            BodySniffer.check(
+                    source.name(), source.format().syntax(), copied.bytes(), copied.prefix(), copied.prefixLength());
             return received(source, planned, shownUrl, copied, Download.Validators.NONE, lastLoaded);
         } catch (NoSuchFileException e) {
             throw SourceUnavailableException.missing(

@@ -110,7 +110,7 @@ final class Unpacking {
                 default -> in;
             };
             if (packing != CsvFormat.Compression.NONE) {
-                text = sniffed(source, name, text);
+                text = sniffed(source, name, format.syntax(), text);
             }
             done = true;
             return text;
@@ -301,12 +301,13 @@ final class Unpacking {
     }
 
     /** Rejects an unpacked text that is not CSV (HTML, JSON, binary, nothing) before anything parses it. */
-    private static InputStream sniffed(String source, String name, InputStream text) throws IOException {
+    private static InputStream sniffed(String source, String name, CsvFormat.Syntax syntax, InputStream text)
+            throws IOException {
         BufferedInputStream in = new BufferedInputStream(text, BUFFER);
         in.mark(BodySniffer.PREFIX_BYTES);
         byte[] prefix = in.readNBytes(BodySniffer.PREFIX_BYTES);
         in.reset();
-        BodySniffer.checkUnpacked(source, name, prefix, prefix.length);
+        BodySniffer.checkUnpacked(source, name, syntax, prefix, prefix.length);
         return in;
     }
 

@@ -218,7 +218,9 @@ public final class Initializer {
                 first.skipLines(),
                 Optional.empty(),
                 first.shortRows() > 0 ? ShortRows.PAD : ShortRows.FAIL,
-                first.rowNames() > 0 ? ShortHeader.ROW_NAMES : ShortHeader.FAIL);
+                first.rowNames() > 0 ? ShortHeader.ROW_NAMES : ShortHeader.FAIL,
+                CsvFormat.Syntax.CSV,
+                Optional.empty());
         String summary = String.format(
                 Locale.ROOT,
                 "%s: %,d rows read%s.",

@@ -91,6 +91,10 @@ public final class SourceValidator {
             }
         }
         progress.rows(source.name(), counts.read);
+        counts.unseen.stream()
+                .distinct()
+                .forEach(path -> warnings.add(source.name() + ": no record has the field " + path
+                        + " (loaded as no value; renamed upstream?)"));
         return finish(source, counts, perFile, problems, warnings);
     }
 
@@ -105,11 +109,27 @@ public final class SourceValidator {
         counts.rejects = rejects;
         counts.lastLine = 0;
         counts.header = null;
+        if (source.format().syntax() == CsvFormat.Syntax.JSON) {
+            readJsonFile(source, index, file, problems, counts, sink);
+            return;
+        }
         // The body is closed even when opening the reader fails: reading its first bytes may already throw (a
         // download that failed, a body sniffed as HTML), and a body still arriving holds its file open.
         try (InputStream closedAtEnd = file.input().open();
                 CsvReader<CsvRecord> csv = CsvOpener.open(source.format(), closedAtEnd)) {
-            Iterator<CsvRecord> records = csv.iterator();
+            Iterator<SourceRecord> records = new Iterator<>() {
+                private final Iterator<CsvRecord> read = csv.iterator();
+
+                @Override
+                public boolean hasNext() {
+                    return read.hasNext();
+                }
+
+                @Override
+                public SourceRecord next() {
+                    return SourceRecord.of(read.next());
+                }
+            };
             if (!records.hasNext()) {
                 throw new InvalidRowsException(
                         ErrorKind.NOT_CSV,
@@ -123,15 +143,15 @@ public final class SourceValidator {
             }
             ColumnPlan plan;
             if (source.format().header() == CsvFormat.Header.PRESENT) {
-                CsvRecord header = records.next();
-                counts.lastLine = header.getStartingLineNumber();
-                List<String> names = header.getFields();
+                SourceRecord header = records.next();
+                counts.lastLine = header.line();
+                List<String> names = header.fields();
                 counts.header = names;
-                CsvRecord first = null;
+                SourceRecord first = null;
                 if (source.format().shortHeader() == ShortHeader.ROW_NAMES && records.hasNext()) {
                     // The first row says how many unnamed fields precede the named ones.
                     first = records.next();
-                    names = withRowNames(names, first.getFieldCount() - names.size());
+                    names = withRowNames(names, first.fieldCount() - names.size());
                 }
                 plan = ColumnPlan.fromHeader(source, problems, file.label(), counts.lastLine, names);
                 if (first != null) {
@@ -139,8 +159,8 @@ public final class SourceValidator {
                 }
                 readRows(source, index, records, plan, problems, counts, sink);
             } else {
-                CsvRecord first = records.next();
-                plan = ColumnPlan.byPosition(source, problems, first.getStartingLineNumber(), first.getFieldCount());
+                SourceRecord first = records.next();
+                plan = ColumnPlan.byPosition(source, problems, first.line(), first.fieldCount());
                 readRow(source, index, first, plan, problems, counts, sink);
                 readRows(source, index, records, plan, problems, counts, sink);
             }
@@ -169,6 +189,60 @@ public final class SourceValidator {
         } catch (IOException e) {
             throw unreadable(source, e);
         }
+    }
+
+    /**
+     * A JSON file: its records' fields at the paths the columns and filters name, as the header a CSV file would
+     * have; a field a record lacks is no value. A path no record of the file has is said in a warning (a field
+     * renamed upstream would otherwise load as empty forever).
+     */
+    private void readJsonFile(
+            SourceSpec source, int index, CsvFile file, ProblemLog problems, RowCounts counts, RowSink sink) {
+        List<String> paths = new ArrayList<>();
+        source.columns().forEach(c -> paths.add(c.header()));
+        source.filters().stream()
+                .map(RowFilter::header)
+                .filter(h -> !paths.contains(h))
+                .forEach(paths::add);
+        counts.header = paths;
+        try (InputStream closedAtEnd = file.input().open();
+                JsonRecords records =
+                        new JsonRecords(closedAtEnd, paths, source.format().records())) {
+            ColumnPlan plan = ColumnPlan.fromHeader(source, problems, file.label(), 1, paths);
+            long before = counts.read;
+            readRows(source, index, records, plan, problems, counts, sink);
+            if (counts.read == before) {
+                return;
+            }
+            for (int i = 0; i < source.columns().size(); i++) {
+                if (!records.seen(i)) {
+                    counts.unseen.add(source.columns().get(i).header());
+                }
+            }
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+                throw malformedJson(problems, counts, json);
+            }
+            throw unreadable(source, e.getCause());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw malformedJson(problems, counts, e);
+        } catch (IOException e) {
+            throw unreadable(source, e);
+        }
+    }
+
+    private static InvalidRowsException malformedJson(
+            ProblemLog problems, RowCounts counts, com.fasterxml.jackson.core.JsonProcessingException e) {
+        long line = e.getLocation() != null && e.getLocation().getLineNr() > 0
+                ? e.getLocation().getLineNr()
+                : counts.lastLine + 1;
+        String reason = e.getOriginalMessage();
+        int cut = reason.indexOf('\n');
+        reason = cut >= 0 ? reason.substring(0, cut) : reason;
+        if (reason.contains("Unexpected end-of-input")) {
+            reason = "ends early: the file is truncated (" + reason + ")";
+        }
+        return problems.exceptionLedBy(ErrorKind.NOT_CSV, line, "is not well-formed JSON: " + reason);
     }
 
     /** The header preceded by an empty name for each of the rows' {@code unnamed} leading fields. */
@@ -224,12 +298,14 @@ public final class SourceValidator {
 
         Object[] values;
         RejectSink rejects = RejectSink.NONE;
+        /** JSON paths no record of a file had. */
+        final List<String> unseen = new ArrayList<>();
     }
 
     private void readRows(
             SourceSpec source,
             int file,
-            Iterator<CsvRecord> records,
+            Iterator<SourceRecord> records,
             ColumnPlan plan,
             ProblemLog problems,
             RowCounts counts,
@@ -242,7 +318,7 @@ public final class SourceValidator {
     private void readRow(
             SourceSpec source,
             int file,
-            CsvRecord record,
+            SourceRecord record,
             ColumnPlan plan,
             ProblemLog problems,
             RowCounts counts,
@@ -250,21 +326,21 @@ public final class SourceValidator {
         if (counts.values == null || counts.values.length != plan.parsers.length) {
             counts.values = new Object[plan.parsers.length];
         }
-        long line = record.getStartingLineNumber();
+        long line = record.line();
         counts.lastLine = line;
         counts.read++;
         if (counts.read % PROGRESS_EVERY == 0) {
             progress.rows(source.name(), counts.read);
         }
         RowProblem invalid = null;
-        int fields = record.getFieldCount();
+        int fields = record.fieldCount();
         if (fields > plan.fieldCount
                 || (fields < plan.fieldCount && source.format().shortRows() == ShortRows.FAIL)) {
             invalid = problems.add(
                     line,
                     null,
-                    String.join(String.valueOf(source.format().delimiter()), record.getFields()),
-                    "has " + record.getFieldCount() + " fields; the "
+                    String.join(String.valueOf(source.format().delimiter()), record.fields()),
+                    "has " + record.fieldCount() + " fields; the "
                             + (source.format().header() == CsvFormat.Header.PRESENT ? "header" : "first row")
                             + " has " + plan.fieldCount);
         } else if (!passesFilters(plan, record)) {
@@ -294,12 +370,12 @@ public final class SourceValidator {
      * The row's fields as CSV again: quoted where they hold the delimiter, a quote or a line break; cut at
      * {@link #RAW_LINE_CHARS}, saying how long it was.
      */
-    private static String rawLine(CsvFormat format, CsvRecord record) {
+    private static String rawLine(CsvFormat format, SourceRecord record) {
         StringBuilder line = new StringBuilder();
         String quote = String.valueOf(format.quote());
         long length = 0;
-        for (int i = 0; i < record.getFieldCount(); i++) {
-            String field = record.getField(i);
+        for (int i = 0; i < record.fieldCount(); i++) {
+            String field = record.field(i);
             length += field.length() + 1;
             if (line.length() >= RAW_LINE_CHARS) {
                 continue;
@@ -323,7 +399,7 @@ public final class SourceValidator {
         return line.toString();
     }
 
-    private static boolean passesFilters(ColumnPlan plan, CsvRecord record) {
+    private static boolean passesFilters(ColumnPlan plan, SourceRecord record) {
         RowFilter[] filters = plan.filters;
         for (int i = 0; i < filters.length; i++) {
             if (!filters[i].matches(field(record, plan.filterIndex[i]).strip())) {
@@ -334,13 +410,13 @@ public final class SourceValidator {
     }
 
     /** A row's field, or empty past its end: a short row read with {@code short_rows: pad}. */
-    private static String field(CsvRecord record, int index) {
-        return index < record.getFieldCount() ? record.getField(index) : "";
+    private static String field(SourceRecord record, int index) {
+        return index < record.fieldCount() ? record.field(index) : "";
     }
 
     /** Types the row into {@code values}; returns its first problem, or null when it is valid. */
     private static RowProblem typeRow(
-            ColumnPlan plan, CsvRecord record, long line, ProblemLog problems, Object[] values) {
+            ColumnPlan plan, SourceRecord record, long line, ProblemLog problems, Object[] values) {
         RowProblem first = null;
         for (int i = 0; i < values.length; i++) {
             String raw = field(record, plan.columnIndex[i]);

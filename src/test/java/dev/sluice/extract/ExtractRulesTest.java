@@ -44,7 +44,7 @@ class ExtractRulesTest {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return catchThrowableOfType(SourceRejectedException.class, () -> {
             BodySniffer.checkContentType("nyt", java.util.Optional.ofNullable(contentType));
-            BodySniffer.check("nyt", bytes.length, bytes, bytes.length);
+            BodySniffer.check("nyt", dev.sluice.config.CsvFormat.Syntax.CSV, bytes.length, bytes, bytes.length);
         });
     }
 
@@ -58,7 +58,12 @@ class ExtractRulesTest {
         assertThat(sniff("", null).getMessage()).contains("empty");
         SourceRejectedException utf16 = catchThrowableOfType(
                 SourceRejectedException.class,
-                () -> BodySniffer.check("nyt", 4, new byte[] {(byte) 0xFF, (byte) 0xFE, 'd', 0}, 4));
+                () -> BodySniffer.check(
+                        "nyt",
+                        dev.sluice.config.CsvFormat.Syntax.CSV,
+                        4,
+                        new byte[] {(byte) 0xFF, (byte) 0xFE, 'd', 0},
+                        4));
         assertThat(utf16.getMessage()).contains("UTF-16");
         assertThat(utf16.kind()).isEqualTo(ErrorKind.NOT_CSV);
         assertThat(sniff("\uFEFFdate,cases\n2020-01-01,1\n", "text/csv")).isNull();

@@ -45,9 +45,18 @@ class FormatTwinsIT {
         rig.close();
     }
 
+    private static final String CSV_COLUMNS = """
+            - { header: date, type: date }
+            - { header: cases, type: integer }
+            - { header: deaths, type: integer }
+            """;
+
     private static PipelineSpec pipeline(String name, String extra) {
-        String yaml =
-                """
+        return pipeline(name, extra, CSV_COLUMNS);
+    }
+
+    private static PipelineSpec pipeline(String name, String extra, String columns) {
+        String yaml = """
                 name: %s
                 sources:
                   - name: nyt
@@ -55,11 +64,14 @@ class FormatTwinsIT {
                 %s
                     key: [date]
                     columns:
-                      - { header: date, type: date }
-                      - { header: cases, type: integer }
-                      - { header: deaths, type: integer }
+                %s
                 target: { table: %s }
-                """.formatted(name, rig.server.url("/" + name), extra.indent(4).stripTrailing(), name);
+                """.formatted(
+                        name,
+                        rig.server.url("/" + name),
+                        extra.indent(4).stripTrailing(),
+                        columns.indent(6).stripTrailing(),
+                        name);
         return TestRig.withFastFetch(new PipelineFileReader(Trust.none().allowingPlaintextTo("127.0.0.1"))
                 .parse(name + ".yaml", yaml, Optional.empty()));
     }
@@ -69,8 +81,12 @@ class FormatTwinsIT {
     }
 
     private static String loaded(String name, byte[] body, String extra) {
+        return loaded(name, body, extra, CSV_COLUMNS);
+    }
+
+    private static String loaded(String name, byte[] body, String extra, String columns) {
         rig.server.script("/" + name, SourceServer.body(body));
-        Run run = rig.run(pipeline(name, extra));
+        Run run = rig.run(pipeline(name, extra, columns));
         assertThat(run.status()).as(name + ": " + run.error()).isEqualTo(RunStatus.SUCCEEDED);
         return content(name);
     }
@@ -106,6 +122,94 @@ class FormatTwinsIT {
     }
 
     private static final String TOLERANT = "duplicate_keys: keep_first";
+
+    /** The file's rows, split by hand: the NYT national file quotes nothing. */
+    private static List<String[]> rows() {
+        return new String(csv, java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .skip(1)
+                .filter(l -> !l.isBlank())
+                .map(l -> l.split(",", -1))
+                .toList();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void json_lines_an_array_and_nested_records_load_the_table_their_csv_twin_loads() {
+        String twin = loaded("plain_for_json", csv);
+        StringBuilder lines = new StringBuilder();
+        StringBuilder array = new StringBuilder("[\n");
+        StringBuilder nested =
+                new StringBuilder("{\"meta\": {\"source\": \"nyt\", \"rows\": [1, 2]},\n \"data\": {\"rows\": [\n");
+        List<String[]> rows = rows();
+        for (int i = 0; i < rows.size(); i++) {
+            String[] r = rows.get(i);
+            String object = "{\"date\": \"%s\", \"cases\": %s, \"deaths\": %s, \"note\": {\"x\": [1, {\"y\": null}]}}"
+                    .formatted(r[0], r[1], r[2]);
+            lines.append(object).append('\n');
+            array.append("  ").append(object).append(i + 1 < rows.size() ? ",\n" : "\n");
+            nested.append("  {\"day\": {\"date\": \"%s\"}, \"counts\": {\"cases\": %s, \"deaths\": %s}}%s\n"
+                    .formatted(r[0], r[1], r[2], i + 1 < rows.size() ? "," : ""));
+        }
+        array.append("]\n");
+        nested.append("]}, \"next\": null}\n");
+        String json = """
+                - { path: date, type: date }
+                - { path: cases, type: integer }
+                - { path: deaths, type: integer }
+                """;
+        assertThat(loaded("json_lines", utf8(lines.toString()), "format: json", json))
+                .isEqualTo(twin);
+        assertThat(loaded("json_array", Packing.zstd(utf8(array.toString())), "format: json", json))
+                .isEqualTo(twin);
+        assertThat(loaded("json_nested", utf8(nested.toString()), "format: json\nrecords: data.rows", """
+                        - { path: day.date, as: date, type: date }
+                        - { path: counts.cases, as: cases, type: integer }
+                        - { path: counts.deaths, as: deaths, type: integer }
+                        """))
+                .isEqualTo(twin);
+    }
+
+    @Test
+    void hostile_json_fails_precisely_and_changes_nothing() {
+        String name = "json_hostile";
+        String columns = """
+                - { path: date, type: date }
+                - { path: counts.cases, as: cases, type: integer }
+                - { path: deaths, type: integer, required: false }
+                """;
+        String good = "{\"date\": \"2020-01-21\", \"counts\": {\"cases\": 1}, \"deaths\": 0}\n"
+                + "{\"date\": \"2020-01-22\", \"counts\": {\"cases\": 2}, \"deaths\": 0}\n";
+        loaded(name, utf8(good), "format: json", columns);
+        String before = content(name);
+
+        Map<String, String> cases = new LinkedHashMap<>();
+        // A value error names the record's line and the field's path.
+        cases.put(
+                good + "\n{\"date\": \"2020-01-23\",\n \"counts\": {\"cases\": \"many\"}, \"deaths\": 0}\n",
+                "line 4, column counts.cases: 'many'");
+        cases.put("[" + good.replace("}\n{", "},\n{").strip(), "line 2: is not well-formed JSON: ends early");
+        cases.put(good + "[1, 2]\n", "line 3: is not well-formed JSON: a record must be an object, found an array");
+        cases.put(
+                good + "{\"date\": \"2020-01-23\", \"deaths\": " + "[".repeat(100_000) + "\n",
+                "is not well-formed JSON: Document nesting depth (65) exceeds the maximum allowed (64");
+        cases.put(good + "{\"date\": \"2020-01-23\", \"deaths\": 1} trailing\n", "line 3: is not well-formed JSON");
+        for (Map.Entry<String, String> hostile : cases.entrySet()) {
+            rig.server.script("/" + name, SourceServer.body(utf8(hostile.getKey())));
+            Run run = rig.run(pipeline(name, "format: json", columns));
+            assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(run.error().orElseThrow().message()).contains(hostile.getValue());
+            assertThat(content(name)).isEqualTo(before);
+        }
+        // A field renamed upstream loads as no value where it may, and the run says so.
+        rig.server.script("/" + name, SourceServer.body(utf8(good.replace("\"deaths\"", "\"died\""))));
+        Run drifted = rig.run(pipeline(name, "format: json", columns));
+        assertThat(drifted.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(drifted.warnings()).anySatisfy(w -> assertThat(w).contains("no record has the field deaths"));
+    }
 
     /** A publication that fails: the run is recorded failed with this kind, and the table is as it was. */
     private static String failed(String name, byte[] body, ErrorKind kind) {
