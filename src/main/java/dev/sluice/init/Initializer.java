@@ -23,10 +23,12 @@ import dev.sluice.extract.SourceFile;
 import dev.sluice.extract.UrlRedactor;
 import dev.sluice.transform.ColumnGuesser;
 import dev.sluice.transform.CsvSniffer;
+import dev.sluice.transform.JsonSniffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,8 +111,12 @@ public final class Initializer {
                 credentialLines.isEmpty() ? HttpCredentials.NONE : resolved(urls, credentialLines, request.directory());
         List<Sample> samples = sample(urls, credentials);
         List<String> reasons = new ArrayList<>();
-        CsvSniffer.Sniffed first =
-                CsvSniffer.sniff(samples.get(0).bytes(), samples.get(0).truncated());
+        boolean json = JsonSniffer.looksLikeJson(samples.get(0).bytes());
+        Optional<String> records = json
+                ? JsonSniffer.sniff(samples.get(0).bytes(), samples.get(0).truncated(), TargetSpec.maxColumns(3))
+                        .records()
+                : Optional.empty();
+        CsvSniffer.Sniffed first = sniff(samples.get(0), json);
         reasons.addAll(first.reasons());
         int width = first.rows().isEmpty() ? 0 : first.rows().get(0).size();
         if (first.rows().isEmpty() || width == 0 || first.data().isEmpty()) {
@@ -135,8 +141,7 @@ public final class Initializer {
         List<List<String>> rows = new ArrayList<>(first.data());
         boolean cut = first.cut();
         for (int i = 1; i < samples.size(); i++) {
-            CsvSniffer.Sniffed other =
-                    CsvSniffer.sniff(samples.get(i).bytes(), samples.get(i).truncated());
+            CsvSniffer.Sniffed other = sniff(samples.get(i), json);
             if (first.header()
                     && (other.rows().isEmpty()
                             || !Set.copyOf(other.rows().get(0).stream()
@@ -219,8 +224,8 @@ public final class Initializer {
                 Optional.empty(),
                 first.shortRows() > 0 ? ShortRows.PAD : ShortRows.FAIL,
                 first.rowNames() > 0 ? ShortHeader.ROW_NAMES : ShortHeader.FAIL,
-                CsvFormat.Syntax.CSV,
-                Optional.empty());
+                json ? CsvFormat.Syntax.JSON : CsvFormat.Syntax.CSV,
+                records);
         String summary = String.format(
                 Locale.ROOT,
                 "%s: %,d rows read%s.",
@@ -383,6 +388,22 @@ public final class Initializer {
         }
     }
 
+    /**
+     * A sample as the rows a CSV sniff finds: for JSON, its records' leaf fields by path are the header, and each
+     * record a row (a JSON file has no dialect, encoding or title lines to guess).
+     */
+    private static CsvSniffer.Sniffed sniff(Sample sample, boolean json) {
+        if (!json) {
+            return CsvSniffer.sniff(sample.bytes(), sample.truncated());
+        }
+        JsonSniffer.Sniffed found = JsonSniffer.sniff(sample.bytes(), sample.truncated(), TargetSpec.maxColumns(3));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(found.paths());
+        rows.addAll(found.rows());
+        return new CsvSniffer.Sniffed(
+                StandardCharsets.UTF_8, ',', '"', 0, true, 0, 0, rows, found.cut(), found.reasons());
+    }
+
     /** The first bytes of one file, unpacked, and whether the file goes on. */
     private record Sample(String shown, byte[] bytes, boolean truncated) {}
 
@@ -394,7 +415,8 @@ public final class Initializer {
         SourceSpec source = new SourceSpec(
                 SAMPLE,
                 location,
-                CsvFormat.DEFAULTS,
+                // Whatever the body is: CSV or JSON is decided from its first bytes.
+                CsvFormat.DEFAULTS.withSyntax(CsvFormat.Syntax.ANY),
                 List.of(),
                 List.of(),
                 List.of(),

@@ -74,6 +74,7 @@ final class PipelineText {
                     .append('\n');
         }
         out.append("    columns:\n");
+        boolean json = g.format().syntax() == CsvFormat.Syntax.JSON;
         for (Column c : g.columns()) {
             if (c.header() == null) {
                 out.append("      - { position: ")
@@ -88,7 +89,7 @@ final class PipelineText {
                         .append(", as: ")
                         .append(c.name());
             } else {
-                out.append("      - { header: ").append(quoted(c.header()));
+                out.append(json ? "      - { path: " : "      - { header: ").append(quoted(c.header()));
                 if (!c.name().equals(c.header())) {
                     out.append(", as: ").append(c.name());
                 }
@@ -128,6 +129,13 @@ final class PipelineText {
 
     private static void format(StringBuilder out, CsvFormat format) {
         CsvFormat d = CsvFormat.DEFAULTS;
+        if (format.syntax() == CsvFormat.Syntax.JSON) {
+            out.append("    format: json\n");
+            format.records()
+                    .ifPresent(
+                            r -> out.append("    records: ").append(quoted(r)).append('\n'));
+            return;
+        }
         if (format.delimiter() != d.delimiter()) {
             out.append("    delimiter: ")
                     .append(quoted(String.valueOf(format.delimiter())))

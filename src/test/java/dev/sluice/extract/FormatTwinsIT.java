@@ -8,11 +8,13 @@ import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Trust;
 import dev.sluice.history.Run;
+import dev.sluice.init.Initializer;
 import dev.sluice.testing.Packing;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestRig;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One real file (the New York Times' national series, as published on 2022-04-19) served in every packing sluice
@@ -171,6 +174,47 @@ class FormatTwinsIT {
                         - { path: counts.deaths, as: deaths, type: integer }
                         """))
                 .isEqualTo(twin);
+    }
+
+    @Test
+    void init_guesses_each_json_shape_and_its_file_loads_the_twins_values(@TempDir Path dir) throws Exception {
+        loaded("plain_for_init", csv);
+        List<List<String>> twin =
+                rig.rows("select date::text, cases::text, deaths::text from plain_for_init order by 1");
+        StringBuilder lines = new StringBuilder();
+        StringBuilder nested = new StringBuilder("{\"meta\": {\"tags\": [\"a\", \"b\"]}, \"data\": {\"rows\": [\n");
+        List<String[]> rows = rows();
+        for (int i = 0; i < rows.size(); i++) {
+            String[] r = rows.get(i);
+            lines.append("{\"date\": \"%s\", \"cases\": %s, \"deaths\": %s, \"src\": [{\"n\": 1}]}\n"
+                    .formatted(r[0], r[1], r[2]));
+            nested.append("{\"day\": {\"date\": \"%s\"}, \"counts\": {\"cases\": %s, \"deaths\": %s}}%s\n"
+                    .formatted(r[0], r[1], r[2], i + 1 < rows.size() ? "," : ""));
+        }
+        nested.append("]}}\n");
+        Map<String, String> shapes = Map.of("init_lines", lines.toString(), "init_nested", nested.toString());
+        for (Map.Entry<String, String> shape : shapes.entrySet()) {
+            String name = shape.getKey();
+            rig.server.script("/" + name + ".json", SourceServer.body(utf8(shape.getValue())));
+            Initializer.Result result = rig.wiring
+                    .initializer()
+                    .initialize(new Initializer.Request(
+                            List.of(rig.server.url("/" + name + ".json").toString()), Optional.of(name), dir));
+            String yaml = result.yaml();
+            assertThat(yaml).contains("format: json");
+            Path file = dir.resolve(name + ".yaml");
+            Files.writeString(file, yaml);
+            Run run = rig.run(rig.wiring.readPipeline(file.toString()));
+            assertThat(run.status()).as(yaml + run.error()).isEqualTo(RunStatus.SUCCEEDED);
+            String select = name.equals("init_lines")
+                    ? "select date::text, cases::text, deaths::text from init_lines order by 1"
+                    : "select day_date::text, counts_cases::text, counts_deaths::text from init_nested order by 1";
+            assertThat(rig.rows(select)).as(yaml).isEqualTo(twin);
+            if (name.equals("init_nested")) {
+                assertThat(yaml).contains("records: \"data.rows\"").contains("path: \"counts.cases\"");
+                assertThat(result.key()).containsExactly("day_date");
+            }
+        }
     }
 
     @Test
