@@ -1,9 +1,6 @@
 package dev.sluice.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
+import dev.sluice.BuildInfo;
 import picocli.CommandLine.IVersionProvider;
 
 /**
@@ -15,21 +12,11 @@ import picocli.CommandLine.IVersionProvider;
 public final class VersionText implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        Properties build = new Properties();
-        try (InputStream in = VersionText.class.getResourceAsStream("/dev/sluice/build.properties")) {
-            if (in != null) {
-                build.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String version = build.getProperty("git.build.version", "unknown");
-        String commit = build.getProperty("git.commit.id.abbrev", "unknown");
-        boolean dirty = Boolean.parseBoolean(build.getProperty("git.dirty", "false"));
+        BuildInfo build = BuildInfo.current();
         return new String[] {
-            "sluice " + version,
-            "built from commit " + commit + (dirty ? " with uncommitted changes" : "") + " of "
-                    + build.getProperty("git.commit.time", "an unknown date"),
+            "sluice " + build.version(),
+            "built from commit " + build.commit() + (build.dirty() ? " with uncommitted changes" : "") + " of "
+                    + build.commitTime(),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
         };
     }

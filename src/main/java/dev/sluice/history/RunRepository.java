@@ -297,10 +297,18 @@ public final class RunRepository {
                     + " coalesce(sum(unchanged) filter (where status = 'SUCCEEDED'), 0), max(finished_at) filter"
                     + " (where status in ('SUCCEEDED', 'UNCHANGED')), count(*) filter (where status = 'RUNNING'),"
                     + " coalesce(sum(deleted) filter (where status = 'SUCCEEDED'), 0)"
+                    + PipelineStatistics.DURATION_BUCKETS.stream()
+                            .map(le -> ", count(*) filter (where finished_at - started_at <= interval '" + le
+                                    + " seconds')")
+                            .collect(java.util.stream.Collectors.joining())
                     + " from sluice.runs where not dry_run group by 1 order by 1")) {
                 while (rs.next()) {
                     String pipeline = rs.getString(1);
                     Timestamp success = rs.getTimestamp(7);
+                    List<Long> within = new ArrayList<>();
+                    for (int i = 0; i < PipelineStatistics.DURATION_BUCKETS.size(); i++) {
+                        within.add(rs.getLong(10 + i));
+                    }
                     statistics.add(new PipelineStatistics(
                             pipeline,
                             byStatus.getOrDefault(pipeline, Map.of()),
@@ -309,7 +317,8 @@ public final class RunRepository {
                             Optional.ofNullable(last.get(pipeline)),
                             new RowCounts(rs.getLong(4), rs.getLong(5), rs.getLong(9), rs.getLong(6)),
                             Optional.ofNullable(success).map(Timestamp::toInstant),
-                            rs.getLong(8)));
+                            rs.getLong(8),
+                            within));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.sluice.web;
 
+import dev.sluice.BuildInfo;
 import dev.sluice.RunStatus;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.ServedPipelines;
@@ -24,6 +25,9 @@ import javax.sql.DataSource;
  * numbers).
  */
 final class MetricsApi {
+    /** Read once: the jar does not change under a running process. */
+    private static final BuildInfo BUILD = BuildInfo.current();
+
     private final Supplier<ServedPipelines> pipelines;
     private final DataSource reader;
     private final RunRepository runs;
@@ -56,8 +60,30 @@ final class MetricsApi {
         statistics.forEach(p -> new TreeMap<>(p.runs())
                 .forEach((status, count) ->
                         sample(out, "sluice_runs_total", "pipeline", p.pipeline(), "status", status.name(), count)));
-        family(out, "sluice_run_duration_seconds", "summary", "Duration of finished runs.");
+        family(out, "sluice_build_info", "gauge", "1, labelled with this build's version and commit, and Java's.");
+        out.append("sluice_build_info{version=\"")
+                .append(escape(BUILD.version()))
+                .append("\",commit=\"")
+                .append(escape(BUILD.commit()))
+                .append("\",java=\"")
+                .append(escape(System.getProperty("java.version")))
+                .append("\"} 1\n");
+        family(
+                out,
+                "sluice_run_duration_seconds",
+                "histogram",
+                "Duration of finished runs (histogram_quantile over its buckets gives percentiles).");
         statistics.stream().filter(p -> p.finished() > 0).forEach(p -> {
+            for (int i = 0; i < PipelineStatistics.DURATION_BUCKETS.size(); i++) {
+                line(
+                        out,
+                        "sluice_run_duration_seconds_bucket",
+                        p.pipeline(),
+                        "le",
+                        String.valueOf(PipelineStatistics.DURATION_BUCKETS.get(i)),
+                        p.finishedWithin().get(i));
+            }
+            line(out, "sluice_run_duration_seconds_bucket", p.pipeline(), "le", "+Inf", p.finished());
             line(out, "sluice_run_duration_seconds_count", p.pipeline(), null, null, p.finished());
             line(out, "sluice_run_duration_seconds_sum", p.pipeline(), null, null, seconds(p.timeFinished()));
         });

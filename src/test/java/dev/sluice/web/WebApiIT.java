@@ -221,6 +221,32 @@ class WebApiIT {
     }
 
     @Test
+    void run_durations_are_a_histogram_and_the_build_is_said() throws Exception {
+        // Four finished runs of a pipeline of its own, of 0.5 s, 3 s, 40 s and 4000 s, written as history holds them.
+        rig.execute("insert into sluice.runs (pipeline, trigger, status, started_at, finished_at, definition_sha256)"
+                + " select 'timed', 'CLI', 'FAILED', t, t + d * interval '1 second', 'x' from (values (0.5), (3),"
+                + " (40), (4000)) v(d), (select now() - interval '2 hours' as t) s");
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("# TYPE sluice_run_duration_seconds histogram");
+        // By hand: at most 1 s one run, 5 s two, 60 s three, 3600 s three, all four.
+        Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+        expected.put("1", 1);
+        expected.put("5", 2);
+        expected.put("30", 2);
+        expected.put("60", 3);
+        expected.put("3600", 3);
+        expected.put("+Inf", 4);
+        expected.forEach((le, count) -> assertThat(metrics)
+                .contains("sluice_run_duration_seconds_bucket{pipeline=\"timed\",le=\"" + le + "\"} " + count + "\n"));
+        assertThat(metrics)
+                .contains("sluice_run_duration_seconds_count{pipeline=\"timed\"} 4\n")
+                .contains("sluice_run_duration_seconds_sum{pipeline=\"timed\"} 4043.500\n");
+        assertThat(metrics)
+                .containsPattern("sluice_build_info\\{version=\"[^\"]+\",commit=\"[^\"]+\",java=\"17[^\"]*\"} 1");
+        rig.execute("delete from sluice.runs where pipeline = 'timed'");
+    }
+
+    @Test
     void health_endpoints_say_live_and_ready() throws Exception {
         assertThat(json("/health/live").get("status").asText()).isEqualTo("UP");
         assertThat(json("/health/ready").get("status").asText()).isEqualTo("UP");
