@@ -7,6 +7,7 @@ import dev.sluice.cli.AwsScheduleCommand;
 import dev.sluice.cli.BackfillCommand;
 import dev.sluice.cli.CheckCommand;
 import dev.sluice.cli.CompletionCommand;
+import dev.sluice.cli.DbtSourcesCommand;
 import dev.sluice.cli.DemoCommand;
 import dev.sluice.cli.HistoryCommand;
 import dev.sluice.cli.InitCommand;
@@ -114,6 +115,7 @@ public final class Main {
                 .addSubcommand("backfill", new BackfillCommand(wiring, terminal))
                 .addSubcommand("check", new CheckCommand(wiring, terminal))
                 .addSubcommand("init", new InitCommand(wiring, terminal))
+                .addSubcommand("dbt-sources", new DbtSourcesCommand(wiring, terminal))
                 .addSubcommand("migrate", new MigrateCommand(wiring, terminal))
                 .addSubcommand("serve", new ServeCommand(wiring, terminal))
                 .addSubcommand("demo", new DemoCommand(wiring, terminal))
