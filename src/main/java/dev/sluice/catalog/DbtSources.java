@@ -84,9 +84,7 @@ public final class DbtSources {
         table.put("name", target.table());
         table.put(
                 "description",
-                (spec.description() == null || spec.description().isBlank()
-                                ? ""
-                                : spec.description().strip() + " ")
+                sentence(spec.description())
                         + "Loaded by the sluice pipeline " + spec.name() + " ("
                         + target.mode().name().toLowerCase(Locale.ROOT) + ") from "
                         + String.join(
@@ -120,6 +118,15 @@ public final class DbtSources {
             }
         }
         return table;
+    }
+
+    /** The pipeline's description as a sentence followed by a space, or nothing. */
+    private static String sentence(String description) {
+        if (description == null || description.isBlank()) {
+            return "";
+        }
+        String text = description.strip();
+        return text + (text.endsWith(".") || text.endsWith("!") || text.endsWith("?") ? " " : ". ");
     }
 
     /** The strictest {@code changes_within} of the pipeline's sources, in dbt's units (minute, hour, day). */
