@@ -62,6 +62,11 @@ final class ConfigNode {
         return this;
     }
 
+    /** Whether this node is a list (a field that takes one value or several). */
+    boolean isList() {
+        return node.isArray();
+    }
+
     /** The fields of a mapping, in the file's order. */
     List<String> fieldNames() {
         if (!node.isObject()) {

@@ -10,7 +10,7 @@ import java.util.Objects;
  * only to the source's own origin: the fetcher drops them on a redirect to another host, and a pipeline is refused
  * when they would travel without TLS to a host the operator did not allow plaintext to.
  */
-public record HttpCredentials(List<Header> headers) {
+public record HttpCredentials(List<Header> headers) implements SourceCredentials {
     public static final HttpCredentials NONE = new HttpCredentials(List.of());
 
     /** One header: its name as written, its value never shown. */
@@ -25,11 +25,13 @@ public record HttpCredentials(List<Header> headers) {
         headers = List.copyOf(headers);
     }
 
+    @Override
     public boolean isEmpty() {
         return headers.isEmpty();
     }
 
     /** The headers' names, for messages: what a source sends, never what it says. */
+    @Override
     public List<String> names() {
         return headers.stream().map(Header::name).toList();
     }

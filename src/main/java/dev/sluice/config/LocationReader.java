@@ -200,11 +200,28 @@ final class LocationReader {
                 }
                 return new Located(url, Optional.empty());
             }
+            case "sftp" -> {
+                if (url.getHost() == null
+                        || url.getPath() == null
+                        || url.getPath().length() < 2) {
+                    throw node.error(field, "an SFTP file is sftp://USER@HOST[:PORT]/PATH");
+                }
+                if (url.getUserInfo() == null || url.getUserInfo().isEmpty()) {
+                    throw node.error(field, "names no user: sftp://USER@HOST/PATH");
+                }
+                if (url.getUserInfo().contains(":")) {
+                    // The password would be in the file, the run records and every message that shows the URL.
+                    throw node.error(
+                            field,
+                            "holds a password; secrets are never written inline: use sftp: {password: {env: NAME}}");
+                }
+                return new Located(url, Optional.empty());
+            }
             case "file" -> {
                 return new Located(
                         fileUrl(node, field, url).toUri(), Optional.of(trust.fileConfinement(baseDir.orElseThrow())));
             }
-            default -> throw node.error(field, "must start with https:, http:, s3: or file:");
+            default -> throw node.error(field, "must start with https:, http:, s3:, sftp: or file:");
         }
     }
 

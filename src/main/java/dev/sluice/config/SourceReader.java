@@ -61,7 +61,8 @@ final class SourceReader {
                                 "fetch",
                                 "expect",
                                 "headers",
-                                "auth"),
+                                "auth",
+                                "sftp"),
                         LocationReader.FIELDS,
                         FORMAT_FIELDS,
                         ColumnReader.VALUE_FIELDS)
@@ -161,20 +162,31 @@ final class SourceReader {
      * {@code headers:} and {@code auth:} of an HTTP source: credentials from secret references only, and never where
      * they would travel in plaintext to a host the operator did not allow it for.
      */
-    private HttpCredentials readCredentials(ConfigNode node, SourceLocation location) {
+    private SourceCredentials readCredentials(ConfigNode node, SourceLocation location) {
+        List<URI> remote = new ArrayList<>();
+        if (location instanceof SourceLocation.Single single) {
+            remote.add(single.url());
+        } else if (location instanceof SourceLocation.Listed listed) {
+            remote.addAll(listed.urls());
+        } else if (location instanceof SourceLocation.DateTemplate template
+                && template.confinement().isEmpty()) {
+            remote.add(template.url(LocalDate.of(2000, 1, 1)));
+        }
+        boolean sftp = !remote.isEmpty() && remote.stream().allMatch(u -> "sftp".equalsIgnoreCase(u.getScheme()));
+        if (sftp || node.has("sftp")) {
+            if (!sftp) {
+                throw node.error("sftp", "is for sources read over sftp://");
+            }
+            if (node.has("headers") || node.has("auth")) {
+                throw node.error(node.has("headers") ? "headers" : "auth", "is for sources read over http or https");
+            }
+            return readSftp(node, remote);
+        }
         if (!node.has("headers") && !node.has("auth")) {
             return HttpCredentials.NONE;
         }
         String field = node.has("auth") ? "auth" : "headers";
-        List<URI> urls = List.of();
-        if (location instanceof SourceLocation.Single single) {
-            urls = List.of(single.url());
-        } else if (location instanceof SourceLocation.Listed listed) {
-            urls = listed.urls();
-        } else if (location instanceof SourceLocation.DateTemplate template
-                && template.confinement().isEmpty()) {
-            urls = List.of(template.url(LocalDate.of(2000, 1, 1)));
-        }
+        List<URI> urls = remote;
         if (urls.isEmpty()
                 || urls.stream()
                         .anyMatch(u ->
@@ -251,6 +263,67 @@ final class SourceReader {
             }
         }
         return new HttpCredentials(headers);
+    }
+
+    /**
+     * {@code sftp:} of an {@code sftp://} source: the login from secret references, the server's key pinned. One user
+     * for all of the source's files: they are one login's.
+     */
+    private SftpCredentials readSftp(ConfigNode node, List<URI> urls) {
+        if (!node.has("sftp")) {
+            throw node.error(
+                    "an sftp:// source needs  sftp: {password: SECRET, host_key: SHA256:...}  (or private_key:,"
+                            + " known_hosts:)");
+        }
+        java.util.Set<String> users = new java.util.HashSet<>();
+        urls.forEach(u -> users.add(u.getUserInfo()));
+        if (users.size() > 1) {
+            throw node.error(
+                    "its files are read by one login; they name several users " + new java.util.TreeSet<>(users));
+        }
+        ConfigNode sftp =
+                node.child("sftp").allowOnly("password", "private_key", "passphrase", "host_key", "known_hosts");
+        if (sftp.has("password") == sftp.has("private_key")) {
+            throw node.error("sftp", "needs exactly one of password: SECRET and private_key: SECRET");
+        }
+        if (sftp.has("passphrase") && !sftp.has("private_key")) {
+            throw sftp.error("passphrase", "is the private key's");
+        }
+        if (sftp.has("host_key") == sftp.has("known_hosts")) {
+            throw node.error(
+                    "sftp",
+                    "needs exactly one of host_key: (the server's key fingerprint, SHA256:..., as ssh-keygen -lf prints"
+                            + " it) and known_hosts: {file: PATH}; a server is never trusted on first use");
+        }
+        List<String> fingerprints = new ArrayList<>();
+        if (sftp.has("host_key")) {
+            List<String> given =
+                    sftp.child("host_key").isList() ? sftp.textList("host_key") : List.of(sftp.text("host_key"));
+            for (String fingerprint : given) {
+                String f = fingerprint.trim();
+                if (!f.matches("SHA256:[A-Za-z0-9+/]{43}=?")) {
+                    throw sftp.error(
+                            "host_key", "'" + f + "' is not a SHA256 fingerprint (SHA256: and 43 base64 characters)");
+                }
+                fingerprints.add(f.endsWith("=") ? f.substring(0, f.length() - 1) : f);
+            }
+        }
+        Optional<java.nio.file.Path> knownHosts = Optional.empty();
+        if (sftp.has("known_hosts")) {
+            ConfigNode ref = sftp.child("known_hosts").allowOnly("file");
+            java.nio.file.Path path = java.nio.file.Path.of(ref.text("file").trim());
+            trust.secretFileRefusal(path).ifPresent(why -> {
+                throw ref.error("file", why);
+            });
+            knownHosts = Optional.of(path);
+        }
+        return new SftpCredentials(
+                urls.get(0).getUserInfo(),
+                sftp.has("password") ? Optional.of(secret(sftp, "password")) : Optional.empty(),
+                sftp.has("private_key") ? Optional.of(secret(sftp, "private_key")) : Optional.empty(),
+                sftp.has("passphrase") ? Optional.of(secret(sftp, "passphrase")) : Optional.empty(),
+                fingerprints,
+                knownHosts);
     }
 
     /** A line break in a header's value would end the header: a value may hold none (nor other controls). */

@@ -17,8 +17,8 @@ import java.util.Optional;
  *                 append or replace table's rows, which need none)
  * @param duplicates what a row that repeats an earlier row's key is
  * @param fetch    download settings, for each file
- * @param credentials the headers an HTTP source sends its own origin ({@code headers:}, {@code auth:}); none for
- *                 other sources
+ * @param credentials the headers an HTTP source sends its own origin ({@code headers:}, {@code auth:}), an SFTP
+ *                 source's login and pinned host key ({@code sftp:}); {@link HttpCredentials#NONE} for others
  */
 public record SourceSpec(
         String name,
@@ -29,7 +29,7 @@ public record SourceSpec(
         List<String> key,
         DuplicateKeyPolicy duplicates,
         FetchSettings fetch,
-        HttpCredentials credentials) {
+        SourceCredentials credentials) {
     public SourceSpec {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(name, "name");
@@ -66,7 +66,7 @@ public record SourceSpec(
     }
 
     /** The same source sending other headers (tests). */
-    public SourceSpec withCredentials(HttpCredentials other) {
+    public SourceSpec withCredentials(SourceCredentials other) {
         return new SourceSpec(name, location, format, columns, filters, key, duplicates, fetch, other);
     }
 

@@ -4,6 +4,7 @@ import dev.sluice.ErrorKind;
 import dev.sluice.Excerpt;
 import dev.sluice.Sleeper;
 import dev.sluice.config.FetchSettings;
+import dev.sluice.config.HttpCredentials;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.config.Units;
 import java.io.IOException;
@@ -290,9 +291,9 @@ final class HttpSourceFetcher implements RemoteFetcher {
                 .header("Accept-Encoding", "gzip")
                 .GET();
         if (withCredentials) {
-            source.credentials()
-                    .headers()
-                    .forEach(h -> request.header(h.name(), h.value().reveal()));
+            if (source.credentials() instanceof HttpCredentials http) {
+                http.headers().forEach(h -> request.header(h.name(), h.value().reveal()));
+            }
         }
         conditional.ifPresent(state -> {
             state.etag().ifPresent(etag -> request.header("If-None-Match", etag));

@@ -28,6 +28,7 @@ import java.util.random.RandomGenerator;
 public final class SourceFetcher {
     private final HttpSourceFetcher http;
     private final S3SourceFetcher s3;
+    private final SftpSourceFetcher sftp;
     private final Clock clock;
     private final SourceCache cache;
     private final Path tempDir;
@@ -52,6 +53,7 @@ public final class SourceFetcher {
             S3Access s3) {
         this.http = new HttpSourceFetcher(sleeper, random, clock, listener, new AddressPolicy(allowed));
         this.s3 = new S3SourceFetcher(s3);
+        this.sftp = new SftpSourceFetcher(sleeper, random, new AddressPolicy(allowed));
         this.clock = clock;
         this.cache = cache;
         this.tempDir = tempDir;
@@ -140,6 +142,7 @@ public final class SourceFetcher {
                     switch (scheme) {
                         case "file" -> fromFile(source, planned, shownUrl, body, lastLoaded);
                         case "s3" -> fromServer(s3, source, planned, shownUrl, body, conditional, lastLoaded);
+                        case "sftp" -> fromServer(sftp, source, planned, shownUrl, body, conditional, lastLoaded);
                         default -> fromServer(http, source, planned, shownUrl, body, conditional, lastLoaded);
                     });
         } catch (SluiceException e) {

@@ -379,10 +379,13 @@ public final class Initializer {
                 + "    columns: [ { header: a } ]\n    key: [a]\ntarget: { table: init }\n";
         try {
             return new PipelineFileReader(trust)
-                    .parse("sluice init's options", probe, Optional.of(directory.toAbsolutePath()))
-                    .sources()
-                    .get(0)
-                    .credentials();
+                                    .parse("sluice init's options", probe, Optional.of(directory.toAbsolutePath()))
+                                    .sources()
+                                    .get(0)
+                                    .credentials()
+                            instanceof HttpCredentials http
+                    ? http
+                    : HttpCredentials.NONE;
         } catch (PipelineConfigException e) {
             throw new SluiceException(ErrorKind.CONFIG, e.getMessage(), e);
         }

@@ -37,7 +37,7 @@ class SourceCredentialsTest {
     }
 
     private static HttpCredentials accepted(String url, String credentials, Trust trust) {
-        return new PipelineFileReader(trust)
+        return (HttpCredentials) new PipelineFileReader(trust)
                 .parse("fine.yaml", pipeline(url, credentials), Optional.empty())
                 .sources()
                 .get(0)
@@ -116,6 +116,43 @@ class SourceCredentialsTest {
                         "auth: { bearer: { env: FEED_TOKEN }, basic: { user: a, password: { env: FEED_PASS } } }",
                         LENT))
                 .contains("exactly one of");
+    }
+
+    @Test
+    void an_sftp_login_is_by_reference_and_its_server_is_pinned() {
+        String pinned = "SHA256:" + "A".repeat(43);
+        SftpCredentials login = (SftpCredentials) new PipelineFileReader(LENT)
+                .parse(
+                        "fine.yaml",
+                        pipeline(
+                                "sftp://feed@example.org/out/a.csv",
+                                "sftp: { password: { env: FEED_PASS }, host_key: \"" + pinned + "\" }"),
+                        Optional.empty())
+                .sources()
+                .get(0)
+                .credentials();
+        assertThat(login.user()).isEqualTo("feed");
+        assertThat(login.password().orElseThrow().reveal()).isEqualTo("pa:ss-Cd34");
+        assertThat(login.fingerprints()).containsExactly(pinned);
+        assertThat(login.toString()).doesNotContain("pa:ss-Cd34");
+
+        assertThat(refused("sftp://feed:abc123@example.org/a.csv", "sftp: { password: { env: FEED_PASS } }", LENT))
+                .contains("holds a password")
+                .doesNotContain("abc123");
+        assertThat(refused("sftp://feed@example.org/a.csv", "sftp: { password: { env: FEED_PASS } }", LENT))
+                .contains("never trusted on first use");
+        assertThat(refused(
+                        "sftp://feed@example.org/a.csv",
+                        "sftp: { password: abc123, host_key: \"" + pinned + "\" }",
+                        LENT))
+                .contains("never written inline");
+        assertThat(refused(
+                        "sftp://feed@example.org/a.csv", "sftp: { password: { env: FEED_PASS }, host_key: md5 }", LENT))
+                .contains("is not a SHA256 fingerprint");
+        assertThat(refused("sftp://example.org/a.csv", "sftp: { password: { env: FEED_PASS } }", LENT))
+                .contains("names no user");
+        assertThat(refused("https://example.org/a.csv", "sftp: { password: { env: FEED_PASS } }", LENT))
+                .contains("is for sources read over sftp://");
     }
 
     @Test

@@ -1,0 +1,235 @@
+package dev.sluice.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.RunStatus;
+import dev.sluice.history.Run;
+import dev.sluice.history.RunJson;
+import dev.sluice.testing.CapturedLogs;
+import dev.sluice.testing.SharedData;
+import dev.sluice.testing.TestDatabase;
+import dev.sluice.testing.TestRig;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.digest.BuiltinDigests;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sftp://} sources against a real SSH server on loopback (Apache MINA SSHD's): the NYT file loads the table
+ * its HTTP twin loads, by password and by key; an unchanged file is not read again; a server whose host key is not
+ * the pinned one is refused before any password is sent; a missing file and a file still being written fail as they
+ * should, the table left as it was, and no secret appears anywhere.
+ */
+class SftpSourceIT {
+    private static final String PASSWORD = "sftp-pass-Rr61-never-shown";
+
+    /** A loopback SFTP server over {@code root}, with a host key of its own, counting logins and file reads. */
+    private static final class Server implements AutoCloseable {
+        final SshServer ssh = SshServer.setUpDefaultServer();
+        final KeyPair hostKey;
+        final AtomicInteger passwordsTried = new AtomicInteger();
+        final AtomicInteger reads = new AtomicInteger();
+        volatile boolean growWhileRead;
+
+        Server(Path root, PublicKey clientKey) throws Exception {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(256);
+            hostKey = generator.generateKeyPair();
+            ssh.setHost("127.0.0.1");
+            ssh.setPort(0);
+            ssh.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+            ssh.setPasswordAuthenticator((user, password, session) -> {
+                passwordsTried.incrementAndGet();
+                return user.equals("feed") && password.equals(PASSWORD);
+            });
+            ssh.setPublickeyAuthenticator(
+                    (user, key, session) -> user.equals("feed") && KeyUtils.compareKeys(key, clientKey));
+            SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+            sftp.addSftpEventListener(new SftpEventListener() {
+                @Override
+                public void open(ServerSession session, String remoteHandle, org.apache.sshd.sftp.server.Handle local) {
+                    if (local instanceof FileHandle file) {
+                        reads.incrementAndGet();
+                        if (growWhileRead) {
+                            // A publisher still appending: the file grows while it is read.
+                            try {
+                                Files.writeString(file.getFile(), "2099-01-01,1,1\n", StandardOpenOption.APPEND);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                    }
+                }
+            });
+            ssh.setSubsystemFactories(List.of(sftp));
+            ssh.setFileSystemFactory(new VirtualFileSystemFactory(root));
+            ssh.start();
+        }
+
+        String url(String path) {
+            return "sftp://feed@127.0.0.1:" + ssh.getPort() + path;
+        }
+
+        String fingerprint() {
+            return KeyUtils.getFingerPrint(BuiltinDigests.sha256, hostKey.getPublic());
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            ssh.stop(true);
+        }
+    }
+
+    private static KeyPair clientKey() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        return generator.generateKeyPair();
+    }
+
+    private static Path pipeline(Path dir, String name, String url, String login) throws Exception {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, """
+                name: %s
+                sources:
+                  - name: nyt
+                    url: %s
+                    sftp: %s
+                    fetch: { attempts: 2, backoff: 10ms, max_backoff: 20ms }
+                    key: [date]
+                    columns:
+                      - { header: date, type: date }
+                      - { header: cases, type: integer }
+                      - { header: deaths, type: integer }
+                target: { table: %s }
+                """.formatted(name, url, login, name));
+        return file;
+    }
+
+    @Test
+    void a_file_on_sftp_loads_by_password_and_by_key_and_is_not_read_again_unchanged(
+            @TempDir Path root, @TempDir Path dir, @TempDir Path secrets) throws Exception {
+        KeyPair key = clientKey();
+        ByteArrayOutputStream pem = new ByteArrayOutputStream();
+        OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "sluice-test", null, pem);
+        Files.write(secrets.resolve("id"), pem.toByteArray());
+        Files.copy(SharedData.nyt("2022-04-19"), root.resolve("us.csv"));
+        long lines = Files.readAllLines(SharedData.nyt("2022-04-19")).stream()
+                        .filter(l -> !l.isBlank())
+                        .count()
+                - 1;
+        try (Server server = new Server(root, key.getPublic());
+                TestRig rig = new TestRig(
+                        TestDatabase.createDatabase(),
+                        Map.of(
+                                "SLUICE_SECRET_ENV",
+                                "FEED_PASSWORD",
+                                "FEED_PASSWORD",
+                                PASSWORD,
+                                "SLUICE_SECRET_DIRS",
+                                secrets.toString()))) {
+            Path byPassword = pipeline(
+                    dir,
+                    "by_password",
+                    server.url("/us.csv"),
+                    "{ password: { env: FEED_PASSWORD }, host_key: \"" + server.fingerprint() + "\" }");
+            Run first = rig.run(rig.wiring.readPipeline(byPassword.toString()));
+            assertThat(first.status()).as(String.valueOf(first.error())).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(rig.count("select count(*) from by_password")).isEqualTo(lines);
+            assertThat(rig.rows("select cases::text, deaths::text from by_password where date = '2022-04-19'"))
+                    .containsExactly(List.of("80645527", "987999"));
+            int reads = server.reads.get();
+
+            Run again = rig.run(rig.wiring.readPipeline(byPassword.toString()));
+            assertThat(again.status()).isEqualTo(RunStatus.UNCHANGED);
+            assertThat(server.reads.get())
+                    .as("same size and time: not read again")
+                    .isEqualTo(reads);
+
+            Path byKey = pipeline(
+                    dir,
+                    "by_key",
+                    server.url("/us.csv"),
+                    "{ private_key: { file: " + secrets.resolve("id") + " }, host_key: \"" + server.fingerprint()
+                            + "\" }");
+            Run keyed = rig.run(rig.wiring.readPipeline(byKey.toString()));
+            assertThat(keyed.status()).as(String.valueOf(keyed.error())).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_key t"))
+                    .isEqualTo(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_password t"));
+        }
+    }
+
+    @Test
+    void a_wrong_host_key_a_missing_file_and_a_file_being_written_fail_and_change_nothing(
+            @TempDir Path root, @TempDir Path dir) throws Exception {
+        Files.copy(SharedData.nyt("2022-04-19"), root.resolve("us.csv"));
+        try (Server server = new Server(root, clientKey().getPublic());
+                CapturedLogs logs = new CapturedLogs();
+                TestRig rig = new TestRig(
+                        TestDatabase.createDatabase(),
+                        Map.of("SLUICE_SECRET_ENV", "FEED_PASSWORD", "FEED_PASSWORD", PASSWORD))) {
+            String login = "{ password: { env: FEED_PASSWORD }, host_key: \"" + server.fingerprint() + "\" }";
+            Path good = pipeline(dir, "feed", server.url("/us.csv"), login);
+            assertThat(rig.run(rig.wiring.readPipeline(good.toString())).status())
+                    .isEqualTo(RunStatus.SUCCEEDED);
+            String before = rig.tableState("feed", "date");
+            StringBuilder everything = new StringBuilder();
+
+            String otherKey =
+                    KeyUtils.getFingerPrint(BuiltinDigests.sha256, clientKey().getPublic());
+            int tried = server.passwordsTried.get();
+            Run impostor = rig.run(rig.wiring.readPipeline(pipeline(
+                            dir,
+                            "feed",
+                            server.url("/us.csv"),
+                            "{ password: { env: FEED_PASSWORD }, host_key: \"" + otherKey + "\" }")
+                    .toString()));
+            assertThat(impostor.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(impostor.error().orElseThrow().message())
+                    .contains("the server's host key " + server.fingerprint())
+                    .contains("is not the pinned " + otherKey);
+            assertThat(server.passwordsTried.get())
+                    .as("no password sent to an unknown server")
+                    .isEqualTo(tried);
+            everything.append(RunJson.toJson(impostor));
+
+            Run missing = rig.run(rig.wiring.readPipeline(
+                    pipeline(dir, "feed", server.url("/gone.csv"), login).toString()));
+            assertThat(missing.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(missing.error().orElseThrow().message()).contains("/gone.csv: no such file");
+            everything.append(RunJson.toJson(missing));
+
+            server.growWhileRead = true;
+            Files.writeString(root.resolve("us.csv"), "2099-01-02,1,1\n", StandardOpenOption.APPEND);
+            // The same file as the first run's (the cases above wrote others over it).
+            pipeline(dir, "feed", server.url("/us.csv"), login);
+            Run growing = rig.run(rig.wiring.readPipeline(good.toString()));
+            assertThat(growing.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(growing.error().orElseThrow().message())
+                    .contains("the file changed while it was read")
+                    .contains("still being written?")
+                    .contains("(after 2 attempts)");
+            everything.append(RunJson.toJson(growing)).append(logs.text());
+
+            assertThat(rig.tableState("feed", "date")).isEqualTo(before);
+            assertThat(everything.toString()).doesNotContain(PASSWORD);
+        }
+    }
+}
