@@ -21,8 +21,9 @@ import java.util.Optional;
  * @param shortRows   what a row with fewer fields than the header is
  * @param shortHeader how a header with fewer fields than the rows is read
  * @param syntax      CSV, or JSON records
- * @param records     for JSON, the dotted path of the array of records inside the document; empty when the document
- *                    is the array, or a sequence of records (JSON Lines)
+ * @param records     where in the file the records are: for JSON, the dotted path of the array of records inside the
+ *                    document (empty: the document is the array, or a sequence of records); for a workbook, the
+ *                    sheet's name or position (empty: the first)
  */
 public record CsvFormat(
         Compression compression,
@@ -44,6 +45,8 @@ public record CsvFormat(
         CSV,
         /** Objects, one record each: an array of them, or one after the other (JSON Lines). */
         JSON,
+        /** A sheet of an Excel workbook ({@code .xlsx}): rows of cells. */
+        XLSX,
         /** Whatever the body is: {@code sluice init}'s sample, before anything is known. */
         ANY
     }

@@ -343,6 +343,7 @@ final class SourceReader {
     static final List<String> FORMAT_FIELDS = List.of(
             "format",
             "records",
+            "sheet",
             "compression",
             "member",
             "encoding",
@@ -371,7 +372,8 @@ final class SourceReader {
                 ? switch (node.text("format").trim().toLowerCase(Locale.ROOT)) {
                     case "csv" -> CsvFormat.Syntax.CSV;
                     case "json" -> CsvFormat.Syntax.JSON;
-                    default -> throw node.error("format", "unknown format; expected csv or json");
+                    case "xlsx" -> CsvFormat.Syntax.XLSX;
+                    default -> throw node.error("format", "unknown format; expected csv, json or xlsx");
                 }
                 : CsvFormat.Syntax.CSV;
         if (syntax == CsvFormat.Syntax.JSON) {
@@ -390,9 +392,26 @@ final class SourceReader {
                 }
             }
         }
+        if (syntax == CsvFormat.Syntax.XLSX) {
+            for (String textOnly :
+                    List.of("encoding", "delimiter", "quote", "escape", "comment", "short_rows", "short_header")) {
+                if (node.has(textOnly)) {
+                    throw node.error(textOnly, "is for CSV files; a workbook's cells need none");
+                }
+            }
+            if (compression != CsvFormat.Compression.AUTO && compression != CsvFormat.Compression.NONE) {
+                throw node.error("compression", "an .xlsx workbook is a zip itself; it is read as it is");
+            }
+        }
         Optional<String> records = node.optionalText("records").map(String::trim);
         if (records.isPresent() && syntax != CsvFormat.Syntax.JSON) {
             throw node.error("records", "is for JSON files (format: json)");
+        }
+        if (node.has("sheet")) {
+            if (syntax != CsvFormat.Syntax.XLSX) {
+                throw node.error("sheet", "is for workbooks (format: xlsx)");
+            }
+            records = Optional.of(node.text("sheet").trim());
         }
         char delimiter = node.character("delimiter", "\"").orElse(d.delimiter());
         char quote = node.character("quote", String.valueOf(delimiter)).orElse(d.quote());
@@ -416,7 +435,10 @@ final class SourceReader {
                 header,
                 node.integer("skip_lines", 0, 0, 10_000),
                 comment,
-                node.enumValue("short_rows", ShortRows.class, ShortRows.FAIL),
+                // A sheet's row ends at its last value: its empty trailing cells are no shorter row.
+                syntax == CsvFormat.Syntax.XLSX
+                        ? ShortRows.PAD
+                        : node.enumValue("short_rows", ShortRows.class, ShortRows.FAIL),
                 shortHeader,
                 syntax,
                 records);

@@ -103,6 +103,10 @@ final class Unpacking {
                                 + "-compressed, but the source declares compression: none");
             }
             CsvFormat.Compression packing = declared == CsvFormat.Compression.AUTO ? found : declared;
+            if (found == CsvFormat.Compression.ZIP && isWorkbook(format, magic, in)) {
+                // A workbook is a zip the reader opens itself, for its parts in the order it needs them.
+                packing = CsvFormat.Compression.NONE;
+            }
             InputStream text = switch (packing) {
                 case GZIP -> gzip(source, name, fetch, in);
                 case ZIP -> zip(source, name, format.member(), fetch, in);
@@ -135,6 +139,35 @@ final class Unpacking {
             }
             throw rejected(source, name + ": the body is not gzip (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Whether a zip body is a workbook to read as it is: declared so, or (for {@code sluice init}, which declares
+     * nothing) a zip whose first part is one an Office file begins with.
+     */
+    private static boolean isWorkbook(CsvFormat format, byte[] magic, BufferedInputStream in) throws IOException {
+        if (format.syntax() == CsvFormat.Syntax.XLSX) {
+            return true;
+        }
+        if (format.syntax() != CsvFormat.Syntax.ANY) {
+            return false;
+        }
+        in.mark(64);
+        byte[] header = in.readNBytes(64);
+        in.reset();
+        if (header.length < 30) {
+            return false;
+        }
+        int nameLength = (header[26] & 0xff) | (header[27] & 0xff) << 8;
+        String first = new String(
+                header,
+                30,
+                Math.max(0, Math.min(nameLength, header.length - 30)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return first.equals("[Content_Types].xml")
+                || first.startsWith("xl/")
+                || first.startsWith("docProps/")
+                || first.startsWith("_rels/");
     }
 
     /**

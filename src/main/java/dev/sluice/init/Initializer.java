@@ -24,6 +24,7 @@ import dev.sluice.extract.UrlRedactor;
 import dev.sluice.transform.ColumnGuesser;
 import dev.sluice.transform.CsvSniffer;
 import dev.sluice.transform.JsonSniffer;
+import dev.sluice.transform.WorkbookSniffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -111,12 +112,18 @@ public final class Initializer {
                 credentialLines.isEmpty() ? HttpCredentials.NONE : resolved(urls, credentialLines, request.directory());
         List<Sample> samples = sample(urls, credentials);
         List<String> reasons = new ArrayList<>();
-        boolean json = JsonSniffer.looksLikeJson(samples.get(0).bytes());
-        Optional<String> records = json
-                ? JsonSniffer.sniff(samples.get(0).bytes(), samples.get(0).truncated(), TargetSpec.maxColumns(3))
-                        .records()
-                : Optional.empty();
-        CsvSniffer.Sniffed first = sniff(samples.get(0), json);
+        CsvFormat.Syntax syntax = WorkbookSniffer.looksLikeWorkbook(
+                        samples.get(0).bytes())
+                ? CsvFormat.Syntax.XLSX
+                : JsonSniffer.looksLikeJson(samples.get(0).bytes()) ? CsvFormat.Syntax.JSON : CsvFormat.Syntax.CSV;
+        Optional<String> records = switch (syntax) {
+            case JSON ->
+                JsonSniffer.sniff(samples.get(0).bytes(), samples.get(0).truncated(), TargetSpec.maxColumns(3))
+                        .records();
+            case XLSX -> Optional.of(workbook(samples.get(0)).sheet());
+            default -> Optional.empty();
+        };
+        CsvSniffer.Sniffed first = sniff(samples.get(0), syntax);
         reasons.addAll(first.reasons());
         int width = first.rows().isEmpty() ? 0 : first.rows().get(0).size();
         if (first.rows().isEmpty() || width == 0 || first.data().isEmpty()) {
@@ -141,7 +148,7 @@ public final class Initializer {
         List<List<String>> rows = new ArrayList<>(first.data());
         boolean cut = first.cut();
         for (int i = 1; i < samples.size(); i++) {
-            CsvSniffer.Sniffed other = sniff(samples.get(i), json);
+            CsvSniffer.Sniffed other = sniff(samples.get(i), syntax);
             if (first.header()
                     && (other.rows().isEmpty()
                             || !Set.copyOf(other.rows().get(0).stream()
@@ -224,7 +231,7 @@ public final class Initializer {
                 Optional.empty(),
                 first.shortRows() > 0 ? ShortRows.PAD : ShortRows.FAIL,
                 first.rowNames() > 0 ? ShortHeader.ROW_NAMES : ShortHeader.FAIL,
-                json ? CsvFormat.Syntax.JSON : CsvFormat.Syntax.CSV,
+                syntax,
                 records);
         String summary = String.format(
                 Locale.ROOT,
@@ -395,8 +402,26 @@ public final class Initializer {
      * A sample as the rows a CSV sniff finds: for JSON, its records' leaf fields by path are the header, and each
      * record a row (a JSON file has no dialect, encoding or title lines to guess).
      */
-    private static CsvSniffer.Sniffed sniff(Sample sample, boolean json) {
-        if (!json) {
+    private static CsvSniffer.Sniffed sniff(Sample sample, CsvFormat.Syntax syntax) {
+        if (syntax == CsvFormat.Syntax.XLSX) {
+            WorkbookSniffer.Sniffed sheet = workbook(sample);
+            if (sheet.rows().isEmpty()) {
+                throw new SluiceException(
+                        ErrorKind.EMPTY_SOURCE, sample.shown() + ": its sheet '" + sheet.sheet() + "' has no rows");
+            }
+            return new CsvSniffer.Sniffed(
+                    StandardCharsets.UTF_8,
+                    ',',
+                    '"',
+                    0,
+                    true,
+                    0,
+                    0,
+                    sheet.rows(),
+                    false,
+                    List.of("format: xlsx, sheet '" + sheet.sheet() + "' (the largest), its first row the header"));
+        }
+        if (syntax != CsvFormat.Syntax.JSON) {
             return CsvSniffer.sniff(sample.bytes(), sample.truncated());
         }
         JsonSniffer.Sniffed found = JsonSniffer.sniff(sample.bytes(), sample.truncated(), TargetSpec.maxColumns(3));
@@ -406,6 +431,24 @@ public final class Initializer {
         return new CsvSniffer.Sniffed(
                 StandardCharsets.UTF_8, ',', '"', 0, true, 0, 0, rows, found.cut(), found.reasons());
     }
+
+    /** A workbook sample's largest sheet; a workbook is read whole, so one larger than the sample is refused. */
+    private static WorkbookSniffer.Sniffed workbook(Sample sample) {
+        if (sample.truncated()) {
+            throw new SluiceException(
+                    ErrorKind.CONFIG,
+                    sample.shown() + " is a workbook larger than the " + (SAMPLE_BYTES >> 20) + " MiB sluice init"
+                            + " reads; write its pipeline by hand (format: xlsx)");
+        }
+        try {
+            return WorkbookSniffer.sniff(sample.bytes(), KEY_SAMPLE_ROWS);
+        } catch (IllegalArgumentException e) {
+            throw new SluiceException(ErrorKind.NOT_CSV, sample.shown() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The most rows of a sheet init guesses from. */
+    private static final int KEY_SAMPLE_ROWS = 200_000;
 
     /** The first bytes of one file, unpacked, and whether the file goes on. */
     private record Sample(String shown, byte[] bytes, boolean truncated) {}

@@ -129,6 +129,13 @@ final class PipelineText {
 
     private static void format(StringBuilder out, CsvFormat format) {
         CsvFormat d = CsvFormat.DEFAULTS;
+        if (format.syntax() == CsvFormat.Syntax.XLSX) {
+            out.append("    format: xlsx\n");
+            format.records()
+                    .ifPresent(sheet ->
+                            out.append("    sheet: ").append(quoted(sheet)).append('\n'));
+            return;
+        }
         if (format.syntax() == CsvFormat.Syntax.JSON) {
             out.append("    format: json\n");
             format.records()

@@ -23,6 +23,8 @@ import java.util.Set;
 final class ColumnPlan {
     /** The fields every row must have: the header's, or for a file without one, its first row's. */
     final int fieldCount;
+    /** Whether a problem names its cell ({@code C17}): a spreadsheet's columns are letters, its lines rows. */
+    boolean cellReferences;
 
     final int[] columnIndex;
     final String[] columnHeader;
@@ -209,5 +211,12 @@ final class ColumnPlan {
             }
         }
         return "";
+    }
+
+    /** How a problem names column {@code i} on {@code line}: its header, and in a spreadsheet its cell. */
+    String label(int i, long line) {
+        return cellReferences
+                ? columnHeader[i] + " (cell " + XlsxRecords.reference(columnIndex[i], line) + ")"
+                : columnHeader[i];
     }
 }

@@ -113,6 +113,10 @@ public final class SourceValidator {
             readJsonFile(source, index, file, problems, counts, sink);
             return;
         }
+        if (source.format().syntax() == CsvFormat.Syntax.XLSX) {
+            readWorkbook(source, index, file, problems, counts, sink);
+            return;
+        }
         // The body is closed even when opening the reader fails: reading its first bytes may already throw (a
         // download that failed, a body sniffed as HTML), and a body still arriving holds its file open.
         try (InputStream closedAtEnd = file.input().open();
@@ -229,6 +233,142 @@ public final class SourceValidator {
         } catch (IOException e) {
             throw unreadable(source, e);
         }
+    }
+
+    /**
+     * A workbook's sheet: rows as records, the row number their line, the rows up to {@code skip_lines} skipped, the
+     * first row left the header (or rows by position without one); a date or timestamp column's serial numbers become
+     * the ISO text the column's parser reads; a problem names its cell.
+     */
+    private void readWorkbook(
+            SourceSpec source, int index, CsvFile file, ProblemLog problems, RowCounts counts, RowSink sink) {
+        try (InputStream closedAtEnd = file.input().open();
+                XlsxRecords sheet = new XlsxRecords(
+                        closedAtEnd, source.format().records(), source.fetch().maxBytes())) {
+            problems.inFile((file.label() == null ? "" : file.label() + " ") + "sheet '" + sheet.sheetName() + "'");
+            int skip = source.format().skipLines();
+            SourceRecord first = null;
+            while (sheet.hasNext()) {
+                SourceRecord row = sheet.next();
+                if (row.line() > skip) {
+                    first = row;
+                    break;
+                }
+            }
+            if (first == null) {
+                throw new InvalidRowsException(
+                        ErrorKind.NOT_CSV, List.of(problems.problem(skip + 1L, null, "the sheet has no rows")), 1);
+            }
+            ColumnPlan plan;
+            Iterator<SourceRecord> rows;
+            if (source.format().header() == CsvFormat.Header.PRESENT) {
+                counts.lastLine = first.line();
+                counts.header = first.fields();
+                plan = ColumnPlan.fromHeader(source, problems, file.label(), first.line(), first.fields());
+                rows = sheet;
+            } else {
+                plan = ColumnPlan.byPosition(source, problems, first.line(), Math.max(1, widest(source)));
+                SourceRecord head = first;
+                rows = new Iterator<>() {
+                    private boolean firstGiven;
+
+                    @Override
+                    public boolean hasNext() {
+                        return !firstGiven || sheet.hasNext();
+                    }
+
+                    @Override
+                    public SourceRecord next() {
+                        if (!firstGiven) {
+                            firstGiven = true;
+                            return head;
+                        }
+                        return sheet.next();
+                    }
+                };
+            }
+            plan.cellReferences = true;
+            Iterator<SourceRecord> dated = withDates(source, plan, sheet, rows);
+            readRows(source, index, dated, plan, problems, counts, sink);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof XlsxRecords.MalformedException malformed) {
+                throw problems.exceptionLedBy(ErrorKind.NOT_CSV, counts.lastLine + 1, malformed.getMessage());
+            }
+            throw unreadable(source, e.getCause());
+        } catch (XlsxRecords.MalformedException e) {
+            throw problems.exceptionLedBy(ErrorKind.NOT_CSV, counts.lastLine + 1, e.getMessage());
+        } catch (IOException e) {
+            throw unreadable(source, e);
+        }
+    }
+
+    /** The widest position a column of the source is at: a sheet without a header has that many fields. */
+    private static int widest(SourceSpec source) {
+        return source.columns().stream()
+                .mapToInt(c -> c.position().orElse(0))
+                .max()
+                .orElse(0);
+    }
+
+    /** The rows with each date and timestamp column's serial numbers as ISO text. */
+    private static Iterator<SourceRecord> withDates(
+            SourceSpec source, ColumnPlan plan, XlsxRecords sheet, Iterator<SourceRecord> rows) {
+        java.util.Map<Integer, Boolean> temporal = new java.util.HashMap<>();
+        for (int i = 0; i < source.columns().size(); i++) {
+            dev.sluice.config.ColumnType type = source.columns().get(i).type();
+            if (type.isTemporal() && source.columns().get(i).format().epoch().isEmpty()) {
+                temporal.put(plan.columnIndex[i], type != dev.sluice.config.ColumnType.DATE);
+            }
+        }
+        if (temporal.isEmpty()) {
+            return rows;
+        }
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public SourceRecord next() {
+                SourceRecord row = rows.next();
+                List<String> cells = new ArrayList<>(row.fields());
+                for (java.util.Map.Entry<Integer, Boolean> column : temporal.entrySet()) {
+                    int at = column.getKey();
+                    if (at < cells.size() && !cells.get(at).isEmpty()) {
+                        try {
+                            String text = cells.get(at);
+                            cells.set(
+                                    at, sheet.dateText(text, column.getValue()).orElse(text));
+                        } catch (XlsxRecords.MalformedException e) {
+                            // Left as it is: the column's parser then refuses it, naming the cell.
+                        }
+                    }
+                }
+                long line = row.line();
+                return new SourceRecord() {
+                    @Override
+                    public long line() {
+                        return line;
+                    }
+
+                    @Override
+                    public int fieldCount() {
+                        return cells.size();
+                    }
+
+                    @Override
+                    public String field(int index) {
+                        return cells.get(index);
+                    }
+
+                    @Override
+                    public List<String> fields() {
+                        return cells;
+                    }
+                };
+            }
+        };
     }
 
     private static InvalidRowsException malformedJson(
@@ -427,7 +567,7 @@ public final class SourceValidator {
                 if (plan.required[i]) {
                     RowProblem problem = problems.add(
                             line,
-                            plan.columnHeader[i],
+                            plan.label(i, line),
                             raw,
                             spelledNull
                                     ? "means no value (null_values); a value is required"
@@ -439,7 +579,7 @@ public final class SourceValidator {
             try {
                 values[i] = plan.parsers[i].parse(text);
             } catch (InvalidValueException e) {
-                RowProblem problem = problems.add(line, plan.columnHeader[i], raw, e.getMessage());
+                RowProblem problem = problems.add(line, plan.label(i, line), raw, e.getMessage());
                 first = first == null ? problem : first;
             }
         }

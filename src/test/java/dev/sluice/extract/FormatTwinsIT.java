@@ -75,8 +75,10 @@ class FormatTwinsIT {
                         extra.indent(4).stripTrailing(),
                         columns.indent(6).stripTrailing(),
                         name);
-        return TestRig.withFastFetch(new PipelineFileReader(Trust.none().allowingPlaintextTo("127.0.0.1"))
-                .parse(name + ".yaml", yaml, Optional.empty()));
+        PipelineSpec spec = new PipelineFileReader(Trust.none().allowingPlaintextTo("127.0.0.1"))
+                .parse(name + ".yaml", yaml, Optional.empty());
+        // Fast retries, unless the case sets its own download limits.
+        return extra.contains("fetch:") ? spec : TestRig.withFastFetch(spec);
     }
 
     private static String loaded(String name, byte[] body) {
@@ -215,6 +217,83 @@ class FormatTwinsIT {
                 assertThat(result.key()).containsExactly("day_date");
             }
         }
+        // A workbook: its largest sheet, its date-styled serial numbers guessed as dates.
+        rig.server.script("/init_book.xlsx", SourceServer.body(workbook(0, r -> r)));
+        Initializer.Result book = rig.wiring
+                .initializer()
+                .initialize(new Initializer.Request(
+                        List.of(rig.server.url("/init_book.xlsx").toString()), Optional.of("init_book"), dir));
+        assertThat(book.yaml())
+                .contains("format: xlsx")
+                .contains("sheet: \"Daily\"")
+                .contains("type: date");
+        Path file = dir.resolve("init_book.yaml");
+        Files.writeString(file, book.yaml());
+        Run run = rig.run(rig.wiring.readPipeline(file.toString()));
+        assertThat(run.status()).as(book.yaml() + run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(rig.rows("select date::text, cases::text, deaths::text from init_book order by 1"))
+                .isEqualTo(twin);
+    }
+
+    /** The NYT file as a workbook: dates as serial numbers with a date style, counts as numbers. */
+    private static byte[] workbook(long emptyRows, java.util.function.UnaryOperator<List<Object>> edit) {
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        rows.add(List.of("date", "cases", "deaths"));
+        for (String[] r : rows()) {
+            long serial = java.time.temporal.ChronoUnit.DAYS.between(
+                    java.time.LocalDate.of(1899, 12, 30), java.time.LocalDate.parse(r[0]));
+            rows.add(edit.apply(List.of(
+                    new Packing.XlsxNumber(String.valueOf(serial), true),
+                    new Packing.XlsxNumber(r[1], false),
+                    new Packing.XlsxNumber(r[2], false))));
+        }
+        return Packing.xlsx("Daily", rows, emptyRows);
+    }
+
+    @Test
+    void a_workbook_loads_its_csv_twins_table_past_a_million_formatted_empty_rows() {
+        String twin = loaded("plain_for_xlsx", csv);
+        // By hand: Excel numbers 2020-01-01 as 43831, so the file's first day, 2020-01-21, is 43851.
+        assertThat(java.time.temporal.ChronoUnit.DAYS.between(
+                        java.time.LocalDate.of(1899, 12, 30), java.time.LocalDate.of(2020, 1, 21)))
+                .isEqualTo(43851);
+        assertThat(loaded("xlsx", workbook(1_000_000, r -> r), "format: xlsx\nsheet: Daily"))
+                .isEqualTo(twin);
+        assertThat(rig.count("select count(*) from xlsx")).isEqualTo(rows().size());
+    }
+
+    @Test
+    void hostile_workbooks_fail_precisely_and_change_nothing() {
+        String name = "xlsx_hostile";
+        loaded(name, workbook(0, r -> r), "format: xlsx\nsheet: Daily");
+        String before = content(name);
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        List<String> messages = new java.util.ArrayList<>();
+        // Row 5's cases: text where a number is declared.
+        java.util.concurrent.atomic.AtomicInteger row = new java.util.concurrent.atomic.AtomicInteger(1);
+        bodies.put(
+                "sheet 'Daily' line 5, column cases (cell B5): 'many'",
+                workbook(0, r -> row.incrementAndGet() == 5 ? List.of(r.get(0), "many", r.get(2)) : r));
+        byte[] whole = workbook(0, r -> r);
+        bodies.put("is not an .xlsx workbook", Arrays.copyOf(whole, whole.length / 2));
+        for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
+            rig.server.script("/" + name, SourceServer.body(body.getValue()));
+            Run run = rig.run(pipeline(name, "format: xlsx\nsheet: Daily", CSV_COLUMNS));
+            assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(run.error().orElseThrow().message()).contains(body.getKey());
+            assertThat(content(name)).isEqualTo(before);
+        }
+        rig.server.script("/" + name, SourceServer.body(whole));
+        Run missing = rig.run(pipeline(name, "format: xlsx\nsheet: Weekly", CSV_COLUMNS));
+        assertThat(missing.error().orElseThrow().message())
+                .contains("has no sheet 'Weekly'; it has ['Notes', 'Daily']");
+        // A sheet of a million formatted empty rows, over a limit of 8 MiB unpacked: a bomb inside the zip.
+        rig.server.script("/" + name, SourceServer.body(workbook(1_000_000, r -> r)));
+        Run bomb = rig.run(pipeline(name, "format: xlsx\nsheet: Daily\nfetch: { max_bytes: 8MiB }", CSV_COLUMNS));
+        assertThat(bomb.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(bomb.error().orElseThrow().message()).contains("unpacks to more than 8,388,608 bytes");
+        assertThat(content(name)).isEqualTo(before);
+        messages.add(bomb.error().orElseThrow().message());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.PipelineFileReader;
+import dev.sluice.testing.Packing;
 import dev.sluice.testing.SluiceProcess;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestDatabase;
@@ -38,11 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class KillLoopIT {
-    // 32 kills of the plain file (50 until the suite grew past 24 minutes of CI on 2 cores, 36 until the digest
-    // comparison's tests joined it): a fifth anywhere in a run, the rest where the load is, as before. Every run after
+    // 28 kills of the plain file (50 until the suite grew past 24 minutes of CI on 2 cores, 36 until the digest
+    // comparison's tests joined it, 32 until the new sources' and formats' tests did): a fifth anywhere in a run, the
+    // rest where the load is, as before. Every run after
     // the first compares with the last load's digest, so kills now also land mid-comparison and between a commit and
     // the digest being kept.
-    private static final int KILLS = 32;
+    private static final int KILLS = 28;
     private static final int PACKED_KILLS = 20;
     private static final int HISTORY_KILLS = 15;
     private static final int PARTS = 4;
@@ -70,17 +72,18 @@ class KillLoopIT {
     }
 
     /** The same version as {@link #PARTS} gzip files of ten days each. */
+    /** The parts in four packings, one each: gzip, zstd, xz and bzip2, each unpacked while read and killed. */
     private static Map<String, byte[]> packedVersion(int v) {
         Map<String, byte[]> parts = new LinkedHashMap<>();
         int per = DAYS / PARTS;
+        List<java.util.function.UnaryOperator<byte[]>> packings =
+                List.of(Packing::gzip, Packing::zstd, Packing::xz, Packing::bzip2);
+        List<String> suffixes = List.of(".csv.gz", ".csv.zst", ".csv.xz", ".csv.bz2");
         for (int p = 0; p < PARTS; p++) {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
-                gzip.write(days(v, p * per, (p + 1) * per).getBytes(StandardCharsets.UTF_8));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            parts.put("/part-" + (p + 1) + ".csv.gz", out.toByteArray());
+            byte[] text = days(v, p * per, (p + 1) * per).getBytes(StandardCharsets.UTF_8);
+            parts.put(
+                    "/part-" + (p + 1) + suffixes.get(p % 4),
+                    packings.get(p % 4).apply(text));
         }
         return parts;
     }
@@ -199,7 +202,13 @@ class KillLoopIT {
             Path file = home.resolve("parts.yaml");
             Files.writeString(file, pipeline, StandardCharsets.UTF_8);
             String[] run = {"run", "--pipeline", file.toString(), "--db", "DB", "--json", "--notify-timeout", "0"};
-            loop("four gzip files of a mirror", PACKED_KILLS, server, run, "us_counties", KillLoopIT::packedVersion);
+            loop(
+                    "four files of a mirror, gzip, zstd, xz and bzip2",
+                    PACKED_KILLS,
+                    server,
+                    run,
+                    "us_counties",
+                    KillLoopIT::packedVersion);
         }
     }
 
