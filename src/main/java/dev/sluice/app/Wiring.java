@@ -179,7 +179,14 @@ public final class Wiring {
 
     /** The channels a pipeline declares, to send to directly ({@code sluice notify test}). */
     public Map<String, NotificationChannel> channels(PipelineSpec spec) {
-        return channelFactory().create(spec.notifications());
+        // No database is opened to test a channel: lineage names the one the settings give.
+        return channelFactory()
+                .create(
+                        spec,
+                        () -> settings.database()
+                                .jdbcUrl()
+                                .map(dev.sluice.db.DatabaseSettings::redact)
+                                .orElse("jdbc:postgresql://localhost:5432/sluice"));
     }
 
     private ChannelFactory channelFactory() {

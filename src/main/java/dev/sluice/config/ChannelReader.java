@@ -81,7 +81,10 @@ public final class ChannelReader {
                 email(node.allowOnly("name", "type", "on", "host", "port", "tls", "user", "password", "from", "to"));
             case "webhook" -> webhook(node.allowOnly("name", "type", "on", "url", "format", "signing_key"));
             case "sns" -> sns(node.allowOnly("name", "type", "on", "topic_arn", "endpoint", "region"));
-            default -> throw node.error("type", "unknown channel type '" + type + "'; expected email, webhook or sns");
+            case "openlineage" -> openLineage(node.allowOnly("name", "type", "on", "url", "api_key", "namespace"));
+            default ->
+                throw node.error(
+                        "type", "unknown channel type '" + type + "'; expected email, webhook, sns or openlineage");
         };
     }
 
@@ -148,6 +151,25 @@ public final class ChannelReader {
         if (!address.matches("[^@\\s]+@[^@\\s]+")) {
             throw node.error(field, "'" + address + "' is not an email address");
         }
+    }
+
+    /** Lineage follows every run, whatever its outcome, unless the file says otherwise; never a feed's lateness. */
+    private OpenLineageChannelSpec openLineage(ConfigNode node) {
+        Secret url = secret(node, "url");
+        requireHttpUrl(node, "url", url.reveal());
+        Set<NotifyOn> on = node.has("on")
+                ? outcomes(node)
+                : EnumSet.of(NotifyOn.SUCCEEDED, NotifyOn.UNCHANGED, NotifyOn.FAILED, NotifyOn.SKIPPED_LOCKED);
+        if (on.contains(NotifyOn.LATE)) {
+            throw node.error("on", "late is a feed's transition, not a run: OpenLineage has no event for it");
+        }
+        String namespace = node.optionalText("namespace").map(String::trim).orElse("sluice");
+        return new OpenLineageChannelSpec(
+                name(node),
+                on,
+                url,
+                node.has("api_key") ? Optional.of(secret(node, "api_key")) : Optional.empty(),
+                namespace);
     }
 
     private WebhookChannelSpec webhook(ConfigNode node) {

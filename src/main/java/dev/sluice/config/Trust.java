@@ -163,6 +163,9 @@ public record Trust(
         if (channel instanceof WebhookChannelSpec webhook) {
             return plainHttp(URI.create(webhook.url().reveal()), "its URL, a credential");
         }
+        if (channel instanceof OpenLineageChannelSpec lineage) {
+            return plainHttp(URI.create(lineage.url().reveal()), "its events and API key");
+        }
         if (channel instanceof SnsChannelSpec sns && sns.endpoint().isPresent()) {
             return plainHttp(sns.endpoint().get(), "the AWS request signature and session token");
         }

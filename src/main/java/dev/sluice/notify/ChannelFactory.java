@@ -2,11 +2,12 @@ package dev.sluice.notify;
 
 import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.EmailChannelSpec;
+import dev.sluice.config.OpenLineageChannelSpec;
+import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.SnsChannelSpec;
 import dev.sluice.config.WebhookChannelSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -26,15 +27,23 @@ public final class ChannelFactory {
         this.timeout = timeout;
     }
 
-    public Map<String, NotificationChannel> create(List<ChannelSpec> specs) {
+    /**
+     * The channels of a pipeline.
+     *
+     * @param databaseUrl the database its runs load, credentials removed: where lineage says its table is
+     */
+    public Map<String, NotificationChannel> create(PipelineSpec pipeline, Supplier<String> databaseUrl) {
         Map<String, NotificationChannel> channels = new LinkedHashMap<>();
-        for (ChannelSpec spec : specs) {
-            channels.put(spec.name(), create(spec));
+        for (ChannelSpec spec : pipeline.notifications()) {
+            channels.put(spec.name(), create(spec, pipeline, databaseUrl));
         }
         return channels;
     }
 
-    private NotificationChannel create(ChannelSpec spec) {
+    private NotificationChannel create(ChannelSpec spec, PipelineSpec pipeline, Supplier<String> databaseUrl) {
+        if (spec instanceof OpenLineageChannelSpec lineage) {
+            return new OpenLineageChannel(lineage, pipeline, databaseUrl, timeout);
+        }
         if (spec instanceof EmailChannelSpec email) {
             return new EmailChannel(email, timeout);
         }

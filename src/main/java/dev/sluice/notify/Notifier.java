@@ -61,7 +61,7 @@ public final class Notifier {
                         runs,
                         outbox,
                         s.name(),
-                        factory.create(s.notifications()),
+                        factory.create(s, database::describe),
                         clock,
                         sleeper,
                         firstRetry));
@@ -97,7 +97,7 @@ public final class Notifier {
      */
     public Run deliverUnrecorded(Run run, PipelineSpec spec, Duration patience) {
         return run.withNotifications(
-                new DirectDelivery(factory.create(spec.notifications()), clock, sleeper, firstRetry)
+                new DirectDelivery(factory.create(spec, database::describe), clock, sleeper, firstRetry)
                         .deliver(run, spec.notifications(), patience));
     }
 
