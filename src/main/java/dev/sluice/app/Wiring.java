@@ -174,7 +174,8 @@ public final class Wiring {
                 notifier(database),
                 progress,
                 clock,
-                new RejectedRows(settings.runs().tempDirectory()));
+                new RejectedRows(settings.runs().tempDirectory()),
+                settings.tracing());
     }
 
     /** The channels a pipeline declares, to send to directly ({@code sluice notify test}). */

@@ -14,9 +14,17 @@ import java.util.Optional;
  * @param sha256     hex sha256 of the body
  * @param validators what the server said to send back next time
  * @param freshness  how the body compares with the one last loaded
+ * @param finishedAt when it was downloaded whole (or found not modified): where its fetch's span ends
  */
 public record Download(
-        String source, String file, String url, long bytes, String sha256, Validators validators, Freshness freshness) {
+        String source,
+        String file,
+        String url,
+        long bytes,
+        String sha256,
+        Validators validators,
+        Freshness freshness,
+        java.time.Instant finishedAt) {
 
     /** How a body compares with the one last loaded. */
     public enum Freshness {

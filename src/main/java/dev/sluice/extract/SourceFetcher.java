@@ -177,7 +177,7 @@ public final class SourceFetcher {
             Optional<SourceState> conditional,
             Optional<SourceState> lastLoaded) {
         Fetched fetched = server.fetch(source, planned.url(), shownUrl, conditional, body.file(), observer(body));
-        return downloaded(source, planned, shownUrl, fetched, conditional, lastLoaded);
+        return downloaded(source, planned, shownUrl, fetched, conditional, lastLoaded, clock.instant());
     }
 
     private static Download downloaded(
@@ -186,9 +186,10 @@ public final class SourceFetcher {
             String shownUrl,
             Fetched fetched,
             Optional<SourceState> conditional,
-            Optional<SourceState> lastLoaded) {
+            Optional<SourceState> lastLoaded,
+            java.time.Instant at) {
         if (fetched instanceof Fetched.Received received) {
-            return received(source, planned, shownUrl, received.body(), fetched.validators(), lastLoaded);
+            return received(source, planned, shownUrl, received.body(), fetched.validators(), lastLoaded, at);
         }
         SourceState known = conditional.orElseThrow();
         return new Download(
@@ -198,7 +199,8 @@ public final class SourceFetcher {
                 known.bytes(),
                 known.sha256(),
                 fetched.validators(),
-                Download.Freshness.NOT_MODIFIED);
+                Download.Freshness.NOT_MODIFIED,
+                at);
     }
 
     private static Download received(
@@ -207,7 +209,8 @@ public final class SourceFetcher {
             String shownUrl,
             BodyCopier.Copied body,
             Download.Validators validators,
-            Optional<SourceState> lastLoaded) {
+            Optional<SourceState> lastLoaded,
+            java.time.Instant at) {
         boolean same = lastLoaded.map(s -> s.sha256().equals(body.sha256())).orElse(false);
         return new Download(
                 source.name(),
@@ -216,10 +219,11 @@ public final class SourceFetcher {
                 body.bytes(),
                 body.sha256(),
                 validators,
-                same ? Download.Freshness.SAME_BODY : Download.Freshness.CHANGED);
+                same ? Download.Freshness.SAME_BODY : Download.Freshness.CHANGED,
+                at);
     }
 
-    private static Download fromFile(
+    private Download fromFile(
             SourceSpec source,
             PlannedFile planned,
             String shownUrl,
@@ -240,7 +244,7 @@ public final class SourceFetcher {
                     source.name(), in, body.file(), source.fetch().maxBytes(), body::wrote);
             BodySniffer.check(
                     source.name(), source.format().syntax(), copied.bytes(), copied.prefix(), copied.prefixLength());
-            return received(source, planned, shownUrl, copied, Download.Validators.NONE, lastLoaded);
+            return received(source, planned, shownUrl, copied, Download.Validators.NONE, lastLoaded, clock.instant());
         } catch (NoSuchFileException e) {
             throw SourceUnavailableException.missing(
                     source.name(), planned.name(source.name()) + ": no such file " + path, e);

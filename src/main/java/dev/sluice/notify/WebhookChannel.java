@@ -1,6 +1,7 @@
 package dev.sluice.notify;
 
 import dev.sluice.config.WebhookChannelSpec;
+import dev.sluice.history.RunTrace;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,6 +57,14 @@ final class WebhookChannel implements NotificationChannel {
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "sluice/0.1")
                 .header(DELIVERY_HEADER, notification.deliveryId(spec.name()))
+                // The run's trace, so a receiver that traces links its work to the run (W3C Trace Context).
+                .header(
+                        "traceparent",
+                        notification
+                                .run()
+                                .map(RunTrace::of)
+                                .orElseGet(() -> RunTrace.of(notification.pipeline(), 0, 0))
+                                .traceparent())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         spec.signingKey().ifPresent(key -> request.header(SIGNATURE_HEADER, "sha256=" + hmac(key.reveal(), bytes)));
         int status;

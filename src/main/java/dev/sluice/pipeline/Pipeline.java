@@ -29,6 +29,7 @@ import dev.sluice.notify.ConsoleChannel;
 import dev.sluice.notify.Notifier;
 import dev.sluice.notify.Outbox;
 import dev.sluice.pipeline.RunRecorder.StartedRun;
+import dev.sluice.settings.Tracing;
 import dev.sluice.transform.CsvFile;
 import dev.sluice.transform.SourceReport;
 import dev.sluice.transform.SourceValidator;
@@ -63,6 +64,8 @@ public final class Pipeline {
     private final Clock clock;
     private final RejectedRows rejected;
     private final Set<RunSession> active = ConcurrentHashMap.newKeySet();
+    /** Where each run's spans go, when tracing is on. */
+    private final Optional<TraceExport> traces;
 
     public Pipeline(
             Database database,
@@ -74,8 +77,10 @@ public final class Pipeline {
             Notifier notifier,
             RunProgress progress,
             Clock clock,
-            RejectedRows rejected) {
+            RejectedRows rejected,
+            Optional<Tracing> tracing) {
         this.database = database;
+        this.traces = tracing.map(TraceExport::new);
         this.fetcher = fetcher;
         this.loader = loader;
         this.recorder = new RunRecorder(database, runs, states, outbox, new ConsoleChannel(), clock);
@@ -91,17 +96,28 @@ public final class Pipeline {
      */
     public Run runAndDeliver(PipelineSpec spec, RunRequest request, DeliveryPolicy policy) {
         Instant started = clock.instant();
+        RunSpans spans = traces.isPresent() ? new RunSpans(clock) : RunSpans.NONE;
+        Run delivered;
         try {
-            Run run = run(spec, request);
+            Run run = run(spec, request, spans);
             if (request.isDryRun()) {
-                return run; // told to nobody: it changed nothing
+                delivered = run; // told to nobody: it changed nothing
+            } else {
+                RunSpans.Span deliver = spans.start("deliver");
+                delivered = notifier.deliver(run, spec, policy.patienceAt(clock.instant()));
+                deliver.attribute(
+                                "sluice.notifications",
+                                delivered.notifications().size())
+                        .end();
             }
-            return notifier.deliver(run, spec, policy.patienceAt(clock.instant()));
         } catch (DatabaseException e) {
             Run unrecorded = recorder.announceUnrecorded(
                     Run.unrecorded(spec.name(), request.trigger(), started, clock.instant(), RunError.of(e)));
-            return notifier.deliverUnrecorded(unrecorded, spec, policy.patienceAt(clock.instant()));
+            delivered = notifier.deliverUnrecorded(unrecorded, spec, policy.patienceAt(clock.instant()));
         }
+        Run traced = delivered;
+        traces.ifPresent(export -> export.export(traced, spans.recorded(), clock.instant()));
+        return delivered;
     }
 
     /**
@@ -110,6 +126,10 @@ public final class Pipeline {
      * @throws DatabaseException only when the database cannot record the run at all
      */
     public Run run(PipelineSpec spec, RunRequest request) {
+        return run(spec, request, RunSpans.NONE);
+    }
+
+    private Run run(PipelineSpec spec, RunRequest request, RunSpans spans) {
         SourceFetcher.prepare(spec.sources());
         try (RunSession session = RunSession.open(database, spec.name())) {
             active.add(session);
@@ -128,8 +148,20 @@ public final class Pipeline {
                     return done.get();
                 }
                 StartedRun run = recorder.start(session, spec, request, clock.instant());
+                Instant fetchStarted = clock.instant();
                 try (Fetch fetch = fetcher.fetch(spec.name(), spec.sources(), run.lastLoaded())) {
-                    return load(session, run, fetch);
+                    Run loaded = load(session, run, fetch, spans);
+                    // Each file fetched: from the fetch's start (they are fetched together) to its last byte.
+                    fetch.completed()
+                            .forEach(d -> spans.add(
+                                    "fetch " + d.source() + (d.file() == null ? "" : " " + d.file()),
+                                    fetchStarted,
+                                    d.finishedAt(),
+                                    Map.of(
+                                            "sluice.source", d.source(),
+                                            "sluice.bytes", String.valueOf(d.bytes()),
+                                            "sluice.freshness", d.freshness().name())));
+                    return loaded;
                 } catch (OutOfMemoryError e) {
                     // What the run held is garbage now: enough is free again to record it, and the process goes on.
                     return recorder.failed(session, run, List.of(), outOfMemory(run, e));
@@ -143,7 +175,7 @@ public final class Pipeline {
     /**
      * Unchanged? Validate and stage each source, guard, merge, record: all in one transaction, all or nothing.
      */
-    private Run load(RunSession session, StartedRun run, Fetch fetch) {
+    private Run load(RunSession session, StartedRun run, Fetch fetch, RunSpans spans) {
         try {
             if (run.mayEndUnchanged() && fetch.unchangedBeforeReading()) {
                 return recorder.unchanged(session, run, fetch.downloads());
@@ -151,21 +183,30 @@ public final class Pipeline {
             LOG.debug("run {}: sources fetched far enough to read", run.id());
             PipelineSpec spec = run.spec();
             Load load = loader.begin(session.connection(), spec, run.id(), run.startedAt());
-            Map<String, SourceReport> reports = stageEach(session, run, fetch, load);
+            Map<String, SourceReport> reports = stageEach(session, run, fetch, load, spans);
             LOG.debug("run {}: sources staged ({})", run.id(), load.plan());
             if (run.mayEndUnchanged() && fetch.downloads().stream().allMatch(Download::unchanged)) {
                 return recorder.unchanged(session, run, fetch.downloads());
             }
             PublicationGuards guards = new PublicationGuards(spec, run.request());
             guards.checkRows(reports, run.lastLoaded());
+            RunSpans.Span merge = spans.start("merge");
             LoadOutcome merged = load.merge(publications(fetch.downloads()));
+            merge.attribute("sluice.inserted", merged.rows().inserted())
+                    .attribute("sluice.updated", merged.rows().updated())
+                    .attribute("sluice.deleted", merged.rows().deleted())
+                    .end();
             LOG.debug("run {}: merged", run.id());
             guards.checkChanges(merged.rows());
+            RunSpans.Span expectations = spans.start("expectations");
             RunAudit audit = new RunAudit(
                     run.request().isDryRun(),
                     load.check(spec, run.id(), merged.rows()),
                     merged.revisions(),
                     merged.comparison());
+            expectations
+                    .attribute("sluice.expectations", audit.expectations().size())
+                    .end();
             if (audit.expectations().stream().anyMatch(ExpectationResult::blocks)) {
                 throw new ExpectationFailedException(audit);
             }
@@ -177,7 +218,9 @@ public final class Pipeline {
             warnings.addAll(SourceSummaries.newColumns(spec, reports, fetch.downloads(), run.lastLoaded()));
             warnings.addAll(guards.overridden());
             audit.failed().forEach(r -> warnings.add("expectation '" + r.name() + "' failed (warn): " + r.message()));
+            RunSpans.Span commit = spans.start("commit");
             Run recorded = recorder.succeeded(session, run, merged, reports, fetch.downloads(), warnings, audit);
+            commit.end();
             if (!run.request().isDryRun()) {
                 fetch.keep();
                 load.keep();
@@ -221,7 +264,8 @@ public final class Pipeline {
      * Each source's files, validated while they are read, into the load: a source whose body restarted is read
      * again. With quarantine, its invalid rows are kept aside while it streams and stored once its COPY has ended.
      */
-    private Map<String, SourceReport> stageEach(RunSession session, StartedRun run, Fetch fetch, Load load) {
+    private Map<String, SourceReport> stageEach(
+            RunSession session, StartedRun run, Fetch fetch, Load load, RunSpans spans) {
         PipelineSpec spec = run.spec();
         SourceValidator validator = new SourceValidator(spec.invalidRows(), progress);
         boolean quarantine = spec.invalidRows().policy() == InvalidRowPolicy.QUARANTINE;
@@ -232,6 +276,7 @@ public final class Pipeline {
                     .map(file -> new CsvFile(file.label(), file.body()::open))
                     .toList();
             List<RejectedRows.Batch> batch = new ArrayList<>(1);
+            RunSpans.Span stage = spans.start("validate and stage " + source.name());
             try {
                 reports.put(
                         source.name(),
@@ -261,6 +306,9 @@ public final class Pipeline {
                                 },
                                 SourceRestartedException.class::isInstance));
                 batch.forEach(b -> rejected.store(session.connection(), b));
+                stage.attribute("sluice.source", source.name())
+                        .attribute("sluice.rows", reports.get(source.name()).rowsKept())
+                        .end();
             } finally {
                 batch.forEach(RejectedRows.Batch::close);
             }

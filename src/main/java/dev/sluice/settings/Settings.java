@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param aws         sluice on AWS: secrets, and what a Lambda function runs
  * @param trust       what pipeline and notifications files may read and send
  * @param logLevel    sluice's log level, when the operator chose one
+ * @param tracing     where traces of runs are exported, when OpenTelemetry's variables ask for it
  * @param environment the process environment, where the AWS SDK finds its {@code AWS_*} variables
  * @param warnings    what the operator should know (an unknown {@code SLUICE_*} variable, say)
  */
@@ -38,6 +39,7 @@ public record Settings(
         Aws aws,
         Trust trust,
         Optional<LogLevel> logLevel,
+        Optional<Tracing> tracing,
         Map<String, String> environment,
         List<String> warnings) {
 
@@ -158,7 +160,7 @@ public record Settings(
                 database.poolSize(),
                 database.connectTimeout());
         return new Settings(
-                otherHome, embedded, runs, notifications, serve, aws, trust, logLevel, environment, warnings);
+                otherHome, embedded, runs, notifications, serve, aws, trust, logLevel, tracing, environment, warnings);
     }
 
     /** Where the digests of the last loads live: what the next run compares its publication with. */

@@ -79,6 +79,8 @@ final class SettingsReader {
                 text(Setting.READER_SECRET_ARN),
                 endpoint(Setting.SECRETS_MANAGER_ENDPOINT),
                 list(Setting.PIPELINES).isEmpty() ? List.of("covid-us") : list(Setting.PIPELINES));
+        List<String> warnings = warnings();
+        Optional<Tracing> tracing = Tracing.from(env, warnings);
         return new Settings(
                 home,
                 database,
@@ -88,8 +90,9 @@ final class SettingsReader {
                 aws,
                 trust,
                 choice(Setting.LOG_LEVEL, Settings.LogLevel.class),
+                tracing,
                 env,
-                warnings());
+                warnings);
     }
 
     /** What files may read: the variables and directories the operator lends them, and plaintext hosts. */
