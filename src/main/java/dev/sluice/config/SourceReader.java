@@ -340,12 +340,8 @@ final class SourceReader {
         }
     }
 
-    static final List<String> FORMAT_FIELDS = List.of(
-            "format",
-            "records",
-            "sheet",
-            "compression",
-            "member",
+    /** A CSV file's text and dialect: a JSON file has none of them, a workbook only header and skip_lines. */
+    private static final List<String> TEXT_FIELDS = List.of(
             "encoding",
             "delimiter",
             "quote",
@@ -355,6 +351,10 @@ final class SourceReader {
             "comment",
             "short_rows",
             "short_header");
+
+    static final List<String> FORMAT_FIELDS = Stream.concat(
+                    Stream.of("format", "records", "sheet", "compression", "member"), TEXT_FIELDS.stream())
+            .toList();
 
     private static CsvFormat readFormat(ConfigNode node) {
         CsvFormat d = CsvFormat.DEFAULTS;
@@ -376,32 +376,21 @@ final class SourceReader {
                     default -> throw node.error("format", "unknown format; expected csv, json or xlsx");
                 }
                 : CsvFormat.Syntax.CSV;
-        if (syntax == CsvFormat.Syntax.JSON) {
-            for (String csvOnly : List.of(
-                    "encoding",
-                    "delimiter",
-                    "quote",
-                    "escape",
-                    "header",
-                    "skip_lines",
-                    "comment",
-                    "short_rows",
-                    "short_header")) {
-                if (node.has(csvOnly)) {
-                    throw node.error(csvOnly, "is for CSV files; JSON is UTF-8 and names its fields");
-                }
+        for (String textOnly : TEXT_FIELDS) {
+            boolean cells =
+                    syntax == CsvFormat.Syntax.XLSX && (textOnly.equals("header") || textOnly.equals("skip_lines"));
+            if (syntax != CsvFormat.Syntax.CSV && !cells && node.has(textOnly)) {
+                throw node.error(
+                        textOnly,
+                        syntax == CsvFormat.Syntax.JSON
+                                ? "is for CSV files; JSON is UTF-8 and names its fields"
+                                : "is for CSV files; a workbook's cells need none");
             }
         }
-        if (syntax == CsvFormat.Syntax.XLSX) {
-            for (String textOnly :
-                    List.of("encoding", "delimiter", "quote", "escape", "comment", "short_rows", "short_header")) {
-                if (node.has(textOnly)) {
-                    throw node.error(textOnly, "is for CSV files; a workbook's cells need none");
-                }
-            }
-            if (compression != CsvFormat.Compression.AUTO && compression != CsvFormat.Compression.NONE) {
-                throw node.error("compression", "an .xlsx workbook is a zip itself; it is read as it is");
-            }
+        if (syntax == CsvFormat.Syntax.XLSX
+                && compression != CsvFormat.Compression.AUTO
+                && compression != CsvFormat.Compression.NONE) {
+            throw node.error("compression", "an .xlsx workbook is a zip itself; it is read as it is");
         }
         Optional<String> records = node.optionalText("records").map(String::trim);
         if (records.isPresent() && syntax != CsvFormat.Syntax.JSON) {

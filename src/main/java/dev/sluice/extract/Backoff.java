@@ -1,5 +1,6 @@
 package dev.sluice.extract;
 
+import dev.sluice.Sleeper;
 import dev.sluice.config.FetchSettings;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,5 +30,15 @@ final class Backoff {
         long exponential = attempt >= 31 ? max : Math.min(max, base << (attempt - 1));
         long half = exponential / 2;
         return Duration.ofMillis(half + (half > 0 ? random.nextLong(half + 1) : 0));
+    }
+
+    /** Waits {@code delay} before the next attempt; interrupted, the download is cancelled, not retried. */
+    static void pause(Sleeper sleeper, String source, Duration delay) {
+        try {
+            sleeper.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SourceUnavailableException.lastingFailure(source, source + ": interrupted while waiting to retry", e);
+        }
     }
 }

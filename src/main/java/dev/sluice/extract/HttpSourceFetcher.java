@@ -126,7 +126,7 @@ final class HttpSourceFetcher implements RemoteFetcher {
                     if (System.nanoTime() + delay.toNanos() - deadline >= 0) {
                         throw new DeadlinePassed(failed);
                     }
-                    pause(source, delay);
+                    Backoff.pause(sleeper, source.name(), delay);
                 }
             }
         } catch (DeadlinePassed e) {
@@ -180,16 +180,6 @@ final class HttpSourceFetcher implements RemoteFetcher {
                 attempt + 1,
                 settings.attempts());
         return delay;
-    }
-
-    private void pause(SourceSpec source, Duration delay) {
-        try {
-            sleeper.sleep(delay);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw SourceUnavailableException.lastingFailure(
-                    source.name(), source.name() + ": interrupted while waiting to retry", e);
-        }
     }
 
     /** One attempt: the request, and the redirects it leads to, until a body, a 304 or a failure. */

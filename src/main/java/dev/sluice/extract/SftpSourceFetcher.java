@@ -98,13 +98,7 @@ final class SftpSourceFetcher implements RemoteFetcher {
                     throw SourceUnavailableException.transientFailure(
                             source.name(), message + (attempt > 1 ? " (after " + attempt + " attempts)" : ""), null);
                 }
-                try {
-                    sleeper.sleep(delay);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw SourceUnavailableException.lastingFailure(
-                            source.name(), source.name() + ": interrupted while waiting to retry", e);
-                }
+                Backoff.pause(sleeper, source.name(), delay);
             }
         }
     }

@@ -5,17 +5,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -26,7 +23,7 @@ import java.util.Optional;
  * numbers are bounded, so a hostile document fails early instead of exhausting memory. Line numbers are the record's
  * first line in the file. Errors surface as {@link UncheckedIOException} of Jackson's, which names the line.
  */
-final class JsonRecords implements Iterator<SourceRecord>, Closeable {
+final class JsonRecords extends StreamedRecords {
     /** Nesting deeper than this is no data feed: a bomb of brackets fails at once. */
     static final int MAX_DEPTH = 64;
 
@@ -50,8 +47,6 @@ final class JsonRecords implements Iterator<SourceRecord>, Closeable {
     private final boolean[] seen;
     private boolean inArray;
     private boolean started;
-    private boolean ended;
-    private SourceRecord next;
 
     /**
      * @param paths   the dotted paths of the fields read, in the order of the records' fields
@@ -119,28 +114,7 @@ final class JsonRecords implements Iterator<SourceRecord>, Closeable {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next == null && !ended) {
-            try {
-                next = read();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return next != null;
-    }
-
-    @Override
-    public SourceRecord next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        SourceRecord record = next;
-        next = null;
-        return record;
-    }
-
-    private SourceRecord read() throws IOException {
+    protected SourceRecord read() throws IOException {
         JsonToken token = parser.nextToken();
         if (!started) {
             started = true;
@@ -157,7 +131,6 @@ final class JsonRecords implements Iterator<SourceRecord>, Closeable {
             if (inArray) {
                 throw error("the array of records does not end: the file is truncated");
             }
-            ended = true;
             return null;
         }
         if (token != JsonToken.START_OBJECT) {
@@ -167,12 +140,11 @@ final class JsonRecords implements Iterator<SourceRecord>, Closeable {
         String[] values = new String[paths.size()];
         Arrays.fill(values, "");
         readObject(wanted, values);
-        return new JsonRecord(line, values);
+        return SourceRecord.of(line, java.util.Arrays.asList(values));
     }
 
     /** After the array of records: the rest of the document must be well-formed, and nothing may follow it. */
     private void finish() throws IOException {
-        ended = true;
         for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                 parser.skipChildren();
@@ -260,23 +232,5 @@ final class JsonRecords implements Iterator<SourceRecord>, Closeable {
     @Override
     public void close() throws IOException {
         parser.close();
-    }
-
-    /** A record's kept fields, in the order of the paths. */
-    private record JsonRecord(long line, String[] values) implements SourceRecord {
-        @Override
-        public int fieldCount() {
-            return values.length;
-        }
-
-        @Override
-        public String field(int index) {
-            return values[index];
-        }
-
-        @Override
-        public List<String> fields() {
-            return List.of(values);
-        }
     }
 }

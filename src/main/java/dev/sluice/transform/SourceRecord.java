@@ -16,6 +16,24 @@ interface SourceRecord {
 
     List<String> fields();
 
+    /** A record of these fields, starting on {@code line}. */
+    static SourceRecord of(long line, List<String> fields) {
+        return new Row(line, fields);
+    }
+
+    /** A record whose fields are in a list. */
+    record Row(long line, List<String> fields) implements SourceRecord {
+        @Override
+        public int fieldCount() {
+            return fields.size();
+        }
+
+        @Override
+        public String field(int index) {
+            return fields.get(index);
+        }
+    }
+
     /** A CSV line's record as FastCSV read it. */
     static SourceRecord of(CsvRecord record) {
         return new SourceRecord() {

@@ -345,28 +345,7 @@ public final class SourceValidator {
                         }
                     }
                 }
-                long line = row.line();
-                return new SourceRecord() {
-                    @Override
-                    public long line() {
-                        return line;
-                    }
-
-                    @Override
-                    public int fieldCount() {
-                        return cells.size();
-                    }
-
-                    @Override
-                    public String field(int index) {
-                        return cells.get(index);
-                    }
-
-                    @Override
-                    public List<String> fields() {
-                        return cells;
-                    }
-                };
+                return SourceRecord.of(row.line(), cells);
             }
         };
     }

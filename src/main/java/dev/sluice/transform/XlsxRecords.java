@@ -1,6 +1,5 @@
 package dev.sluice.transform;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,11 +12,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -36,7 +33,7 @@ import javax.xml.stream.XMLStreamReader;
  * as they stream. The workbook is copied to a temporary file first: its parts are read in an order its zip does not
  * keep.
  */
-final class XlsxRecords implements Iterator<SourceRecord>, Closeable {
+final class XlsxRecords extends StreamedRecords {
     /** The most characters of shared strings held: a workbook's text table, read whole before its sheet. */
     static final long MAX_SHARED_CHARS = 64L << 20;
 
@@ -64,8 +61,6 @@ final class XlsxRecords implements Iterator<SourceRecord>, Closeable {
     private final boolean styledDatesAsText;
     private final XMLStreamReader sheet;
     private final InputStream sheetStream;
-    private SourceRecord next;
-    private boolean ended;
 
     /** A malformed workbook, named by what was wrong; surfaces as an {@link UncheckedIOException} of it. */
     static final class MalformedException extends IOException {
@@ -309,27 +304,12 @@ final class XlsxRecords implements Iterator<SourceRecord>, Closeable {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next == null && !ended) {
-            try {
-                next = readRow();
-            } catch (XMLStreamException e) {
-                throw new UncheckedIOException(new MalformedException("is not a well-formed sheet: " + e.getMessage()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    protected SourceRecord read() throws IOException {
+        try {
+            return readRow();
+        } catch (XMLStreamException e) {
+            throw new MalformedException("is not a well-formed sheet: " + e.getMessage());
         }
-        return next != null;
-    }
-
-    @Override
-    public SourceRecord next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        SourceRecord record = next;
-        next = null;
-        return record;
     }
 
     /** The next row holding a value, or null at the sheet's end. */
@@ -390,18 +370,16 @@ final class XlsxRecords implements Iterator<SourceRecord>, Closeable {
                     }
                     case "row" -> {
                         if (!cells.isEmpty()) {
-                            return new XlsxRow(rowNumber, cells);
+                            return SourceRecord.of(rowNumber, cells);
                         }
                     }
                     case "sheetData" -> {
-                        ended = true;
                         return null;
                     }
                     default -> {}
                 }
             }
         }
-        ended = true;
         return null;
     }
 
@@ -512,24 +490,6 @@ final class XlsxRecords implements Iterator<SourceRecord>, Closeable {
             } catch (IOException ignored) {
                 // The temporary directory is cleaned with the run's.
             }
-        }
-    }
-
-    /** A row's cells, and the cell reference of each for messages. */
-    private record XlsxRow(long line, List<String> cells) implements SourceRecord {
-        @Override
-        public int fieldCount() {
-            return cells.size();
-        }
-
-        @Override
-        public String field(int index) {
-            return cells.get(index);
-        }
-
-        @Override
-        public List<String> fields() {
-            return cells;
         }
     }
 
