@@ -76,7 +76,19 @@ final class LocationReader {
             return new SourceLocation.Listed(urls, confinement);
         }
         if (node.has("url")) {
-            Located located = url(node, "url", node.text("url").trim());
+            String text = node.text("url").trim();
+            int slash = text.lastIndexOf('/');
+            String name = slash < 0 ? "" : text.substring(slash + 1);
+            if (text.toLowerCase(Locale.ROOT).startsWith("sftp:") && (name.contains("*") || name.contains("["))) {
+                // A glob on a server: its directory is listed at each run. A ? would start the URL's query.
+                Located directory = url(node, "url", text.substring(0, slash + 1) + "_");
+                URI dir = directory.url().resolve(".");
+                if (isGlob(dir.getPath())) {
+                    throw node.error("url", "a glob may use * and [...] in the file name only, not in directories");
+                }
+                return new SourceLocation.RemoteGlob(dir, name);
+            }
+            Located located = url(node, "url", text);
             return new SourceLocation.Single(located.url(), located.confinement());
         }
         String file = node.text("file").trim();

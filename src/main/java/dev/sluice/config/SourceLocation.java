@@ -20,7 +20,11 @@ import java.util.regex.Pattern;
  * template means is decided when the source is fetched: the directory's content and today's date change.
  */
 public sealed interface SourceLocation
-        permits SourceLocation.Single, SourceLocation.Listed, SourceLocation.Glob, SourceLocation.DateTemplate {
+        permits SourceLocation.Single,
+                SourceLocation.Listed,
+                SourceLocation.Glob,
+                SourceLocation.RemoteGlob,
+                SourceLocation.DateTemplate {
 
     /** For local files, the directories they must stay in (checked at every read); empty for remote files. */
     Optional<Confinement> confinement();
@@ -82,6 +86,29 @@ public sealed interface SourceLocation
         @Override
         public String describe() {
             return directory.resolve(pattern) + " (every matching file, in name order)";
+        }
+    }
+
+    /**
+     * The files of a server's directory a glob matches ({@code *} and {@code [...]} in the last name), listed at
+     * each run, in name order: for {@code sftp://} sources.
+     *
+     * @param directory the directory's URL, ending with {@code /}
+     */
+    record RemoteGlob(URI directory, String pattern) implements SourceLocation {
+        public RemoteGlob {
+            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(pattern, "pattern");
+        }
+
+        @Override
+        public Optional<Confinement> confinement() {
+            return Optional.empty();
+        }
+
+        @Override
+        public String describe() {
+            return directory + pattern + " (every matching file, in name order)";
         }
     }
 

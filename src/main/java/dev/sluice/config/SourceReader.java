@@ -171,6 +171,8 @@ final class SourceReader {
         } else if (location instanceof SourceLocation.DateTemplate template
                 && template.confinement().isEmpty()) {
             remote.add(template.url(LocalDate.of(2000, 1, 1)));
+        } else if (location instanceof SourceLocation.RemoteGlob glob) {
+            remote.add(glob.directory());
         }
         boolean sftp = !remote.isEmpty() && remote.stream().allMatch(u -> "sftp".equalsIgnoreCase(u.getScheme()));
         if (sftp || node.has("sftp")) {

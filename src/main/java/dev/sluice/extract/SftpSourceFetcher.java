@@ -5,6 +5,7 @@ import dev.sluice.Sleeper;
 import dev.sluice.config.FetchSettings;
 import dev.sluice.config.Secret;
 import dev.sluice.config.SftpCredentials;
+import dev.sluice.config.SourceLocation;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.config.Units;
 import java.io.ByteArrayInputStream;
@@ -13,11 +14,16 @@ import java.io.InputStream;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.apache.sshd.client.SshClient;
@@ -74,6 +80,80 @@ final class SftpSourceFetcher implements RemoteFetcher {
             Optional<SourceState> conditional,
             Path file,
             AttemptObserver observer) {
+        SftpCredentials login = login(source, url, shownUrl);
+        long deadline = System.nanoTime() + source.fetch().deadline().toNanos();
+        return withRetries(
+                source,
+                shownUrl,
+                deadline,
+                () -> session(
+                        source,
+                        url,
+                        login,
+                        sftp -> read(source, url, shownUrl, sftp, conditional, file, observer, deadline)));
+    }
+
+    /** The files of a directory on the server a glob matches, in name order: listed at each run. */
+    List<URI> list(SourceSpec source, SourceLocation.RemoteGlob glob) {
+        String shown = UrlRedactor.redact(glob.directory()) + glob.pattern();
+        SftpCredentials login = login(source, glob.directory(), shown);
+        long deadline = System.nanoTime() + source.fetch().deadline().toNanos();
+        return withRetries(
+                source,
+                shown,
+                deadline,
+                () -> session(source, glob.directory(), login, sftp -> matches(source, glob, shown, sftp)));
+    }
+
+    private List<URI> matches(SourceSpec source, SourceLocation.RemoteGlob glob, String shown, SftpClient sftp)
+            throws IOException {
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob.pattern());
+        List<String> names = new ArrayList<>();
+        try {
+            for (SftpClient.DirEntry entry : sftp.readDir(glob.directory().getPath())) {
+                String name = entry.getFilename();
+                if (entry.getAttributes().isRegularFile() && matcher.matches(Path.of(name))) {
+                    names.add(name);
+                    if (names.size() > SourceLocation.MAX_FILES) {
+                        throw SourceUnavailableException.lastingFailure(
+                                source.name(),
+                                source.name() + ": " + shown + " matches more than " + SourceLocation.MAX_FILES
+                                        + " files",
+                                null);
+                    }
+                }
+            }
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                throw SourceUnavailableException.missing(
+                        source.name(), source.name() + ": " + shown + ": no such directory", null);
+            }
+            throw e;
+        }
+        if (names.isEmpty()) {
+            throw SourceUnavailableException.missing(source.name(), source.name() + ": no file matches " + shown, null);
+        }
+        Collections.sort(names);
+        List<URI> files = new ArrayList<>();
+        for (String name : names) {
+            URI directory = glob.directory();
+            try {
+                files.add(new URI(
+                        directory.getScheme(),
+                        directory.getUserInfo(),
+                        directory.getHost(),
+                        directory.getPort(),
+                        directory.getPath() + name,
+                        null,
+                        null));
+            } catch (java.net.URISyntaxException e) {
+                throw new IOException("the server lists a file name no URL can hold", e);
+            }
+        }
+        return files;
+    }
+
+    private SftpCredentials login(SourceSpec source, URI url, String shownUrl) {
         if (!(source.credentials() instanceof SftpCredentials login)) {
             throw SourceUnavailableException.lastingFailure(
                     source.name(), source.name() + ": " + shownUrl + ": no sftp: login configured", null);
@@ -82,37 +162,45 @@ final class SftpSourceFetcher implements RemoteFetcher {
             throw SourceUnavailableException.lastingFailure(
                     source.name(), source.name() + ": " + shownUrl + ": refused: " + why, null);
         });
+        return login;
+    }
+
+    /** Something done in one attempt, which may be tried again. */
+    private interface Attempt<T> {
+        T run() throws AttemptFailed;
+    }
+
+    /** Something done with a logged-in SFTP client. */
+    private interface SftpWork<T> {
+        T run(SftpClient sftp) throws IOException, AttemptFailed;
+    }
+
+    private <T> T withRetries(SourceSpec source, String shownUrl, long deadline, Attempt<T> attempt) {
         FetchSettings settings = source.fetch();
-        long deadline = System.nanoTime() + settings.deadline().toNanos();
         Backoff backoff = new Backoff(settings, random);
-        for (int attempt = 1; ; attempt++) {
+        for (int n = 1; ; n++) {
             try {
-                return attempt(source, url, shownUrl, login, conditional, file, observer, deadline);
+                return attempt.run();
             } catch (AttemptFailed failed) {
                 String message = source.name() + ": " + shownUrl + ": " + failed.getMessage();
                 if (!failed.retryable) {
                     throw SourceUnavailableException.lastingFailure(source.name(), message, null);
                 }
-                Duration delay = backoff.delay(attempt, Optional.empty());
-                if (attempt >= settings.attempts() || System.nanoTime() + delay.toNanos() - deadline >= 0) {
+                Duration delay = backoff.delay(n, Optional.empty());
+                if (n >= settings.attempts() || System.nanoTime() + delay.toNanos() - deadline >= 0) {
                     throw SourceUnavailableException.transientFailure(
-                            source.name(), message + (attempt > 1 ? " (after " + attempt + " attempts)" : ""), null);
+                            source.name(), message + (n > 1 ? " (after " + n + " attempts)" : ""), null);
                 }
                 Backoff.pause(sleeper, source.name(), delay);
             }
         }
     }
 
-    private Fetched attempt(
-            SourceSpec source,
-            URI url,
-            String shownUrl,
-            SftpCredentials login,
-            Optional<SourceState> conditional,
-            Path file,
-            AttemptObserver observer,
-            long deadline)
-            throws AttemptFailed {
+    /**
+     * Connects, checks the server's host key, logs in, and does {@code work} with an SFTP client; the session ends
+     * with it.
+     */
+    private <T> T session(SourceSpec source, URI url, SftpCredentials login, SftpWork<T> work) throws AttemptFailed {
         FetchSettings settings = source.fetch();
         HostKeyCheck check = new HostKeyCheck(login);
         SshClient client = SshClient.setUpDefaultClient();
@@ -146,7 +234,7 @@ final class SftpSourceFetcher implements RemoteFetcher {
                         null);
             }
             try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
-                return read(source, url, shownUrl, sftp, conditional, file, observer, deadline);
+                return work.run(sftp);
             }
         } catch (AttemptFailed e) {
             throw e;

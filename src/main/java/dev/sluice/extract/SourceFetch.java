@@ -49,7 +49,7 @@ final class SourceFetch {
         this.lastLoaded = List.copyOf(lastLoaded);
         List<PlannedFile> planned;
         try {
-            planned = SourceFiles.of(source, clock);
+            planned = SourceFiles.of(source, clock, fetcher::listRemote);
         } catch (SluiceException e) {
             // Reported when the run asks for the source, so that it is recorded as the run's failure.
             failure = e;

@@ -59,6 +59,11 @@ public final class SourceFetcher {
         this.tempDir = tempDir;
     }
 
+    /** The files of a server's directory a glob matches: {@code sftp://} is the only kind listed. */
+    List<java.net.URI> listRemote(SourceSpec source, dev.sluice.config.SourceLocation.RemoteGlob glob) {
+        return sftp.list(source, glob);
+    }
+
     /**
      * Starts preparing what the downloads of these sources will need (HTTP clients), in the background: call it
      * before connecting to the database, which takes as long.

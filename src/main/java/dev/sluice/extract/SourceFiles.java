@@ -26,7 +26,12 @@ import java.util.Set;
 final class SourceFiles {
     private SourceFiles() {}
 
-    static List<PlannedFile> of(SourceSpec source, Clock clock) {
+    /** Lists a server's directory: the names of its files a glob matches, in name order. */
+    interface RemoteLister {
+        List<URI> matches(SourceSpec source, SourceLocation.RemoteGlob glob);
+    }
+
+    static List<PlannedFile> of(SourceSpec source, Clock clock, RemoteLister remote) {
         SourceLocation location = source.location();
         if (location instanceof SourceLocation.Single single) {
             return List.of(new PlannedFile(null, single.url()));
@@ -36,6 +41,9 @@ final class SourceFiles {
         }
         if (location instanceof SourceLocation.Glob glob) {
             return labelled(matches(source, glob));
+        }
+        if (location instanceof SourceLocation.RemoteGlob glob) {
+            return labelled(remote.matches(source, glob));
         }
         return labelled(dated(source, (SourceLocation.DateTemplate) location, clock));
     }

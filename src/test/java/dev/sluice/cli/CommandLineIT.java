@@ -115,7 +115,8 @@ class CommandLineIT {
         Files.writeString(file, "name: bad\nsources:\n  - name: a\n    url: gopher://x\n");
         SluiceProcess.Result check = SluiceProcess.run(env, "check", "--pipeline", file.toString());
         assertThat(check.exitCode()).isEqualTo(2);
-        assertThat(check.stderr()).contains(file + ":4: sources[0].url: must start with https:, http:, s3: or file:");
+        assertThat(check.stderr())
+                .contains(file + ":4: sources[0].url: must start with https:, http:, s3:, sftp: or file:");
 
         SluiceProcess.Result unknownSource = SluiceProcess.run(env, "run", "--db", db, "--source", "nty=/tmp/x.csv");
         assertThat(unknownSource.exitCode()).isEqualTo(2);

@@ -173,6 +173,31 @@ class SftpSourceIT {
             assertThat(keyed.status()).as(String.valueOf(keyed.error())).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_key t"))
                     .isEqualTo(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_password t"));
+
+            // The same rows in two files of a directory, beside one that does not match: a glob lists it.
+            List<String> all = Files.readAllLines(SharedData.nyt("2022-04-19"));
+            Files.createDirectory(root.resolve("daily"));
+            Files.write(
+                    root.resolve("daily/us-2020.csv"),
+                    all.stream()
+                            .filter(l -> l.startsWith("date") || l.startsWith("2020"))
+                            .toList());
+            Files.write(
+                    root.resolve("daily/us-2021-on.csv"),
+                    all.stream()
+                            .filter(l -> l.startsWith("date") || !l.startsWith("2020"))
+                            .toList());
+            Files.writeString(root.resolve("daily/notes.txt"), "not data\n");
+            Path byGlob = pipeline(
+                    dir,
+                    "by_glob",
+                    server.url("/daily/us-*.csv"),
+                    "{ password: { env: FEED_PASSWORD }, host_key: \"" + server.fingerprint() + "\" }");
+            Run globbed = rig.run(rig.wiring.readPipeline(byGlob.toString()));
+            assertThat(globbed.status()).as(String.valueOf(globbed.error())).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(globbed.sources().get("nyt").fileCount()).isEqualTo(2);
+            assertThat(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_glob t"))
+                    .isEqualTo(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_password t"));
         }
     }
 

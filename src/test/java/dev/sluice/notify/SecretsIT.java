@@ -9,6 +9,7 @@ import dev.sluice.RunStatus;
 import dev.sluice.config.ChannelSpec;
 import dev.sluice.config.EmailChannelSpec;
 import dev.sluice.config.HttpCredentials;
+import dev.sluice.config.OpenLineageChannelSpec;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.Secret;
 import dev.sluice.config.SnsChannelSpec;
@@ -46,7 +47,8 @@ class SecretsIT {
             "source-pass-Kd32",
             "source-token-Mm77",
             "source-bearer-Qp12",
-            "source-api-key-Vb45");
+            "source-api-key-Vb45",
+            "lineage-key-Qq11");
 
     @Test
     void no_secret_appears_in_logs_outbox_errors_or_run_records() throws Exception {
@@ -54,6 +56,7 @@ class SecretsIT {
                 SourceServer receiver = new SourceServer();
                 CapturedLogs logs = new CapturedLogs()) {
             receiver.script("/services/hook-token-Zq81", SourceServer.status(500));
+            receiver.script("/lineage", SourceServer.status(503));
             receiver.script(
                     "/",
                     SourceServer.respond(
@@ -83,6 +86,12 @@ class SecretsIT {
                             Optional.of(Secret.of("smtp-pass-Wx09")),
                             "sluice@example.org",
                             List.of("a@example.org")),
+                    new OpenLineageChannelSpec(
+                            "lineage",
+                            ChannelSpec.DEFAULT_OUTCOMES,
+                            Secret.of(receiver.url("/lineage").toString()),
+                            Optional.of(Secret.of("lineage-key-Qq11")),
+                            "sluice"),
                     new SnsChannelSpec(
                             "sns",
                             ChannelSpec.DEFAULT_OUTCOMES,
@@ -133,6 +142,7 @@ class SecretsIT {
             assertThat(everything.toString())
                     .contains("hook: webhook answered HTTP 500")
                     .contains("mail: SMTP")
+                    .contains("lineage: lineage endpoint answered HTTP 503")
                     .contains("The security token is invalid")
                     .contains("http://***@127.0.0.1")
                     .contains("token=***");
