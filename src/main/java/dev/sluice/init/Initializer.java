@@ -490,6 +490,14 @@ public final class Initializer {
     }
 
     private static URI toUri(String location) {
+        if (location.matches("(?i)sftp:.*")) {
+            // Its login and host key would have to be given here; a path named sftp:... is surely not meant.
+            throw new SluiceException(
+                    ErrorKind.CONFIG,
+                    "sluice init does not read sftp:// sources: write the pipeline with url: and sftp: {password or"
+                            + " private_key, host_key} by hand (the README's pipeline reference), or init from a local"
+                            + " copy of the file and change its url:");
+        }
         if (location.matches("(?i)(https?|s3|file):.*")) {
             try {
                 return new URI(location);

@@ -152,6 +152,12 @@ class HttpCredentialsIT {
             assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(rig.server.requests("/feed.csv").get(1).header("X-Api-Key"))
                     .isEqualTo(KEY);
+            // An SFTP URL is refused, saying what to do, never read as a local path named "sftp:".
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> rig.wiring
+                            .initializer()
+                            .initialize(new Initializer.Request(
+                                    List.of("sftp://feed@127.0.0.1/out/feed.csv"), Optional.of("feed"), dir))))
+                    .hasMessageContaining("sluice init does not read sftp:// sources");
         }
     }
 }
