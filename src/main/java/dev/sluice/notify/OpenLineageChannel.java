@@ -31,10 +31,7 @@ final class OpenLineageChannel implements NotificationChannel {
         this.pipeline = pipeline;
         this.databaseUrl = databaseUrl;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.client = WebhookChannel.noRedirects(timeout);
     }
 
     @Override

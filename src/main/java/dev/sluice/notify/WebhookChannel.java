@@ -32,7 +32,12 @@ final class WebhookChannel implements NotificationChannel {
     WebhookChannel(WebhookChannelSpec spec, Duration timeout) {
         this.spec = spec;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
+        this.client = noRedirects(timeout);
+    }
+
+    /** An HTTP client that follows no redirect: a channel's URL and key go where they were configured, nowhere else. */
+    static HttpClient noRedirects(Duration timeout) {
+        return HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
