@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.RunStatus;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
@@ -12,6 +13,8 @@ import dev.sluice.testing.SharedData;
 import dev.sluice.testing.SourceServer;
 import dev.sluice.testing.TestDatabase;
 import dev.sluice.testing.TestRig;
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineageClientUtils;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
  * OpenLineage events of real runs, delivered through the outbox to a receiver on loopback, and checked against what
  * OpenLineage's RunEvent (spec 2-0-2) requires: the required fields, the event types, a UUID run id shared by both
  * events of a run, absolute URIs for producers and schema URLs, every facet with its {@code _producer} and
- * {@code _schemaURL}; and against the table itself (its columns read from the catalogue, its rows counted).
+ * {@code _schemaURL}; read by OpenLineage's own Java client, whose model is generated from the published spec (every
+ * field one the spec defines, of its type; each standard facet of the version the spec publishes); and against the
+ * table itself (its columns read from the catalogue, its rows counted).
  */
 class OpenLineageIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "lineage-key-Tt27-never-shown";
+    private static final OpenLineage SPEC = new OpenLineage(URI.create(LineageEvents.PRODUCER));
 
     private static Path pipeline(Path dir, String url) throws Exception {
         Path file = dir.resolve("lineage.yaml");
@@ -87,6 +93,77 @@ class OpenLineageIT {
         });
     }
 
+    /**
+     * The event as OpenLineage's own client reads it: its model of RunEvent is generated from the published spec
+     * (2-0-2 and each facet's schema), so an event it reads and writes back unchanged has only fields the spec
+     * defines, each of its type, and names for each standard facet the schema version the spec publishes for it. The
+     * event's time is compared as an instant (the client writes it as a zoned time); the {@code sluice} run facet is
+     * sluice's own, which the spec lets a producer add, and is checked by {@link #conforms}.
+     */
+    private static OpenLineage.RunEvent readByOpenLineage(JsonNode event) throws Exception {
+        OpenLineage.RunEvent read = OpenLineageClientUtils.runEventFromJson(event.toString());
+        ObjectNode sent = event.deepCopy();
+        ObjectNode back = (ObjectNode) JSON.readTree(OpenLineageClientUtils.toJson(read));
+        assertThat(read.getEventTime().toInstant())
+                .isEqualTo(Instant.parse(sent.path("eventTime").asText()));
+        for (ObjectNode side : List.of(sent, back)) {
+            side.remove("eventTime");
+            if (side.path("run").path("facets") instanceof ObjectNode runFacets) {
+                runFacets.remove("sluice");
+            }
+        }
+        assertThat(back).isEqualTo(sent);
+        // A facet keeps fields its schema does not define (the spec lets it): each standard one is checked here.
+        assertThat(read.getRun().getRunId()).isNotNull();
+        OpenLineage.JobTypeJobFacet jobType = read.getJob().getFacets().getJobType();
+        assertThat(jobType.getProcessingType()).isEqualTo("BATCH");
+        standard(
+                event.at("/job/facets/jobType"),
+                SPEC.newJobTypeJobFacetBuilder().build().get_schemaURL(),
+                jobType.getAdditionalProperties());
+        OpenLineage.DocumentationJobFacet documentation =
+                read.getJob().getFacets().getDocumentation();
+        standard(
+                event.at("/job/facets/documentation"),
+                SPEC.newDocumentationJobFacetBuilder().build().get_schemaURL(),
+                documentation.getAdditionalProperties());
+        OpenLineage.OutputDataset table = read.getOutputs().get(0);
+        OpenLineage.SchemaDatasetFacet schema = table.getFacets().getSchema();
+        assertThat(schema.getFields())
+                .isNotEmpty()
+                .allSatisfy(field -> assertThat(field.getType()).isNotBlank());
+        standard(
+                event.at("/outputs/0/facets/schema"),
+                SPEC.newSchemaDatasetFacetBuilder().build().get_schemaURL(),
+                schema.getAdditionalProperties());
+        if (table.getOutputFacets() != null) {
+            OpenLineage.OutputStatisticsOutputDatasetFacet statistics =
+                    table.getOutputFacets().getOutputStatistics();
+            standard(
+                    event.at("/outputs/0/outputFacets/outputStatistics"),
+                    SPEC.newOutputStatisticsOutputDatasetFacetBuilder().build().get_schemaURL(),
+                    statistics.getAdditionalProperties());
+        }
+        if (read.getRun().getFacets() != null && read.getRun().getFacets().getErrorMessage() != null) {
+            OpenLineage.ErrorMessageRunFacet error = read.getRun().getFacets().getErrorMessage();
+            standard(
+                    event.at("/run/facets/errorMessage"),
+                    SPEC.newErrorMessageRunFacetBuilder().build().get_schemaURL(),
+                    error.getAdditionalProperties());
+        }
+        return read;
+    }
+
+    /**
+     * A standard facet as sent, against the client's: the schema version the spec publishes for it (the client's own
+     * facet names it; one read from an event keeps the URL sent), and no field it does not define (the client keeps
+     * those aside).
+     */
+    private static void standard(JsonNode sent, URI published, Map<String, Object> undefined) {
+        assertThat(sent.path("_schemaURL").asText()).isEqualTo(published.toString());
+        assertThat(undefined).isEmpty();
+    }
+
     private static void facets(JsonNode container, List<JsonNode> into) {
         for (Iterator<JsonNode> it = container.elements(); it.hasNext(); ) {
             into.add(it.next());
@@ -126,6 +203,9 @@ class OpenLineageIT {
                 List<JsonNode> events = events(receiver);
                 assertThat(events).extracting(e -> e.path("eventType").asText()).containsExactly("START", "COMPLETE");
                 events.forEach(OpenLineageIT::conforms);
+                for (JsonNode event : events) {
+                    readByOpenLineage(event);
+                }
                 JsonNode start = events.get(0);
                 JsonNode end = events.get(1);
                 assertThat(end.path("run").path("runId"))
@@ -176,6 +256,12 @@ class OpenLineageIT {
                 assertThat(all).hasSize(4);
                 JsonNode fail = all.get(3);
                 conforms(fail);
+                assertThat(readByOpenLineage(fail)
+                                .getRun()
+                                .getFacets()
+                                .getErrorMessage()
+                                .getMessage())
+                        .isEqualTo(failed.error().orElseThrow().message());
                 assertThat(fail.path("eventType").asText()).isEqualTo("FAIL");
                 assertThat(fail.path("run")
                                 .path("facets")
