@@ -6,6 +6,7 @@ import dev.sluice.RunStatus;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
 import dev.sluice.testing.CapturedLogs;
+import dev.sluice.testing.SftpServer;
 import dev.sluice.testing.SharedData;
 import dev.sluice.testing.TestDatabase;
 import dev.sluice.testing.TestRig;
@@ -15,20 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.digest.BuiltinDigests;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.session.ServerSession;
-import org.apache.sshd.sftp.server.FileHandle;
-import org.apache.sshd.sftp.server.SftpEventListener;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,63 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SftpSourceIT {
     private static final String PASSWORD = "sftp-pass-Rr61-never-shown";
-
-    /** A loopback SFTP server over {@code root}, with a host key of its own, counting logins and file reads. */
-    private static final class Server implements AutoCloseable {
-        final SshServer ssh = SshServer.setUpDefaultServer();
-        final KeyPair hostKey;
-        final AtomicInteger passwordsTried = new AtomicInteger();
-        final AtomicInteger reads = new AtomicInteger();
-        volatile boolean growWhileRead;
-
-        Server(Path root, PublicKey clientKey) throws Exception {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(256);
-            hostKey = generator.generateKeyPair();
-            ssh.setHost("127.0.0.1");
-            ssh.setPort(0);
-            ssh.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-            ssh.setPasswordAuthenticator((user, password, session) -> {
-                passwordsTried.incrementAndGet();
-                return user.equals("feed") && password.equals(PASSWORD);
-            });
-            ssh.setPublickeyAuthenticator(
-                    (user, key, session) -> user.equals("feed") && KeyUtils.compareKeys(key, clientKey));
-            SftpSubsystemFactory sftp = new SftpSubsystemFactory();
-            sftp.addSftpEventListener(new SftpEventListener() {
-                @Override
-                public void open(ServerSession session, String remoteHandle, org.apache.sshd.sftp.server.Handle local) {
-                    if (local instanceof FileHandle file) {
-                        reads.incrementAndGet();
-                        if (growWhileRead) {
-                            // A publisher still appending: the file grows while it is read.
-                            try {
-                                Files.writeString(file.getFile(), "2099-01-01,1,1\n", StandardOpenOption.APPEND);
-                            } catch (java.io.IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        }
-                    }
-                }
-            });
-            ssh.setSubsystemFactories(List.of(sftp));
-            ssh.setFileSystemFactory(new VirtualFileSystemFactory(root));
-            ssh.start();
-        }
-
-        String url(String path) {
-            return "sftp://feed@127.0.0.1:" + ssh.getPort() + path;
-        }
-
-        String fingerprint() {
-            return KeyUtils.getFingerPrint(BuiltinDigests.sha256, hostKey.getPublic());
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            ssh.stop(true);
-        }
-    }
 
     private static KeyPair clientKey() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -135,7 +70,7 @@ class SftpSourceIT {
                         .filter(l -> !l.isBlank())
                         .count()
                 - 1;
-        try (Server server = new Server(root, key.getPublic());
+        try (SftpServer server = new SftpServer(root, PASSWORD, key.getPublic());
                 TestRig rig = new TestRig(
                         TestDatabase.createDatabase(),
                         Map.of(
@@ -205,7 +140,7 @@ class SftpSourceIT {
     void a_wrong_host_key_a_missing_file_and_a_file_being_written_fail_and_change_nothing(
             @TempDir Path root, @TempDir Path dir) throws Exception {
         Files.copy(SharedData.nyt("2022-04-19"), root.resolve("us.csv"));
-        try (Server server = new Server(root, clientKey().getPublic());
+        try (SftpServer server = new SftpServer(root, PASSWORD, clientKey().getPublic());
                 CapturedLogs logs = new CapturedLogs();
                 TestRig rig = new TestRig(
                         TestDatabase.createDatabase(),
