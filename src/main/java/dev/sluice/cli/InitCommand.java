@@ -30,13 +30,19 @@ import picocli.CommandLine.Parameters;
             "",
             "Examples:",
             "  sluice init https://example.org/daily.csv --out daily.yaml",
-            "  sluice init s3://bucket/feed/2024-01-01.csv --name feed"
+            "  sluice init s3://bucket/feed/2024-01-01.csv --name feed",
+            "  sluice init https://api.example.org/daily.csv --bearer env:FEED_TOKEN",
+            "  sluice init 'sftp://etl@files.example.org/out/daily-*.csv' --sftp-password env:SFTP_PASSWORD \\",
+            "      --host-key SHA256:...   (ssh-keygen -lf on the server's key, or ssh-keyscan HOST | ssh-keygen -lf -)"
         })
 public final class InitCommand implements Callable<Integer> {
     private final Wiring wiring;
     private final Terminal terminal;
 
-    @Parameters(arity = "1..*", paramLabel = "URL", description = "https:, http:, s3: or file: URLs, or local paths")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "URL",
+            description = "https:, http:, s3:, sftp: or file: URLs, or local paths")
     List<String> locations;
 
     @Option(names = "--name", description = "the pipeline's name (default: from the file's name)")
@@ -67,6 +73,33 @@ public final class InitCommand implements Callable<Integer> {
             description = "HTTP basic authentication; the password by" + " reference, as for --bearer")
     Optional<String> basic = Optional.empty();
 
+    @Option(
+            names = "--sftp-password",
+            paramLabel = "REF",
+            description = "an sftp:// URL's password by reference, as for --bearer")
+    Optional<String> sftpPassword = Optional.empty();
+
+    @Option(
+            names = "--private-key",
+            paramLabel = "REF",
+            description = "an sftp:// URL's private key (OpenSSH or PEM) by reference, as for --bearer")
+    Optional<String> privateKey = Optional.empty();
+
+    @Option(names = "--passphrase", paramLabel = "REF", description = "the private key's passphrase by reference")
+    Optional<String> passphrase = Optional.empty();
+
+    @Option(
+            names = "--host-key",
+            paramLabel = "SHA256:...",
+            description = "the sftp:// server's key fingerprint (repeatable); a server is never trusted on first use")
+    List<String> hostKeys = List.of();
+
+    @Option(
+            names = "--known-hosts",
+            paramLabel = "PATH",
+            description = "a known_hosts file naming the sftp:// server's key (under SLUICE_SECRET_DIRS)")
+    Optional<String> knownHosts = Optional.empty();
+
     public InitCommand(Wiring wiring, Terminal terminal) {
         this.wiring = wiring;
         this.terminal = terminal;
@@ -79,7 +112,15 @@ public final class InitCommand implements Callable<Integer> {
                 out.map(p -> p.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
         Initializer.Result result = wiring.initializer()
                 .initialize(new Initializer.Request(
-                        locations, name, directory, new CredentialOptions(headers, bearer, basic)));
+                        locations,
+                        name,
+                        directory,
+                        new CredentialOptions(
+                                headers,
+                                bearer,
+                                basic,
+                                new CredentialOptions.SftpLogin(
+                                        sftpPassword, privateKey, passphrase, hostKeys, knownHosts))));
         PrintStream notes = out.isPresent() ? terminal.out() : terminal.err();
         result.reasons().forEach(reason -> notes.println("  " + reason));
         if (out.isEmpty()) {

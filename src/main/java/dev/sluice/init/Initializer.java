@@ -12,6 +12,7 @@ import dev.sluice.config.PipelineFileReader;
 import dev.sluice.config.PipelineSpec;
 import dev.sluice.config.ShortHeader;
 import dev.sluice.config.ShortRows;
+import dev.sluice.config.SourceCredentials;
 import dev.sluice.config.SourceLocation;
 import dev.sluice.config.SourceSpec;
 import dev.sluice.config.SqlIdentifier;
@@ -107,10 +108,11 @@ public final class Initializer {
             throw new SluiceException(ErrorKind.CONFIG, "sluice init needs the URL or path of a CSV file");
         }
         List<URI> urls = request.locations().stream().map(Initializer::toUri).toList();
+        checkLogin(urls, request.credentials());
         String credentialLines = request.credentials().yaml();
-        HttpCredentials credentials =
-                credentialLines.isEmpty() ? HttpCredentials.NONE : resolved(urls, credentialLines, request.directory());
-        List<Sample> samples = sample(urls, credentials);
+        List<Sample> samples = credentialLines.isEmpty()
+                ? sample(urls, location(urls), HttpCredentials.NONE)
+                : sample(urls, resolved(urls, credentialLines, request.directory()));
         List<String> reasons = new ArrayList<>();
         CsvFormat.Syntax syntax = WorkbookSniffer.looksLikeWorkbook(
                         samples.get(0).bytes())
@@ -377,25 +379,51 @@ public final class Initializer {
     }
 
     /**
-     * The credentials the options refer to, read as a run reads a pipeline file's (the same references, trust and
-     * refusals: plaintext, inline secrets), from a pipeline of the options' lines alone.
+     * An {@code sftp://} URL needs a login and the server's key, which only the options give; HTTP's options are no
+     * SFTP login, nor the other way round.
      */
-    private HttpCredentials resolved(List<URI> urls, String credentialLines, Path directory) {
+    private static void checkLogin(List<URI> urls, CredentialOptions options) {
+        boolean sftp = urls.stream().anyMatch(u -> "sftp".equalsIgnoreCase(u.getScheme()));
+        if (sftp && options.sftp().isEmpty()) {
+            throw new SluiceException(
+                    ErrorKind.CONFIG,
+                    "an sftp:// URL needs its login, --sftp-password REF or --private-key REF, and its server's key,"
+                            + " --host-key SHA256:... (as ssh-keygen -lf prints it) or --known-hosts PATH: a server"
+                            + " is never trusted on first use");
+        }
+        if (sftp && options.isHttp()) {
+            throw new SluiceException(
+                    ErrorKind.CONFIG, "--header, --bearer and --basic are sent to http(s) sources, not sftp://");
+        }
+        if (!sftp && !options.sftp().isEmpty()) {
+            throw new SluiceException(
+                    ErrorKind.CONFIG,
+                    "--sftp-password, --private-key, --passphrase, --host-key and --known-hosts are for sftp:// URLs");
+        }
+    }
+
+    /**
+     * The source as a run reads it from the options' lines alone (the same references, trust and refusals:
+     * plaintext, inline secrets, an SFTP login without its server's key), so init reads what the run will.
+     */
+    private SourceSpec resolved(List<URI> urls, String credentialLines, Path directory) {
         String probe = "name: init\nsources:\n  - name: " + SAMPLE + "\n"
                 + Locations.yaml(urls, directory, new ArrayList<>()) + credentialLines
                 + "    columns: [ { header: a } ]\n    key: [a]\ntarget: { table: init }\n";
         try {
             return new PipelineFileReader(trust)
-                                    .parse("sluice init's options", probe, Optional.of(directory.toAbsolutePath()))
-                                    .sources()
-                                    .get(0)
-                                    .credentials()
-                            instanceof HttpCredentials http
-                    ? http
-                    : HttpCredentials.NONE;
+                    .parse("sluice init's options", probe, Optional.of(directory.toAbsolutePath()))
+                    .sources()
+                    .get(0);
         } catch (PipelineConfigException e) {
             throw new SluiceException(ErrorKind.CONFIG, e.getMessage(), e);
         }
+    }
+
+    private static SourceLocation location(List<URI> urls) {
+        return urls.size() == 1
+                ? new SourceLocation.Single(urls.get(0), Optional.empty())
+                : new SourceLocation.Listed(urls, Optional.empty());
     }
 
     /**
@@ -453,11 +481,15 @@ public final class Initializer {
     /** The first bytes of one file, unpacked, and whether the file goes on. */
     private record Sample(String shown, byte[] bytes, boolean truncated) {}
 
-    /** Reads each file from where a run would (the same checks, the same unpacking), up to the sample's bounds. */
-    private List<Sample> sample(List<URI> urls, HttpCredentials credentials) {
-        SourceLocation location = urls.size() == 1
-                ? new SourceLocation.Single(urls.get(0), Optional.empty())
-                : new SourceLocation.Listed(urls, Optional.empty());
+    private List<Sample> sample(List<URI> urls, SourceSpec resolved) {
+        return sample(urls, resolved.location(), resolved.credentials());
+    }
+
+    /**
+     * Reads each file from where a run would (the same checks, the same unpacking), up to the sample's bounds: the
+     * URLs given, or the files an SFTP glob finds.
+     */
+    private List<Sample> sample(List<URI> urls, SourceLocation location, SourceCredentials credentials) {
         SourceSpec source = new SourceSpec(
                 SAMPLE,
                 location,
@@ -475,7 +507,9 @@ public final class Initializer {
             List<SourceFile> files = fetch.files(SAMPLE);
             for (int i = 0; i < files.size(); i++) {
                 int limit = (int) Math.max(1 << 16, Math.min(SAMPLE_BYTES, budget));
-                String shown = UrlRedactor.redact(urls.get(i));
+                String shown = files.size() == urls.size()
+                        ? UrlRedactor.redact(urls.get(i))
+                        : files.get(i).label();
                 try (InputStream in = files.get(i).body().open()) {
                     byte[] bytes = in.readNBytes(limit);
                     boolean truncated = bytes.length == limit && in.read() != -1;
@@ -490,15 +524,7 @@ public final class Initializer {
     }
 
     private static URI toUri(String location) {
-        if (location.matches("(?i)sftp:.*")) {
-            // Its login and host key would have to be given here; a path named sftp:... is surely not meant.
-            throw new SluiceException(
-                    ErrorKind.CONFIG,
-                    "sluice init does not read sftp:// sources: write the pipeline with url: and sftp: {password or"
-                            + " private_key, host_key} by hand (the README's pipeline reference), or init from a local"
-                            + " copy of the file and change its url:");
-        }
-        if (location.matches("(?i)(https?|s3|file):.*")) {
+        if (location.matches("(?i)(https?|s3|sftp|file):.*")) {
             try {
                 return new URI(location);
             } catch (URISyntaxException e) {

@@ -152,12 +152,24 @@ class HttpCredentialsIT {
             assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(rig.server.requests("/feed.csv").get(1).header("X-Api-Key"))
                     .isEqualTo(KEY);
-            // An SFTP URL is refused, saying what to do, never read as a local path named "sftp:".
+            // HTTP's credentials are not sent to an SFTP URL (never read as a local path named "sftp:" either).
             assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> rig.wiring
                             .initializer()
                             .initialize(new Initializer.Request(
-                                    List.of("sftp://feed@127.0.0.1/out/feed.csv"), Optional.of("feed"), dir))))
-                    .hasMessageContaining("sluice init does not read sftp:// sources");
+                                    List.of("sftp://feed@127.0.0.1/out/feed.csv"),
+                                    Optional.of("feed"),
+                                    dir,
+                                    new CredentialOptions(
+                                            List.of(),
+                                            Optional.of("env:FEED_TOKEN"),
+                                            Optional.empty(),
+                                            new CredentialOptions.SftpLogin(
+                                                    Optional.of("env:FEED_TOKEN"),
+                                                    Optional.empty(),
+                                                    Optional.empty(),
+                                                    List.of("SHA256:" + "A".repeat(43)),
+                                                    Optional.empty()))))))
+                    .hasMessageContaining("--header, --bearer and --basic are sent to http(s) sources, not sftp://");
         }
     }
 }

@@ -1,10 +1,13 @@
 package dev.sluice.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.RunStatus;
 import dev.sluice.history.Run;
 import dev.sluice.history.RunJson;
+import dev.sluice.init.CredentialOptions;
+import dev.sluice.init.Initializer;
 import dev.sluice.testing.CapturedLogs;
 import dev.sluice.testing.SftpServer;
 import dev.sluice.testing.SharedData;
@@ -18,6 +21,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.digest.BuiltinDigests;
@@ -190,6 +194,124 @@ class SftpSourceIT {
 
             assertThat(rig.tableState("feed", "date")).isEqualTo(before);
             assertThat(everything.toString()).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void init_reads_a_file_and_a_glob_on_sftp_by_reference_and_writes_pipelines_that_load_them(
+            @TempDir Path root, @TempDir Path dir) throws Exception {
+        List<String> all = Files.readAllLines(SharedData.nyt("2022-04-19"));
+        Files.write(root.resolve("us.csv"), all);
+        Files.createDirectory(root.resolve("daily"));
+        Files.write(
+                root.resolve("daily/us-2020.csv"),
+                all.stream()
+                        .filter(l -> l.startsWith("date") || l.startsWith("2020"))
+                        .toList());
+        Files.write(
+                root.resolve("daily/us-2021-on.csv"),
+                all.stream()
+                        .filter(l -> l.startsWith("date") || !l.startsWith("2020"))
+                        .toList());
+        // The file's rows, counted here: its lines but the header and blank ones.
+        long rows = all.stream().filter(l -> !l.isBlank()).count() - 1;
+        try (SftpServer server = new SftpServer(root, PASSWORD, null);
+                CapturedLogs logs = new CapturedLogs();
+                TestRig rig = new TestRig(
+                        TestDatabase.createDatabase(),
+                        Map.of("SLUICE_SECRET_ENV", "FEED_PASSWORD", "FEED_PASSWORD", PASSWORD))) {
+            CredentialOptions.SftpLogin login = new CredentialOptions.SftpLogin(
+                    Optional.of("env:FEED_PASSWORD"),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(server.fingerprint()),
+                    Optional.empty());
+            StringBuilder written = new StringBuilder();
+            for (String[] feed :
+                    List.of(new String[] {"init_file", "/us.csv"}, new String[] {"init_glob", "/daily/us-*.csv"})) {
+                Initializer.Result result = rig.wiring
+                        .initializer()
+                        .initialize(new Initializer.Request(
+                                List.of(server.url(feed[1])),
+                                Optional.of(feed[0]),
+                                dir,
+                                new CredentialOptions(List.of(), Optional.empty(), Optional.empty(), login)));
+                String yaml = result.yaml();
+                written.append(yaml).append(result.reasons());
+                assertThat(yaml)
+                        .contains("url: \"" + server.url(feed[1]) + "\"")
+                        .contains("password: { env: \"FEED_PASSWORD\" }")
+                        .contains("host_key: [\"" + server.fingerprint() + "\"]");
+                assertThat(result.key()).containsExactly("date");
+                Path file = dir.resolve(feed[0] + ".yaml");
+                Files.writeString(file, yaml);
+                Run run = rig.run(rig.wiring.readPipeline(file.toString()));
+                assertThat(run.status()).as(yaml + run.error()).isEqualTo(RunStatus.SUCCEEDED);
+                assertThat(rig.count("select count(*) from " + feed[0])).isEqualTo(rows);
+                assertThat(rig.rows("select cases::text, deaths::text from " + feed[0] + " where date = '2022-04-19'"))
+                        .containsExactly(List.of("80645527", "987999"));
+            }
+
+            // Without the server's key, or with another's: refused, and no password offered.
+            int tried = server.passwordsTried.get();
+            CredentialOptions noHostKey = new CredentialOptions(
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    new CredentialOptions.SftpLogin(
+                            Optional.of("env:FEED_PASSWORD"),
+                            Optional.empty(),
+                            Optional.empty(),
+                            List.of(),
+                            Optional.empty()));
+            assertThatThrownBy(() -> rig.wiring
+                            .initializer()
+                            .initialize(new Initializer.Request(
+                                    List.of(server.url("/us.csv")), Optional.empty(), dir, noHostKey)))
+                    .hasMessageContaining("host_key")
+                    .hasMessageContaining("never trusted on first use");
+            assertThatThrownBy(() -> rig.wiring
+                            .initializer()
+                            .initialize(new Initializer.Request(
+                                    List.of(server.url("/us.csv")), Optional.empty(), dir, CredentialOptions.NONE)))
+                    .hasMessageContaining("--sftp-password REF or --private-key REF")
+                    .hasMessageContaining("--host-key");
+            String otherKey =
+                    KeyUtils.getFingerPrint(BuiltinDigests.sha256, clientKey().getPublic());
+            CredentialOptions impostor = new CredentialOptions(
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    new CredentialOptions.SftpLogin(
+                            Optional.of("env:FEED_PASSWORD"),
+                            Optional.empty(),
+                            Optional.empty(),
+                            List.of(otherKey),
+                            Optional.empty()));
+            assertThatThrownBy(() -> rig.wiring
+                            .initializer()
+                            .initialize(new Initializer.Request(
+                                    List.of(server.url("/us.csv")), Optional.empty(), dir, impostor)))
+                    .hasMessageContaining("is not the pinned " + otherKey);
+            assertThat(server.passwordsTried.get()).isEqualTo(tried);
+            // A password given as itself rather than by reference is refused without being repeated.
+            CredentialOptions inline = new CredentialOptions(
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    new CredentialOptions.SftpLogin(
+                            Optional.of(PASSWORD),
+                            Optional.empty(),
+                            Optional.empty(),
+                            List.of(server.fingerprint()),
+                            Optional.empty()));
+            assertThatThrownBy(() -> rig.wiring
+                            .initializer()
+                            .initialize(new Initializer.Request(
+                                    List.of(server.url("/us.csv")), Optional.empty(), dir, inline)))
+                    .hasMessageContaining("--sftp-password takes a reference")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
+            assertThat(written + logs.text()).doesNotContain(PASSWORD);
         }
     }
 }
