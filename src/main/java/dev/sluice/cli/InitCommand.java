@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
             "  sluice init https://example.org/daily.csv --out daily.yaml",
             "  sluice init s3://bucket/feed/2024-01-01.csv --name feed",
             "  sluice init https://api.example.org/daily.csv --bearer env:FEED_TOKEN",
-            "  sluice init 'sftp://etl@files.example.org/out/daily-*.csv' --sftp-password env:SFTP_PASSWORD \\",
-            "      --host-key SHA256:...   (ssh-keygen -lf on the server's key, or ssh-keyscan HOST | ssh-keygen -lf -)"
+            "  sluice init 'sftp://etl@files.example.org/out/daily-*.csv' \\",
+            "      --sftp-password env:SFTP_PASSWORD --host-key SHA256:..."
         })
 public final class InitCommand implements Callable<Integer> {
     private final Wiring wiring;
