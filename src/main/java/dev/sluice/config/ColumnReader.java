@@ -70,15 +70,19 @@ final class ColumnReader {
         String label;
         String name;
         if (json) {
-            // A JSON record's fields are found by name, nested ones by their dotted path: a.b is b inside a.
+            // A JSON record's fields are found by name, nested ones by their dotted path: a.b is b inside a (a
+            // dot inside a name written \.).
             for (String csvOnly : List.of("header", "position")) {
                 if (node.has(csvOnly)) {
                     throw node.error(csvOnly, "a JSON source finds its fields by  path: (a.b for b inside a)");
                 }
             }
             label = node.text("path").trim();
-            if (label.startsWith(".") || label.endsWith(".") || label.contains("..")) {
-                throw node.error("path", "'" + label + "' is not a path of field names separated by '.'");
+            try {
+                FieldPath.names(label);
+            } catch (IllegalArgumentException e) {
+                throw node.error(
+                        "path", "'" + label + "' is not a path of field names separated by '.': " + e.getMessage());
             }
             name = node.has("as") ? sqlName(node, "as") : label;
             if (!SqlIdentifier.isValid(name)) {

@@ -398,6 +398,15 @@ final class SourceReader {
         if (records.isPresent() && syntax != CsvFormat.Syntax.JSON) {
             throw node.error("records", "is for JSON files (format: json)");
         }
+        if (records.isPresent()) {
+            try {
+                FieldPath.names(records.get());
+            } catch (IllegalArgumentException e) {
+                throw node.error(
+                        "records",
+                        "'" + records.get() + "' is not a path of field names separated by '.': " + e.getMessage());
+            }
+        }
         if (node.has("sheet")) {
             if (syntax != CsvFormat.Syntax.XLSX) {
                 throw node.error("sheet", "is for workbooks (format: xlsx)");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.sluice.config.FieldPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,8 +50,8 @@ final class JsonRecords extends StreamedRecords {
     private boolean started;
 
     /**
-     * @param paths   the dotted paths of the fields read, in the order of the records' fields
-     * @param records the dotted path of the array of records inside the document, or empty
+     * @param paths   the paths of the fields read ({@link FieldPath}), in the order of the records' fields
+     * @param records the path of the array of records inside the document, or empty
      */
     JsonRecords(InputStream in, List<String> paths, Optional<String> records) throws IOException {
         this.parser = FACTORY.createParser(in);
@@ -58,7 +59,7 @@ final class JsonRecords extends StreamedRecords {
         this.seen = new boolean[paths.size()];
         for (int i = 0; i < paths.size(); i++) {
             Level level = wanted;
-            for (String name : paths.get(i).split("\\.", -1)) {
+            for (String name : FieldPath.names(paths.get(i))) {
                 level = level.fields.computeIfAbsent(name, n -> new Level());
             }
             level.index = i;
@@ -86,13 +87,13 @@ final class JsonRecords extends StreamedRecords {
     private void enter(String path) throws IOException {
         started = true;
         JsonToken token = parser.nextToken();
-        String[] names = path.split("\\.", -1);
-        for (int depth = 0; depth < names.length; depth++) {
+        List<String> names = FieldPath.names(path);
+        for (int depth = 0; depth < names.size(); depth++) {
             if (token != JsonToken.START_OBJECT) {
-                throw error("records: " + path + ": expected an object around '" + names[depth] + "', found "
+                throw error("records: " + path + ": expected an object around '" + names.get(depth) + "', found "
                         + describe(token));
             }
-            token = field(names[depth], path);
+            token = field(names.get(depth), path);
         }
         if (token != JsonToken.START_ARRAY) {
             throw error("records: " + path + " is " + describe(token) + ", not an array of records");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.sluice.config.FieldPath;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -72,12 +73,15 @@ public final class JsonSniffer {
                 }
             } else if (first == JsonToken.START_OBJECT) {
                 Map<String, String> record = new LinkedHashMap<>();
-                Optional<String> found = findRecords(parser, "", 0, record, records, paths, maxPaths);
+                // The document's own fields are no columns of records inside it: they are kept apart.
+                Map<String, Integer> documentPaths = new LinkedHashMap<>();
+                Optional<String> found = findRecords(parser, "", 0, record, records, documentPaths, paths, maxPaths);
                 if (found.isPresent()) {
                     recordsPath = found;
                     reasons.add("format: json, the records in the array at " + found.get());
                     readArray(parser, records, paths, maxPaths);
                 } else {
+                    paths.putAll(documentPaths);
                     records.add(record);
                     reasons.add("format: json, a document of one record");
                 }
@@ -139,17 +143,18 @@ public final class JsonSniffer {
             int depth,
             Map<String, String> record,
             List<Map<String, String>> records,
-            Map<String, Integer> paths,
+            Map<String, Integer> documentPaths,
+            Map<String, Integer> recordPaths,
             int maxPaths)
             throws IOException {
         for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
-            String path = prefix + parser.currentName();
+            String path = prefix + FieldPath.escaped(parser.currentName());
             JsonToken value = parser.nextToken();
             if (value == JsonToken.START_ARRAY && depth < RECORDS_DEPTH) {
                 // The first element decides; an array of values is a field of the one record, as its JSON text.
                 JsonToken element = parser.nextToken();
                 if (element == JsonToken.START_OBJECT) {
-                    records.add(readRecord(parser, paths, maxPaths));
+                    records.add(readRecord(parser, recordPaths, maxPaths));
                     return Optional.of(path);
                 }
                 StringWriter text = new StringWriter();
@@ -160,14 +165,15 @@ public final class JsonSniffer {
                     }
                     generator.writeEndArray();
                 }
-                put(record, paths, maxPaths, path, text.toString());
+                put(record, documentPaths, maxPaths, path, text.toString());
             } else if (value == JsonToken.START_OBJECT && depth < RECORDS_DEPTH) {
-                Optional<String> found = findRecords(parser, path + ".", depth + 1, record, records, paths, maxPaths);
+                Optional<String> found = findRecords(
+                        parser, path + ".", depth + 1, record, records, documentPaths, recordPaths, maxPaths);
                 if (found.isPresent()) {
                     return found;
                 }
             } else {
-                put(record, paths, maxPaths, path, scalarOrStructure(parser, value));
+                put(record, documentPaths, maxPaths, path, scalarOrStructure(parser, value));
             }
         }
         return Optional.empty();
@@ -184,7 +190,7 @@ public final class JsonSniffer {
             JsonParser parser, String prefix, Map<String, String> record, Map<String, Integer> paths, int maxPaths)
             throws IOException {
         for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
-            String path = prefix + parser.currentName();
+            String path = prefix + FieldPath.escaped(parser.currentName());
             JsonToken value = parser.nextToken();
             if (value == JsonToken.START_OBJECT) {
                 flatten(parser, path + ".", record, paths, maxPaths);

@@ -176,6 +176,16 @@ class FormatTwinsIT {
                         - { path: counts.deaths, as: deaths, type: integer }
                         """))
                 .isEqualTo(twin);
+        // A field whose name holds a dot, written \. in the path (unquoted in YAML, and in double quotes).
+        String dotted = nested.toString()
+                .replace("\"day\": {\"date\"", "\"day.1\": {\"the.date\"")
+                .replace("\"cases\"", "\"2. cases\"");
+        assertThat(loaded("json_dotted", utf8(dotted), "format: json\nrecords: data.rows", """
+                        - { path: day\\.1.the\\.date, as: date, type: date }
+                        - { path: "counts.2\\\\. cases", as: cases, type: integer }
+                        - { path: counts.deaths, as: deaths, type: integer }
+                        """))
+                .isEqualTo(twin);
     }
 
     @Test
@@ -185,16 +195,23 @@ class FormatTwinsIT {
                 rig.rows("select date::text, cases::text, deaths::text from plain_for_init order by 1");
         StringBuilder lines = new StringBuilder();
         StringBuilder nested = new StringBuilder("{\"meta\": {\"tags\": [\"a\", \"b\"]}, \"data\": {\"rows\": [\n");
+        // Names with dots, as some APIs write them ("1. open"), in the records' path and in their fields.
+        StringBuilder dotted =
+                new StringBuilder("{\"Meta Data\": {\"1. Information\": \"daily\"}, \"Time Series.daily\": [\n");
         List<String[]> rows = rows();
         for (int i = 0; i < rows.size(); i++) {
             String[] r = rows.get(i);
+            dotted.append("{\"1. date\": \"%s\", \"counts\": {\"2. cases\": %s, \"3. deaths\": %s}}%s\n"
+                    .formatted(r[0], r[1], r[2], i + 1 < rows.size() ? "," : ""));
             lines.append("{\"date\": \"%s\", \"cases\": %s, \"deaths\": %s, \"src\": [{\"n\": 1}]}\n"
                     .formatted(r[0], r[1], r[2]));
             nested.append("{\"day\": {\"date\": \"%s\"}, \"counts\": {\"cases\": %s, \"deaths\": %s}}%s\n"
                     .formatted(r[0], r[1], r[2], i + 1 < rows.size() ? "," : ""));
         }
         nested.append("]}}\n");
-        Map<String, String> shapes = Map.of("init_lines", lines.toString(), "init_nested", nested.toString());
+        dotted.append("]}\n");
+        Map<String, String> shapes = Map.of(
+                "init_lines", lines.toString(), "init_nested", nested.toString(), "init_dotted", dotted.toString());
         for (Map.Entry<String, String> shape : shapes.entrySet()) {
             String name = shape.getKey();
             rig.server.script("/" + name + ".json", SourceServer.body(utf8(shape.getValue())));
@@ -208,13 +225,26 @@ class FormatTwinsIT {
             Files.writeString(file, yaml);
             Run run = rig.run(rig.wiring.readPipeline(file.toString()));
             assertThat(run.status()).as(yaml + run.error()).isEqualTo(RunStatus.SUCCEEDED);
-            String select = name.equals("init_lines")
-                    ? "select date::text, cases::text, deaths::text from init_lines order by 1"
-                    : "select day_date::text, counts_cases::text, counts_deaths::text from init_nested order by 1";
+            String select = switch (name) {
+                case "init_lines" -> "select date::text, cases::text, deaths::text from init_lines order by 1";
+                case "init_nested" ->
+                    "select day_date::text, counts_cases::text, counts_deaths::text from init_nested order by 1";
+                // Whatever init named its columns: the table's three, in the records' order.
+                default -> "select * from init_dotted order by 1";
+            };
             assertThat(rig.rows(select)).as(yaml).isEqualTo(twin);
             if (name.equals("init_nested")) {
                 assertThat(yaml).contains("records: \"data.rows\"").contains("path: \"counts.cases\"");
                 assertThat(result.key()).containsExactly("day_date");
+            }
+            if (name.equals("init_dotted")) {
+                // In YAML's double quotes a backslash is written twice: the path is Time Series\.daily.
+                assertThat(yaml)
+                        .contains("records: \"Time Series\\\\.daily\"")
+                        .contains("path: \"counts.2\\\\. cases\"");
+                assertThat(rig.count(
+                                "select count(*) from information_schema.columns where table_name = 'init_dotted'"))
+                        .isEqualTo(3);
             }
         }
         // A workbook: its largest sheet, its date-styled serial numbers guessed as dates.
