@@ -37,6 +37,43 @@ import org.junit.jupiter.api.io.TempDir;
 class SftpSourceIT {
     private static final String PASSWORD = "sftp-pass-Rr61-never-shown";
 
+    /** The two halves a glob reads: the NYT file's 2020 rows and the rest, each with the header, in {@code daily/}. */
+    private static void writeHalves(Path root) throws Exception {
+        List<String> all = Files.readAllLines(SharedData.nyt("2022-04-19"));
+        Files.createDirectory(root.resolve("daily"));
+        Files.write(
+                root.resolve("daily/us-2020.csv"),
+                all.stream()
+                        .filter(l -> l.startsWith("date") || l.startsWith("2020"))
+                        .toList());
+        Files.write(
+                root.resolve("daily/us-2021-on.csv"),
+                all.stream()
+                        .filter(l -> l.startsWith("date") || !l.startsWith("2020"))
+                        .toList());
+    }
+
+    /** init's options for an SFTP login by password, with the host keys given. */
+    private static CredentialOptions login(String password, String... hostKeys) {
+        return new CredentialOptions(
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                new CredentialOptions.SftpLogin(
+                        Optional.of(password),
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of(hostKeys),
+                        Optional.empty()));
+    }
+
+    /** init on the server's {@code /us.csv} with {@code options}. */
+    private static Initializer.Result initUs(TestRig rig, SftpServer server, Path dir, CredentialOptions options) {
+        return rig.wiring
+                .initializer()
+                .initialize(new Initializer.Request(List.of(server.url("/us.csv")), Optional.empty(), dir, options));
+    }
+
     private static KeyPair clientKey() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(256);
@@ -114,18 +151,7 @@ class SftpSourceIT {
                     .isEqualTo(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_password t"));
 
             // The same rows in two files of a directory, beside one that does not match: a glob lists it.
-            List<String> all = Files.readAllLines(SharedData.nyt("2022-04-19"));
-            Files.createDirectory(root.resolve("daily"));
-            Files.write(
-                    root.resolve("daily/us-2020.csv"),
-                    all.stream()
-                            .filter(l -> l.startsWith("date") || l.startsWith("2020"))
-                            .toList());
-            Files.write(
-                    root.resolve("daily/us-2021-on.csv"),
-                    all.stream()
-                            .filter(l -> l.startsWith("date") || !l.startsWith("2020"))
-                            .toList());
+            writeHalves(root);
             Files.writeString(root.resolve("daily/notes.txt"), "not data\n");
             Path byGlob = pipeline(
                     dir,
@@ -202,17 +228,7 @@ class SftpSourceIT {
             @TempDir Path root, @TempDir Path dir) throws Exception {
         List<String> all = Files.readAllLines(SharedData.nyt("2022-04-19"));
         Files.write(root.resolve("us.csv"), all);
-        Files.createDirectory(root.resolve("daily"));
-        Files.write(
-                root.resolve("daily/us-2020.csv"),
-                all.stream()
-                        .filter(l -> l.startsWith("date") || l.startsWith("2020"))
-                        .toList());
-        Files.write(
-                root.resolve("daily/us-2021-on.csv"),
-                all.stream()
-                        .filter(l -> l.startsWith("date") || !l.startsWith("2020"))
-                        .toList());
+        writeHalves(root);
         // The file's rows, counted here: its lines but the header and blank ones.
         long rows = all.stream().filter(l -> !l.isBlank()).count() - 1;
         try (SftpServer server = new SftpServer(root, PASSWORD, null);
@@ -220,12 +236,6 @@ class SftpSourceIT {
                 TestRig rig = new TestRig(
                         TestDatabase.createDatabase(),
                         Map.of("SLUICE_SECRET_ENV", "FEED_PASSWORD", "FEED_PASSWORD", PASSWORD))) {
-            CredentialOptions.SftpLogin login = new CredentialOptions.SftpLogin(
-                    Optional.of("env:FEED_PASSWORD"),
-                    Optional.empty(),
-                    Optional.empty(),
-                    List.of(server.fingerprint()),
-                    Optional.empty());
             StringBuilder written = new StringBuilder();
             for (String[] feed :
                     List.of(new String[] {"init_file", "/us.csv"}, new String[] {"init_glob", "/daily/us-*.csv"})) {
@@ -235,7 +245,7 @@ class SftpSourceIT {
                                 List.of(server.url(feed[1])),
                                 Optional.of(feed[0]),
                                 dir,
-                                new CredentialOptions(List.of(), Optional.empty(), Optional.empty(), login)));
+                                login("env:FEED_PASSWORD", server.fingerprint())));
                 String yaml = result.yaml();
                 written.append(yaml).append(result.reasons());
                 assertThat(yaml)
@@ -254,61 +264,22 @@ class SftpSourceIT {
 
             // Without the server's key, or with another's: refused, and no password offered.
             int tried = server.passwordsTried.get();
-            CredentialOptions noHostKey = new CredentialOptions(
-                    List.of(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    new CredentialOptions.SftpLogin(
-                            Optional.of("env:FEED_PASSWORD"),
-                            Optional.empty(),
-                            Optional.empty(),
-                            List.of(),
-                            Optional.empty()));
-            assertThatThrownBy(() -> rig.wiring
-                            .initializer()
-                            .initialize(new Initializer.Request(
-                                    List.of(server.url("/us.csv")), Optional.empty(), dir, noHostKey)))
+            CredentialOptions noHostKey = login("env:FEED_PASSWORD");
+            assertThatThrownBy(() -> initUs(rig, server, dir, noHostKey))
                     .hasMessageContaining("host_key")
                     .hasMessageContaining("never trusted on first use");
-            assertThatThrownBy(() -> rig.wiring
-                            .initializer()
-                            .initialize(new Initializer.Request(
-                                    List.of(server.url("/us.csv")), Optional.empty(), dir, CredentialOptions.NONE)))
+            assertThatThrownBy(() -> initUs(rig, server, dir, CredentialOptions.NONE))
                     .hasMessageContaining("--sftp-password REF or --private-key REF")
                     .hasMessageContaining("--host-key");
             String otherKey =
                     KeyUtils.getFingerPrint(BuiltinDigests.sha256, clientKey().getPublic());
-            CredentialOptions impostor = new CredentialOptions(
-                    List.of(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    new CredentialOptions.SftpLogin(
-                            Optional.of("env:FEED_PASSWORD"),
-                            Optional.empty(),
-                            Optional.empty(),
-                            List.of(otherKey),
-                            Optional.empty()));
-            assertThatThrownBy(() -> rig.wiring
-                            .initializer()
-                            .initialize(new Initializer.Request(
-                                    List.of(server.url("/us.csv")), Optional.empty(), dir, impostor)))
+            CredentialOptions impostor = login("env:FEED_PASSWORD", otherKey);
+            assertThatThrownBy(() -> initUs(rig, server, dir, impostor))
                     .hasMessageContaining("is not the pinned " + otherKey);
             assertThat(server.passwordsTried.get()).isEqualTo(tried);
             // A password given as itself rather than by reference is refused without being repeated.
-            CredentialOptions inline = new CredentialOptions(
-                    List.of(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    new CredentialOptions.SftpLogin(
-                            Optional.of(PASSWORD),
-                            Optional.empty(),
-                            Optional.empty(),
-                            List.of(server.fingerprint()),
-                            Optional.empty()));
-            assertThatThrownBy(() -> rig.wiring
-                            .initializer()
-                            .initialize(new Initializer.Request(
-                                    List.of(server.url("/us.csv")), Optional.empty(), dir, inline)))
+            CredentialOptions inline = login(PASSWORD, server.fingerprint());
+            assertThatThrownBy(() -> initUs(rig, server, dir, inline))
                     .hasMessageContaining("--sftp-password takes a reference")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
             assertThat(written + logs.text()).doesNotContain(PASSWORD);
