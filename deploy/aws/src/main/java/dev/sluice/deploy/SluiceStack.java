@@ -27,7 +27,9 @@ import software.amazon.awscdk.services.ec2.InstanceSize;
 import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.MachineImage;
 import software.amazon.awscdk.services.ec2.NatInstanceProps;
+import software.amazon.awscdk.services.ec2.NatInstanceProviderV2;
 import software.amazon.awscdk.services.ec2.NatProvider;
+import software.amazon.awscdk.services.ec2.NatTrafficDirection;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
@@ -96,10 +98,11 @@ public final class SluiceStack extends Stack {
             Path assetRoot) {
         super(scope, id, props);
 
+        NatProvider natProvider = nat(options.nat());
         Vpc vpc = Vpc.Builder.create(this, "Network")
                 .maxAzs(2)
                 .natGateways(1)
-                .natGatewayProvider(nat(options.nat()))
+                .natGatewayProvider(natProvider)
                 .subnetConfiguration(List.of(
                         SubnetConfiguration.builder()
                                 .name("public")
@@ -112,6 +115,7 @@ public final class SluiceStack extends Stack {
                                 .cidrMask(24)
                                 .build()))
                 .build();
+        natInstanceFromVpcOnly(natProvider, vpc);
         SubnetSelection privateSubnets =
                 SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
 
@@ -317,6 +321,10 @@ public final class SluiceStack extends Stack {
                 .build();
     }
 
+    /**
+     * The NAT instance's own default lets all traffic in from anywhere (CDK's "inbound and outbound"); it is asked
+     * for outbound only here, and {@link #natInstanceFromVpcOnly} then lets in what the VPC sends it.
+     */
     private static NatProvider nat(DeployOptions.Nat nat) {
         return switch (nat) {
             case GATEWAY -> NatProvider.gateway();
@@ -325,8 +333,18 @@ public final class SluiceStack extends Stack {
                     .machineImage(MachineImage.latestAmazonLinux2023(AmazonLinux2023ImageSsmParameterProps.builder()
                             .cpuType(AmazonLinuxCpuType.ARM_64)
                             .build()))
+                    .defaultAllowedTraffic(NatTrafficDirection.OUTBOUND_ONLY)
                     .build());
         };
+    }
+
+    /** A NAT instance forwards the private subnets' traffic: it takes traffic from the VPC, and from nowhere else. */
+    private static void natInstanceFromVpcOnly(NatProvider provider, Vpc vpc) {
+        if (provider instanceof NatInstanceProviderV2 instance) {
+            instance.getSecurityGroup()
+                    .addIngressRule(
+                            Peer.ipv4(vpc.getVpcCidrBlock()), Port.allTraffic(), "what the VPC's subnets send out");
+        }
     }
 
     /** The event a schedule sends: EventBridge's scheduled event, naming the pipeline the schedule is for. */

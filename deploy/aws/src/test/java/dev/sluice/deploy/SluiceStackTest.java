@@ -155,6 +155,17 @@ class SluiceStackTest {
         assertThat(resources(lean, "AWS::EC2::NatGateway")).isEmpty();
         assertThat(one(lean, "AWS::EC2::Instance").get("Properties").get("InstanceType").asText())
                 .isEqualTo("t4g.nano");
+        // The instance takes traffic from the VPC only, never from anywhere (CDK's default for it).
+        String natGroup = target(one(lean, "AWS::EC2::Instance")
+                .get("Properties")
+                .get("SecurityGroupIds")
+                .get(0));
+        JsonNode ingress = lean.get("Resources").get(natGroup).get("Properties").get("SecurityGroupIngress");
+        assertThat(ingress).singleElement().satisfies(rule -> {
+            assertThat(rule.get("IpProtocol").asText()).isEqualTo("-1");
+            assertThat(target(rule.get("CidrIp"))).startsWith("Network");
+        });
+        assertThat(lean.toString()).doesNotContain("\"CidrIp\":\"0.0.0.0/0\",\"Description\":\"from 0.0.0.0/0:ALL TRAFFIC");
     }
 
     @Test
