@@ -4,9 +4,11 @@ import dev.sluice.ErrorKind;
 import dev.sluice.Sleeper;
 import dev.sluice.SluiceException;
 import dev.sluice.config.AllowedNetworks;
+import dev.sluice.config.SourceLocation;
 import dev.sluice.config.SourceSpec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -60,7 +62,7 @@ public final class SourceFetcher {
     }
 
     /** The files of a server's directory a glob matches: {@code sftp://} is the only kind listed. */
-    List<java.net.URI> listRemote(SourceSpec source, dev.sluice.config.SourceLocation.RemoteGlob glob) {
+    List<URI> listRemote(SourceSpec source, SourceLocation.RemoteGlob glob) {
         return sftp.list(source, glob);
     }
 

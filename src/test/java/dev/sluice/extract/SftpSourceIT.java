@@ -74,6 +74,16 @@ class SftpSourceIT {
                 .initialize(new Initializer.Request(List.of(server.url("/us.csv")), Optional.empty(), dir, options));
     }
 
+    /** The {@code sftp:} of a password login to {@code server}, its key pinned. */
+    private static String passwordLogin(SftpServer server) {
+        return "{ password: { env: FEED_PASSWORD }, host_key: \"" + server.fingerprint() + "\" }";
+    }
+
+    /** A table's rows as text in key order, digested: equal for equal tables. */
+    private static Optional<String> digest(TestRig rig, String table) {
+        return rig.text("select md5(string_agg(t::text, '|' order by date)) from " + table + " t");
+    }
+
     private static KeyPair clientKey() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(256);
@@ -121,11 +131,7 @@ class SftpSourceIT {
                                 PASSWORD,
                                 "SLUICE_SECRET_DIRS",
                                 secrets.toString()))) {
-            Path byPassword = pipeline(
-                    dir,
-                    "by_password",
-                    server.url("/us.csv"),
-                    "{ password: { env: FEED_PASSWORD }, host_key: \"" + server.fingerprint() + "\" }");
+            Path byPassword = pipeline(dir, "by_password", server.url("/us.csv"), passwordLogin(server));
             Run first = rig.run(rig.wiring.readPipeline(byPassword.toString()));
             assertThat(first.status()).as(String.valueOf(first.error())).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(rig.count("select count(*) from by_password")).isEqualTo(lines);
@@ -147,22 +153,16 @@ class SftpSourceIT {
                             + "\" }");
             Run keyed = rig.run(rig.wiring.readPipeline(byKey.toString()));
             assertThat(keyed.status()).as(String.valueOf(keyed.error())).isEqualTo(RunStatus.SUCCEEDED);
-            assertThat(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_key t"))
-                    .isEqualTo(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_password t"));
+            assertThat(digest(rig, "by_key")).isEqualTo(digest(rig, "by_password"));
 
             // The same rows in two files of a directory, beside one that does not match: a glob lists it.
             writeHalves(root);
             Files.writeString(root.resolve("daily/notes.txt"), "not data\n");
-            Path byGlob = pipeline(
-                    dir,
-                    "by_glob",
-                    server.url("/daily/us-*.csv"),
-                    "{ password: { env: FEED_PASSWORD }, host_key: \"" + server.fingerprint() + "\" }");
+            Path byGlob = pipeline(dir, "by_glob", server.url("/daily/us-*.csv"), passwordLogin(server));
             Run globbed = rig.run(rig.wiring.readPipeline(byGlob.toString()));
             assertThat(globbed.status()).as(String.valueOf(globbed.error())).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(globbed.sources().get("nyt").fileCount()).isEqualTo(2);
-            assertThat(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_glob t"))
-                    .isEqualTo(rig.text("select md5(string_agg(t::text, '|' order by date)) from by_password t"));
+            assertThat(digest(rig, "by_glob")).isEqualTo(digest(rig, "by_password"));
         }
     }
 
@@ -175,7 +175,7 @@ class SftpSourceIT {
                 TestRig rig = new TestRig(
                         TestDatabase.createDatabase(),
                         Map.of("SLUICE_SECRET_ENV", "FEED_PASSWORD", "FEED_PASSWORD", PASSWORD))) {
-            String login = "{ password: { env: FEED_PASSWORD }, host_key: \"" + server.fingerprint() + "\" }";
+            String login = passwordLogin(server);
             Path good = pipeline(dir, "feed", server.url("/us.csv"), login);
             assertThat(rig.run(rig.wiring.readPipeline(good.toString())).status())
                     .isEqualTo(RunStatus.SUCCEEDED);
